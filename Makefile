@@ -1,0 +1,40 @@
+# Two commands matter: `make run` and `make test`. Everything else is what they build on.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PROTOS := $(shell find protos -name '*.proto')
+GENSTAMP := gen/.stamp
+
+.PHONY: run test install gen lint typecheck bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	@# the generated protobuf modules import as gridgov.<service>.v1 from gen/
+	echo "$(CURDIR)/gen" > $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/gridgov-gen.pth
+	touch $@
+
+install: $(STAMP)
+
+$(GENSTAMP): $(STAMP) $(PROTOS)
+	rm -rf gen && mkdir -p gen
+	$(BIN)/python -m grpc_tools.protoc -Iprotos --python_out=gen --pyi_out=gen --grpc_python_out=gen $(PROTOS)
+	touch $@
+
+gen: $(GENSTAMP)
+
+run: gen
+	$(BIN)/gridgov up --demo-data
+
+test: gen
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: gen
+	$(BIN)/python -m bench.households
+
+clean:
+	rm -rf gen var $(VENV)

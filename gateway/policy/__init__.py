@@ -1,0 +1,1 @@
+"""The access policy: the Rego bundle and the engines that evaluate it."""

@@ -1,0 +1,1 @@
+"""What every gridgov service shares: bootstrap, config, database, outbox, actor, errors."""

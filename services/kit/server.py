@@ -1,0 +1,214 @@
+"""gRPC server bootstrap: actor check, error mapping, health, reflection, jobs, graceful stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from gridgov.common.v1 import error_pb2, event_pb2, event_pb2_grpc
+from services.kit import actor as actor_context
+from services.kit import lease
+from services.kit.actor import ActorSigner
+from services.kit.config import Mode, ServiceSettings
+from services.kit.consumer import Consumer
+from services.kit.database import Database
+from services.kit.errors import DomainError, IllegalTransition, InvalidArgument
+from services.kit.migrations import upgrade
+from services.kit.outbox import EventServicer
+from services.kit.plugin import Plugin, load_plugins
+from services.kit.runtime import ServiceRuntime
+
+log = logging.getLogger(__name__)
+
+ERROR_DETAIL_KEY = "gridgov-error-bin"
+# Health and reflection answer without an actor: load balancers and grpcurl carry none.
+_OPEN_SERVICES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+
+
+def error_detail(error: DomainError) -> error_pb2.ErrorDetail:
+    detail = error_pb2.ErrorDetail(code=error.code, message=error.message)
+    if isinstance(error, InvalidArgument):
+        for violation in error.violations:
+            detail.field_violations.add(field=violation.field, description=violation.description)
+    if isinstance(error, IllegalTransition):
+        detail.current_state = error.state
+        detail.allowed_actions.extend(error.allowed)
+    return detail
+
+
+async def abort_with(context: grpc.aio.ServicerContext, error: DomainError) -> None:
+    context.set_trailing_metadata(((ERROR_DETAIL_KEY, error_detail(error).SerializeToString()),))
+    await context.abort(error.status, error.message)
+
+
+class ActorInterceptor(grpc.aio.ServerInterceptor):
+    """Verifies the signed actor of every call and maps domain errors to status codes."""
+
+    def __init__(self, signer: ActorSigner) -> None:
+        self.signer = signer
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(details)
+        if handler is None or details.method.startswith(_OPEN_SERVICES):
+            return handler
+        signer = self.signer
+        metadata = details.invocation_metadata
+
+        def bind(behaviour: Callable[..., Any], streaming: bool) -> Callable[..., Any]:
+            if streaming:
+                async def stream(request: Any, context: grpc.aio.ServicerContext) -> Any:
+                    try:
+                        actor_context.set_current(signer.verify(metadata))
+                        async for item in behaviour(request, context):
+                            yield item
+                    except DomainError as error:
+                        await abort_with(context, error)
+                return stream
+
+            async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+                try:
+                    actor_context.set_current(signer.verify(metadata))
+                    return await behaviour(request, context)
+                except DomainError as error:
+                    await abort_with(context, error)
+            return unary
+
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(
+                bind(handler.unary_unary, False),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(
+                bind(handler.unary_stream, True),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler  # client-streaming RPCs are not used by gridgov
+
+
+async def create_server(
+    plugin: Plugin, runtime: ServiceRuntime, listen: str | None = None
+) -> tuple[grpc.aio.Server, int]:
+    """A started-not-yet server with the plugin's servicers, events, health and reflection.
+
+    Returns the server and the bound port (``listen`` may end in ``:0`` in tests).
+    """
+    server = grpc.aio.server(interceptors=[ActorInterceptor(runtime.signer)])
+    plugin.register(server, runtime)
+    event_pb2_grpc.add_EventServiceServicer_to_server(
+        EventServicer(runtime.database, runtime.tables, plugin.name, runtime.notifier), server
+    )
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    if runtime.settings.mode is Mode.DEV:
+        names = [*plugin.service_names, event_pb2.DESCRIPTOR.services_by_name["EventService"].full_name,
+                 health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME]
+        reflection.enable_server_reflection(names, server)
+    port = server.add_insecure_port(listen or runtime.settings.listen)
+    if port == 0:
+        raise OSError(f"could not bind {listen or runtime.settings.listen}")
+    await _set_health(health_servicer, "", health_pb2.HealthCheckResponse.SERVING)
+    return server, port
+
+
+async def _set_health(servicer: Any, service: str, status: Any) -> None:
+    result = servicer.set(service, status)
+    if asyncio.iscoroutine(result):
+        await result
+
+
+def build_runtime(plugin: Plugin, settings: ServiceSettings) -> ServiceRuntime:
+    database = Database.from_url(settings.database_url)
+    tables = plugin_tables(plugin)
+    return ServiceRuntime(settings, database, tables, ActorSigner(settings.actor_key, plugin.name))
+
+
+def plugin_tables(plugin: Plugin) -> Any:
+    """The KitTables of a plugin, which its models module defines as ``KIT``."""
+    import importlib
+
+    models = importlib.import_module(f"services.{plugin.name}.models")
+    return models.KIT
+
+
+async def run_job_forever(runtime: ServiceRuntime, name: str, job: Callable[[], Awaitable[None]],
+                          interval: float) -> None:
+    """Runs ``job`` every ``interval`` seconds while this replica holds its lease."""
+    while True:
+        try:
+            if await lease.acquire(runtime.database, runtime.tables, name, runtime.replica, ttl=interval * 3):
+                await job()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background job %s failed; it runs again in %.0f s", name, interval)
+        await asyncio.sleep(interval)
+
+
+def start_background(plugin: Plugin, runtime: ServiceRuntime) -> list[asyncio.Task[None]]:
+    """Starts the plugin's jobs and event consumers as tasks."""
+    tasks = []
+    for job in plugin.jobs(runtime):
+        interval = job.interval or runtime.settings.job_interval
+        tasks.append(asyncio.create_task(run_job_forever(runtime, job.name, job.run, interval)))
+    for subscription in plugin.subscriptions(runtime):
+        address = runtime.settings.peers.get(subscription.source)
+        if address is None:
+            log.info("%s not deployed: not consuming its events", subscription.source)
+            continue
+        consumer = Consumer(
+            source=subscription.source,
+            address=address,
+            database=runtime.database,
+            tables=runtime.tables,
+            handler=subscription.handle,
+            signer=runtime.signer,
+            types=subscription.types,
+        )
+        tasks.append(asyncio.create_task(consumer.run()))
+    return tasks
+
+
+async def serve(name: str) -> None:
+    """Runs service ``name`` until SIGTERM or SIGINT, then stops gracefully."""
+    plugin = load_plugins([name])[name]
+    settings = ServiceSettings.from_env(name)
+    runtime = build_runtime(plugin, settings)
+    if settings.migrate_on_start:
+        await upgrade(runtime.database, plugin.migrations)
+    server, port = await create_server(plugin, runtime)
+    await server.start()
+    tasks = start_background(plugin, runtime)
+    log.info("%s serving on port %d", name, port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await server.stop(grace=5)
+    await runtime.database.dispose()
+
+
+def main(name: str) -> None:
+    """Entry point of ``python -m services.<name>``."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    asyncio.run(serve(name))

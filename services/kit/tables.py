@@ -1,0 +1,86 @@
+"""The tables every service keeps beside its own: event outbox, consumer cursors, job leases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+)
+
+# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for a long-lived outbox.
+SEQUENCE_TYPE = BigInteger().with_variant(Integer(), "sqlite")
+
+
+@dataclass(frozen=True)
+class KitTables:
+    outbox: Table
+    consumer_cursor: Table
+    job_lease: Table
+
+
+def define_kit_tables(metadata: MetaData) -> KitTables:
+    """Adds the kit tables to a service's metadata; call once from its models module."""
+    outbox = Table(
+        "outbox",
+        metadata,
+        Column("sequence", SEQUENCE_TYPE, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("type", String(64), nullable=False, index=True),
+        Column("jurisdiction_code", String(15), nullable=False),
+        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        # The serialized google.protobuf.Any payload.
+        Column("payload", LargeBinary, nullable=False),
+    )
+    consumer_cursor = Table(
+        "consumer_cursor",
+        metadata,
+        # "<source service>" — one cursor per stream this service consumes.
+        Column("source", String(64), primary_key=True),
+        Column("sequence", BigInteger, nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    )
+    job_lease = Table(
+        "job_lease",
+        metadata,
+        Column("name", String(64), primary_key=True),
+        Column("holder", String(64), nullable=False),
+        Column("expires_at", DateTime(timezone=True), nullable=False),
+    )
+    return KitTables(outbox, consumer_cursor, job_lease)
+
+
+def create_kit_tables(op: object) -> None:
+    """Creates the kit tables inside a service's first Alembic migration (``op`` is alembic.op)."""
+    import sqlalchemy as sa
+
+    o = op  # alembic.op, typed loosely to keep alembic out of the kit's import graph
+    o.create_table(  # type: ignore[attr-defined]
+        "outbox",
+        sa.Column("sequence", SEQUENCE_TYPE, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("type", sa.String(64), nullable=False),
+        sa.Column("jurisdiction_code", sa.String(15), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("payload", sa.LargeBinary, nullable=False),
+    )
+    o.create_index("ix_outbox_type", "outbox", ["type"])  # type: ignore[attr-defined]
+    o.create_table(  # type: ignore[attr-defined]
+        "consumer_cursor",
+        sa.Column("source", sa.String(64), primary_key=True),
+        sa.Column("sequence", sa.BigInteger, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    o.create_table(  # type: ignore[attr-defined]
+        "job_lease",
+        sa.Column("name", sa.String(64), primary_key=True),
+        sa.Column("holder", sa.String(64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    )

@@ -1,0 +1,80 @@
+"""Real in-process gRPC servers of gridgov services, for service and integration tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+
+from services.kit.actor import ActorSigner
+from services.kit.config import DEV_ACTOR_KEY, Mode, ServiceSettings
+from services.kit.database import Database
+from services.kit.migrations import upgrade
+from services.kit.plugin import Plugin, load_plugins
+from services.kit.runtime import ServiceRuntime
+from services.kit.server import create_server, plugin_tables, start_background
+
+
+@dataclass
+class RunningService:
+    plugin: Plugin
+    address: str
+    channel: grpc.aio.Channel
+    stub: Any
+    runtime: ServiceRuntime
+    server: grpc.aio.Server
+
+
+def test_settings(name: str, database: Database, peers: Mapping[str, str] | None = None,
+                  job_interval: float = 3600.0) -> ServiceSettings:
+    return ServiceSettings(
+        name=name,
+        mode=Mode.DEV,
+        listen="127.0.0.1:0",
+        database_url=database.url,
+        actor_key=DEV_ACTOR_KEY.encode(),
+        migrate_on_start=True,
+        peers=dict(peers or {}),
+        job_interval=job_interval,
+    )
+
+
+@asynccontextmanager
+async def running_service(
+    name: str,
+    database: Database,
+    *,
+    peers: Mapping[str, str] | None = None,
+    background: bool = False,
+    port: int = 0,
+) -> AsyncIterator[RunningService]:
+    """Migrates ``database``, serves service ``name`` on a free port, and stops it afterwards.
+
+    ``background`` also starts its jobs and event consumers, as the real process does.
+    """
+    plugin = load_plugins([name])[name]
+    runtime = ServiceRuntime(
+        test_settings(name, database, peers), database, plugin_tables(plugin),
+        ActorSigner(DEV_ACTOR_KEY.encode(), name),
+    )
+    await upgrade(database, plugin.migrations)
+    server, bound = await create_server(plugin, runtime, f"127.0.0.1:{port}")
+    await server.start()
+    tasks = start_background(plugin, runtime) if background else []
+    address = f"127.0.0.1:{bound}"
+    channel = grpc.aio.insecure_channel(address)
+    try:
+        yield RunningService(plugin, address, channel, plugin.stub(channel), runtime, server)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await channel.close()
+        await server.stop(grace=None)
