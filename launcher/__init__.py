@@ -1,0 +1,1 @@
+"""The `gridgov` command: start the platform, mint demo tokens, load demo data, migrate."""

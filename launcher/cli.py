@@ -1,0 +1,191 @@
+"""The `gridgov` command line: up, token, demo-data, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from services.kit.actor import ActorSigner
+from services.kit.config import (
+    DEFAULT_GATEWAY_PORT,
+    DEFAULT_PORTS,
+    ConfigError,
+    Env,
+    ServiceSettings,
+    actor_key,
+    data_dir,
+    service_addresses,
+)
+from services.kit.database import Database
+from services.kit.migrations import upgrade
+from services.kit.plugin import PluginError, load_plugins
+
+# The demo users `gridgov up` prints tokens for: one per tier, plus a grid worker and an auditor.
+DEMO_USERS = (
+    ("district", "demo-district-admin", "district_admin", "110108", ""),
+    ("street", "demo-street-staff", "street_staff", "110108001", ""),
+    ("community", "demo-community-staff", "community_staff", "110108001001", ""),
+    ("grid worker", "demo-grid-worker", "grid_worker", "110108001001001", ""),
+    ("auditor", "demo-auditor", "auditor", "110108", ""),
+)
+
+
+def enabled_services(requested: str | None, env: Env) -> list[str]:
+    """The services to run: --services, else GRIDGOV_SERVICES, else every installed plugin."""
+    if requested:
+        return [s.strip() for s in requested.split(",") if s.strip()]
+    installed = list(load_plugins())
+    return env.names("GRIDGOV_SERVICES", installed)
+
+
+def child_environment(services: Sequence[str]) -> dict[str, str]:
+    environ = dict(os.environ)
+    environ["GRIDGOV_SERVICES"] = ",".join(services)
+    environ.setdefault("GRIDGOV_DATA_DIR", str(data_dir(Env())))
+    environ.setdefault("PYTHONUNBUFFERED", "1")
+    return environ
+
+
+def command_up(args: argparse.Namespace) -> int:
+    from launcher.supervisor import StartError, Supervisor, tail
+
+    env = Env()
+    services = enabled_services(args.services, env)
+    plugins = load_plugins(services)
+    environ = child_environment(services)
+    os.environ.update(environ)
+    addresses = service_addresses(Env(environ))
+    directory = Path(environ["GRIDGOV_DATA_DIR"])
+    supervisor = Supervisor(environ, directory / "logs")
+    try:
+        for name in services:
+            process = supervisor.start(name, f"services.{name}")
+            supervisor.wait_grpc_healthy(process, addresses[name])
+            print(f"  {name:<11} gRPC on {addresses[name]}")
+        if args.demo_data:
+            signer = ActorSigner(actor_key(env, env.mode()), "launcher")
+            loaded = asyncio.run(_load_demo(plugins, addresses, signer, directory))
+            print(f"  demo data   {'loaded into ' + ', '.join(loaded) if loaded else 'already in place'}")
+        gateway = supervisor.start("gateway", "gateway")
+        listen = environ.get("GRIDGOV_GATEWAY_LISTEN", f"127.0.0.1:{DEFAULT_GATEWAY_PORT}")
+        supervisor.wait_http_ready(gateway, f"http://{listen}/healthz")
+    except (StartError, ConfigError, PluginError) as error:
+        print(f"gridgov: {error}", file=sys.stderr)
+        for process in supervisor.processes:
+            for line in tail(process.log_path, 8):
+                print(f"  [{process.name}] {line}", file=sys.stderr)
+        supervisor.stop_all()
+        return 1
+    print(f"\nGraphQL: http://{listen}/graphql\n")
+    print_demo_tokens()
+    print("\nCtrl-C stops everything.")
+    died = supervisor.watch()
+    if died is not None:
+        code = died.popen.returncode if died.popen else None
+        print(f"\ngridgov: {died.name} exited with code {code}; stopping the others (see {died.log_path})",
+              file=sys.stderr)
+        for line in tail(died.log_path):
+            print(f"  [{died.name}] {line}", file=sys.stderr)
+    supervisor.stop_all()
+    return 1 if died is not None else 0
+
+
+async def _load_demo(plugins, addresses, signer, directory: Path) -> list[str]:  # type: ignore[no-untyped-def]
+    from launcher.demo import load_demo_data
+
+    return await load_demo_data(plugins, addresses, signer, marker_dir=directory)
+
+
+def print_demo_tokens() -> None:
+    from gateway.auth import mint_demo_token
+
+    print("Demo tokens (send as  Authorization: Bearer <token>):")
+    for label, subject, role, scope, department in DEMO_USERS:
+        token = mint_demo_token(subject=subject, roles=[(role, scope)], department=department)
+        print(f"  {label:<12} {role}@{scope}\n    {token}")
+
+
+def command_token(args: argparse.Namespace) -> int:
+    from gateway.auth import mint_demo_token
+
+    roles = [(args.role, args.scope)]
+    print(mint_demo_token(subject=args.subject or f"demo-{args.role}", roles=roles,
+                          department=args.department or "", ttl=args.ttl))
+    return 0
+
+
+def command_demo_data(args: argparse.Namespace) -> int:
+    env = Env()
+    services = enabled_services(args.services, env)
+    plugins = load_plugins(services)
+    addresses = service_addresses(Env(child_environment(services)))
+    signer = ActorSigner(actor_key(env, env.mode()), "launcher")
+    from launcher.demo import load_demo_data
+
+    loaded = asyncio.run(load_demo_data(plugins, addresses, signer))
+    print(f"demo data loaded into {', '.join(loaded) or 'nothing'}")
+    return 0
+
+
+def command_migrate(args: argparse.Namespace) -> int:
+    env = Env()
+    services = enabled_services(args.services, env)
+    plugins = load_plugins(services)
+
+    async def run() -> None:
+        for name, plugin in plugins.items():
+            database = Database.from_url(ServiceSettings.from_env(name).database_url)
+            try:
+                await upgrade(database, plugin.migrations)
+            finally:
+                await database.dispose()
+            print(f"{name}: migrated")
+        from gateway.migrate import migrate_gateway
+
+        await migrate_gateway()
+        print("gateway: migrated")
+
+    asyncio.run(run())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="gridgov", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    up = commands.add_parser("up", help="start the services and the gateway on localhost")
+    up.add_argument("--services", help=f"comma-separated, default all installed ({','.join(DEFAULT_PORTS)})")
+    up.add_argument("--demo-data", action="store_true", help="load the demo district first (once)")
+    up.set_defaults(run=command_up)
+    token = commands.add_parser("token", help="mint a demo token signed with the local key")
+    token.add_argument("--role", required=True)
+    token.add_argument("--scope", required=True, help="jurisdiction code the role applies to")
+    token.add_argument("--subject")
+    token.add_argument("--department")
+    token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds the token is valid")
+    token.set_defaults(run=command_token)
+    demo = commands.add_parser("demo-data", help="load the demo district into running services")
+    demo.add_argument("--services")
+    demo.set_defaults(run=command_demo_data)
+    migrate = commands.add_parser("migrate", help="apply every enabled service's and the gateway's migrations")
+    migrate.add_argument("--services")
+    migrate.set_defaults(run=command_migrate)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (ConfigError, PluginError) as error:
+        print(f"gridgov: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
