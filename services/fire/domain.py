@@ -1,0 +1,435 @@
+"""Fire-safety rules: place and hazard enums, the catalogue and plan defaults, the hazard lifecycle, deadlines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from services.kit.errors import FailedPrecondition, FieldViolation, IllegalTransition
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+# Days a hazard may stay overdue before it is handed over to the police station.
+DEFAULT_GRACE_DAYS = 7
+HAZARD_KIND = "fire_hazard"
+INSPECTION_KIND = "fire_inspection"
+
+
+class PlaceType(StrEnum):
+    SMALL_SHOP = "small_shop"
+    SMALL_WORKSHOP = "small_workshop"
+    SMALL_ENTERTAINMENT = "small_entertainment"
+    LIVE_WORK_STORAGE = "live_work_storage"
+    RENTAL_HOUSING = "rental_housing"
+    RURAL_HOUSEHOLD = "rural_household"
+    KEY_UNIT = "key_unit"
+    FACTORY = "factory"
+    WAREHOUSE = "warehouse"
+    PUBLIC_VENUE = "public_venue"
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class GridLevel(StrEnum):
+    """Big = street, medium = community, small = grid (GLOSSARY: grid_level)."""
+
+    BIG = "big"
+    MEDIUM = "medium"
+    SMALL = "small"
+
+
+# The jurisdiction code length a grid level works at.
+GRID_LEVEL_CODE_LENGTH: Mapping[GridLevel, int] = {GridLevel.BIG: 9, GridLevel.MEDIUM: 12, GridLevel.SMALL: 15}
+
+
+class Severity(StrEnum):
+    MINOR = "minor"
+    GENERAL = "general"
+    MAJOR = "major"
+
+
+class HazardCategory(StrEnum):
+    FIRE_SAFETY = "fire_safety"
+    RURAL_HOUSEHOLD = "rural_household"
+
+
+class CheckResult(StrEnum):
+    NOT_INSPECTED = "not_inspected"
+    PASSED = "passed"
+    HAZARD_FOUND = "hazard_found"
+
+
+class InspectionState(StrEnum):
+    DRAFT = "draft"
+    FINALIZED = "finalized"
+
+
+class HazardState(StrEnum):
+    OPEN = "open"
+    RECTIFYING = "rectifying"
+    RECTIFIED = "rectified"
+    OVERDUE = "overdue"
+    HANDED_OVER = "handed_over"
+    CLOSED = "closed"
+
+
+class HazardAction(StrEnum):
+    FIX_ON_SPOT = "fix_on_spot"
+    ORDER_RECTIFICATION = "order_rectification"
+    CLAIM_FIX = "claim_fix"
+    VERIFY = "verify"
+    REOPEN = "reopen"
+    MARK_OVERDUE = "mark_overdue"
+    HAND_OVER = "hand_over"
+    CLOSE_CASE = "close_case"
+
+
+class Closure(StrEnum):
+    FIXED_ON_SPOT = "fixed_on_spot"
+    VERIFIED = "verified"
+    CASE_CLOSED = "case_closed"
+
+
+# The hazard lifecycle: (state, action) -> next state. Anything not listed is an illegal transition.
+TRANSITIONS: Mapping[tuple[HazardState, HazardAction], HazardState] = {
+    (HazardState.OPEN, HazardAction.FIX_ON_SPOT): HazardState.CLOSED,
+    (HazardState.OPEN, HazardAction.ORDER_RECTIFICATION): HazardState.RECTIFYING,
+    (HazardState.RECTIFYING, HazardAction.CLAIM_FIX): HazardState.RECTIFIED,
+    (HazardState.RECTIFYING, HazardAction.MARK_OVERDUE): HazardState.OVERDUE,
+    (HazardState.RECTIFIED, HazardAction.VERIFY): HazardState.CLOSED,
+    # A failed re-inspection keeps the original deadline, so reopening never buys the owner time.
+    (HazardState.RECTIFIED, HazardAction.REOPEN): HazardState.RECTIFYING,
+    # An owner may still fix an overdue hazard before the hand-over.
+    (HazardState.OVERDUE, HazardAction.CLAIM_FIX): HazardState.RECTIFIED,
+    (HazardState.OVERDUE, HazardAction.HAND_OVER): HazardState.HANDED_OVER,
+    (HazardState.HANDED_OVER, HazardAction.CLOSE_CASE): HazardState.CLOSED,
+}
+
+CLOSURE_OF: Mapping[HazardAction, Closure] = {
+    HazardAction.FIX_ON_SPOT: Closure.FIXED_ON_SPOT,
+    HazardAction.VERIFY: Closure.VERIFIED,
+    HazardAction.CLOSE_CASE: Closure.CASE_CLOSED,
+}
+
+
+def allowed_actions(state: HazardState) -> tuple[str, ...]:
+    return tuple(sorted(action.value for (s, action) in TRANSITIONS if s is state))
+
+
+@dataclass(frozen=True)
+class HazardClock:
+    """The dated facts of a hazard's lifecycle that transitions read and write."""
+
+    state: HazardState
+    rectify_by: datetime | None = None
+    rectified_at: datetime | None = None
+    overdue_at: datetime | None = None
+    handed_over_at: datetime | None = None
+    closed_at: datetime | None = None
+    closure: Closure | None = None
+
+
+def transition(
+    hazard: HazardClock,
+    action: HazardAction,
+    now: datetime,
+    *,
+    rectify_by: datetime | None = None,
+    grace_days: int = DEFAULT_GRACE_DAYS,
+) -> HazardClock:
+    """The hazard after ``action`` at ``now``.
+
+    Raises IllegalTransition when the state does not allow the action, FailedPrecondition when a
+    dated guard does not hold (not yet past the deadline or the grace period), ValueError when
+    order_rectification comes without its deadline.
+    """
+    target = TRANSITIONS.get((hazard.state, action))
+    if target is None:
+        raise IllegalTransition(HAZARD_KIND, hazard.state.value, action.value, allowed_actions(hazard.state))
+    if action is HazardAction.ORDER_RECTIFICATION:
+        if rectify_by is None:
+            raise ValueError("order_rectification needs rectify_by")
+        return replace(hazard, state=target, rectify_by=rectify_by)
+    if action is HazardAction.CLAIM_FIX:
+        return replace(hazard, state=target, rectified_at=now)
+    if action is HazardAction.MARK_OVERDUE:
+        if not is_past_deadline(hazard.rectify_by, now):
+            raise FailedPrecondition(f"the hazard is not past its deadline {hazard.rectify_by}")
+        return replace(hazard, state=target, overdue_at=hazard.overdue_at or now)
+    if action is HazardAction.HAND_OVER:
+        if not is_past_grace(hazard.rectify_by, now, grace_days):
+            raise FailedPrecondition(f"the hazard is still within its {grace_days}-day grace period")
+        return replace(hazard, state=target, handed_over_at=now)
+    if action in CLOSURE_OF:
+        return replace(hazard, state=target, closed_at=now, closure=CLOSURE_OF[action])
+    return replace(hazard, state=target)  # reopen: the deadline stands
+
+
+def is_past_deadline(rectify_by: datetime | None, now: datetime) -> bool:
+    return rectify_by is not None and now >= rectify_by
+
+
+def handover_due_at(rectify_by: datetime, grace_days: int = DEFAULT_GRACE_DAYS) -> datetime:
+    """When an overdue hazard is handed over: the grace period in calendar days after its deadline."""
+    return rectify_by + timedelta(days=grace_days)
+
+
+def is_past_grace(rectify_by: datetime | None, now: datetime, grace_days: int = DEFAULT_GRACE_DAYS) -> bool:
+    return rectify_by is not None and now >= handover_due_at(rectify_by, grace_days)
+
+
+def end_of_local_day(day: date) -> datetime:
+    """Midnight (Beijing) at the end of ``day``, in UTC: a deadline "on day" is met until then."""
+    return datetime.combine(day + timedelta(days=1), time(0, 0), BEIJING).astimezone(ZoneInfo("UTC"))
+
+
+def rectification_deadline(
+    now: datetime, rectify_days: int, add_working_days: Callable[[datetime, int], datetime]
+) -> datetime:
+    """The deadline for a catalogue period: 0 is the end of today, n the end of the n-th working day after."""
+    if rectify_days < 0:
+        raise ValueError("rectify_days must not be negative")
+    if rectify_days == 0:
+        return end_of_local_day(now.astimezone(BEIJING).date())
+    return end_of_local_day(add_working_days(now, rectify_days).astimezone(BEIJING).date())
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(BEIJING).date()
+
+
+# ---- the hazard catalogue -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HazardTypeSpec:
+    """One catalogue entry: rectify_days 0 means immediately (the same day)."""
+
+    code: str
+    name: str
+    category: HazardCategory
+    severity: Severity
+    rectify_days: int
+
+
+DEFAULT_CATALOGUE: tuple[HazardTypeSpec, ...] = (
+    HazardTypeSpec("no_extinguisher", "未配置灭火器", HazardCategory.FIRE_SAFETY, Severity.GENERAL, 3),
+    HazardTypeSpec("extinguisher_broken", "灭火器失效", HazardCategory.FIRE_SAFETY, Severity.GENERAL, 3),
+    HazardTypeSpec("exit_locked", "安全出口锁闭", HazardCategory.FIRE_SAFETY, Severity.MAJOR, 0),
+    HazardTypeSpec("escape_route_blocked", "疏散通道堵塞", HazardCategory.FIRE_SAFETY, Severity.MAJOR, 0),
+    HazardTypeSpec("live_work_storage_mixed", "三合一", HazardCategory.FIRE_SAFETY, Severity.MAJOR, 10),
+    HazardTypeSpec("hazardous_goods_in_dwelling", "住宅存放易燃易爆物品", HazardCategory.FIRE_SAFETY,
+                   Severity.MAJOR, 1),
+    HazardTypeSpec("shop_kitchen_no_fire_door", "商铺厨房未设防火门", HazardCategory.FIRE_SAFETY,
+                   Severity.GENERAL, 15),
+    HazardTypeSpec("small_venue_sleeping", "三小场所住人", HazardCategory.FIRE_SAFETY, Severity.MAJOR, 1),
+    HazardTypeSpec("illegal_wiring", "私拉乱接电线", HazardCategory.FIRE_SAFETY, Severity.GENERAL, 3),
+    HazardTypeSpec("clutter", "乱堆乱放", HazardCategory.FIRE_SAFETY, Severity.MINOR, 3),
+    HazardTypeSpec("facility_damaged", "消防设施损坏", HazardCategory.FIRE_SAFETY, Severity.GENERAL, 5),
+    HazardTypeSpec("rural_fire_use", "农户用火不安全", HazardCategory.RURAL_HOUSEHOLD, Severity.GENERAL, 1),
+    HazardTypeSpec("rural_gas_use", "农户用气不安全", HazardCategory.RURAL_HOUSEHOLD, Severity.MAJOR, 0),
+    HazardTypeSpec("rural_oil_use", "农户用油不安全", HazardCategory.RURAL_HOUSEHOLD, Severity.GENERAL, 1),
+    HazardTypeSpec("rural_electricity_use", "农户用电不安全", HazardCategory.RURAL_HOUSEHOLD, Severity.GENERAL, 3),
+    HazardTypeSpec("rural_heating", "农户取暖不安全", HazardCategory.RURAL_HOUSEHOLD, Severity.GENERAL, 1),
+)
+
+MAX_RECTIFY_DAYS = 60
+
+
+def hazard_type_problems(name: str, rectify_days: int) -> list[FieldViolation]:
+    """What is wrong with an edit of a catalogue entry."""
+    problems = []
+    if len(name) > 64:
+        problems.append(FieldViolation("name", "must be at most 64 characters"))
+    if not 0 <= rectify_days <= MAX_RECTIFY_DAYS:
+        problems.append(FieldViolation("rectify_days", f"must be between 0 and {MAX_RECTIFY_DAYS}"))
+    return problems
+
+
+def report_immediately(severity: Severity) -> bool:
+    """Major hazards are flagged for immediate report."""
+    return severity is Severity.MAJOR
+
+
+# ---- inspection plans and due dates ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRule:
+    """Who inspects a place type (the grid level) and every how many days."""
+
+    grid_level: GridLevel
+    interval_days: int
+
+
+# Big grid (street) monthly for key units; medium grid (community) weekly for the larger places;
+# small grid daily patrol of the small and residential places.
+DEFAULT_PLANS: Mapping[PlaceType, PlanRule] = {
+    PlaceType.KEY_UNIT: PlanRule(GridLevel.BIG, 30),
+    PlaceType.FACTORY: PlanRule(GridLevel.MEDIUM, 7),
+    PlaceType.WAREHOUSE: PlanRule(GridLevel.MEDIUM, 7),
+    PlaceType.PUBLIC_VENUE: PlanRule(GridLevel.MEDIUM, 7),
+    PlaceType.SMALL_SHOP: PlanRule(GridLevel.SMALL, 1),
+    PlaceType.SMALL_WORKSHOP: PlanRule(GridLevel.SMALL, 1),
+    PlaceType.SMALL_ENTERTAINMENT: PlanRule(GridLevel.SMALL, 1),
+    PlaceType.LIVE_WORK_STORAGE: PlanRule(GridLevel.SMALL, 1),
+    PlaceType.RENTAL_HOUSING: PlanRule(GridLevel.SMALL, 1),
+    PlaceType.RURAL_HOUSEHOLD: PlanRule(GridLevel.SMALL, 1),
+}
+
+MAX_INTERVAL_DAYS = 366
+
+
+def next_due_on(last_inspected_at: datetime | None, created_at: datetime, interval_days: int) -> date:
+    """The day (Beijing) a place's next inspection is due: a new place is due the day it is registered."""
+    if last_inspected_at is None:
+        return local_day(created_at)
+    return local_day(last_inspected_at) + timedelta(days=interval_days)
+
+
+def is_due(due_on: date, today: date) -> bool:
+    return due_on <= today
+
+
+def is_overdue(due_on: date, today: date) -> bool:
+    return due_on < today
+
+
+def inspection_scope(place_code: str, grid_level: GridLevel) -> str:
+    """The jurisdiction (street, community or grid) whose list a place appears on at ``grid_level``."""
+    return place_code[: GRID_LEVEL_CODE_LENGTH[grid_level]]
+
+
+# ---- places ---------------------------------------------------------------------------------------
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+
+
+def phone_problem(phone: str) -> str | None:
+    if _MOBILE.match(phone) or _LANDLINE.match(phone):
+        return None
+    return "must be an 11-digit mobile number or a landline such as 010-62345678"
+
+
+@dataclass(frozen=True)
+class PlaceDraft:
+    """A place as submitted, before it is stored."""
+
+    type: PlaceType | None
+    name: str
+    address: str
+    jurisdiction_code: str
+    owner_name: str
+    owner_phone: str
+    contact_name: str
+    contact_phone: str
+    risk_level: RiskLevel | None
+    organization_id: str = ""
+    household_id: str = ""
+
+
+def place_problems(draft: PlaceDraft, prefix: str = "place") -> list[FieldViolation]:
+    """Every problem with a submitted place, each naming its field under ``prefix``."""
+    found: list[FieldViolation] = []
+
+    def bad(field: str, description: str) -> None:
+        found.append(FieldViolation(f"{prefix}.{field}", description))
+
+    if draft.type is None:
+        bad("type", "must be set")
+    if not draft.name.strip():
+        bad("name", "must not be empty")
+    elif len(draft.name) > 128:
+        bad("name", "must be at most 128 characters")
+    if not draft.address.strip():
+        bad("address", "must not be empty")
+    elif len(draft.address) > 256:
+        bad("address", "must be at most 256 characters")
+    code = draft.jurisdiction_code
+    if not (code.isascii() and code.isdigit() and len(code) == 15) or code[-3:] == "000":
+        bad("jurisdiction_code", "must be a 15-digit grid code")
+    if not draft.owner_name.strip():
+        bad("owner_name", "must not be empty")
+    problem = phone_problem(draft.owner_phone)
+    if problem:
+        bad("owner_phone", problem)
+    if draft.contact_phone and (problem := phone_problem(draft.contact_phone)):
+        bad("contact_phone", problem)
+    if draft.risk_level is None:
+        bad("risk_level", "must be set")
+    if draft.organization_id and draft.household_id:
+        bad("household_id", "a place links to an organization or a household, not both")
+    return found
+
+
+def mask_phone(phone: str) -> str:
+    """"13812345289" -> "138****5289": the first three and last four digits stay visible."""
+    if not phone:
+        return ""
+    if len(phone) >= 7:
+        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    return "*" * max(0, len(phone) - 2) + phone[-2:]
+
+
+# ---- inspections ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """One checklist line."""
+
+    hazard_type_code: str
+    result: CheckResult | None
+    evidence: tuple[str, ...] = ()
+    fixed_on_spot: bool = False
+    note: str = ""
+
+
+def checklist_problems(
+    items: Sequence[CheckItem], catalogue: Mapping[str, HazardCategory], place_type: PlaceType
+) -> list[FieldViolation]:
+    """Every problem with a checklist against the catalogue and the place inspected."""
+    found: list[FieldViolation] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        path = f"items[{index}]"
+        category = catalogue.get(item.hazard_type_code)
+        if category is None:
+            found.append(FieldViolation(f"{path}.hazard_type_code", f"unknown hazard type {item.hazard_type_code!r}"))
+        elif category is HazardCategory.RURAL_HOUSEHOLD and place_type is not PlaceType.RURAL_HOUSEHOLD:
+            found.append(FieldViolation(f"{path}.hazard_type_code", "rural household checks apply to rural households"))
+        if item.hazard_type_code in seen:
+            found.append(FieldViolation(f"{path}.hazard_type_code", "appears twice in the checklist"))
+        seen.add(item.hazard_type_code)
+        if item.result is None:
+            found.append(FieldViolation(f"{path}.result", "must be set"))
+        elif item.result is CheckResult.HAZARD_FOUND:
+            if not item.evidence:
+                found.append(FieldViolation(f"{path}.evidence", "a hazard found needs evidence"))
+        elif item.fixed_on_spot:
+            found.append(FieldViolation(f"{path}.fixed_on_spot", "only a hazard found can be fixed on the spot"))
+        if any(not ref.strip() for ref in item.evidence):
+            found.append(FieldViolation(f"{path}.evidence", "must not contain empty references"))
+    return found
+
+
+def require_draft(state: InspectionState, action: str) -> None:
+    """Raises IllegalTransition unless the inspection can still change."""
+    if state is not InspectionState.DRAFT:
+        raise IllegalTransition(INSPECTION_KIND, state.value, action, ())
+
+
+def found_items(items: Iterable[CheckItem]) -> list[CheckItem]:
+    return [item for item in items if item.result is CheckResult.HAZARD_FOUND]
+
+
+def rectification_rate(found: int, closed: int) -> float:
+    return 0.0 if found == 0 else round(closed / found, 4)
