@@ -185,31 +185,31 @@ class InspectionRules:
         default_factory=lambda: dict(DEFAULT_SUPERVISION_FREQUENCIES))
 
 
-def validate_rules(rules: InspectionRules) -> None:
-    """Raises InvalidArgument naming every bad item of ``rules``."""
+def validate_rules(rules: InspectionRules, prefix: str = "") -> None:
+    """Raises InvalidArgument naming every bad item of ``rules`` (field paths start with ``prefix``)."""
     problems = Violations()
     if not 1 <= len(rules.checklist) <= 12:
-        problems.add("checklist", f"must have 1 to 12 items, got {len(rules.checklist)}")
+        problems.add(f"{prefix}checklist", f"must have 1 to 12 items, got {len(rules.checklist)}")
     seen: set[str] = set()
     for i, item in enumerate(rules.checklist):
         if not item.code.isidentifier() or not item.code.islower():
-            problems.add(f"checklist[{i}].code", "must be a lower-case code such as wheel_washing")
+            problems.add(f"{prefix}checklist[{i}].code", "must be a lower-case code such as wheel_washing")
         elif item.code in seen:
-            problems.add(f"checklist[{i}].code", f"repeats {item.code}")
+            problems.add(f"{prefix}checklist[{i}].code", f"repeats {item.code}")
         seen.add(item.code)
         if not item.name.strip():
-            problems.add(f"checklist[{i}].name", "must not be empty")
+            problems.add(f"{prefix}checklist[{i}].name", "must not be empty")
     for level in GridLevel:
         if level not in rules.patrol:
-            problems.add("patrol_frequencies", f"lacks level {int(level)}")
+            problems.add(f"{prefix}patrol_frequencies", f"lacks level {int(level)}")
     for control in ControlLevel:
         if control not in rules.supervision:
-            problems.add("supervision_frequencies", f"lacks control level {control.value}")
+            problems.add(f"{prefix}supervision_frequencies", f"lacks control level {control.value}")
     for name, frequencies in (("patrol_frequencies", rules.patrol), ("supervision_frequencies", rules.supervision)):
         for key, frequency in frequencies.items():
             label = int(key) if isinstance(key, GridLevel) else key.value
             if not 1 <= frequency.times <= 31:
-                problems.add(f"{name}[{label}].times", f"must be 1 to 31, got {frequency.times}")
+                problems.add(f"{prefix}{name}[{label}].times", f"must be 1 to 31, got {frequency.times}")
     problems.raise_if_any()
 
 
@@ -234,7 +234,8 @@ class SourceDraft:
     permit_number: str = ""
 
 
-def _phone_problem(phone: str) -> str | None:
+def phone_problem(phone: str) -> str | None:
+    """What is wrong with a mobile or landline number, or None."""
     digits = phone.replace("-", "")
     if not digits.isdigit() or not digits.isascii():
         return "must be a phone number of digits (and dashes)"
@@ -257,7 +258,7 @@ def validate_source(draft: SourceDraft, checklist: Sequence[ChecklistItem], pref
         problems.add(f"{prefix}.address", "must not be empty")
     if not draft.responsible_unit.strip():
         problems.add(f"{prefix}.responsible_unit", "must not be empty")
-    if draft.contact_phone and (reason := _phone_problem(draft.contact_phone)):
+    if draft.contact_phone and (reason := phone_problem(draft.contact_phone)):
         problems.add(f"{prefix}.contact_phone", reason)
     if (draft.latitude is None) != (draft.longitude is None):
         problems.add(f"{prefix}.location", "needs both latitude and longitude, or neither")

@@ -1,0 +1,156 @@
+"""The patrol RPCs: grid heads, patrol records, patrols due and missed, supervision checks on key sources."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import grpc
+
+from gridgov.inspection.v1 import inspection_pb2 as pb
+from services.inspection.convert import (
+    frequency_message,
+    grid_head_message,
+    moment,
+    patrol_message,
+    to_proto,
+    window_message,
+)
+from services.inspection.domain import GridLevel, SourceStatus, SourceType, phone_problem
+from services.inspection.records import Check, PatrolStore
+from services.inspection.schedule import compliance, windows
+from services.inspection.servicer_base import ServicerBase, period_bounds, scopes_within
+from services.inspection.store import GridHeadStore, RulesStore, SourceStore
+from services.kit import actor
+from services.kit.errors import Violations
+from services.kit.jurisdiction import problem
+from services.kit.pagination import page_from
+
+# A patrol app's clock may run a little ahead of ours.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class PatrolRpcs(ServicerBase):
+    async def AssignGridHead(self, request: pb.AssignGridHeadRequest, context: grpc.aio.ServicerContext
+                             ) -> pb.AssignGridHeadResponse:
+        head = request.grid_head
+        problems = Violations()
+        if not head.subject_id.strip():
+            problems.add("grid_head.subject_id", "must not be empty")
+        if not head.name.strip():
+            problems.add("grid_head.name", "must not be empty")
+        if reason := problem(head.jurisdiction_code):
+            problems.add("grid_head.jurisdiction_code", reason)
+        elif head.level and head.level != int(GridLevel.of_code(head.jurisdiction_code)):
+            problems.add("grid_head.level", f"a {len(head.jurisdiction_code)}-digit scope is level "
+                         f"{int(GridLevel.of_code(head.jurisdiction_code))}, not {head.level}")
+        if head.phone and (reason := phone_problem(head.phone)):
+            problems.add("grid_head.phone", reason)
+        problems.raise_if_any()
+        actor.require_in_scope(head.jurisdiction_code)
+        async with self.database.transaction() as session:
+            store = GridHeadStore(session)
+            earlier = await store.get(head.subject_id.strip())
+            if earlier is not None:
+                # Reassigning moves a head: the caller must reach the old scope as well.
+                actor.require_in_scope(earlier.jurisdiction_code)
+            row = await store.assign(head.subject_id.strip(), head.name, head.jurisdiction_code, head.phone.strip(),
+                                     self.now())
+        return pb.AssignGridHeadResponse(grid_head=grid_head_message(row))
+
+    async def ListGridHeads(self, request: pb.ListGridHeadsRequest, context: grpc.aio.ServicerContext
+                            ) -> pb.ListGridHeadsResponse:
+        scopes = scopes_within(request.jurisdiction_code)
+        page = page_from(request.page.page_size, request.page.page_token, {"scopes": scopes})
+        async with self.database.read() as session:
+            rows, more = await GridHeadStore(session).list(scopes, page)
+        last = (rows[-1].jurisdiction_code, rows[-1].subject_id) if rows else None
+        return pb.ListGridHeadsResponse(grid_heads=[grid_head_message(r) for r in rows],
+                                        page={"next_page_token": page.next_token(last, more)})
+
+    async def RecordPatrol(self, request: pb.RecordPatrolRequest, context: grpc.aio.ServicerContext
+                           ) -> pb.RecordPatrolResponse:
+        patroller = request.patroller.strip() or actor.current().subject
+        now = self.now()
+        patrolled_at = moment(request.patrolled_at) if request.HasField("patrolled_at") else now
+        problems = Violations()
+        if patrolled_at > now + CLOCK_SKEW:
+            problems.add("patrolled_at", "must not be in the future")
+        ids = [c.source_id.strip() for c in request.checks]
+        async with self.database.transaction() as session:
+            head = await GridHeadStore(session).get(patroller)
+            if head is None:
+                problems.add("patroller", f"{patroller} is not a grid head: assign them first")
+                problems.raise_if_any()
+            assert head is not None
+            actor.require_in_scope(head.jurisdiction_code)
+            sources = await SourceStore(session).get_many(ids)
+            for i, source_id in enumerate(ids):
+                source = sources.get(source_id)
+                if source is None:
+                    problems.add(f"checks[{i}].source_id", f"no pollution source {source_id!r}")
+                elif not source.jurisdiction_code.startswith(head.jurisdiction_code):
+                    problems.add(f"checks[{i}].source_id", f"lies outside the head's scope {head.jurisdiction_code}")
+                elif source_id in ids[:i]:
+                    problems.add(f"checks[{i}].source_id", "is checked twice on one patrol")
+            problems.raise_if_any()
+            checks = [Check(i, c.finding, c.compliant) for i, c in zip(ids, request.checks, strict=True)]
+            row, check_rows = await PatrolStore(session).add(patroller, head.level, head.jurisdiction_code,
+                                                             patrolled_at, request.findings, checks)
+        return pb.RecordPatrolResponse(patrol=patrol_message(row, check_rows))
+
+    async def ListPatrols(self, request: pb.ListPatrolsRequest, context: grpc.aio.ServicerContext
+                          ) -> pb.ListPatrolsResponse:
+        scopes = scopes_within(request.jurisdiction_code)
+        page = page_from(request.page.page_size, request.page.page_token,
+                         {"scopes": scopes, "patroller": request.patroller})
+        async with self.database.read() as session:
+            rows, more = await PatrolStore(session).list(scopes, page, request.patroller)
+        last = (rows[-1][0].id,) if rows else None
+        return pb.ListPatrolsResponse(patrols=[patrol_message(r, c) for r, c in rows],
+                                      page={"next_page_token": page.next_token(last, more)})
+
+    async def ListPatrolDue(self, request: pb.ListPatrolDueRequest, context: grpc.aio.ServicerContext
+                            ) -> pb.ListPatrolDueResponse:
+        first, last, lower, upper = period_bounds(request.period.start, request.period.end)
+        scopes = scopes_within(request.jurisdiction_code)
+        async with self.database.read() as session:
+            heads = await GridHeadStore(session).all_in(scopes)
+            dates = await PatrolStore(session).dates_by_patroller([h.subject_id for h in heads], lower, upper)
+            rules = await RulesStore(session).load()
+        today = self.today()
+        entries = []
+        for head in heads:
+            frequency = rules.patrol[GridLevel(head.level)]
+            found = windows(first, last, frequency, dates.get(head.subject_id, []), today)
+            result = compliance(found)
+            if request.only_lacking and not (result.missed_windows or result.due_windows):
+                continue
+            entries.append(pb.PatrolDue(
+                grid_head=grid_head_message(head), frequency=frequency_message(frequency),
+                windows=[window_message(w) for w in found], missed=result.missed_windows, due=result.due_windows,
+                compliance_rate=result.rate))
+        return pb.ListPatrolDueResponse(entries=entries)
+
+    async def ListSupervisionDue(self, request: pb.ListSupervisionDueRequest, context: grpc.aio.ServicerContext
+                                 ) -> pb.ListSupervisionDueResponse:
+        first, last, lower, upper = period_bounds(request.period.start, request.period.end)
+        scopes = scopes_within(request.jurisdiction_code)
+        async with self.database.read() as session:
+            sources = await SourceStore(session).all_in(
+                scopes, source_type=SourceType.INDUSTRIAL_KEY_SOURCE,
+                statuses=(SourceStatus.ACTIVE, SourceStatus.RECTIFYING))
+            dates = await PatrolStore(session).check_dates_by_source([s.id for s in sources], lower, upper)
+            rules = await RulesStore(session).load()
+        today = self.today()
+        entries = []
+        for source in sources:
+            if source.control_level is None:
+                continue
+            frequency = rules.supervision[source.control_level]
+            found = windows(first, last, frequency, dates.get(source.id, []), today)
+            result = compliance(found)
+            entries.append(pb.SupervisionDue(
+                source_id=source.id, name=source.name, jurisdiction_code=source.jurisdiction_code,
+                control_level=to_proto(source.control_level), frequency=frequency_message(frequency),
+                windows=[window_message(w) for w in found], missed=result.missed_windows, due=result.due_windows))
+        return pb.ListSupervisionDueResponse(entries=entries)
