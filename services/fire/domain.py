@@ -97,6 +97,13 @@ class Closure(StrEnum):
     CASE_CLOSED = "case_closed"
 
 
+class LedgerSection(StrEnum):
+    PLACES = "places"
+    INSPECTIONS = "inspections"
+    HAZARDS = "hazards"
+    STATISTICS = "statistics"
+
+
 # The hazard lifecycle: (state, action) -> next state. Anything not listed is an illegal transition.
 TRANSITIONS: Mapping[tuple[HazardState, HazardAction], HazardState] = {
     (HazardState.OPEN, HazardAction.FIX_ON_SPOT): HazardState.CLOSED,

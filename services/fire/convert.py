@@ -1,0 +1,164 @@
+"""Proto <-> domain for the fire service: enum maps (by member name) and row -> message builders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+from google.protobuf import timestamp_pb2
+
+from gridgov.fire.v1 import fire_pb2
+from services.fire import domain
+from services.fire.domain import mask_phone
+from services.fire.models import (
+    HazardChangeRow,
+    HazardRow,
+    HazardTypeRow,
+    HazardTypeVersionRow,
+    InspectionRow,
+    PlaceRow,
+)
+from services.kit.clock import as_utc
+from services.kit.errors import FieldViolation
+
+E = TypeVar("E", bound=Enum)
+
+
+class EnumMap:
+    """Maps a domain enum to a proto enum whose values are ``<PREFIX>_<MEMBER NAME>``, both ways."""
+
+    def __init__(self, enum: type[Enum], proto_enum: Any, prefix: str) -> None:
+        self.enum = enum
+        self.prefix = prefix
+        self.to_proto_map = {member: proto_enum.Value(f"{prefix}_{member.name}") for member in enum}
+        self.from_proto_map = {value: member for member, value in self.to_proto_map.items()}
+
+    def to_proto(self, member: Enum | None) -> int:
+        return 0 if member is None else self.to_proto_map[member]
+
+    def from_proto(self, value: int) -> Any:
+        """The domain member, or None for UNSPECIFIED or a value this build does not know."""
+        return self.from_proto_map.get(value)
+
+
+PLACE_TYPE = EnumMap(domain.PlaceType, fire_pb2.PlaceType, "PLACE_TYPE")
+RISK_LEVEL = EnumMap(domain.RiskLevel, fire_pb2.RiskLevel, "RISK_LEVEL")
+GRID_LEVEL = EnumMap(domain.GridLevel, fire_pb2.GridLevel, "GRID_LEVEL")
+SEVERITY = EnumMap(domain.Severity, fire_pb2.Severity, "SEVERITY")
+HAZARD_CATEGORY = EnumMap(domain.HazardCategory, fire_pb2.HazardCategory, "HAZARD_CATEGORY")
+CHECK_RESULT = EnumMap(domain.CheckResult, fire_pb2.CheckResult, "CHECK_RESULT")
+INSPECTION_STATE = EnumMap(domain.InspectionState, fire_pb2.InspectionState, "INSPECTION_STATE")
+HAZARD_STATE = EnumMap(domain.HazardState, fire_pb2.HazardState, "HAZARD_STATE")
+CLOSURE = EnumMap(domain.Closure, fire_pb2.Closure, "CLOSURE")
+ENUM_MAPS = (PLACE_TYPE, RISK_LEVEL, GRID_LEVEL, SEVERITY, HAZARD_CATEGORY, CHECK_RESULT, INSPECTION_STATE,
+             HAZARD_STATE, CLOSURE)
+
+
+def required(mapping: EnumMap, value: int, field: str, problems: list[FieldViolation]) -> Any:
+    """The domain member for a required enum field; records a violation naming ``field`` if unset."""
+    member = mapping.from_proto(value)
+    if member is None:
+        problems.append(FieldViolation(field, "must be set" if value == 0 else f"unknown value {value}"))
+    return member
+
+
+def timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
+    if value is None:
+        return None
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(as_utc(value))
+    return stamp
+
+
+def from_timestamp(message: Any, field: str) -> datetime | None:
+    """A set Timestamp field as an aware UTC datetime, or None when unset."""
+    if not message.HasField(field):
+        return None
+    return as_utc(getattr(message, field).ToDatetime())
+
+
+def mask_name(name: str) -> str:
+    """"张三丰" -> "张**": the family name stays, so an inspector can still address the person."""
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+MASKERS: Mapping[str, Callable[[str], str]] = {
+    "owner_name": mask_name, "contact_name": mask_name, "owner_phone": mask_phone, "contact_phone": mask_phone,
+}
+
+
+def personal_fields(row: PlaceRow, masks: Callable[[str], bool]) -> dict[str, str]:
+    """The place's personal fields, each masked when the policy masks it for this call."""
+    return {field: (masker(getattr(row, field)) if masks(field) else getattr(row, field))
+            for field, masker in MASKERS.items()}
+
+
+def place_message(row: PlaceRow, masks: Callable[[str], bool]) -> fire_pb2.Place:
+    return fire_pb2.Place(
+        id=row.id, type=PLACE_TYPE.to_proto(row.type), name=row.name, address=row.address,
+        jurisdiction_code=row.jurisdiction_code, risk_level=RISK_LEVEL.to_proto(row.risk_level),
+        organization_id=row.organization_id, household_id=row.household_id,
+        inspected_by=GRID_LEVEL.to_proto(row.inspected_by), interval_days=row.interval_days,
+        last_inspected_at=timestamp(row.last_inspected_at), next_due_on=row.next_due_on.isoformat(),
+        created_at=timestamp(row.created_at), **personal_fields(row, masks),
+    )
+
+
+def hazard_type_message(row: HazardTypeRow | HazardTypeVersionRow) -> fire_pb2.HazardType:
+    return fire_pb2.HazardType(
+        code=row.code, name=row.name, category=HAZARD_CATEGORY.to_proto(row.category),
+        severity=SEVERITY.to_proto(row.severity), rectify_days=row.rectify_days, version=row.version,
+        updated_by=row.updated_by, updated_at=timestamp(row.updated_at),
+    )
+
+
+def check_item(item: fire_pb2.ChecklistItem) -> domain.CheckItem:
+    return domain.CheckItem(item.hazard_type_code, CHECK_RESULT.from_proto(item.result), tuple(item.evidence),
+                            item.fixed_on_spot, item.note)
+
+
+def item_record(item: domain.CheckItem) -> dict[str, Any]:
+    """A checklist line as stored in the inspection's JSON column."""
+    return {"hazard_type_code": item.hazard_type_code, "result": item.result.value if item.result else "",
+            "evidence": list(item.evidence), "fixed_on_spot": item.fixed_on_spot, "note": item.note}
+
+
+def item_from_record(record: Mapping[str, Any]) -> domain.CheckItem:
+    return domain.CheckItem(record["hazard_type_code"], domain.CheckResult(record["result"]),
+                            tuple(record["evidence"]), bool(record["fixed_on_spot"]), record["note"])
+
+
+def inspection_message(row: InspectionRow) -> fire_pb2.Inspection:
+    items = [item_from_record(r) for r in row.items]
+    return fire_pb2.Inspection(
+        id=row.id, place_id=row.place_id, jurisdiction_code=row.jurisdiction_code, inspector=row.inspector,
+        grid_level=GRID_LEVEL.to_proto(row.grid_level), inspected_at=timestamp(row.inspected_at),
+        state=INSPECTION_STATE.to_proto(row.state), finalized_at=timestamp(row.finalized_at),
+        hazard_ids=row.hazard_ids,
+        items=[fire_pb2.ChecklistItem(hazard_type_code=i.hazard_type_code, result=CHECK_RESULT.to_proto(i.result),
+                                      evidence=i.evidence, fixed_on_spot=i.fixed_on_spot, note=i.note)
+               for i in items],
+    )
+
+
+def hazard_message(row: HazardRow, history: list[HazardChangeRow] | None = None) -> fire_pb2.Hazard:
+    message = fire_pb2.Hazard(
+        id=row.id, place_id=row.place_id, place_name=row.place_name, address=row.address,
+        jurisdiction_code=row.jurisdiction_code, inspection_id=row.inspection_id,
+        hazard_type_code=row.hazard_type_code, hazard_type_version=row.hazard_type_version,
+        severity=SEVERITY.to_proto(row.severity), report_immediately=row.report_immediately,
+        state=HAZARD_STATE.to_proto(row.state), evidence=row.evidence, note=row.note, found_by=row.found_by,
+        found_at=timestamp(row.found_at), rectify_by=timestamp(row.rectify_by),
+        rectified_at=timestamp(row.rectified_at), overdue_at=timestamp(row.overdue_at),
+        handed_over_at=timestamp(row.handed_over_at), closed_at=timestamp(row.closed_at),
+        closure=CLOSURE.to_proto(row.closure), case_id=row.case_id, case_number=row.case_number,
+    )
+    for change in history or ():
+        message.history.add(
+            action=change.action, from_state=HAZARD_STATE.to_proto(change.from_state),
+            to_state=HAZARD_STATE.to_proto(change.to_state), actor=change.actor, at=timestamp(change.at),
+            note=change.note,
+        )
+    return message
