@@ -1,0 +1,180 @@
+"""CaseClosed closes the right hazard exactly once; the hand-over crosses real gRPC servers, even when
+the cases side starts only after the hand-over (the event waits in fire's outbox)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridgov.common.v1 import event_pb2, event_pb2_grpc
+from gridgov.fire.v1 import fire_pb2
+from services.fire.events import CaseClosedHandler
+from services.fire.jobs import DeadlineJob
+from services.kit.actor import ActorSigner
+from services.kit.config import DEV_ACTOR_KEY
+from services.kit.consumer import Consumer, apply_event
+from services.kit.database import Database
+from services.kit.outbox import EventServicer, OutboxNotifier, publish
+from services.kit.server import ActorInterceptor
+from services.kit.tables import define_kit_tables
+from tests.fire.support import DISTRICT, Clock, find_hazard
+from tests.support.services import RunningService, running_service
+
+CASES_SIGNER = ActorSigner(DEV_ACTOR_KEY.encode(), "cases")
+
+
+def closed_event(sequence: int, reference: str, source_service: str = "fire",
+                 case_number: str = "AJ-1") -> event_pb2.Event:
+    event = event_pb2.Event(sequence=sequence, event_id=f"e{sequence}", type="CaseClosed", source="cases")
+    event.payload.Pack(event_pb2.CaseClosed(case_id=f"case-{sequence}", case_number=case_number,
+                                            source_service=source_service, source_reference=reference,
+                                            resolution="已整改"))
+    return event
+
+
+async def state_of(fire: RunningService, hazard_id: str) -> fire_pb2.Hazard:
+    return (await fire.stub.GetHazard(fire_pb2.GetHazardRequest(id=hazard_id), metadata=DISTRICT)).hazard
+
+
+async def handed_over(fire: RunningService) -> fire_pb2.Hazard:
+    clock: Clock = fire.runtime.clock  # type: ignore[assignment]
+    hazard = await find_hazard(fire.stub, "exit_locked")
+    await fire.stub.OrderRectification(fire_pb2.OrderRectificationRequest(id=hazard.id), metadata=DISTRICT)
+    clock.advance(days=9)
+    assert (await DeadlineJob(fire.runtime).run()).handed_over == 1
+    return hazard
+
+
+@pytest.fixture
+async def fire(database: Database) -> AsyncIterator[RunningService]:
+    async with running_service("fire", database) as service:
+        service.runtime.clock = Clock()
+        yield service
+
+
+async def test_case_closed_closes_the_right_hazard_once(fire: RunningService, database: Database) -> None:
+    first = await handed_over(fire)
+    second = await handed_over(fire)
+    handler = CaseClosedHandler(fire.runtime)
+    tables = fire.runtime.tables
+    assert await apply_event(database, tables, "cases", closed_event(1, second.id, case_number="AJ-7"), handler)
+    closed, untouched = await state_of(fire, second.id), await state_of(fire, first.id)
+    assert (closed.state, closed.closure, closed.case_number, closed.case_id) == (
+        fire_pb2.HAZARD_STATE_CLOSED, fire_pb2.CLOSURE_CASE_CLOSED, "AJ-7", "case-1")
+    assert closed.history[-1].action == "close_case" and "AJ-7" in closed.history[-1].note
+    assert untouched.state == fire_pb2.HAZARD_STATE_HANDED_OVER
+    # The same event again is not applied; a second CaseClosed for a closed hazard changes nothing.
+    assert not await apply_event(database, tables, "cases", closed_event(1, second.id), handler)
+    assert await apply_event(database, tables, "cases", closed_event(2, second.id, case_number="AJ-8"), handler)
+    assert (await state_of(fire, second.id)).case_number == "AJ-7"
+    assert len((await state_of(fire, second.id)).history) == len(closed.history)
+
+
+@pytest.mark.parametrize(("source", "known"), [("inspection", True), ("fire", False)])
+async def test_other_services_cases_and_unknown_hazards_are_ignored(
+        fire: RunningService, database: Database, source: str, known: bool) -> None:
+    hazard = await handed_over(fire)
+    event = closed_event(1, hazard.id if known else "no-such-hazard", source_service=source)
+    assert await apply_event(database, fire.runtime.tables, "cases", event, CaseClosedHandler(fire.runtime))
+    assert (await state_of(fire, hazard.id)).state == fire_pb2.HAZARD_STATE_HANDED_OVER
+
+
+async def test_case_closed_before_hand_over_is_ignored(fire: RunningService, database: Database) -> None:
+    hazard = await find_hazard(fire.stub)
+    assert await apply_event(database, fire.runtime.tables, "cases", closed_event(1, hazard.id),
+                             CaseClosedHandler(fire.runtime))
+    assert (await state_of(fire, hazard.id)).state == fire_pb2.HAZARD_STATE_OPEN
+
+
+# ---- across real gRPC servers: a stand-in for the cases side built from the kit alone ----------------
+
+stand_in_metadata = MetaData()
+STAND_IN_KIT = define_kit_tables(stand_in_metadata)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@asynccontextmanager
+async def cases_stand_in(database: Database, port: int, fire_address: str) -> AsyncIterator[list[str]]:
+    """Consumes fire's CaseRequested and answers each with CaseClosed from its own outbox, served on Watch.
+
+    Yields the source references it received, in order.
+    """
+    received: list[str] = []
+    notifier = OutboxNotifier()
+    database.on_publish.append(notifier.notify)
+
+    async def open_and_close(session: AsyncSession, event: event_pb2.Event) -> None:
+        request = event_pb2.CaseRequested()
+        assert event.payload.Unpack(request)
+        received.append(request.source_reference)
+        await publish(session, STAND_IN_KIT, "CaseClosed", event_pb2.CaseClosed(
+            case_id=f"case-{len(received)}", case_number=f"AJ-{len(received)}", source_service=request.source_service,
+            source_reference=request.source_reference, resolution="派出所已处理"), request.jurisdiction_code)
+
+    server = grpc.aio.server(interceptors=[ActorInterceptor(CASES_SIGNER)])
+    event_pb2_grpc.add_EventServiceServicer_to_server(
+        EventServicer(database, STAND_IN_KIT, "cases", notifier, poll_interval=0.2), server)
+    server.add_insecure_port(f"127.0.0.1:{port}")
+    await server.start()
+    consumer = Consumer(source="fire", address=fire_address, database=database, tables=STAND_IN_KIT,
+                        handler=open_and_close, signer=CASES_SIGNER, types=["CaseRequested"])
+    task = asyncio.create_task(consumer.run())
+    try:
+        yield received
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await server.stop(grace=None)
+
+
+async def wait_until(probe: Callable[[], Awaitable[Any]], seconds: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await probe():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {seconds}s")
+        await asyncio.sleep(0.05)
+
+
+async def test_hand_over_waits_in_the_outbox_until_cases_starts(database: Database, tmp_path: Path) -> None:
+    stand_in_db = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'cases.db'}")
+    async with stand_in_db.engine.begin() as connection:
+        await connection.run_sync(stand_in_metadata.create_all)
+    port = free_port()
+    try:
+        async with running_service("fire", database, peers={"cases": f"127.0.0.1:{port}"},
+                                   background=True) as fire:
+            fire.runtime.clock = Clock()
+            hazard = await handed_over(fire)  # cases is not running: the hand-over waits in fire's outbox
+            await asyncio.sleep(0.3)
+            assert (await state_of(fire, hazard.id)).state == fire_pb2.HAZARD_STATE_HANDED_OVER
+            async with cases_stand_in(stand_in_db, port, fire.address) as received:
+                async def closed() -> bool:
+                    return (await state_of(fire, hazard.id)).state == fire_pb2.HAZARD_STATE_CLOSED
+                await wait_until(closed)
+                assert received == [hazard.id]  # delivered once
+                done = await state_of(fire, hazard.id)
+                assert (done.closure, done.case_number) == (fire_pb2.CLOSURE_CASE_CLOSED, "AJ-1")
+                # A second hand-over while both run is delivered and closed as well, and nothing twice.
+                second = await handed_over(fire)
+                async def second_closed() -> bool:
+                    return (await state_of(fire, second.id)).state == fire_pb2.HAZARD_STATE_CLOSED
+                await wait_until(second_closed)
+                assert received == [hazard.id, second.id]
+    finally:
+        await stand_in_db.dispose()
