@@ -31,6 +31,8 @@ def source_input(source_type: int = pb.SOURCE_TYPE_CONSTRUCTION_SITE, code: str 
     for key, value in extra.items():
         if isinstance(value, list):
             getattr(message, key).extend(value)
+        elif isinstance(value, dict):
+            getattr(message, key).CopyFrom(type(getattr(message, key))(**value))
         else:
             setattr(message, key, value)
     return message

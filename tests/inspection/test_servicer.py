@@ -14,6 +14,7 @@ from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.convert import to_proto
 from services.inspection.domain import DEFAULT_CHECKLIST, SourceDraft
 from services.inspection.survey import COLUMNS, REQUIRED, parse_row
+from services.kit.consumer import apply_event
 from services.kit.database import Database
 from services.kit.outbox import read_events
 from services.kit.server import ERROR_DETAIL_KEY
@@ -161,3 +162,287 @@ def source_message_of(draft: SourceDraft) -> pb.Source:
     if draft.fume_purifier_installed is not None:
         message.fume_purifier_installed = draft.fume_purifier_installed
     return message
+
+
+NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
+
+
+def fix_clock(service: RunningService, moment: datetime = NOW) -> None:
+    service.runtime.clock = lambda: moment
+
+
+async def assign(service: RunningService, subject: str, code: str, name: str = "王网格长") -> pb.GridHead:
+    response = await service.stub.AssignGridHead(pb.AssignGridHeadRequest(grid_head=pb.GridHead(
+        subject_id=subject, name=name, jurisdiction_code=code, phone="13912345678")), metadata=DISTRICT_MD)
+    return response.grid_head
+
+
+async def test_grid_heads_by_level_and_scope(service: RunningService) -> None:
+    heads = [await assign(service, f"head-{len(code)}", code) for code in (DISTRICT, STREET, GRID[:12], GRID)]
+    assert [h.level for h in heads] == [1, 2, 3, 4]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await service.stub.AssignGridHead(pb.AssignGridHeadRequest(grid_head=pb.GridHead(
+            subject_id=" ", name="", jurisdiction_code="11010800", level=2, phone="x")), metadata=DISTRICT_MD)
+    assert fields(caught.value) == ["grid_head.subject_id", "grid_head.name", "grid_head.jurisdiction_code",
+                                    "grid_head.phone"]
+    listed = await service.stub.ListGridHeads(pb.ListGridHeadsRequest(page={"page_size": 2}),
+                                              metadata=grid_md(scope=STREET, mask=("phone",)))
+    assert [h.jurisdiction_code for h in listed.grid_heads] == [STREET, GRID[:12]]
+    assert listed.grid_heads[0].phone == "139****5678"
+    rest = await service.stub.ListGridHeads(pb.ListGridHeadsRequest(
+        page={"page_size": 2, "page_token": listed.page.next_page_token}), metadata=grid_md(scope=STREET))
+    assert [h.jurisdiction_code for h in rest.grid_heads] == [GRID]
+    assert rest.page.next_page_token == ""
+
+
+async def test_patrols_due_and_missed_across_a_month(service: RunningService) -> None:
+    fix_clock(service)
+    stub = service.stub
+    source = (await stub.CreateSource(pb.CreateSourceRequest(source=source_input()), metadata=DISTRICT_MD)).source
+    await assign(service, "head-4", GRID)
+    await assign(service, "head-3", GRID[:12])
+    missed_days = {4, 11, 18, 19, 25}
+    for day in range(1, 31):
+        if day in missed_days:
+            continue
+        await stub.RecordPatrol(pb.RecordPatrolRequest(
+            patrolled_at=ts(datetime(2026, 11, day, 1, tzinfo=UTC)),
+            checks=[pb.SourceCheck(source_id=source.id, compliant=True)]), metadata=grid_md("head-4"))
+    for day in (3, 5, 10):  # the community head: twice in week 2 (Nov 2-8), once in week 3, never after
+        await stub.RecordPatrol(pb.RecordPatrolRequest(patrolled_at=ts(datetime(2026, 11, day, 3, tzinfo=UTC))),
+                                metadata=grid_md("head-3", scope=GRID[:12]))
+    due = await stub.ListPatrolDue(pb.ListPatrolDueRequest(period=pb.Period(start="2026-11-01", end="2026-11-30")),
+                                   metadata=DISTRICT_MD)
+    by_head = {e.grid_head.subject_id: e for e in due.entries}
+    grid_head = by_head["head-4"]
+    assert grid_head.missed == len(missed_days)
+    assert [w.start for w in grid_head.windows if w.status == pb.WINDOW_STATUS_MISSED] == [
+        f"2026-11-{d:02d}" for d in sorted(missed_days)]
+    assert grid_head.compliance_rate == pytest.approx(25 / 30)
+    assert grid_head.frequency == pb.Frequency(times=1, unit=pb.PERIOD_UNIT_DAY)
+    community = by_head["head-3"]
+    assert [(w.start, w.required, w.done, w.status) for w in community.windows] == [
+        ("2026-11-01", 1, 0, pb.WINDOW_STATUS_MISSED), ("2026-11-02", 2, 2, pb.WINDOW_STATUS_MET),
+        ("2026-11-09", 2, 1, pb.WINDOW_STATUS_MISSED), ("2026-11-16", 2, 0, pb.WINDOW_STATUS_MISSED),
+        ("2026-11-23", 2, 0, pb.WINDOW_STATUS_MISSED), ("2026-11-30", 1, 0, pb.WINDOW_STATUS_MISSED)]
+    # December has started: today is due, not missed.
+    december = await stub.ListPatrolDue(pb.ListPatrolDueRequest(
+        period=pb.Period(start="2026-12-01", end="2026-12-31"), only_lacking=True), metadata=grid_md("head-4"))
+    assert [(e.grid_head.subject_id, e.missed, e.due) for e in december.entries] == [("head-4", 0, 1)]
+    patrols = await stub.ListPatrols(pb.ListPatrolsRequest(patroller="head-4", page={"page_size": 3}),
+                                     metadata=DISTRICT_MD)
+    assert len(patrols.patrols) == 3 and patrols.page.next_page_token
+    assert patrols.patrols[0].checks[0].source_id == source.id
+
+
+async def test_record_patrol_rejects_what_is_not_the_heads(service: RunningService) -> None:
+    fix_clock(service)
+    stub = service.stub
+    outside = (await stub.CreateSource(pb.CreateSourceRequest(source=source_input(code=OTHER_GRID)),
+                                       metadata=DISTRICT_MD)).source
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.RecordPatrol(pb.RecordPatrolRequest(), metadata=grid_md("nobody"))
+    assert fields(caught.value) == ["patroller"]
+    await assign(service, "head-4", GRID)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.RecordPatrol(pb.RecordPatrolRequest(
+            patrolled_at=ts(NOW + timedelta(hours=1)),
+            checks=[pb.SourceCheck(source_id=outside.id), pb.SourceCheck(source_id="missing")]),
+            metadata=grid_md("head-4"))
+    assert fields(caught.value) == ["patrolled_at", "checks[0].source_id", "checks[1].source_id"]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.RecordPatrol(pb.RecordPatrolRequest(patroller="head-4"), metadata=grid_md("x", scope=OTHER_GRID))
+    assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+
+
+async def case_requests(service: RunningService) -> list[event_pb2.CaseRequested]:
+    events = await read_events(service.runtime.database, service.runtime.tables, "inspection", 0, ["CaseRequested"])
+    result = []
+    for event in events:
+        message = event_pb2.CaseRequested()
+        assert event.payload.Unpack(message)
+        result.append(message)
+    return result
+
+
+async def test_violation_raises_one_case_and_closes_from_case_closed(service: RunningService) -> None:
+    fix_clock(service)
+    stub = service.stub
+    site = (await stub.CreateSource(pb.CreateSourceRequest(source=source_input(
+        location={"latitude": 39.9, "longitude": 116.3})), metadata=DISTRICT_MD)).source
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.ReportViolation(pb.ReportViolationRequest(source_id=site.id,
+                                                             violation_type="construction_measure_missing"),
+                                   metadata=grid_md())
+    assert fields(caught.value) == ["checklist_item", "description", "evidence"]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.ReportViolation(pb.ReportViolationRequest(source_id=site.id, violation_type="no_such"),
+                                   metadata=grid_md())
+    assert fields(caught.value) == ["violation_type"]
+    assert await case_requests(service) == []
+    reported = (await stub.ReportViolation(pb.ReportViolationRequest(
+        source_id=site.id, violation_type="construction_measure_missing", checklist_item="wheel_washing",
+        description="出场车辆未冲洗", evidence=["photo/1.jpg"]), metadata=grid_md("head-4"))).violation
+    assert reported.state == pb.VIOLATION_STATE_OPEN and reported.reporter == "head-4"
+    # Three working days from Tuesday 1 December 2026, 10:00.
+    assert reported.deadline.ToDatetime(tzinfo=UTC) == datetime(2026, 12, 4, 2, tzinfo=UTC)
+    requests = await case_requests(service)
+    assert len(requests) == 1
+    request = requests[0]
+    assert (request.source_service, request.source_reference, request.category_code, request.jurisdiction_code,
+            list(request.evidence), request.reporter) == (
+        "inspection", reported.id, "pollution_violation", GRID, ["photo/1.jpg"], "head-4")
+    assert request.location.latitude == pytest.approx(39.9) and "出场车辆未冲洗" in request.description
+    more = await stub.AddViolationEvidence(pb.AddViolationEvidenceRequest(id=reported.id, evidence=["photo/2.jpg"]),
+                                           metadata=grid_md())
+    assert list(more.violation.evidence) == ["photo/1.jpg", "photo/2.jpg"]
+
+    closed_at = datetime(2026, 12, 3, 8, tzinfo=UTC)
+    await deliver_case_closed(service, 1, reported.id, closed_at)
+    await deliver_case_closed(service, 2, "someone-else", closed_at, source_service="fire")
+    await deliver_case_closed(service, 3, "unknown-violation", closed_at)
+    await deliver_case_closed(service, 4, reported.id, closed_at + timedelta(days=9))  # a repeat changes nothing
+    after = (await stub.GetViolation(pb.GetViolationRequest(id=reported.id), metadata=grid_md())).violation
+    assert after.state == pb.VIOLATION_STATE_CLOSED
+    assert (after.case_id, after.case_number, after.closed_on_time) == ("case-1", "AJ-1", True)
+    assert after.closed_at.ToDatetime(tzinfo=UTC) == closed_at
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.AddViolationEvidence(pb.AddViolationEvidenceRequest(id=reported.id, evidence=["late.jpg"]),
+                                        metadata=grid_md())
+    assert caught.value.code() is grpc.StatusCode.FAILED_PRECONDITION
+    assert detail(caught.value).current_state == "closed"
+    listed = await stub.ListViolations(pb.ListViolationsRequest(state=pb.VIOLATION_STATE_CLOSED),
+                                       metadata=DISTRICT_MD)
+    assert [v.id for v in listed.violations] == [reported.id]
+    assert len(await case_requests(service)) == 1
+
+
+async def deliver_case_closed(service: RunningService, sequence: int, reference: str, closed_at: datetime,
+                              source_service: str = "inspection") -> None:
+    """Applies a CaseClosed through the kit's consumer path, as the subscription would."""
+    closed = event_pb2.CaseClosed(case_id=f"case-{sequence}", case_number=f"AJ-{sequence}",
+                                  source_service=source_service, source_reference=reference,
+                                  closed_at=ts(closed_at), resolution="已整改")
+    payload = any_pb2.Any()
+    payload.Pack(closed)
+    event = event_pb2.Event(sequence=sequence, event_id=f"e{sequence}", type="CaseClosed", source="cases",
+                            payload=payload)
+    (subscription,) = service.plugin.subscriptions(service.runtime)
+    assert (subscription.source, list(subscription.types)) == ("cases", ["CaseClosed"])
+    assert await apply_event(service.runtime.database, service.runtime.tables, "cases", event, subscription.handle)
+
+
+async def test_violation_at_a_closed_source_or_outside_scope_is_refused(service: RunningService) -> None:
+    stub = service.stub
+    yard = (await stub.CreateSource(pb.CreateSourceRequest(source=source_input(pb.SOURCE_TYPE_OPEN_STORAGE_YARD)),
+                                    metadata=DISTRICT_MD)).source
+    await stub.CloseSource(pb.CloseSourceRequest(id=yard.id), metadata=DISTRICT_MD)
+    request = pb.ReportViolationRequest(source_id=yard.id, violation_type="uncovered_storage", description="未覆盖",
+                                        evidence=["a.jpg"])
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.ReportViolation(request, metadata=grid_md())
+    assert fields(caught.value) == ["source_id"]
+    await stub.ReopenSource(pb.ReopenSourceRequest(id=yard.id), metadata=DISTRICT_MD)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.ReportViolation(request, metadata=grid_md(scope=OTHER_GRID))
+    assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    assert (await stub.ReportViolation(request, metadata=grid_md())).violation.state == pb.VIOLATION_STATE_OPEN
+
+
+async def test_rules_are_data(service: RunningService) -> None:
+    stub = service.stub
+    rules = (await stub.GetRules(pb.GetRulesRequest(), metadata=DISTRICT_MD)).rules
+    assert len(rules.checklist) == 6
+    assert [(f.level, f.frequency.times, f.frequency.unit) for f in rules.patrol_frequencies] == [
+        (1, 2, pb.PERIOD_UNIT_MONTH), (2, 1, pb.PERIOD_UNIT_WEEK), (3, 2, pb.PERIOD_UNIT_WEEK),
+        (4, 1, pb.PERIOD_UNIT_DAY)]
+    del rules.checklist[5:]
+    rules.patrol_frequencies[2].frequency.times = 3
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.SetRules(pb.SetRulesRequest(rules=rules), metadata=grid_md())
+    assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    saved = (await stub.SetRules(pb.SetRulesRequest(rules=rules), metadata=DISTRICT_MD)).rules
+    assert len(saved.checklist) == 5 and saved.patrol_frequencies[2].frequency.times == 3
+    site = (await stub.CreateSource(pb.CreateSourceRequest(source=source_input()), metadata=DISTRICT_MD)).source
+    assert len(site.missing_checklist_items) == 5
+    rules.patrol_frequencies[0].frequency.unit = pb.PERIOD_UNIT_UNSPECIFIED
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.SetRules(pb.SetRulesRequest(rules=rules), metadata=DISTRICT_MD)
+    assert fields(caught.value) == ["rules.patrol_frequencies[0].frequency.unit"]
+    defined = await stub.DefineViolationType(pb.DefineViolationTypeRequest(violation_type=pb.ViolationType(
+        code="dust_on_road", name="道路扬尘", rectify_working_days=2, source_types=[pb.SOURCE_TYPE_CONSTRUCTION_SITE])),
+        metadata=DISTRICT_MD)
+    assert defined.violation_type.code == "dust_on_road"
+    codes = [t.code for t in (await stub.ListViolationTypes(pb.ListViolationTypesRequest(),
+                                                            metadata=grid_md())).violation_types]
+    assert "dust_on_road" in codes and "coal_burning" in codes
+
+
+async def test_air_quality_compared_with_the_city(service: RunningService) -> None:
+    stub = service.stub
+    at = datetime(2026, 11, 10, 4, tzinfo=UTC)
+    readings = [pb.StationReading(station_code=s, jurisdiction_code=code, observed_at=ts(at),
+                                  pollutant=pb.POLLUTANT_PM25, value=v)
+                for s, code, v in (("wsl", STREET, 40.0), ("ydl", GRID, 60.0), ("far", "110105", 999.0))]
+    references = [pb.ReferenceReading(area="北京市", observed_at=ts(at), pollutant=pb.POLLUTANT_PM25, value=40.0)]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.IngestAirQuality(pb.IngestAirQualityRequest(readings=[
+            *readings[:2], pb.StationReading(station_code="", jurisdiction_code="1", pollutant=0, value=-1)]),
+            metadata=DISTRICT_MD)
+    assert fields(caught.value) == ["readings[2].station_code", "readings[2].jurisdiction_code",
+                                    "readings[2].observed_at", "readings[2].pollutant", "readings[2].value"]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.IngestAirQuality(pb.IngestAirQualityRequest(readings=readings), metadata=DISTRICT_MD)
+    assert fields(caught.value) == ["readings[2].jurisdiction_code"]  # another district's station
+    stored = await stub.IngestAirQuality(pb.IngestAirQualityRequest(readings=readings[:2], references=references),
+                                         metadata=DISTRICT_MD)
+    assert (stored.readings, stored.references) == (2, 1)
+    await stub.IngestAirQuality(pb.IngestAirQualityRequest(readings=readings[:1]), metadata=DISTRICT_MD)  # a repeat
+    compared = await stub.CompareAirQuality(pb.CompareAirQualityRequest(
+        period=pb.Period(start="2026-11-01", end="2026-11-30")), metadata=DISTRICT_MD)
+    pm25 = compared.pollutants[0]
+    assert (pm25.pollutant, pm25.average, pm25.reference_average, pm25.difference, pm25.percent_of_reference,
+            pm25.samples) == (pb.POLLUTANT_PM25, 50.0, 40.0, 10.0, 125.0, 2)
+    assert not compared.pollutants[1].HasField("average")
+    december = await stub.CompareAirQuality(pb.CompareAirQualityRequest(
+        period=pb.Period(start="2026-12-01", end="2026-12-31")), metadata=DISTRICT_MD)
+    assert december.pollutants[0].samples == 0
+
+
+async def test_assessment_per_grid_street_and_person(service: RunningService) -> None:
+    fix_clock(service)
+    stub = service.stub
+    site = (await stub.CreateSource(pb.CreateSourceRequest(source=source_input()), metadata=DISTRICT_MD)).source
+    await assign(service, "head-4", GRID)
+    for day in range(1, 31, 2):
+        await stub.RecordPatrol(pb.RecordPatrolRequest(patrolled_at=ts(datetime(2026, 11, day, 1, tzinfo=UTC))),
+                                metadata=grid_md("head-4"))
+    fix_clock(service, datetime(2026, 11, 20, 2, tzinfo=UTC))
+    late = (await stub.ReportViolation(pb.ReportViolationRequest(
+        source_id=site.id, violation_type="uncovered_storage", description="未覆盖", evidence=["a.jpg"]),
+        metadata=grid_md("head-4"))).violation
+    on_time = (await stub.ReportViolation(pb.ReportViolationRequest(
+        source_id=site.id, violation_type="open_burning", description="焚烧", evidence=["b.jpg"]),
+        metadata=grid_md("head-4"))).violation
+    await stub.ReportViolation(pb.ReportViolationRequest(
+        source_id=site.id, violation_type="open_burning", description="又焚烧", evidence=["c.jpg"]),
+        metadata=grid_md("head-4"))
+    fix_clock(service)
+    await deliver_case_closed(service, 1, late.id, datetime(2026, 11, 30, 2, tzinfo=UTC))
+    await deliver_case_closed(service, 2, on_time.id, datetime(2026, 11, 20, 6, tzinfo=UTC))
+    period = pb.Period(start="2026-11-01", end="2026-11-30")
+    for unit, key in ((pb.ASSESSMENT_UNIT_GRID, GRID), (pb.ASSESSMENT_UNIT_STREET, STREET),
+                      (pb.ASSESSMENT_UNIT_PERSON, "head-4")):
+        rows = (await stub.GetAssessment(pb.GetAssessmentRequest(period=period, unit=unit),
+                                         metadata=DISTRICT_MD)).rows
+        assert [(r.key, r.patrols_required, r.patrols_fulfilled, r.windows_missed, r.violations_found,
+                 r.violations_closed, r.violations_closed_on_time) for r in rows] == [
+            (key, 30, 15, 15, 3, 2, 1)], unit
+        assert rows[0].compliance_rate == pytest.approx(0.5)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.GetAssessment(pb.GetAssessmentRequest(period=pb.Period(start="x", end="2026-11-01")),
+                                 metadata=DISTRICT_MD)
+    assert fields(caught.value) == ["period.start"]
+    outside = await stub.GetAssessment(pb.GetAssessmentRequest(period=period, unit=pb.ASSESSMENT_UNIT_GRID),
+                                       metadata=grid_md(scope=OTHER_GRID))
+    assert list(outside.rows) == []
