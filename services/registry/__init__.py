@@ -1,0 +1,1 @@
+"""The household registry service: people, places, organizations and the jurisdiction tree."""
