@@ -1,0 +1,193 @@
+"""The Starlette app: /graphql (GraphiQL in dev only), /healthz and /readyz."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import strawberry
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+from strawberry.http.ides import get_graphql_ide_html
+
+from gateway.auth import AuthError
+from gateway.context import RequestContext, Subject
+from gateway.policy.engine import PolicyInput, PolicyUnavailable
+from gateway.runtime import GatewayRuntime, build_runtime
+from gateway.schema import Limits, compose
+from gateway.settings import GatewaySettings
+from services.kit.clock import utcnow
+from services.kit.config import Mode
+from services.kit.ids import new_id
+from services.kit.plugin import Plugin, load_plugins
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# Readiness probes answer quickly or count as down.
+PROBE_TIMEOUT = 2.0
+
+
+def _error(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status,
+                        headers=headers)
+
+
+class GraphQLEndpoint:
+    """POST application/json {query, variables, operationName}: authenticate, execute, answer."""
+
+    def __init__(self, schema: strawberry.Schema, dev: bool) -> None:
+        self.schema = schema
+        self.dev = dev
+
+    async def handle(self, request: Request) -> Response:
+        if request.method == "GET":
+            if self.dev:
+                return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+            return _error(405, "METHOD_NOT_ALLOWED", "send queries with POST and a JSON body", {"Allow": "POST"})
+        if request.method != "POST":
+            return _error(405, "METHOD_NOT_ALLOWED", "send queries with POST and a JSON body", {"Allow": "POST, GET"})
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            return _error(400, "BAD_REQUEST", "send a JSON body with Content-Type: application/json")
+        try:
+            body = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError) as error:
+            return _error(400, "BAD_REQUEST", f"malformed JSON body: {error}")
+        problem = _body_problem(body)
+        if problem is not None:
+            return _error(400, "BAD_REQUEST", problem)
+        runtime: GatewayRuntime = request.app.state.runtime
+        try:
+            subject = await runtime.authenticator.authenticate(request.headers.get("authorization"))
+        except AuthError as error:
+            return _error(401, "UNAUTHENTICATED", error.reason,
+                          {"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{error.reason}"'})
+        context = self._context(request, runtime, subject, body.get("operationName"))
+        result = await self.schema.execute(
+            body["query"], variable_values=body.get("variables"), context_value=context,
+            operation_name=body.get("operationName"),
+        )
+        payload: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            payload["errors"] = [error.formatted for error in result.errors]
+        return JSONResponse(payload, headers={"X-Request-Id": context.request_id})
+
+    @staticmethod
+    def _context(request: Request, runtime: GatewayRuntime, subject: Subject, operation: Any) -> RequestContext:
+        given = request.headers.get("x-request-id", "")
+        client = request.client
+        return RequestContext(
+            runtime, subject, given if _REQUEST_ID.match(given) else new_id(),
+            operation=operation if isinstance(operation, str) else "",
+            portal=request.headers.get("x-gridgov-portal", "")[:64],
+            requested_by=f"{client.host}:{client.port}" if client else "",
+        )
+
+
+def _body_problem(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return "the JSON body must be an object with a query"
+    if not isinstance(body.get("query"), str) or not body["query"].strip():
+        return "the JSON body needs a query (a GraphQL document as a string)"
+    if body.get("variables") is not None and not isinstance(body["variables"], dict):
+        return "variables must be a JSON object"
+    if body.get("operationName") is not None and not isinstance(body["operationName"], str):
+        return "operationName must be a string"
+    return None
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    """Ready when the decision log is writable, the policy evaluable and every enabled service healthy."""
+    runtime: GatewayRuntime = request.app.state.runtime
+    checks: dict[str, str] = {}
+    checks["decision_log"] = await _check(_decision_log_writable(runtime))
+    checks["policy"] = await _check(_policy_evaluable(runtime))
+    names = list(runtime.stubs)
+    results = await asyncio.gather(*(_check(_service_healthy(runtime, name)) for name in names))
+    for name, outcome in zip(names, results, strict=True):
+        checks[f"service:{name}"] = outcome
+    failing = sorted(name for name, outcome in checks.items() if outcome != "ok")
+    return JSONResponse({"ready": not failing, "failing": failing, "checks": checks},
+                        status_code=503 if failing else 200)
+
+
+async def _check(probe: Any) -> str:
+    try:
+        await asyncio.wait_for(probe, PROBE_TIMEOUT)
+    except TimeoutError:
+        return f"no answer within {PROBE_TIMEOUT} s"
+    except Exception as error:
+        return str(error) or type(error).__name__
+    return "ok"
+
+
+async def _decision_log_writable(runtime: GatewayRuntime) -> None:
+    from sqlalchemy import text
+
+    # A write transaction (BEGIN IMMEDIATE on SQLite) that takes the lock appends need, then writes nothing.
+    async with runtime.database.transaction() as session:
+        await session.execute(text("SELECT count(*) FROM access_decision WHERE sequence = 0"))
+
+
+async def _policy_evaluable(runtime: GatewayRuntime) -> None:
+    probe = PolicyInput(
+        subject={"id": "readiness-probe", "roles": [], "department": ""}, action="readiness.probe",
+        resource={"type": "readiness", "id": "", "jurisdiction_code": "", "attributes": {}},
+        context={"portal": "", "operation": "readyz", "request_id": "readyz",
+                 "time": utcnow().isoformat().replace("+00:00", "Z")},
+    )
+    try:
+        await runtime.engine.decide(probe)
+    except PolicyUnavailable as error:
+        raise RuntimeError(str(error)) from error
+
+
+async def _service_healthy(runtime: GatewayRuntime, name: str) -> None:
+    stub = health_pb2_grpc.HealthStub(runtime.channels[name])
+    answer = await stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=PROBE_TIMEOUT)
+    if answer.status != health_pb2.HealthCheckResponse.SERVING:
+        raise RuntimeError(f"{name} reports {health_pb2.HealthCheckResponse.ServingStatus.Name(answer.status)}")
+
+
+def create_app(settings: GatewaySettings | None = None, *, plugins: Mapping[str, Plugin] | None = None,
+               runtime: GatewayRuntime | None = None) -> Starlette:
+    """The gateway app. Loads the enabled plugins and composes the schema now, so a broken plugin or a
+    field two plugins define stops start-up (PluginError) before anything listens.
+    """
+    settings = settings or GatewaySettings.from_env()
+    if plugins is None:
+        plugins = load_plugins(list(settings.services))
+    production = settings.mode is Mode.PRODUCTION
+    schema = compose(plugins, Limits(settings.max_depth, settings.max_aliases, introspection=not production))
+    runtime = runtime or build_runtime(settings, plugins)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.close()
+
+    endpoint = GraphQLEndpoint(schema, dev=not production)
+    app = Starlette(
+        routes=[
+            Route("/graphql", endpoint.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.schema = schema
+    return app

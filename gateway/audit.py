@@ -1,0 +1,142 @@
+"""The auditor's GraphQL fields over the decision log: list and filter, verify the chain, export."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from gateway.context import RequestContext, Resource
+from gateway.decision_log import audit, store
+from gateway.decision_log.models import AccessDecision
+from gateway.errors import gateway_error
+from services.kit.clock import as_utc
+
+EXPORT_LIMIT = 100_000
+
+
+@strawberry.input(description="Narrows the decision log; every field is optional.")
+class AccessDecisionFilter:
+    subject: str | None = None
+    action: str | None = None
+    allow: bool | None = None
+    resource_type: str | None = None
+    jurisdiction_prefix: str | None = None
+    from_: datetime | None = strawberry.field(default=None, name="from", description="at or after this time")
+    to: datetime | None = strawberry.field(default=None, description="before this time")
+
+    def to_store(self) -> store.DecisionFilter:
+        return store.DecisionFilter(
+            subject=self.subject, action=self.action, allow=self.allow, resource_type=self.resource_type,
+            jurisdiction_prefix=self.jurisdiction_prefix,
+            start=as_utc(self.from_) if self.from_ else None, end=as_utc(self.to) if self.to else None,
+        )
+
+
+@strawberry.type(description="One access decision as the log holds it (personal data masked).")
+class AccessDecisionRecord:
+    sequence: int
+    decision_id: str
+    timestamp: datetime
+    path: str
+    subject: str
+    action: str
+    resource_type: str
+    jurisdiction_code: str
+    allow: bool
+    reasons: list[str]
+    input: JSON
+    result: JSON
+    revision: str
+    requested_by: str
+    req_id: str
+    previous_hash: str
+    hash: str
+
+    @classmethod
+    def from_row(cls, row: AccessDecision) -> AccessDecisionRecord:
+        result: dict[str, Any] = json.loads(row.result)
+        return cls(
+            sequence=row.sequence, decision_id=row.decision_id, timestamp=as_utc(row.timestamp), path=row.path,
+            subject=row.subject, action=row.action, resource_type=row.resource_type,
+            jurisdiction_code=row.jurisdiction_code, allow=row.allow, reasons=list(result.get("reasons", [])),
+            input=json.loads(row.input), result=result, revision=row.revision, requested_by=row.requested_by,
+            req_id=row.req_id, previous_hash=row.previous_hash, hash=row.hash,
+        )
+
+
+@strawberry.type
+class AccessDecisionPage:
+    nodes: list[AccessDecisionRecord]
+    end_cursor: str | None
+    has_next_page: bool
+
+
+@strawberry.type(description="The outcome of walking the hash chain.")
+class DecisionLogVerification:
+    ok: bool
+    checked: int
+    head_sequence: int
+    head_hash: str
+    broken_sequence: int | None
+    broken_decision_id: str | None
+    reason: str | None
+
+
+@strawberry.type(description="Decisions in OPA's decision-log format, one JSON object per line.")
+class DecisionExport:
+    count: int
+    json_lines: str
+
+
+def _context(info: Info) -> RequestContext:
+    return info.context  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(description="The decision log, newest first; auditors only.")
+    async def access_decisions(self, info: Info, filter: AccessDecisionFilter | None = None, first: int = 50,
+                               after: str | None = None) -> AccessDecisionPage:
+        ctx = _context(info)
+        if first < 1 or first > store.MAX_PAGE:
+            raise gateway_error("INVALID_ARGUMENT", f"first must be between 1 and {store.MAX_PAGE}",
+                                fieldViolations=[{"field": "first", "description": f"must be 1..{store.MAX_PAGE}"}])
+        try:
+            before = store.decode_cursor(after) if after else None
+        except ValueError:
+            raise gateway_error("INVALID_ARGUMENT", "after is not a cursor this log issued",
+                                fieldViolations=[{"field": "after", "description": "not a cursor this log issued"}]
+                                ) from None
+        decision = await ctx.authorize("access_decision.list", Resource("access_decision"))
+        rows, more = await store.page(ctx.runtime.database, (filter or AccessDecisionFilter()).to_store(),
+                                      scopes=decision.scopes, first=first, after=before)
+        nodes = [AccessDecisionRecord.from_row(row) for row in rows]
+        cursor = store.encode_cursor(rows[-1].sequence) if rows else None
+        return AccessDecisionPage(nodes=nodes, end_cursor=cursor, has_next_page=more)
+
+    @strawberry.field(description="Walks the whole chain and reports the first broken record; auditors only.")
+    async def verify_decision_log(self, info: Info) -> DecisionLogVerification:
+        ctx = _context(info)
+        await ctx.authorize("access_decision.verify", Resource("access_decision"))
+        result = await audit.verify(ctx.runtime.database, ctx.runtime.decision_log.head_sequence)
+        return DecisionLogVerification(
+            ok=result.ok, checked=result.checked, head_sequence=result.head_sequence, head_hash=result.head_hash,
+            broken_sequence=result.broken_sequence, broken_decision_id=result.broken_decision_id, reason=result.reason,
+        )
+
+    @strawberry.field(description="Matching decisions as OPA decision-log JSON lines, oldest first; auditors only.")
+    async def export_decisions(self, info: Info, filter: AccessDecisionFilter | None = None,
+                               limit: int = 10_000) -> DecisionExport:
+        ctx = _context(info)
+        if limit < 1 or limit > EXPORT_LIMIT:
+            raise gateway_error("INVALID_ARGUMENT", f"limit must be between 1 and {EXPORT_LIMIT}",
+                                fieldViolations=[{"field": "limit", "description": f"must be 1..{EXPORT_LIMIT}"}])
+        decision = await ctx.authorize("access_decision.export", Resource("access_decision"))
+        lines, count = await audit.export_lines(ctx.runtime.database, (filter or AccessDecisionFilter()).to_store(),
+                                                scopes=decision.scopes, limit=limit)
+        return DecisionExport(count=count, json_lines=lines)

@@ -1,0 +1,178 @@
+"""What a resolver gets as info.context: the verified subject, one-decision authorization, and service calls."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import grpc
+from google.protobuf.message import Message
+from graphql import GraphQLError
+
+from gateway.errors import DecisionLogUnavailable, error_from_rpc, gateway_error
+from gateway.policy.engine import Decision, PolicyInput, PolicyUnavailable
+from gridgov.common.v1 import actor_pb2
+
+if TYPE_CHECKING:
+    from gateway.runtime import GatewayRuntime
+
+# Who the gateway is when it looks a record up to learn its jurisdiction before authorizing.
+LOCATOR_SUBJECT = "system:gateway-locator"
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    """One role of a subject and the jurisdiction code it applies to."""
+
+    role: str
+    scope: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The authenticated caller, from the verified token's claims."""
+
+    id: str
+    roles: tuple[RoleGrant, ...]
+    department: str = ""
+
+    @cached_property
+    def policy_input(self) -> dict[str, Any]:
+        return {"id": self.id, "roles": [{"role": r.role, "scope": r.scope} for r in self.roles],
+                "department": self.department}
+
+    @cached_property
+    def policy_json(self) -> str:
+        # Serialized once per token (subjects are cached with their tokens), not per decision.
+        return json.dumps(self.policy_input, separators=(",", ":"))
+
+    @cached_property
+    def actor_roles(self) -> tuple[actor_pb2.RoleGrant, ...]:
+        return tuple(actor_pb2.RoleGrant(role=r.role, scope=r.scope) for r in self.roles)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What an operation acts on, as the policy sees it."""
+
+    type: str  # "household", "case", "fire_hazard", ...
+    id: str = ""
+    jurisdiction_code: str = ""
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+    def policy_input(self) -> dict[str, Any]:
+        return {"type": self.type, "id": self.id, "jurisdiction_code": self.jurisdiction_code,
+                "attributes": dict(self.attributes)}
+
+
+class RequestContext:
+    """One GraphQL request's context; resolvers reach services only through it."""
+
+    def __init__(self, runtime: GatewayRuntime, subject: Subject, request_id: str, *,
+                 operation: str = "", portal: str = "", requested_by: str = "") -> None:
+        self.runtime = runtime
+        self.subject = subject
+        self.request_id = request_id
+        self.operation = operation
+        self.portal = portal
+        self.requested_by = requested_by
+
+    def _policy_input(self, action: str, resource: Resource, time: str) -> PolicyInput:
+        resource_input = resource.policy_input()
+        context = {"portal": self.portal, "operation": self.operation, "request_id": self.request_id,
+                   "time": time}
+        policy_input = PolicyInput(subject=self.subject.policy_input, action=action, resource=resource_input,
+                                   context=context)
+        policy_input.text = (
+            '{"subject":' + self.subject.policy_json
+            + ',"action":' + json.dumps(action)
+            + ',"resource":' + json.dumps(resource_input, separators=(",", ":"), default=str)
+            + ',"context":' + json.dumps(context, separators=(",", ":")) + "}"
+        )
+        return policy_input
+
+    async def authorize(self, action: str, resource: Resource) -> Decision:
+        """One policy decision, durably logged before it takes effect.
+
+        Raises a GraphQL error with extensions.code PERMISSION_DENIED (denied), POLICY_UNAVAILABLE
+        (the policy could not be evaluated) or DECISION_LOG_UNAVAILABLE (it could not be recorded).
+        """
+        runtime = self.runtime
+        now = runtime.clock()
+        policy_input = self._policy_input(action, resource, now.isoformat().replace("+00:00", "Z"))
+        try:
+            decision = await runtime.engine.decide(policy_input)
+        except PolicyUnavailable as error:
+            refused = Decision(False, (f"policy unavailable: {error}",), (), ())
+            await self._record(policy_input, refused, now, fail_silently=True)
+            raise gateway_error("POLICY_UNAVAILABLE", "the access policy could not be evaluated; "
+                                "the request is refused") from error
+        await self._record(policy_input, decision, now)
+        if not decision.allow:
+            raise gateway_error("PERMISSION_DENIED", f"{action} denied: {'; '.join(decision.reasons)}",
+                                reasons=list(decision.reasons))
+        return decision
+
+    async def _record(self, policy_input: PolicyInput, decision: Decision, now: Any, *,
+                      fail_silently: bool = False) -> None:
+        try:
+            await self.runtime.decision_log.record(
+                policy_input, decision, timestamp=now, revision=self.runtime.engine.revision,
+                requested_by=self.requested_by, request_id=self.request_id,
+            )
+        except DecisionLogUnavailable as error:
+            if fail_silently:
+                return
+            raise gateway_error("DECISION_LOG_UNAVAILABLE", "the access decision could not be recorded; "
+                                "the request is refused") from error
+
+    def _actor(self, decision: Decision, resource: Resource | None) -> actor_pb2.Actor:
+        if resource is not None and resource.jurisdiction_code:
+            scopes: list[str] = [resource.jurisdiction_code]
+        else:
+            scopes = list(decision.scopes)
+        return actor_pb2.Actor(
+            subject=self.subject.id, roles=self.subject.actor_roles, department=self.subject.department,
+            read_scopes=scopes, mask=list(decision.mask), request_id=self.request_id,
+        )
+
+    async def call(self, service: str, method: str, request: Message, decision: Decision, *,
+                   resource: Resource | None = None, timeout: float | None = None) -> Any:  # noqa: ASYNC109
+        """Calls ``method`` on the service's shared stub as this subject, within ``decision``.
+
+        Raises a GraphQL error whose extensions.code maps the service's status (INVALID_ARGUMENT with
+        fieldViolations, NOT_FOUND, ALREADY_EXISTS, ILLEGAL_TRANSITION, PERMISSION_DENIED,
+        SERVICE_UNAVAILABLE).
+        """
+        if not decision.allow:
+            raise gateway_error("PERMISSION_DENIED", "the request was not authorized")
+        return await self._invoke(service, method, request, self._actor(decision, resource), timeout)
+
+    async def locate(self, service: str, method: str, request: Message) -> Any:
+        """The same call made as the gateway's locator: district-wide, every personal field masked.
+
+        Only for learning a record's jurisdiction_code before authorizing access to it.
+        """
+        actor = actor_pb2.Actor(
+            subject=LOCATOR_SUBJECT, roles=[actor_pb2.RoleGrant(role="locator", scope="")],
+            read_scopes=[""], mask=list(self.runtime.personal_fields), request_id=self.request_id,
+        )
+        return await self._invoke(service, method, request, actor, None)
+
+    async def _invoke(self, service: str, method: str, request: Message, actor: actor_pb2.Actor,
+                      timeout: float | None) -> Any:  # noqa: ASYNC109 (the gRPC deadline)
+        stub = self.runtime.stubs.get(service)
+        if stub is None:
+            raise gateway_error("SERVICE_UNAVAILABLE", f"the {service} service is not enabled on this gateway",
+                                service=service)
+        rpc = getattr(stub, method, None)
+        if rpc is None:
+            raise GraphQLError(f"the {service} service has no method {method}")
+        try:
+            return await rpc(request, metadata=self.runtime.signer.metadata(actor),
+                             timeout=timeout or self.runtime.call_timeout)
+        except grpc.aio.AioRpcError as error:
+            raise error_from_rpc(service, method, error) from None

@@ -1,0 +1,38 @@
+"""What auditors do with the log: verify the chain and export it in OPA's decision-log format."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from gateway.decision_log import store
+from gateway.decision_log.chain import ChainWalker, Verification
+from gateway.decision_log.models import AccessDecision
+from gateway.decision_log.record import opa_record
+from services.kit.database import Database
+
+
+async def verify(database: Database, known_head: int | None = None) -> Verification:
+    """Walks the whole chain; reports the first altered, missing or misplaced record."""
+    walker = ChainWalker()
+    async for row in store.scan(database):
+        if not walker.feed(row):
+            break
+    return walker.result(known_head)
+
+
+def as_opa(row: AccessDecision) -> dict[str, object]:
+    return opa_record(sequence=row.sequence, decision_id=row.decision_id, timestamp=row.timestamp, path=row.path,
+                      input_json=row.input, result_json=row.result, revision=row.revision,
+                      requested_by=row.requested_by, req_id=row.req_id)
+
+
+async def export_lines(database: Database, where: store.DecisionFilter, *, scopes: Sequence[str] | None,
+                       limit: int) -> tuple[str, int]:
+    """JSON lines, one OPA decision-log record per line, oldest first; and how many."""
+    lines = []
+    async for row in store.scan(database, where, scopes=scopes):
+        if len(lines) >= limit:
+            break
+        lines.append(json.dumps(as_opa(row), ensure_ascii=False, separators=(",", ":")))
+    return "".join(line + "\n" for line in lines), len(lines)

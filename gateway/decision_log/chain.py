@@ -1,0 +1,96 @@
+"""The hash chain: each record's hash covers its canonical JSON and the previous record's hash."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gateway.decision_log.record import canonical_json, timestamp_text
+
+GENESIS = "0" * 64
+
+
+def link_hash(previous_hash: str, fields: Mapping[str, Any]) -> str:
+    """sha256 over the previous hash and the record's canonical JSON (every column but its own hash)."""
+    digest = hashlib.sha256(previous_hash.encode())
+    digest.update(b"\n")
+    digest.update(canonical_json(fields).encode())
+    return digest.hexdigest()
+
+
+def hashed_fields(row: Any) -> dict[str, Any]:
+    """What a stored row's hash covers: all of its columns except the hash itself."""
+    return {
+        "sequence": row.sequence,
+        "decision_id": row.decision_id,
+        "timestamp": timestamp_text(row.timestamp),
+        "path": row.path,
+        "input": row.input,
+        "result": row.result,
+        "revision": row.revision,
+        "requested_by": row.requested_by,
+        "req_id": row.req_id,
+        "subject": row.subject,
+        "action": row.action,
+        "resource_type": row.resource_type,
+        "jurisdiction_code": row.jurisdiction_code,
+        "allow": bool(row.allow),
+        "previous_hash": row.previous_hash,
+    }
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of walking the chain: ok, or the first broken record and why."""
+
+    ok: bool
+    checked: int
+    head_sequence: int
+    head_hash: str
+    broken_sequence: int | None = None
+    broken_decision_id: str | None = None
+    reason: str | None = None
+
+
+class ChainWalker:
+    """Checks rows fed in sequence order; stops at the first break."""
+
+    def __init__(self) -> None:
+        self.expected_sequence = 1
+        self.previous_hash = GENESIS
+        self.checked = 0
+        self.broken: Verification | None = None
+
+    def feed(self, row: Any) -> bool:
+        """Checks one row; False once the chain is broken."""
+        if self.broken is not None:
+            return False
+        problem = None
+        if row.sequence != self.expected_sequence:
+            missing = self.expected_sequence if row.sequence > self.expected_sequence else row.sequence
+            problem = (f"record {missing} is missing: the chain jumps from {self.expected_sequence - 1} "
+                       f"to {row.sequence} (deleted?)")
+        elif row.previous_hash != self.previous_hash:
+            problem = "its previous_hash does not match the hash of the record before it"
+        elif link_hash(row.previous_hash, hashed_fields(row)) != row.hash:
+            problem = "its contents do not match its hash (altered?)"
+        if problem is not None:
+            self.broken = Verification(False, self.checked, self.expected_sequence - 1, self.previous_hash,
+                                       row.sequence, row.decision_id, problem)
+            return False
+        self.checked += 1
+        self.expected_sequence += 1
+        self.previous_hash = row.hash
+        return True
+
+    def result(self, known_head: int | None = None) -> Verification:
+        """The verification; ``known_head`` is the last sequence this process wrote, to detect a cut tail."""
+        if self.broken is not None:
+            return self.broken
+        last = self.expected_sequence - 1
+        if known_head is not None and known_head > last:
+            return Verification(False, self.checked, last, self.previous_hash, last + 1, None,
+                                f"records {last + 1} to {known_head} were written but are gone (deleted?)")
+        return Verification(True, self.checked, last, self.previous_hash)

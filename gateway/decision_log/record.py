@@ -1,0 +1,95 @@
+"""A decision as the log stores it: OPA's decision-log fields, personal data masked."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from gateway.policy.bundle import DECISION_PATH
+from services.kit.clock import as_utc
+
+# The bundle name under which bundles.<name>.revision is reported.
+BUNDLE_NAME = "gridgov"
+
+
+def canonical_json(value: Any) -> str:
+    """The one JSON spelling of ``value`` that hashes are computed over."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def mask_value(value: str) -> str:
+    """Keeps enough to recognise a value, not to use it: "110108********2913", "138****5289"."""
+    if len(value) >= 15:
+        return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    if len(value) >= 7:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return "*" * len(value)
+
+
+def mask_personal(value: Any, fields: frozenset[str]) -> Any:
+    """``value`` with every string under a key in ``fields`` masked, at any depth."""
+    if isinstance(value, Mapping):
+        return {key: (mask_any(item) if key in fields else mask_personal(item, fields)) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_personal(item, fields) for item in value]
+    return value
+
+
+def mask_any(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_value(value)
+    if isinstance(value, list | tuple):
+        return [mask_any(item) for item in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return "***"
+
+
+def timestamp_text(moment: datetime) -> str:
+    return as_utc(moment).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """One decision before it is chained: what the writer appends."""
+
+    decision_id: str
+    timestamp: datetime
+    input: Mapping[str, Any]
+    result: Mapping[str, Any]
+    revision: str
+    requested_by: str
+    req_id: str
+    path: str = DECISION_PATH
+
+    @property
+    def subject(self) -> str:
+        return str(self.input.get("subject", {}).get("id", ""))
+
+    @property
+    def action(self) -> str:
+        return str(self.input.get("action", ""))
+
+    @property
+    def resource(self) -> Mapping[str, Any]:
+        resource = self.input.get("resource", {})
+        return resource if isinstance(resource, Mapping) else {}
+
+
+def opa_record(*, sequence: int, decision_id: str, timestamp: datetime, path: str, input_json: str,
+               result_json: str, revision: str, requested_by: str, req_id: str) -> dict[str, Any]:
+    """The record in OPA's decision-log format, as exported and as hashed (with its sequence)."""
+    return {
+        "decision_id": decision_id,
+        "timestamp": timestamp_text(timestamp),
+        "path": path,
+        "input": json.loads(input_json),
+        "result": json.loads(result_json),
+        "bundles": {BUNDLE_NAME: {"revision": revision}},
+        "requested_by": requested_by,
+        "req_id": req_id,
+        "sequence": sequence,
+    }

@@ -1,0 +1,81 @@
+"""Group commit: concurrent decisions share one transaction, and each caller waits until its record is durable."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from gateway.decision_log import store
+from gateway.decision_log.record import DecisionRecord, mask_personal
+from gateway.errors import DecisionLogUnavailable
+from gateway.policy.engine import Decision
+from services.kit.database import Database
+from services.kit.ids import new_id
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 512
+
+
+class DecisionLog:
+    """Appends decisions to the chain in batches; ``record`` returns only once the batch has committed.
+
+    There is deliberately no update or delete here: the log is append-only.
+    """
+
+    def __init__(self, database: Database, personal_fields: frozenset[str], *, max_batch: int = MAX_BATCH) -> None:
+        self.database = database
+        self.personal_fields = personal_fields
+        self.max_batch = max_batch
+        self._pending: list[tuple[DecisionRecord, asyncio.Future[int]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        # The last sequence this process saw committed, so verification notices a cut-off tail.
+        self.head_sequence: int | None = None
+        self.batches = 0
+
+    async def record(self, policy_input: Mapping[str, Any], decision: Decision, *, timestamp: datetime,
+                     revision: str, requested_by: str, request_id: str) -> int:
+        """Logs one decision (personal data masked); returns its sequence once durable.
+
+        Raises DecisionLogUnavailable when it could not be written.
+        """
+        entry = DecisionRecord(
+            decision_id=new_id(), timestamp=timestamp, input=mask_personal(dict(policy_input), self.personal_fields),
+            result=decision.as_result(), revision=revision, requested_by=requested_by, req_id=request_id,
+        )
+        return await self.append(entry)
+
+    async def append(self, entry: DecisionRecord) -> int:
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._pending.append((entry, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+        # Shielded: a caller that goes away must not cancel the batch others wait on.
+        return await asyncio.shield(future)
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch:]
+            try:
+                async with self.database.transaction() as session:
+                    rows = await store.append(session, [entry for entry, _ in batch])
+            except Exception as error:
+                log.error("decision log write failed; refusing %d request(s): %s", len(batch), error)
+                failure = DecisionLogUnavailable(f"the decision log could not be written: {error}")
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(failure)
+                continue
+            self.batches += 1
+            self.head_sequence = rows[-1].sequence
+            for (_, future), row in zip(batch, rows, strict=True):
+                if not future.done():
+                    future.set_result(row.sequence)
+
+    async def drain(self) -> None:
+        """Waits for writes in flight (at shutdown)."""
+        if self._flusher is not None:
+            await asyncio.gather(self._flusher, return_exceptions=True)

@@ -1,0 +1,117 @@
+"""The GraphQL schema: the gateway's own fields plus every enabled plugin's contribution, with limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.name_converter import NameConverter
+from strawberry.tools import merge_types
+
+from gateway.audit import AuditQuery
+from gateway.viewer import ViewerQuery
+from services.kit.plugin import GraphQLContribution, Plugin, PluginError
+
+GATEWAY = "gateway"
+CACHE_SIZE = 512
+
+
+class SchemaCompositionError(PluginError):
+    """The enabled plugins' GraphQL parts do not fit together; start-up must stop."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_depth: int = 10
+    max_aliases: int = 15
+    introspection: bool = True
+
+
+def contributions(plugins: Mapping[str, Plugin]) -> list[tuple[str, GraphQLContribution]]:
+    """Each plugin's GraphQL part, by plugin name; raises PluginError naming a plugin that fails."""
+    parts = []
+    for name in sorted(plugins):
+        contribution = plugins[name].load_graphql()
+        if contribution is not None:
+            parts.append((name, contribution))
+    return parts
+
+
+def _field_names(part: type) -> list[str]:
+    definition = getattr(part, "__strawberry_definition__", None)
+    if definition is None:
+        raise SchemaCompositionError(f"{part!r} is not a Strawberry type")
+    converter = NameConverter()
+    return [converter.get_graphql_name(f) for f in definition.fields]
+
+
+def merge_root(root: str, parts: Sequence[tuple[str, type]]) -> type | None:
+    """One root type from the parts; raises SchemaCompositionError naming both owners of a field."""
+    if not parts:
+        return None
+    owners: dict[str, str] = {}
+    for owner, part in parts:
+        for name in _field_names(part):
+            if name in owners:
+                raise SchemaCompositionError(
+                    f"{root}.{name} is defined by both {_describe(owners[name])} and {_describe(owner)}; "
+                    "field names must be unique across plugins"
+                )
+            owners[name] = owner
+    return merge_types(root, tuple(part for _, part in parts))
+
+
+def _describe(owner: str) -> str:
+    return "the gateway" if owner == GATEWAY else f"plugin {owner!r}"
+
+
+def extensions(limits: Limits) -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
+    """Per-request extension factories; the validation rules are built once so ValidationCache can hit."""
+    rules = [*QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+             *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules]
+    if not limits.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return [
+        lambda: AddValidationRules(rules),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+    ]
+
+
+def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limits = Limits()) -> strawberry.Schema:
+    """The composed schema; raises SchemaCompositionError when the parts conflict."""
+    query_parts: list[tuple[str, type]] = [(GATEWAY, ViewerQuery), (GATEWAY, AuditQuery)]
+    mutation_parts: list[tuple[str, type]] = []
+    types: list[type] = []
+    for name, contribution in parts:
+        if contribution.query is not None:
+            query_parts.append((name, contribution.query))
+        if contribution.mutation is not None:
+            mutation_parts.append((name, contribution.mutation))
+        types.extend(contribution.types)
+    query = merge_root("Query", query_parts)
+    mutation = merge_root("Mutation", mutation_parts)
+    try:
+        return strawberry.Schema(
+            query=query, mutation=mutation, types=types, extensions=extensions(limits),
+            config=StrawberryConfig(disable_field_suggestions=True),
+        )
+    except Exception as error:  # strawberry raises many kinds for conflicting or broken types
+        owners = ", ".join(name for name, _ in parts) or "none"
+        raise SchemaCompositionError(f"the GraphQL schema cannot be built from plugins ({owners}): {error}") from error
+
+
+def compose(plugins: Mapping[str, Plugin], limits: Limits = Limits()) -> strawberry.Schema:
+    """The schema of the enabled plugins; raises PluginError (or SchemaCompositionError) with a clear message."""
+    return build_schema(contributions(plugins), limits)

@@ -1,0 +1,84 @@
+"""The gateway's configuration, read from the environment; a missing or bad value stops start-up naming it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.kit.config import DEFAULT_GATEWAY_PORT, ConfigError, Env, Mode, actor_key, data_dir, service_addresses
+
+ENGINES = ("embedded", "opa")
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    mode: Mode
+    listen: str
+    database_url: str
+    migrate_on_start: bool
+    # "embedded" (regorus, in-process) or "opa" (an OPA server at opa_url).
+    policy_engine: str
+    opa_url: str | None
+    opa_timeout: float
+    # Production verifies tokens against the identity provider's JWKS; the embedded default uses a local key.
+    jwks_url: str | None
+    jwt_key_file: Path
+    jwt_issuer: str
+    jwt_audience: str
+    actor_key: bytes
+    # Enabled services and their gRPC addresses.
+    services: Mapping[str, str]
+    call_timeout: float
+    max_depth: int
+    max_aliases: int
+
+    @property
+    def host(self) -> str:
+        return self.listen.rsplit(":", 1)[0]
+
+    @property
+    def port(self) -> int:
+        return int(self.listen.rsplit(":", 1)[1])
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> GatewaySettings:
+        """Raises ConfigError naming the variable that is missing or wrong."""
+        env = Env(environ)
+        mode = env.mode()
+        production = mode is Mode.PRODUCTION
+        listen = env.text("GRIDGOV_GATEWAY_LISTEN", f"127.0.0.1:{DEFAULT_GATEWAY_PORT}")
+        host, _, port = listen.rpartition(":")
+        if not host or not port.isdigit():
+            raise ConfigError(f"GRIDGOV_GATEWAY_LISTEN must be host:port, got {listen!r}")
+        default_db = None if production else f"sqlite+aiosqlite:///{data_dir(env) / 'gateway.db'}"
+        database_url = env.text("GRIDGOV_GATEWAY_DATABASE_URL", default_db)
+        if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ConfigError("GRIDGOV_GATEWAY_DATABASE_URL must start with sqlite+aiosqlite:// or "
+                              f"postgresql+asyncpg://, got {database_url!r}")
+        engine = env.text("GRIDGOV_POLICY_ENGINE", "opa" if production else "embedded")
+        if engine not in ENGINES:
+            raise ConfigError(f"GRIDGOV_POLICY_ENGINE must be embedded or opa, got {engine!r}")
+        opa_url = env.text("GRIDGOV_OPA_URL") if engine == "opa" else None
+        if opa_url is not None and not opa_url.startswith(("http://", "https://")):
+            raise ConfigError(f"GRIDGOV_OPA_URL must be an http(s) URL, got {opa_url!r}")
+        jwks_url = env.text("GRIDGOV_JWKS_URL") if production else (env.environ.get("GRIDGOV_JWKS_URL") or None)
+        key_file = env.environ.get("GRIDGOV_JWT_PRIVATE_KEY_FILE")
+        return cls(
+            mode=mode,
+            listen=listen,
+            database_url=database_url,
+            migrate_on_start=env.flag("GRIDGOV_MIGRATE_ON_START", not production),
+            policy_engine=engine,
+            opa_url=opa_url,
+            opa_timeout=env.number("GRIDGOV_OPA_TIMEOUT", 0.5),
+            jwks_url=jwks_url,
+            jwt_key_file=Path(key_file) if key_file else data_dir(env) / "gateway-jwt-key.pem",
+            jwt_issuer=env.text("GRIDGOV_JWT_ISSUER", None if production else "gridgov"),
+            jwt_audience=env.text("GRIDGOV_JWT_AUDIENCE", "gridgov"),
+            actor_key=actor_key(env, mode),
+            services=service_addresses(env),
+            call_timeout=env.number("GRIDGOV_CALL_TIMEOUT", 5.0),
+            max_depth=env.integer("GRIDGOV_MAX_QUERY_DEPTH", 10, minimum=2),
+            max_aliases=env.integer("GRIDGOV_MAX_ALIASES", 15, minimum=1),
+        )
