@@ -99,12 +99,18 @@ _SEED = (
      "泄漏已处置，现场安全", "emergency_linkage", DI),
     (CategoryKind.EVENT, "other_events", "neighbourhood_dispute", "邻里纠纷", 5, D,
      "纠纷已调解，双方签字确认", "community_workstation", C),
+    (CategoryKind.EVENT, "other_events", "event_other", "其他事件", 5, D,
+     "问题已解决", "street_office", S_),
     # raised by other services
     (CategoryKind.EVENT, "handed_over", "fire_hazard_handed_over", "消防隐患移交", 3, D,
      "隐患已整改并经消防复查合格", "fire_department", S_),
     (CategoryKind.EVENT, "handed_over", "pollution_violation", "大气污染违法行为", 3, D,
      "违法行为已查处，防尘措施到位", "environment_bureau", S_),
 )
+
+
+# Where a CaseRequested with a category this catalogue lacks is filed, so no event is ever lost.
+FALLBACK_CATEGORY = "event_other"
 
 
 def seed() -> tuple[Category, ...]:

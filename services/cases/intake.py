@@ -1,0 +1,99 @@
+"""Opening a case: from a report over gRPC or from another service's CaseRequested event."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridgov.cases.v1 import cases_pb2 as pb
+from services.cases import domain
+from services.cases.catalogue_store import CatalogueStore
+from services.cases.events import publish_outcome, publish_state_change
+from services.cases.store import CaseStore, window_start
+from services.kit.errors import Violations
+from services.kit.ids import new_id
+from services.kit.jurisdiction import Level, problem
+
+GRID_DIGITS = int(Level.GRID)
+
+
+@dataclass(frozen=True)
+class DuplicateRule:
+    """A new report this close to an open case of its category is flagged as a likely duplicate."""
+
+    meters: float = 50.0
+    hours: float = 72.0
+
+
+@dataclass(frozen=True)
+class NewCase:
+    category_code: str
+    description: str
+    jurisdiction_code: str
+    source: domain.SourceChannel | None
+    reporter: str
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    urgent: bool = False
+    evidence: tuple[str, ...] = ()
+    reporter_phone: str = ""
+    source_service: str = ""
+    source_reference: str = ""
+
+
+async def check(session: AsyncSession, new: NewCase) -> None:
+    """Raises InvalidArgument naming every bad field of the report."""
+    v = Violations()
+    if not new.category_code or await CatalogueStore(session).current(new.category_code) is None:
+        v.add("category_code", f"no category {new.category_code!r} in the catalogue")
+    if not new.description.strip():
+        v.add("description", "is required")
+    code_problem = problem(new.jurisdiction_code, level=Level.GRID)
+    if code_problem:
+        v.add("jurisdiction_code", code_problem)
+    if new.source is None:
+        v.add("source", "is required (UNSPECIFIED is not a value)")
+    if new.latitude is not None and new.longitude is not None:
+        if not (-90 <= new.latitude <= 90) or math.isnan(new.latitude):
+            v.add("location.latitude", "must be between -90 and 90")
+        if not (-180 <= new.longitude <= 180) or math.isnan(new.longitude):
+            v.add("location.longitude", "must be between -180 and 180")
+    if new.reporter_phone and not (new.reporter_phone.isdigit() and 7 <= len(new.reporter_phone) <= 15):
+        v.add("reporter_phone", "must be 7 to 15 digits")
+    v.raise_if_any()
+
+
+async def open_case(session: AsyncSession, new: NewCase, actor: str, now: datetime,
+                    duplicates: DuplicateRule) -> domain.Case:
+    """Stores a reported case (validated by check()), flags a likely duplicate, and links an urgent
+    case to emergency linkage at once; publishes the state changes. Returns the case as stored."""
+    category = await CatalogueStore(session).current(new.category_code)
+    assert category is not None and new.source is not None  # check() ran
+    store = CaseStore(session)
+    duplicate = await store.likely_duplicate(new.category_code, new.latitude, new.longitude,
+                                             window_start(now, duplicates.hours), duplicates.meters)
+    case = domain.Case(
+        id=new_id(), number=await store.next_number(new.jurisdiction_code[:6], now),
+        category_code=category.code, category_version=category.version, description=new.description.strip(),
+        jurisdiction_code=new.jurisdiction_code, source=new.source, reporter=new.reporter, reported_at=now,
+        tier=category.lowest_tier, address=new.address, latitude=new.latitude, longitude=new.longitude,
+        reporter_phone=new.reporter_phone, urgent=new.urgent, evidence_before=new.evidence,
+        duplicate_of=duplicate, source_service=new.source_service, source_reference=new.source_reference,
+    )
+    entry = domain.HistoryEntry("report", actor, now, domain.CaseState.REPORTED, domain.CaseState.REPORTED,
+                                new.description.strip(), new.evidence)
+    await store.add(case, entry, now)
+    await publish_state_change(session, case, "report", pb.CASE_STATE_UNSPECIFIED, actor)
+    if new.urgent:
+        loaded = await store.get(case.id)
+        assert loaded is not None
+        command = domain.Command(domain.Action.LINK_EMERGENCY, actor, "urgent: straight to emergency linkage")
+        outcome = domain.transition(case, command, now)
+        await store.save(loaded, outcome.case, [outcome.history], now)
+        await publish_outcome(session, case, outcome, now)
+        case = outcome.case
+    return case

@@ -1,0 +1,56 @@
+"""The overdue sweep: due_soon and overdue marking, supervision (督办), escalation at 150%.
+
+Idempotent by construction: it reads only cases whose stored next_check_at has come, and each
+case's next_check_at moves on (or clears) with the change, so a second run finds nothing to do.
+Lease-guarded by the kit so one replica runs it at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.cases.convert import STATES
+from services.cases.events import publish_reminders, publish_state_change
+from services.cases.store import CaseStore
+from services.cases.supervision import SWEEPER, sweep
+from services.kit.plugin import Job
+from services.kit.runtime import ServiceRuntime
+
+BATCH = 500
+
+
+@dataclass
+class SweepReport:
+    examined: int = 0
+    changed: int = 0
+
+
+async def run_sweep(runtime: ServiceRuntime, batch: int = BATCH) -> SweepReport:
+    """Sweeps every case due for a check at the runtime's now, a batch per transaction."""
+    now = runtime.clock()
+    report = SweepReport()
+    while True:
+        async with runtime.database.transaction() as session:
+            store = CaseStore(session)
+            loaded = await store.due_for_sweep(now, batch)
+            for item in loaded:
+                result = sweep(item.case, now)
+                report.examined += 1
+                # save() recomputes next_check_at, so even an unchanged case leaves the due set.
+                after = result.case if result else item.case
+                await store.save(item, after, result.history if result else (), now)
+                if result:
+                    report.changed += 1
+                    await publish_reminders(session, after, result.reminders)
+                    if result.case.supervised and not item.case.supervised:
+                        await publish_state_change(session, after, "supervise", STATES.to_proto(item.case.state),
+                                                   SWEEPER)
+        if len(loaded) < batch:
+            return report
+
+
+def jobs(runtime: ServiceRuntime) -> list[Job]:
+    async def sweep_job() -> None:
+        await run_sweep(runtime)
+
+    return [Job("cases.overdue_sweep", sweep_job)]

@@ -1,0 +1,135 @@
+"""The read side: case lists, the overdue list and dashboard counts, all index range scans in scope."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.cases import domain
+from services.cases.deadlines import DueStatus
+from services.cases.models import CaseRow, TallyRow
+from services.cases.store import CaseStore
+from services.kit.errors import InvalidArgument
+from services.kit.jurisdiction import prefix_condition, scope_condition
+from services.kit.pagination import Page
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    states: tuple[domain.CaseState, ...] = ()
+    category_code: str = ""
+    tier: domain.Tier | None = None
+    due_status: DueStatus | None = None
+    jurisdiction_prefix: str = ""
+    source: domain.SourceChannel | None = None
+    text: str = ""
+    handling_unit: str = ""
+    reporter: str = ""  # set by the service for residents, who see only their own reports
+
+    def fingerprint(self, scopes: Sequence[str]) -> dict[str, Any]:
+        return {"states": sorted(s.value for s in self.states), "category": self.category_code,
+                "tier": self.tier.name if self.tier else "", "due": self.due_status or "",
+                "prefix": self.jurisdiction_prefix, "source": self.source or "", "text": self.text,
+                "unit": self.handling_unit, "reporter": self.reporter, "scopes": list(scopes)}
+
+
+def _conditions(f: CaseFilter, scopes: Sequence[str]) -> list[ColumnElement[bool]]:
+    where = [scope_condition(CaseRow.jurisdiction_code, scopes)]
+    if f.jurisdiction_prefix:
+        where.append(prefix_condition(CaseRow.jurisdiction_code, f.jurisdiction_prefix))
+    if f.states:
+        where.append(CaseRow.state.in_(list(f.states)))
+    if f.category_code:
+        where.append(CaseRow.category_code == f.category_code)
+    if f.tier is not None:
+        where.append(CaseRow.tier == f.tier)
+    if f.due_status is not None:
+        where.append(CaseRow.due_status == f.due_status)
+    if f.source is not None:
+        where.append(CaseRow.source == f.source)
+    if f.handling_unit:
+        where.append(CaseRow.handling_unit == f.handling_unit)
+    if f.reporter:
+        where.append(CaseRow.reporter == f.reporter)
+    if f.text:
+        pattern = "%" + f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(or_(CaseRow.description.like(pattern, escape="\\"), CaseRow.address.like(pattern, escape="\\"),
+                         CaseRow.number.like(pattern, escape="\\")))
+    return where
+
+
+def _after(page: Page, arity: int) -> tuple[Any, ...] | None:
+    if page.after is None:
+        return None
+    if len(page.after) != arity or not all(isinstance(v, str) for v in page.after):
+        raise InvalidArgument.field("page.page_token", "is not a token this service issued")
+    return page.after
+
+
+async def list_cases(session: AsyncSession, f: CaseFilter, scopes: Sequence[str],
+                     page: Page) -> tuple[list[domain.Case], str]:
+    """Newest first (ids are time-ordered), continued after the last id."""
+    query = select(CaseRow).where(*_conditions(f, scopes))
+    after = _after(page, 1)
+    if after:
+        query = query.where(CaseRow.id < after[0])
+    rows = list(await session.scalars(query.order_by(CaseRow.id.desc()).limit(page.size + 1)))
+    more = len(rows) > page.size
+    rows = rows[: page.size]
+    cases = await CaseStore(session).many(rows)
+    return cases, page.next_token([rows[-1].id] if rows else None, more)
+
+
+async def overdue_cases(session: AsyncSession, prefix: str, scopes: Sequence[str],
+                        page: Page) -> tuple[list[domain.Case], str]:
+    """Overdue cases, most overdue (earliest deadline) first: a walk of ix_case_due_deadline."""
+    query = select(CaseRow).where(CaseRow.due_status == DueStatus.OVERDUE,
+                                  scope_condition(CaseRow.jurisdiction_code, scopes))
+    if prefix:
+        query = query.where(prefix_condition(CaseRow.jurisdiction_code, prefix))
+    after = _after(page, 2)
+    if after:
+        deadline_text, last_id = after
+        try:
+            deadline = datetime.fromisoformat(deadline_text)
+        except ValueError:
+            raise InvalidArgument.field("page.page_token", "is not a token this service issued") from None
+        query = query.where(or_(CaseRow.deadline > deadline, (CaseRow.deadline == deadline) & (CaseRow.id > last_id)))
+    rows = list(await session.scalars(query.order_by(CaseRow.deadline, CaseRow.id).limit(page.size + 1)))
+    more = len(rows) > page.size
+    rows = rows[: page.size]
+    cases = await CaseStore(session).many(rows)
+    last = cases[-1] if cases else None
+    key = [last.deadline.isoformat() if last.deadline else "", last.id] if last else None
+    return cases, page.next_token(key, more)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    by_state: dict[domain.CaseState, int]
+    by_due: dict[DueStatus, int]
+    supervised: int
+
+
+async def dashboard(session: AsyncSession, prefix: str, scopes: Sequence[str]) -> Dashboard:
+    """Counts from the tallies: a few rows per grid, whatever the number of cases."""
+    query = (select(TallyRow.state, TallyRow.due_status, TallyRow.supervised, func.sum(TallyRow.count))
+             .where(scope_condition(TallyRow.jurisdiction_code, scopes))
+             .group_by(TallyRow.state, TallyRow.due_status, TallyRow.supervised))
+    if prefix:
+        query = query.where(prefix_condition(TallyRow.jurisdiction_code, prefix))
+    by_state: dict[domain.CaseState, int] = {}
+    by_due: dict[DueStatus, int] = {}
+    supervised = 0
+    for state, due, is_supervised, count in (await session.execute(query)).all():
+        count = int(count or 0)
+        by_state[state] = by_state.get(state, 0) + count
+        if state in domain.OPEN_STATES:
+            by_due[due] = by_due.get(due, 0) + count
+            supervised += count if is_supervised else 0
+    return Dashboard(by_state, by_due, supervised)

@@ -1,0 +1,102 @@
+"""What every part of the cases servicer shares: runtime, clock, the actor, and perform() for one action."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridgov.cases.v1 import cases_pb2 as pb
+from services.cases import convert, domain, roles
+from services.cases.events import publish_outcome
+from services.cases.intake import DuplicateRule
+from services.cases.store import CaseStore, Loaded
+from services.kit import actor as actor_context
+from services.kit.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
+from services.kit.runtime import ServiceRuntime
+
+KIND = "case"
+
+
+def current_actor() -> roles.Actor:
+    a = actor_context.current()
+    return roles.Actor(a.subject, tuple((r.role, r.scope) for r in a.roles), a.department)
+
+
+def require_id(value: str, field: str = "case_id") -> str:
+    if not value.strip():
+        raise InvalidArgument.field(field, "is required")
+    return value.strip()
+
+
+def check_prefix(prefix: str, field: str = "jurisdiction_prefix") -> str:
+    prefix = prefix.strip()
+    if prefix and (not prefix.isascii() or not prefix.isdigit() or len(prefix) > 15):
+        raise InvalidArgument.field(field, "must be up to 15 digits of a jurisdiction code")
+    return prefix
+
+
+def require_visible(case: domain.Case, actor: roles.Actor) -> None:
+    """Scope (defence in depth) and, for residents, authorship; raises PermissionDenied."""
+    actor_context.require_in_scope(case.jurisdiction_code)
+    if roles.sees_only_own(actor) and case.reporter != actor.subject:
+        raise PermissionDenied("a resident sees only the cases they reported")
+
+
+class ServicerBase:
+    def __init__(self, runtime: ServiceRuntime, duplicates: DuplicateRule) -> None:
+        self.runtime = runtime
+        self.database = runtime.database
+        self.duplicates = duplicates
+
+    def now(self) -> datetime:
+        return self.runtime.clock()
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """One transaction per command; a unique index hit by a concurrent writer becomes ALREADY_EXISTS."""
+        try:
+            async with self.database.transaction() as session:
+                yield session
+        except IntegrityError as error:
+            raise AlreadyExists(f"conflicts with a record stored meanwhile: {error.orig}") from None
+
+    async def load(self, session: AsyncSession, case_id: str, *, for_update: bool = False) -> Loaded:
+        loaded = await CaseStore(session).get(require_id(case_id), for_update=for_update)
+        if loaded is None:
+            raise NotFound(KIND, case_id)
+        return loaded
+
+    async def perform(
+        self,
+        case_id: str,
+        action: domain.Action,
+        build: Callable[[domain.Case, roles.Actor], domain.Command] | None = None,
+        *,
+        after: Callable[[AsyncSession, domain.Outcome, roles.Actor], Awaitable[None]] | None = None,
+    ) -> tuple[pb.Case, domain.Outcome]:
+        """Loads, checks scope, role and tier, transitions, saves, publishes; one transaction.
+
+        Raises NotFound, PermissionDenied, IllegalTransition, InvalidArgument, FailedPrecondition.
+        """
+        actor = current_actor()
+        now = self.now()
+        async with self.write() as session:
+            loaded = await self.load(session, case_id, for_update=True)
+            case = loaded.case
+            require_visible(case, actor)
+            domain.check_legal(case, action)  # the state first: its error names the allowed actions
+            why = roles.refusal(actor, action, case)
+            if why:
+                raise PermissionDenied(why)
+            command = build(case, actor) if build else domain.Command(action, actor.subject)
+            outcome = domain.transition(case, command, now)
+            await CaseStore(session).save(loaded, outcome.case, [outcome.history], now)
+            await publish_outcome(session, case, outcome, now)
+            if after is not None:
+                await after(session, outcome, actor)
+            message = convert.case(outcome.case)
+        return message, outcome

@@ -1,0 +1,203 @@
+"""The read RPCs and the catalogue: cases, dashboards, evaluation, categories and dispatch rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TypeVar
+
+import grpc
+
+from gridgov.cases.v1 import cases_pb2 as pb
+from gridgov.common.v1 import page_pb2
+from services.cases import catalogue, convert, evaluation, queries, roles
+from services.cases.catalogue_store import CatalogueStore
+from services.cases.deadlines import Limit
+from services.cases.evaluation_store import counts_for, ranking_counts
+from services.cases.servicer_base import ServicerBase, check_prefix, current_actor, require_visible
+from services.cases.store import CaseStore
+from services.kit import actor as actor_context
+from services.kit.errors import InvalidArgument, PermissionDenied, Violations
+from services.kit.jurisdiction import problem
+from services.kit.pagination import page_from
+
+Ctx = grpc.aio.ServicerContext
+E = TypeVar("E", bound=Enum)
+SUBJECTS = {pb.EVALUATION_SUBJECT_UNIT: "unit", pb.EVALUATION_SUBJECT_JURISDICTION: "jurisdiction",
+            pb.EVALUATION_SUBJECT_GRID_WORKER: "grid_worker"}
+
+
+def _period(request: pb.GetEvaluationRequest | pb.RankEvaluationRequest) -> tuple[datetime, datetime]:
+    v = Violations()
+    if not request.HasField("period_start"):
+        v.add("period_start", "is required")
+    if not request.HasField("period_end"):
+        v.add("period_end", "is required")
+    v.raise_if_any()
+    start = convert.from_timestamp(request.period_start, True)
+    end = convert.from_timestamp(request.period_end, True)
+    assert start is not None and end is not None
+    if end <= start:
+        raise InvalidArgument.field("period_end", "must be after period_start")
+    return start, end
+
+
+def _scoped_prefix(prefix: str, scopes: list[str]) -> str:
+    prefix = check_prefix(prefix)
+    if prefix and not any(prefix.startswith(s) or s.startswith(prefix) for s in scopes):
+        raise PermissionDenied(f"jurisdiction {prefix} is outside this request's scope")
+    return prefix
+
+
+def _collect(mapping: convert.EnumMapping[E], number: int, field: str, v: Violations) -> E | None:
+    """The member, or None with the violation added (so every bad field is reported at once)."""
+    try:
+        return mapping.required(number, field)
+    except InvalidArgument as error:
+        v.extend(error.violations)
+        return None
+
+
+def _require_admin() -> roles.Actor:
+    actor = current_actor()
+    if not any(role == "district_admin" for role, _ in actor.roles):
+        raise PermissionDenied("only a district administrator changes the catalogue and dispatch table")
+    return actor
+
+
+class ReadServicer(ServicerBase):
+    async def GetCase(self, request: pb.GetCaseRequest, context: Ctx) -> pb.GetCaseResponse:
+        async with self.database.read() as session:
+            loaded = await self.load(session, request.case_id)
+            require_visible(loaded.case, current_actor())
+            history = await CaseStore(session).history(loaded.case.id)
+        return pb.GetCaseResponse(case=convert.case(loaded.case, history))
+
+    async def ListCases(self, request: pb.ListCasesRequest, context: Ctx) -> pb.ListCasesResponse:
+        actor = current_actor()
+        scopes = actor_context.read_scopes()
+        f = queries.CaseFilter(
+            states=tuple(convert.STATES.required(s, f"states[{i}]") for i, s in enumerate(request.states)),
+            category_code=request.category_code.strip(), tier=convert.TIERS.optional(request.tier, "tier"),
+            due_status=convert.DUE.optional(request.due_status, "due_status"),
+            jurisdiction_prefix=check_prefix(request.jurisdiction_prefix),
+            source=convert.SOURCES.optional(request.source, "source"), text=request.text.strip(),
+            handling_unit=request.handling_unit.strip(),
+            reporter=actor.subject if roles.sees_only_own(actor) else "",
+        )
+        page = page_from(request.page.page_size, request.page.page_token, f.fingerprint(scopes))
+        async with self.database.read() as session:
+            cases, token = await queries.list_cases(session, f, scopes, page)
+        return pb.ListCasesResponse(cases=[convert.case(c) for c in cases],
+                                    page=page_pb2.PageResponse(next_page_token=token))
+
+    async def GetDashboard(self, request: pb.GetDashboardRequest, context: Ctx) -> pb.GetDashboardResponse:
+        scopes = actor_context.read_scopes()
+        prefix = _scoped_prefix(request.jurisdiction_prefix, scopes)
+        async with self.database.read() as session:
+            board = await queries.dashboard(session, prefix, scopes)
+        return pb.GetDashboardResponse(
+            by_state=[pb.StateCount(state=convert.STATES.to_proto(s), count=n) for s, n in sorted(
+                board.by_state.items(), key=lambda item: convert.STATES.to_proto(item[0])) if n],
+            by_due_status=[pb.DueCount(due_status=convert.DUE.to_proto(d), count=n) for d, n in sorted(
+                board.by_due.items(), key=lambda item: convert.DUE.to_proto(item[0])) if n],
+            supervised=board.supervised,
+        )
+
+    async def ListOverdueCases(self, request: pb.ListOverdueCasesRequest,
+                               context: Ctx) -> pb.ListOverdueCasesResponse:
+        scopes = actor_context.read_scopes()
+        prefix = _scoped_prefix(request.jurisdiction_prefix, scopes)
+        page = page_from(request.page.page_size, request.page.page_token, {"overdue": prefix, "scopes": scopes})
+        async with self.database.read() as session:
+            cases, token = await queries.overdue_cases(session, prefix, scopes, page)
+        return pb.ListOverdueCasesResponse(cases=[convert.case(c) for c in cases],
+                                           page=page_pb2.PageResponse(next_page_token=token))
+
+    async def GetEvaluation(self, request: pb.GetEvaluationRequest, context: Ctx) -> pb.GetEvaluationResponse:
+        subject = SUBJECTS.get(request.subject)
+        if subject is None:
+            raise InvalidArgument.field("subject", "is required (UNSPECIFIED is not a value)")
+        key = request.key.strip()
+        if not key:
+            raise InvalidArgument.field("key", "is required")
+        start, end = _period(request)
+        scopes = actor_context.read_scopes()
+        if subject == "jurisdiction":
+            if problem(key):
+                raise InvalidArgument.field("key", problem(key) or "")
+            actor_context.require_in_scope(key)
+        elif "" not in scopes and not any(len(s) == 6 for s in scopes):
+            # Unit and grid-worker figures span jurisdictions: the district's view.
+            raise PermissionDenied("unit and grid-worker figures need a district-wide scope")
+        async with self.database.read() as session:
+            counts = await counts_for(session, subject, key, start, end, self.now())
+        return pb.GetEvaluationResponse(evaluation=convert.figures(evaluation.figures(key, counts)))
+
+    async def RankEvaluation(self, request: pb.RankEvaluationRequest, context: Ctx) -> pb.RankEvaluationResponse:
+        dimensions = {pb.RANKING_DIMENSION_STREET: "street", pb.RANKING_DIMENSION_UNIT: "unit"}
+        dimension = dimensions.get(request.dimension)
+        if dimension is None:
+            raise InvalidArgument.field("dimension", "is required (UNSPECIFIED is not a value)")
+        start, end = _period(request)
+        districts = [s for s in actor_context.read_scopes() if len(s) <= 6]
+        if not districts:
+            raise PermissionDenied("a ranking is the district's: it needs a district-wide scope")
+        async with self.database.read() as session:
+            counts = await ranking_counts(session, dimension, districts[0], start, end, self.now())
+        ranked = evaluation.ranking([evaluation.figures(k, c) for k, c in counts.items()])
+        return pb.RankEvaluationResponse(entries=[
+            pb.RankingEntry(rank=rank, evaluation=convert.figures(f), score=score) for rank, f, score in ranked])
+
+    async def ListCategories(self, request: pb.ListCategoriesRequest, context: Ctx) -> pb.ListCategoriesResponse:
+        async with self.database.read() as session:
+            categories = await CatalogueStore(session).all_current()
+        return pb.ListCategoriesResponse(categories=[convert.category(c) for c in categories])
+
+    async def UpdateCategory(self, request: pb.UpdateCategoryRequest, context: Ctx) -> pb.UpdateCategoryResponse:
+        actor = _require_admin()
+        c = request.category
+        v = Violations()
+        for name in ("code", "major_class", "name", "closing_condition", "default_unit"):
+            if not getattr(c, name).strip():
+                v.add(f"category.{name}", "is required")
+        if c.limit < 1:
+            v.add("category.limit", "must be at least 1")
+        kind = _collect(convert.KINDS, c.kind, "category.kind", v)
+        unit = _collect(convert.LIMIT_UNITS, c.limit_unit, "category.limit_unit", v)
+        tier = _collect(convert.TIERS, c.lowest_tier, "category.lowest_tier", v)
+        v.raise_if_any()
+        assert kind is not None and unit is not None and tier is not None
+        category = catalogue.Category(c.code.strip(), 0, kind, c.major_class.strip(), c.name.strip(),
+                                      Limit(c.limit, unit), c.closing_condition.strip(), c.default_unit.strip(),
+                                      tier, actor.subject)
+        async with self.write() as session:
+            stored = await CatalogueStore(session).add_version(category, self.now())
+        return pb.UpdateCategoryResponse(category=convert.category(stored))
+
+    async def ListDispatchRules(self, request: pb.ListDispatchRulesRequest,
+                                context: Ctx) -> pb.ListDispatchRulesResponse:
+        async with self.database.read() as session:
+            rules = await CatalogueStore(session).rules()
+        return pb.ListDispatchRulesResponse(rules=[
+            pb.DispatchRule(category_code=r.category_code, jurisdiction_prefix=r.jurisdiction_prefix, unit=r.unit)
+            for r in rules])
+
+    async def SetDispatchRule(self, request: pb.SetDispatchRuleRequest, context: Ctx) -> pb.SetDispatchRuleResponse:
+        _require_admin()
+        rule = request.rule
+        v = Violations()
+        prefix = rule.jurisdiction_prefix.strip()
+        if problem(prefix):
+            v.add("rule.jurisdiction_prefix", problem(prefix) or "")
+        if not rule.unit.strip():
+            v.add("rule.unit", "is required")
+        async with self.write() as session:
+            store = CatalogueStore(session)
+            if await store.current(rule.category_code.strip()) is None:
+                v.add("rule.category_code", f"no category {rule.category_code!r} in the catalogue")
+            v.raise_if_any()
+            actor_context.require_in_scope(prefix)
+            await store.set_rule(rule.category_code.strip(), prefix, rule.unit.strip())
+        return pb.SetDispatchRuleResponse(rule=pb.DispatchRule(
+            category_code=rule.category_code.strip(), jurisdiction_prefix=prefix, unit=rule.unit.strip()))

@@ -1,0 +1,240 @@
+"""Cases in the database: rows <-> domain, one case's reads and writes, history, tallies, numbers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.cases import domain, supervision
+from services.cases.deadlines import Clockwork, DueStatus, Limit
+from services.cases.models import CaseRow, HistoryRow, NumberCounterRow, ParticipantRow, TallyRow
+from services.kit.clock import as_utc
+from services.kit.ids import new_id
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
+
+
+def to_domain(row: CaseRow, parts: Sequence[ParticipantRow]) -> domain.Case:
+    work = None
+    if row.started_at is not None and row.deadline is not None:
+        assert row.due_soon_at is not None and row.escalate_at is not None
+        work = Clockwork(as_utc(row.started_at), as_utc(row.deadline), as_utc(row.due_soon_at),
+                         as_utc(row.escalate_at))
+    limit = Limit(row.limit_value, row.limit_unit) if row.limit_value and row.limit_unit else None
+    participants = tuple(
+        domain.Participant(p.unit, p.lead, _utc(p.accepted_at), _utc(p.handled_at), p.report)
+        for p in sorted(parts, key=lambda p: (not p.lead, p.unit))
+    )
+    return domain.Case(
+        id=row.id, number=row.number, category_code=row.category_code, description=row.description,
+        jurisdiction_code=row.jurisdiction_code, source=row.source, reporter=row.reporter,
+        reported_at=as_utc(row.reported_at), tier=row.tier, state=row.state, category_version=row.category_version,
+        address=row.address, latitude=row.latitude, longitude=row.longitude, reporter_phone=row.reporter_phone,
+        urgent=row.urgent, evidence_before=tuple(row.evidence_before), evidence_after=tuple(row.evidence_after),
+        handling_unit=row.handling_unit, answerable_unit=row.answerable_unit, participants=participants,
+        limit=limit, registered_at=_utc(row.registered_at), dispatched_at=_utc(row.dispatched_at),
+        accept_by=_utc(row.accept_by), accepted_on_time=row.accepted_on_time, work=work, due_status=row.due_status,
+        supervised=row.supervised, supervision_tier=row.supervision_tier, handled_at=_utc(row.handled_at),
+        handled_on_time=row.handled_on_time, handling_hours=row.handling_hours, closed_at=_utc(row.closed_at),
+        closed_on_time=row.closed_on_time, rework_count=row.rework_count, reopen_count=row.reopen_count,
+        extension_count=row.extension_count, escalation_count=row.escalation_count, satisfaction=row.satisfaction,
+        duplicate_of=row.duplicate_of, merged_into=row.merged_into, pending_request=row.pending_request,
+        pending_amount=row.pending_amount, source_service=row.source_service or "",
+        source_reference=row.source_reference or "", resolution=row.resolution,
+    )
+
+
+def row_values(case: domain.Case, now: datetime, ever_overdue: bool = False) -> dict[str, Any]:
+    """The column values of ``case`` (for an insert, an update, or the bulk loader)."""
+    work = case.work
+    late = case.due_status is DueStatus.OVERDUE or case.closed_on_time is False or case.handled_on_time is False
+    return dict(
+        id=case.id, number=case.number, category_code=case.category_code, category_version=case.category_version,
+        description=case.description, jurisdiction_code=case.jurisdiction_code, latitude=case.latitude,
+        longitude=case.longitude, address=case.address, source=case.source, reporter=case.reporter,
+        reporter_phone=case.reporter_phone, urgent=case.urgent, evidence_before=list(case.evidence_before),
+        evidence_after=list(case.evidence_after), state=case.state, tier=case.tier,
+        handling_unit=case.handling_unit, answerable_unit=case.answerable_unit,
+        limit_value=case.limit.value if case.limit else None, limit_unit=case.limit.unit if case.limit else None,
+        reported_at=case.reported_at, registered_at=case.registered_at, dispatched_at=case.dispatched_at,
+        accept_by=case.accept_by, accepted_on_time=case.accepted_on_time,
+        started_at=work.started_at if work else None, deadline=work.deadline if work else None,
+        due_soon_at=work.due_soon_at if work else None, escalate_at=work.escalate_at if work else None,
+        next_check_at=supervision.next_check(case), due_status=case.due_status, ever_overdue=ever_overdue or late,
+        supervised=case.supervised, supervision_tier=case.supervision_tier, handled_at=case.handled_at,
+        handled_on_time=case.handled_on_time, handling_hours=case.handling_hours, closed_at=case.closed_at,
+        closed_on_time=case.closed_on_time, rework_count=case.rework_count, reopen_count=case.reopen_count,
+        extension_count=case.extension_count, escalation_count=case.escalation_count,
+        satisfaction=case.satisfaction, duplicate_of=case.duplicate_of, merged_into=case.merged_into,
+        pending_request=case.pending_request, pending_amount=case.pending_amount,
+        source_service=case.source_service or None, source_reference=case.source_reference or None,
+        resolution=case.resolution, updated_at=now,
+    )
+
+
+def tally_key(case: domain.Case) -> tuple[str, domain.CaseState, DueStatus, bool]:
+    return case.jurisdiction_code, case.state, case.due_status, case.supervised
+
+
+def _upsert(session: AsyncSession, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+@dataclass
+class Loaded:
+    """A case read for a change, with the row it came from."""
+
+    case: domain.Case
+    row: CaseRow
+
+
+class CaseStore:
+    """One transaction's view of cases."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def _parts(self, case_ids: Sequence[str]) -> dict[str, list[ParticipantRow]]:
+        found: dict[str, list[ParticipantRow]] = {i: [] for i in case_ids}
+        if case_ids:
+            rows = await self.session.scalars(select(ParticipantRow).where(ParticipantRow.case_id.in_(case_ids)))
+            for p in rows:
+                found[p.case_id].append(p)
+        return found
+
+    async def get(self, case_id: str, *, for_update: bool = False) -> Loaded | None:
+        query = select(CaseRow).where(CaseRow.id == case_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.scalars(query)).first()
+        if row is None:
+            return None
+        parts = await self._parts([row.id])
+        return Loaded(to_domain(row, parts[row.id]), row)
+
+    async def many(self, rows: Sequence[CaseRow]) -> list[domain.Case]:
+        parts = await self._parts([r.id for r in rows])
+        return [to_domain(r, parts[r.id]) for r in rows]
+
+    async def by_source(self, service: str, reference: str) -> domain.Case | None:
+        row = (await self.session.scalars(select(CaseRow).where(
+            CaseRow.source_service == service, CaseRow.source_reference == reference))).first()
+        return None if row is None else (await self.many([row]))[0]
+
+    async def add(self, case: domain.Case, entry: domain.HistoryEntry, now: datetime) -> None:
+        self.session.add(CaseRow(**row_values(case, now)))
+        await self.session.flush()
+        await self._history(case.id, [entry])
+        await self._tally(tally_key(case), +1)
+
+    async def save(self, loaded: Loaded, after: domain.Case, entries: Sequence[domain.HistoryEntry],
+                   now: datetime) -> None:
+        """Writes ``after`` over the loaded row, appends the history, moves the tally."""
+        before, row = loaded.case, loaded.row
+        for name, value in row_values(after, now, row.ever_overdue).items():
+            setattr(row, name, value)
+        if after.participants != before.participants:
+            await self.session.execute(delete(ParticipantRow).where(ParticipantRow.case_id == after.id))
+            self.session.add_all(
+                ParticipantRow(case_id=after.id, unit=p.unit, lead=p.lead, accepted_at=p.accepted_at,
+                               handled_at=p.handled_at, report=p.report)
+                for p in after.participants
+            )
+        await self.session.flush()
+        await self._history(after.id, entries)
+        if tally_key(before) != tally_key(after):
+            await self._tally(tally_key(before), -1)
+            await self._tally(tally_key(after), +1)
+
+    async def _history(self, case_id: str, entries: Sequence[domain.HistoryEntry]) -> None:
+        if entries:
+            await self.session.execute(HistoryRow.__table__.insert(), [  # type: ignore[attr-defined]
+                dict(id=new_id(), case_id=case_id, action=e.action, actor=e.actor, at=e.at, from_state=e.from_state,
+                     to_state=e.to_state, comment=e.comment, evidence=list(e.evidence), unit=e.unit)
+                for e in entries
+            ])
+
+    async def _tally(self, key: tuple[str, domain.CaseState, DueStatus, bool], delta: int) -> None:
+        code, state, due, supervised = key
+        table = TallyRow.__table__
+        statement = _upsert(self.session, table).values(
+            jurisdiction_code=code, state=state, due_status=due, supervised=supervised, count=delta)
+        await self.session.execute(statement.on_conflict_do_update(
+            index_elements=["jurisdiction_code", "state", "due_status", "supervised"],
+            set_={"count": table.c.count + delta},
+        ))
+
+    async def history(self, case_id: str) -> list[tuple[str, domain.HistoryEntry]]:
+        rows = await self.session.scalars(
+            select(HistoryRow).where(HistoryRow.case_id == case_id).order_by(HistoryRow.id))
+        return [(r.id, domain.HistoryEntry(r.action, r.actor, as_utc(r.at), r.from_state, r.to_state, r.comment,
+                                           tuple(r.evidence), r.unit)) for r in rows]
+
+    async def next_number(self, district: str, now: datetime) -> str:
+        """district code + Beijing date + the day's sequence, e.g. 110108-20261127-0001."""
+        day = now.astimezone(BEIJING).strftime("%Y%m%d")
+        key = f"{district}-{day}"
+        table = NumberCounterRow.__table__
+        statement = _upsert(self.session, table).values(day_key=key, last=1)
+        statement = statement.on_conflict_do_update(index_elements=["day_key"], set_={"last": table.c.last + 1})
+        last = (await self.session.execute(statement.returning(table.c.last))).scalar_one()
+        return f"{key}-{last:04d}"
+
+    async def merged_reporters(self, case_id: str) -> list[str]:
+        """Reporters of the reports merged into ``case_id`` (called back with it)."""
+        rows = await self.session.scalars(select(CaseRow).where(CaseRow.merged_into == case_id,
+                                                                CaseRow.state == domain.CaseState.MERGED))
+        return [r.reporter for r in rows if r.reporter]
+
+    async def likely_duplicate(self, category: str, latitude: float | None, longitude: float | None,
+                               since: datetime, meters: float) -> str:
+        """An open case of ``category`` reported since ``since`` within ``meters``; "" if none."""
+        if latitude is None or longitude is None:
+            return ""
+        degrees = meters / 111_320  # a degree of latitude; longitude degrees shrink with cos(latitude)
+        lon_degrees = degrees / max(math.cos(math.radians(latitude)), 0.01)
+        rows = await self.session.scalars(
+            select(CaseRow).where(
+                CaseRow.category_code == category, CaseRow.reported_at >= since,
+                CaseRow.state.in_(list(domain.OPEN_STATES)),
+                CaseRow.latitude.between(latitude - degrees, latitude + degrees),
+                CaseRow.longitude.between(longitude - lon_degrees, longitude + lon_degrees),
+            ).order_by(CaseRow.reported_at).limit(20)
+        )
+        for row in rows:
+            assert row.latitude is not None and row.longitude is not None
+            if _metres(latitude, longitude, row.latitude, row.longitude) <= meters:
+                return row.id
+        return ""
+
+    async def due_for_sweep(self, now: datetime, limit: int) -> list[Loaded]:
+        rows = list(await self.session.scalars(
+            select(CaseRow).where(CaseRow.next_check_at <= now).order_by(CaseRow.next_check_at, CaseRow.id)
+            .limit(limit).with_for_update(skip_locked=True)))
+        parts = await self._parts([r.id for r in rows])
+        return [Loaded(to_domain(r, parts[r.id]), r) for r in rows]
+
+
+def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def window_start(now: datetime, hours: float) -> datetime:
+    return now - timedelta(hours=hours)

@@ -1,0 +1,177 @@
+"""The cases service over real gRPC: the loop, errors with their details, scope, roles, duplicates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import grpc
+import pytest
+from sqlalchemy import func, select
+
+from gridgov.cases.v1 import cases_pb2 as pb
+from gridgov.common.v1 import error_pb2, event_pb2, geo_pb2
+from services.cases.models import KIT, CaseRow, HistoryRow
+from services.kit.database import Database
+from services.kit.server import ERROR_DETAIL_KEY
+from tests.cases import people
+from tests.support.actors import actor_metadata
+from tests.support.services import running_service
+
+# Monday 23 Nov 2026, 10:00 in Beijing.
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+def detail(error: grpc.aio.AioRpcError) -> error_pb2.ErrorDetail:
+    found = error_pb2.ErrorDetail()
+    for key, value in error.trailing_metadata() or ():
+        if key == ERROR_DETAIL_KEY:
+            found.ParseFromString(value)
+    return found
+
+
+async def report(stub, category: str = "garbage_exposed", metadata=None, **fields):  # type: ignore[no-untyped-def]
+    fields.setdefault("source", pb.SOURCE_CHANNEL_GRID_WORKER)
+    request = pb.ReportCaseRequest(category_code=category, description="垃圾堆在路边", jurisdiction_code=people.GRID,
+                                   address="翠微路1号", **fields)
+    return (await stub.ReportCase(request, metadata=metadata or people.grid_worker())).case
+
+
+async def test_report_register_dispatch_accept_handle_close_archive(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        svc.runtime.clock = lambda: NOW
+        stub = svc.stub
+        case = await report(stub, reporter_phone="13812345289")
+        assert case.state == pb.CASE_STATE_REPORTED and case.tier == pb.TIER_COMMUNITY
+        assert case.number == "110108-20261123-0001"
+        c = people.community_staff()
+        await stub.RegisterCase(pb.RegisterCaseRequest(case_id=case.id), metadata=c)
+        dispatched = (await stub.DispatchCase(pb.DispatchCaseRequest(case_id=case.id), metadata=c)).case
+        # The dispatch table is empty: the category's default unit; 2 working hours from Monday 10:00.
+        assert dispatched.handling_unit == "community_workstation"
+        assert dispatched.deadline.ToDatetime(UTC) == NOW + timedelta(hours=2)
+        u = people.unit("community_workstation", people.COMMUNITY)
+        await stub.AcceptCase(pb.AcceptCaseRequest(case_id=case.id), metadata=u)
+        handled = (await stub.HandleCase(pb.HandleCaseRequest(case_id=case.id, resolution="清理完毕",
+                                                              evidence=["after.jpg"]), metadata=u)).case
+        assert handled.state == pb.CASE_STATE_HANDLED and list(handled.evidence_after) == ["after.jpg"]
+        closed = (await stub.VerifyCase(pb.VerifyCaseRequest(case_id=case.id, passed=True), metadata=c)).case
+        assert closed.state == pb.CASE_STATE_CLOSED
+        archived = await stub.CallbackCase(pb.CallbackCaseRequest(
+            case_id=case.id, satisfaction=pb.SATISFACTION_SATISFIED, comment="满意"), metadata=c)
+        assert archived.case.state == pb.CASE_STATE_ARCHIVED and list(archived.reporters) == ["gw1"]
+        full = (await stub.GetCase(pb.GetCaseRequest(case_id=case.id), metadata=people.district_admin())).case
+        assert [h.action for h in full.history] == ["report", "register", "dispatch", "accept", "handle", "close",
+                                                    "callback"]
+        assert full.reporter_phone == "13812345289"
+        masked = await stub.GetCase(pb.GetCaseRequest(case_id=case.id), metadata=actor_metadata(
+            "admin", (("district_admin", "110108"),), mask=["reporter_phone"]))
+        assert masked.case.reporter_phone == "138****5289"
+        async with database.read() as session:
+            types = list(await session.scalars(select(KIT.outbox.c.type).order_by(KIT.outbox.c.sequence)))
+            payload = (await session.execute(select(KIT.outbox.c.payload).where(
+                KIT.outbox.c.type == "CaseClosed"))).scalar_one()
+        assert types.count("CaseStateChanged") == 7 and types.count("CaseClosed") == 1
+        assert types.count("CaseReminder") == 1
+        from google.protobuf import any_pb2
+        packed = any_pb2.Any()
+        packed.ParseFromString(payload)
+        closed_event = event_pb2.CaseClosed()
+        assert packed.Unpack(closed_event) and closed_event.case_number == case.number
+
+
+async def test_illegal_action_names_the_state_and_the_allowed_actions(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        case = await report(svc.stub)
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await svc.stub.AcceptCase(pb.AcceptCaseRequest(case_id=case.id),
+                                      metadata=people.unit("community_workstation"))
+        assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+        d = detail(raised.value)
+        assert d.code == "ILLEGAL_TRANSITION" and d.current_state == "reported"
+        assert list(d.allowed_actions) == ["link_emergency", "merge", "register", "reject"]
+
+
+async def test_bad_input_names_every_field(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await svc.stub.ReportCase(pb.ReportCaseRequest(category_code="nope", jurisdiction_code="1101",
+                                                           location=geo_pb2.GeoPoint(latitude=91, longitude=0)),
+                                      metadata=people.grid_worker())
+        assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        fields = [v.field for v in detail(raised.value).field_violations]
+        assert fields == ["category_code", "description", "jurisdiction_code", "source", "location.latitude"]
+        case = await report(svc.stub)
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await svc.stub.RejectCase(pb.RejectCaseRequest(case_id=case.id), metadata=people.community_staff())
+        assert [v.field for v in detail(raised.value).field_violations] == ["reason"]
+
+
+async def test_roles_and_tiers_are_checked_by_the_service(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        stub = svc.stub
+        # A street-tier category: the community may not register it, the street may.
+        case = await report(stub, "street_lamp_broken")
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await stub.RegisterCase(pb.RegisterCaseRequest(case_id=case.id), metadata=people.community_staff())
+        assert raised.value.code() == grpc.StatusCode.PERMISSION_DENIED and "street tier" in raised.value.details()
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await stub.RegisterCase(pb.RegisterCaseRequest(case_id=case.id),
+                                    metadata=people.street_staff(people.OTHER_STREET))
+        assert raised.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        await stub.RegisterCase(pb.RegisterCaseRequest(case_id=case.id), metadata=people.street_staff())
+        await stub.DispatchCase(pb.DispatchCaseRequest(case_id=case.id), metadata=people.street_staff())
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await stub.AcceptCase(pb.AcceptCaseRequest(case_id=case.id), metadata=people.unit("water"))
+        assert raised.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_a_resident_sees_only_their_own_reports(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        mine = await report(svc.stub, source=pb.SOURCE_CHANNEL_RESIDENT, metadata=people.resident("r1"))
+        theirs = await report(svc.stub, source=pb.SOURCE_CHANNEL_RESIDENT, metadata=people.resident("r2"))
+        listed = await svc.stub.ListCases(pb.ListCasesRequest(), metadata=people.resident("r1"))
+        assert [c.id for c in listed.cases] == [mine.id]
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await svc.stub.GetCase(pb.GetCaseRequest(case_id=theirs.id), metadata=people.resident("r1"))
+        assert raised.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        everyone = await svc.stub.ListCases(pb.ListCasesRequest(), metadata=people.district_admin())
+        assert len(everyone.cases) == 2
+
+
+async def test_duplicates_are_flagged_and_merged_reporters_called_back(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        svc.runtime.clock = lambda: NOW
+        stub = svc.stub
+        here = geo_pb2.GeoPoint(latitude=39.9075, longitude=116.2973)
+        near = geo_pb2.GeoPoint(latitude=39.9077, longitude=116.2974)  # about 24 m away
+        original = await report(stub, location=here)
+        duplicate = await report(stub, location=near, source=pb.SOURCE_CHANNEL_RESIDENT,
+                                 metadata=people.resident("r1"))
+        far = await report(stub, location=geo_pb2.GeoPoint(latitude=39.92, longitude=116.2973))
+        assert duplicate.duplicate_of == original.id and far.duplicate_of == ""
+        c = people.community_staff()
+        merged = await stub.MergeCase(pb.MergeCaseRequest(case_id=duplicate.id, original_id=original.id), metadata=c)
+        assert merged.case.state == pb.CASE_STATE_MERGED and merged.case.merged_into == original.id
+        await stub.RegisterCase(pb.RegisterCaseRequest(case_id=original.id), metadata=c)
+        await stub.DispatchCase(pb.DispatchCaseRequest(case_id=original.id), metadata=c)
+        u = people.unit("community_workstation")
+        await stub.AcceptCase(pb.AcceptCaseRequest(case_id=original.id), metadata=u)
+        await stub.HandleCase(pb.HandleCaseRequest(case_id=original.id, resolution="done"), metadata=u)
+        await stub.VerifyCase(pb.VerifyCaseRequest(case_id=original.id, passed=True), metadata=c)
+        called = await stub.CallbackCase(pb.CallbackCaseRequest(
+            case_id=original.id, satisfaction=pb.SATISFACTION_BASICALLY_SATISFIED), metadata=c)
+        assert sorted(called.reporters) == ["gw1", "r1"]
+
+
+async def test_history_is_append_only_and_complete(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        case = await report(svc.stub)
+        await svc.stub.RejectCase(pb.RejectCaseRequest(case_id=case.id, reason="重复"),
+                                  metadata=people.community_staff())
+        async with database.read() as session:
+            rows = list(await session.scalars(select(HistoryRow).where(HistoryRow.case_id == case.id)
+                                              .order_by(HistoryRow.id)))
+            count = (await session.execute(select(func.count()).select_from(CaseRow))).scalar_one()
+        assert [(r.action, r.from_state.value, r.to_state.value, r.comment) for r in rows] == [
+            ("report", "reported", "reported", "垃圾堆在路边"), ("reject", "reported", "rejected", "重复")]
+        assert count == 1
