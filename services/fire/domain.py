@@ -212,6 +212,11 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(BEIJING).date()
 
 
+def deadline_day(rectify_by: datetime) -> date:
+    """The last day (Beijing) a deadline allows: a deadline at midnight ends the day before."""
+    return local_day(rectify_by - timedelta(microseconds=1))
+
+
 # ---- the hazard catalogue -------------------------------------------------------------------------
 
 

@@ -117,7 +117,7 @@ class HazardStore:
     async def _publish_hand_over(self, row: HazardRow, actor: str) -> None:
         hazard_type = await self.session.get(HazardTypeRow, row.hazard_type_code)
         type_name = hazard_type.name if hazard_type else row.hazard_type_code
-        deadline = domain.local_day(as_utc(row.rectify_by)).isoformat() if row.rectify_by else ""
+        deadline = domain.deadline_day(as_utc(row.rectify_by)).isoformat() if row.rectify_by else ""
         request = event_pb2.CaseRequested(
             source_service=SOURCE_SERVICE, source_reference=row.id, category_code=HANDOVER_CATEGORY,
             jurisdiction_code=row.jurisdiction_code,

@@ -104,6 +104,10 @@ def _day(value: datetime | None) -> str:
     return "" if value is None else domain.local_day(as_utc(value)).isoformat()
 
 
+def _deadline(value: datetime | None) -> str:
+    return "" if value is None else domain.deadline_day(as_utc(value)).isoformat()
+
+
 def _moment(value: datetime | None) -> str:
     """A time as Beijing local time to the minute, the way ledgers are kept on paper."""
     return "" if value is None else as_utc(value).astimezone(domain.BEIJING).strftime("%Y-%m-%d %H:%M")
@@ -161,7 +165,7 @@ def _row_values(section: LedgerSection, row: Any, masks: Callable[[str], bool]) 
     return {"id": row.id, "place_name": row.place_name, "address": row.address,
             "jurisdiction_code": row.jurisdiction_code, "hazard_type_code": row.hazard_type_code,
             "severity": row.severity.value, "state": row.state.value, "found_on": _day(row.found_at),
-            "rectify_by": _day(row.rectify_by), "rectified_on": _day(row.rectified_at),
+            "rectify_by": _deadline(row.rectify_by), "rectified_on": _day(row.rectified_at),
             "handed_over_on": _day(row.handed_over_at), "closed_on": _day(row.closed_at),
             "closure": row.closure.value if row.closure else "", "case_number": row.case_number}
 

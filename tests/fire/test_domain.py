@@ -121,6 +121,7 @@ def test_default_grace_is_seven_days() -> None:
 def test_rectification_deadline(now: datetime, days: int, expected_local_day: date) -> None:
     deadline = domain.rectification_deadline(now, days, calendar.add_working_days)
     assert deadline == domain.end_of_local_day(expected_local_day)
+    assert domain.deadline_day(deadline) == expected_local_day
     assert deadline.tzinfo is not None
     # The end of a Beijing day is 16:00 UTC on that day.
     assert (deadline.hour, deadline.date()) == (16, expected_local_day)
