@@ -1,0 +1,139 @@
+"""Store-level behaviour on both databases: the overdue sweep, tallies, catalogue versions, evaluation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from gridgov.cases.v1 import cases_pb2 as pb
+from services.cases.jobs import run_sweep
+from services.cases.models import KIT, CaseRow, HistoryRow, TallyRow
+from services.kit.database import Database
+from tests.cases import people
+from tests.support.services import running_service
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 Beijing
+
+
+async def open_and_dispatch(stub, category: str = "garbage_exposed") -> pb.Case:  # type: ignore[no-untyped-def]
+    case = (await stub.ReportCase(pb.ReportCaseRequest(
+        category_code=category, description="d", jurisdiction_code=people.GRID,
+        source=pb.SOURCE_CHANNEL_GRID_WORKER), metadata=people.grid_worker())).case
+    admin = people.district_admin()
+    await stub.RegisterCase(pb.RegisterCaseRequest(case_id=case.id), metadata=admin)
+    return (await stub.DispatchCase(pb.DispatchCaseRequest(case_id=case.id), metadata=admin)).case
+
+
+async def snapshot(database: Database) -> tuple[int, int, list[tuple[str, str, bool]]]:
+    async with database.read() as session:
+        history = (await session.execute(select(func.count()).select_from(HistoryRow))).scalar_one()
+        events = (await session.execute(select(func.count()).select_from(KIT.outbox))).scalar_one()
+        rows = (await session.execute(select(CaseRow.id, CaseRow.due_status, CaseRow.supervised)
+                                      .order_by(CaseRow.id))).all()
+    return history, events, [(r[0], r[1].value, r[2]) for r in rows]
+
+
+async def test_the_overdue_sweep_run_twice_changes_nothing_the_second_time(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        svc.runtime.clock = lambda: NOW
+        two_hours = await open_and_dispatch(svc.stub)  # 2 working hours: deadline Monday 12:00
+        five_days = await open_and_dispatch(svc.stub, "road_pothole")  # 5 working days
+        # Monday 12:30: the first is overdue (supervised), the second untouched.
+        svc.runtime.clock = lambda: NOW + timedelta(hours=2, minutes=30)
+        first = await run_sweep(svc.runtime)
+        assert (first.examined, first.changed) == (1, 1)
+        before = await snapshot(database)
+        second = await run_sweep(svc.runtime)
+        assert (second.examined, second.changed) == (0, 0)
+        assert await snapshot(database) == before
+        got = (await svc.stub.GetCase(pb.GetCaseRequest(case_id=two_hours.id), metadata=people.district_admin())).case
+        assert got.due_status == pb.DUE_STATUS_OVERDUE and got.supervised
+        assert [h.action for h in got.history][-2:] == ["mark_overdue", "supervise"]
+        # Tuesday 10:30 is past 150% (3 working hours): supervision goes to the street, once.
+        svc.runtime.clock = lambda: NOW + timedelta(days=1, minutes=30)
+        assert (await run_sweep(svc.runtime)).changed == 1
+        assert (await run_sweep(svc.runtime)).changed == 0
+        got = (await svc.stub.GetCase(pb.GetCaseRequest(case_id=two_hours.id), metadata=people.district_admin())).case
+        assert got.supervision_tier == pb.TIER_STREET
+        other = (await svc.stub.GetCase(pb.GetCaseRequest(case_id=five_days.id),
+                                        metadata=people.district_admin())).case
+        assert other.due_status == pb.DUE_STATUS_NORMAL
+        overdue = await svc.stub.ListOverdueCases(pb.ListOverdueCasesRequest(jurisdiction_prefix=people.STREET),
+                                                  metadata=people.street_staff())
+        assert [c.id for c in overdue.cases] == [two_hours.id]
+        async with database.read() as session:
+            reminders = list(await session.scalars(select(KIT.outbox.c.type).where(
+                KIT.outbox.c.type == "CaseReminder")))
+        assert len(reminders) == 4  # two dispatches, one overdue, one supervised
+
+
+async def test_dashboard_tallies_match_a_direct_count(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        svc.runtime.clock = lambda: NOW
+        a = await open_and_dispatch(svc.stub)
+        await open_and_dispatch(svc.stub)
+        await svc.stub.ReportCase(pb.ReportCaseRequest(
+            category_code="clutter", description="d", jurisdiction_code="110108002001001",
+            source=pb.SOURCE_CHANNEL_HOTLINE), metadata=people.district_admin())
+        await svc.stub.AcceptCase(pb.AcceptCaseRequest(case_id=a.id), metadata=people.unit("community_workstation"))
+        svc.runtime.clock = lambda: NOW + timedelta(hours=3)
+        await run_sweep(svc.runtime)
+        board = await svc.stub.GetDashboard(pb.GetDashboardRequest(jurisdiction_prefix=people.STREET),
+                                            metadata=people.street_staff())
+        assert {s.state: s.count for s in board.by_state} == {pb.CASE_STATE_DISPATCHED: 1,
+                                                               pb.CASE_STATE_ACCEPTED: 1}
+        assert {d.due_status: d.count for d in board.by_due_status} == {pb.DUE_STATUS_OVERDUE: 2}
+        assert board.supervised == 2
+        district = await svc.stub.GetDashboard(pb.GetDashboardRequest(), metadata=people.district_admin())
+        async with database.read() as session:
+            direct = dict((await session.execute(select(CaseRow.state, func.count()).group_by(CaseRow.state))).all())
+            tallies = (await session.execute(select(func.sum(TallyRow.count)))).scalar_one()
+        assert {s.state: s.count for s in district.by_state} == {
+            pb.CaseState.Value("CASE_STATE_" + k.name): v for k, v in direct.items()}
+        assert tallies == 3
+
+
+async def test_a_category_change_is_a_new_version_and_old_cases_keep_their_limits(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        svc.runtime.clock = lambda: NOW
+        old = await open_and_dispatch(svc.stub)
+        categories = {c.code: c for c in (await svc.stub.ListCategories(
+            pb.ListCategoriesRequest(), metadata=people.district_admin())).categories}
+        changed = pb.Category()
+        changed.CopyFrom(categories["garbage_exposed"])
+        changed.limit = 4
+        stored = (await svc.stub.UpdateCategory(pb.UpdateCategoryRequest(category=changed),
+                                                metadata=people.district_admin())).category
+        assert (stored.version, stored.limit, stored.changed_by) == (2, 4, "admin")
+        new = await open_and_dispatch(svc.stub)
+        assert (old.category_version, new.category_version) == (1, 2)
+        assert old.deadline.ToDatetime(UTC) == NOW + timedelta(hours=2)
+        assert new.deadline.ToDatetime(UTC) == NOW + timedelta(hours=4)
+        # A rework of the old case keeps its old limit.
+        admin = people.district_admin()
+        u = people.unit("community_workstation")
+        await svc.stub.AcceptCase(pb.AcceptCaseRequest(case_id=old.id), metadata=u)
+        await svc.stub.HandleCase(pb.HandleCaseRequest(case_id=old.id, resolution="x"), metadata=u)
+        redo = (await svc.stub.VerifyCase(pb.VerifyCaseRequest(case_id=old.id, passed=False, comment="still"),
+                                          metadata=admin)).case
+        assert redo.rework_count == 1 and redo.deadline.ToDatetime(UTC) == NOW + timedelta(hours=2)
+
+
+async def test_the_dispatch_table_routes_by_the_longest_prefix_and_the_centre_overrides(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        admin = people.district_admin()
+        for prefix, unit in ((people.DISTRICT, "street_office"), (people.COMMUNITY, "urban_management")):
+            await svc.stub.SetDispatchRule(pb.SetDispatchRuleRequest(rule=pb.DispatchRule(
+                category_code="garbage_exposed", jurisdiction_prefix=prefix, unit=unit)), metadata=admin)
+        routed = await open_and_dispatch(svc.stub)
+        assert routed.handling_unit == "urban_management"
+        case = (await svc.stub.ReportCase(pb.ReportCaseRequest(
+            category_code="garbage_exposed", description="d", jurisdiction_code=people.GRID,
+            source=pb.SOURCE_CHANNEL_GRID_WORKER), metadata=people.grid_worker())).case
+        await svc.stub.RegisterCase(pb.RegisterCaseRequest(case_id=case.id), metadata=admin)
+        chosen = (await svc.stub.DispatchCase(pb.DispatchCaseRequest(case_id=case.id, unit="water",
+                                                                     co_units=["landscaping"]), metadata=admin)).case
+        assert chosen.handling_unit == "water" and [p.unit for p in chosen.participants] == ["water", "landscaping"]
+        rules = await svc.stub.ListDispatchRules(pb.ListDispatchRulesRequest(), metadata=admin)
+        assert len(rules.rules) == 2
