@@ -68,17 +68,18 @@ class ChainWalker:
         if self.broken is not None:
             return False
         problem = None
+        broken_sequence, broken_id = row.sequence, row.decision_id
         if row.sequence != self.expected_sequence:
-            missing = self.expected_sequence if row.sequence > self.expected_sequence else row.sequence
-            problem = (f"record {missing} is missing: the chain jumps from {self.expected_sequence - 1} "
-                       f"to {row.sequence} (deleted?)")
+            broken_sequence, broken_id = self.expected_sequence, None
+            problem = (f"record {self.expected_sequence} is missing: the chain jumps from "
+                       f"{self.expected_sequence - 1} to {row.sequence} (deleted?)")
         elif row.previous_hash != self.previous_hash:
             problem = "its previous_hash does not match the hash of the record before it"
         elif link_hash(row.previous_hash, hashed_fields(row)) != row.hash:
             problem = "its contents do not match its hash (altered?)"
         if problem is not None:
             self.broken = Verification(False, self.checked, self.expected_sequence - 1, self.previous_hash,
-                                       row.sequence, row.decision_id, problem)
+                                       broken_sequence, broken_id, problem)
             return False
         self.checked += 1
         self.expected_sequence += 1

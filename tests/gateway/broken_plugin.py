@@ -1,0 +1,3 @@
+"""A plugin module that fails at import, as a broken deployment would."""
+
+raise RuntimeError("the fire department's schema module is broken")

@@ -1,0 +1,84 @@
+"""A real gateway on a free port for tests: uvicorn in the test's loop, settings in a tmp dir, tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import socket
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from gateway.app import create_app
+from gateway.auth import load_or_create_private_key, mint_token
+from gateway.runtime import GatewayRuntime, build_runtime
+from gateway.settings import GatewaySettings
+from services.kit.plugin import Plugin
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def gateway_settings(tmp_path: Path, *, services: Mapping[str, str] | None = None, database_url: str | None = None,
+                     **overrides: Any) -> GatewaySettings:
+    environ = {"GRIDGOV_DATA_DIR": str(tmp_path), "GRIDGOV_GATEWAY_LISTEN": f"127.0.0.1:{free_port()}"}
+    if database_url:
+        environ["GRIDGOV_GATEWAY_DATABASE_URL"] = database_url
+    settings = GatewaySettings.from_env(environ)
+    return dataclasses.replace(settings, services=dict(services or {}), **overrides)
+
+
+def token(settings: GatewaySettings, subject: str = "alice", roles: Sequence[tuple[str, str]] = (("auditor", "110108"),),
+          department: str = "", ttl: int = 600, **kwargs: Any) -> str:
+    key = load_or_create_private_key(settings.jwt_key_file)
+    return mint_token(key, subject, roles, department, ttl, issuer=settings.jwt_issuer,
+                      audience=settings.jwt_audience, **kwargs)
+
+
+@dataclass
+class RunningGateway:
+    url: str
+    settings: GatewaySettings
+    runtime: GatewayRuntime
+    client: httpx.AsyncClient
+
+    async def graphql(self, query: str, bearer: str | None, variables: Mapping[str, Any] | None = None) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+        return await self.client.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}},
+                                      headers=headers)
+
+    async def data(self, query: str, bearer: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        response = await self.graphql(query, bearer, variables)
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+
+@asynccontextmanager
+async def running_gateway(settings: GatewaySettings, plugins: Mapping[str, Plugin] | None = None, *,
+                          runtime: GatewayRuntime | None = None) -> AsyncIterator[RunningGateway]:
+    """Serves the gateway over real HTTP until the block ends."""
+    plugins = plugins or {}
+    runtime = runtime or build_runtime(settings, plugins)
+    app = create_app(settings, plugins=plugins, runtime=runtime)
+    server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port, loop="none",
+                                           http="httptools", lifespan="on", log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+            raise RuntimeError("the gateway did not start")
+        await asyncio.sleep(0.01)
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            yield RunningGateway(f"http://{settings.listen}", settings, runtime, client)
+    finally:
+        server.should_exit = True
+        await task

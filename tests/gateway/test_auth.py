@@ -1,0 +1,103 @@
+"""Bearer JWT authentication over real HTTP: every failure is a 401 that says why."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from gateway.auth import AuthError, Authenticator, load_or_create_private_key, mint_demo_token, mint_token
+from tests.gateway.harness import gateway_settings, running_gateway, token
+
+VIEWER = "{ viewer { id department roles { role scope } } }"
+
+
+async def test_valid_token_reaches_the_schema(tmp_path: Path) -> None:
+    settings = gateway_settings(tmp_path)
+    async with running_gateway(settings) as gateway:
+        bearer = token(settings, "alice", [("community_staff", "110108001001")], department="civil_affairs")
+        body = await gateway.data(VIEWER, bearer)
+    assert body == {"data": {"viewer": {"id": "alice", "department": "civil_affairs",
+                                        "roles": [{"role": "community_staff", "scope": "110108001001"}]}}}
+
+
+def _signed_by_another_key(settings) -> str:  # type: ignore[no-untyped-def]
+    return mint_token(Ed25519PrivateKey.generate(), "mallory", [("district_admin", "110108")],
+                      issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [
+        ("missing", "missing bearer token"),
+        ("not bearer", "malformed Authorization header"),
+        ("garbage", "malformed token"),
+        ("expired", "token expired"),
+        ("wrong signature", "token signature does not verify"),
+        ("wrong issuer", "token issuer is not"),
+        ("wrong audience", "token audience is not"),
+        ("no roles", "token lacks claim roles"),
+        ("bad scope", "roles[0].scope must be digits only"),
+        ("hmac none", "token algorithm not accepted"),
+    ],
+)
+async def test_bad_credentials_get_401_with_the_reason(tmp_path: Path, case: str, reason: str) -> None:
+    settings = gateway_settings(tmp_path)
+    key = load_or_create_private_key(settings.jwt_key_file)
+    issuer, audience = settings.jwt_issuer, settings.jwt_audience
+    headers = {
+        "missing": {},
+        "not bearer": {"Authorization": "Basic YWxpY2U6c2VjcmV0"},
+        "garbage": {"Authorization": "Bearer not.a.token"},
+        "expired": {"Authorization": "Bearer " + mint_token(key, "alice", [("auditor", "110108")], issuer=issuer,
+                                                            audience=audience, now=time.time() - 7200, ttl=600)},
+        "wrong signature": {"Authorization": "Bearer " + _signed_by_another_key(settings)},
+        "wrong issuer": {"Authorization": "Bearer " + mint_token(key, "alice", [("auditor", "110108")],
+                                                                 issuer="someone-else", audience=audience)},
+        "wrong audience": {"Authorization": "Bearer " + mint_token(key, "alice", [("auditor", "110108")],
+                                                                   issuer=issuer, audience="another-app")},
+        "no roles": {"Authorization": "Bearer " + mint_token(key, "alice", [], issuer=issuer, audience=audience)},
+        "bad scope": {"Authorization": "Bearer " + mint_token(key, "alice", [("auditor", "11A108")], issuer=issuer,
+                                                              audience=audience)},
+        "hmac none": {"Authorization": "Bearer " + jwt.encode(
+            {"sub": "alice", "roles": [{"role": "auditor", "scope": "110108"}], "iss": issuer, "aud": audience,
+             "iat": int(time.time()), "exp": int(time.time()) + 600}, "a-shared-secret-of-32-bytes-or-more!", "HS256")},
+    }[case]
+    async with running_gateway(settings) as gateway:
+        response = await gateway.client.post(f"{gateway.url}/graphql", json={"query": VIEWER}, headers=headers)
+    assert response.status_code == 401
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+    assert reason in error["message"]
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_missing_claims_are_named(tmp_path: Path) -> None:
+    settings = gateway_settings(tmp_path)
+    key = load_or_create_private_key(settings.jwt_key_file)
+    authenticator = Authenticator(issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                                  public_key=key.public_key())
+    now = int(time.time())
+    no_exp = jwt.encode({"sub": "a", "roles": [], "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
+                         "iat": now}, key, "EdDSA")
+    with pytest.raises(AuthError, match="token lacks claim exp"):
+        await authenticator.authenticate(f"Bearer {no_exp}")
+    system = mint_token(key, "system:registry", [("auditor", "110108")], issuer=settings.jwt_issuer,
+                        audience=settings.jwt_audience)
+    with pytest.raises(AuthError, match="system identity"):
+        await authenticator.authenticate(f"Bearer {system}")
+
+
+async def test_demo_tokens_use_the_gateways_key(tmp_path: Path) -> None:
+    environ = {"GRIDGOV_DATA_DIR": str(tmp_path)}
+    demo = mint_demo_token("demo-community", [("community_staff", "110108001001")], environ=environ)
+    settings = gateway_settings(tmp_path)
+    key = load_or_create_private_key(settings.jwt_key_file)
+    authenticator = Authenticator(issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                                  public_key=key.public_key())
+    subject = await authenticator.authenticate(f"Bearer {demo}")
+    assert (subject.id, subject.roles[0].role, subject.roles[0].scope) == (
+        "demo-community", "community_staff", "110108001001")

@@ -1,0 +1,69 @@
+"""Schema composition: the enabled plugins' fields join the root types, or start-up stops saying why."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gateway.schema import SchemaCompositionError, compose
+from services.kit.plugin import PluginError
+from tests.gateway.plugins import plugin
+
+M = "tests.gateway.plugins"
+
+
+def root_fields(schema, root: str) -> set[str]:  # type: ignore[no-untyped-def]
+    graphql_type = schema._schema.get_type(root)
+    return set(graphql_type.fields) if graphql_type else set()
+
+
+def test_no_plugin_is_a_valid_schema() -> None:
+    schema = compose({})
+    assert {"viewer", "accessDecisions", "verifyDecisionLog", "exportDecisions"} <= root_fields(schema, "Query")
+    assert schema._schema.mutation_type is None
+
+
+def test_plugins_fields_join_the_root_types() -> None:
+    schema = compose({"alpha": plugin("alpha", f"{M}:alpha"), "gamma": plugin("gamma", f"{M}:gamma")})
+    assert {"alphaThings", "gammaCount", "viewer"} <= root_fields(schema, "Query")
+    assert root_fields(schema, "Mutation") == {"bumpGamma"}
+
+
+def test_a_plugin_without_graphql_contributes_nothing() -> None:
+    schema = compose({"quiet": plugin("quiet", None)})
+    assert "alphaThings" not in root_fields(schema, "Query")
+
+
+def test_the_same_field_in_two_plugins_stops_start_up_naming_both() -> None:
+    with pytest.raises(SchemaCompositionError) as caught:
+        compose({"alpha": plugin("alpha", f"{M}:alpha"), "beta": plugin("beta", f"{M}:beta")})
+    message = str(caught.value)
+    assert "Query.alphaThings" in message and "'alpha'" in message and "'beta'" in message
+
+
+def test_a_plugin_cannot_take_a_gateway_field() -> None:
+    with pytest.raises(SchemaCompositionError, match="Query.viewer is defined by both the gateway and plugin 'clash'"):
+        compose({"clash": plugin("clash", f"{M}:viewer_clash")})
+
+
+def test_a_plugin_failing_to_import_stops_start_up_naming_it() -> None:
+    with pytest.raises(PluginError, match="plugin 'fire'.*schema module is broken"):
+        compose({"fire": plugin("fire", "tests.gateway.broken_plugin:contribution")})
+
+
+def test_a_plugin_returning_something_else_stops_start_up() -> None:
+    with pytest.raises(PluginError, match="did not return a GraphQLContribution"):
+        compose({"odd": plugin("odd", f"{M}:not_a_contribution")})
+
+
+def test_the_gateway_process_refuses_to_start_with_an_unknown_plugin(tmp_path: Path) -> None:
+    environ = {**os.environ, "GRIDGOV_DATA_DIR": str(tmp_path), "GRIDGOV_SERVICES": "registry,nosuchservice",
+               "GRIDGOV_NOSUCHSERVICE_ADDRESS": "127.0.0.1:1"}
+    finished = subprocess.run([sys.executable, "-m", "gateway"], env=environ, capture_output=True, text=True,
+                              timeout=60, check=False)
+    assert finished.returncode == 1
+    assert "service 'nosuchservice' is enabled but no plugin of that name is installed" in finished.stderr
