@@ -16,7 +16,15 @@ import rego.v1
 
 import data.gridgov.lib
 
-resource_types := {"jurisdiction", "building", "household", "resident", "organization", "visit"}
+# Every action the registry knows, by resource type; anything else is not granted here.
+actions := {
+	"jurisdiction": {"list", "read", "create", "assign_workers"},
+	"building": {"list", "read", "create", "update"},
+	"household": {"list", "read", "create", "update", "move", "set_care_level", "import", "export"},
+	"resident": {"list", "read", "add", "update", "remove"},
+	"organization": {"list", "read", "create", "update"},
+	"visit": {"list", "read", "record"},
+}
 
 office_roles := {"district_admin", "street_staff", "community_staff"}
 
@@ -31,8 +39,8 @@ grid_worker_writes := {"visit.record", "resident.update"}
 personal_fields := {"id_number", "phone", "contact_phone"}
 
 ours if {
-	input.resource.type in resource_types
 	lib.action_type == input.resource.type
+	lib.verb in actions[input.resource.type]
 }
 
 is_read if lib.verb in read_verbs

@@ -201,7 +201,7 @@ async def test_invalid_members_are_refused_and_nothing_is_stored(registry: Runni
 async def test_every_bad_field_is_reported_at_once(registry: RunningService) -> None:
     await build_tree(registry.stub, communities=1, grids=1)
     place = await building(registry)
-    code, detail = await rpc_error(registry.stub.CreateHousehold(pb.CreateHouseholdRequest(
+    _, detail = await rpc_error(registry.stub.CreateHousehold(pb.CreateHouseholdRequest(
         building_id=place.id, care_level=pb.CARE_LEVEL_ASSURED,
         members=[member("", "110108197403062910", pb.GENDER_MALE, "1974-03-06", pb.RELATIONSHIP_HEAD, "12"),
                  pb.ResidentInput(name="x", id_number="110108197906059409")]), metadata=ADMIN))
@@ -306,7 +306,8 @@ async def test_close_contact_needs_a_helper_paired_with_one_household(registry: 
     paired = (await registry.stub.SetCareLevel(pb.SetCareLevelRequest(
         household_id=first.id, care_level=pb.CARE_LEVEL_CLOSE_CONTACT, reason="独居", helper=helper),
         metadata=ADMIN)).household
-    assert (paired.care_level, paired.helper.name, paired.care_reason) == (pb.CARE_LEVEL_CLOSE_CONTACT, "帮扶人", "独居")
+    assert (paired.care_level, paired.helper.name, paired.care_reason) == (
+        pb.CARE_LEVEL_CLOSE_CONTACT, "帮扶人", "独居")
     code, detail = await rpc_error(registry.stub.SetCareLevel(pb.SetCareLevelRequest(
         household_id=second.id, care_level=pb.CARE_LEVEL_CLOSE_CONTACT, reason="残疾", helper=helper), metadata=ADMIN))
     assert code == grpc.StatusCode.ALREADY_EXISTS and "H1" in detail.message
@@ -339,7 +340,8 @@ async def test_residents_are_added_updated_and_moved_out(registry: RunningServic
         id=added.id, resident=CHILD.__class__(**{**_fields(CHILD), "relationship": pb.RELATIONSHIP_HEAD})),
         metadata=ADMIN))
     assert fields(detail) == {"resident.relationship"}
-    head = (await registry.stub.GetHousehold(pb.GetHouseholdRequest(id=created.id), metadata=ADMIN)).household.members[0]
+    got = await registry.stub.GetHousehold(pb.GetHouseholdRequest(id=created.id), metadata=ADMIN)
+    head = got.household.members[0]
     code, _ = await rpc_error(registry.stub.RemoveResident(pb.RemoveResidentRequest(id=head.id), metadata=ADMIN))
     assert code == grpc.StatusCode.FAILED_PRECONDITION
     after = (await registry.stub.RemoveResident(pb.RemoveResidentRequest(id=added.id, reason="迁出"),
@@ -370,7 +372,7 @@ async def test_household_filters(registry: RunningService) -> None:
     assert await ids(name="杨") == ["H2"]
     assert await ids(jurisdiction_prefix="110108001001") == ["H1-A", "H2"]
     assert await ids(jurisdiction_prefix="110108002") == []
-    code, detail = await rpc_error(registry.stub.ListHouseholds(pb.ListHouseholdsRequest(
+    _, detail = await rpc_error(registry.stub.ListHouseholds(pb.ListHouseholdsRequest(
         filter=pb.HouseholdFilter(jurisdiction_prefix="11a")), metadata=ADMIN))
     assert fields(detail) == {"filter.jurisdiction_prefix"}
 
@@ -410,6 +412,6 @@ async def test_grid_workers_record_visits_listed_newest_first(registry: RunningS
     rest = await registry.stub.ListVisits(pb.ListVisitsRequest(
         household_id=created.id, page={"page_size": 2, "page_token": first.page.next_page_token}), metadata=ADMIN)
     assert [v.notes for v in [*first.visits, *rest.visits]] == ["第2次", "第1次", "第0次"]
-    code, detail = await rpc_error(registry.stub.RecordVisit(pb.RecordVisitRequest(
+    _, detail = await rpc_error(registry.stub.RecordVisit(pb.RecordVisitRequest(
         household_id=created.id, notes=" ", visited_at={"seconds": 4_000_000_000}), metadata=WORKER))
     assert fields(detail) == {"notes", "visited_at"}
