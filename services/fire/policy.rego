@@ -104,6 +104,15 @@ scopes contains role_grant.scope if {
 	role_grant.role in acting_roles
 }
 
+scopes contains role_grant.scope if {
+	ours
+	input.resource.type in district_resources
+	lib.verb == "update"
+	some role_grant in input.subject.roles
+	role_grant.role == "district_admin"
+	lib.tier_of(role_grant.scope) == "district"
+}
+
 # Contacts whole: a fire inspector or an office role covering the record; for lists, a subject
 # holding such a role and neither grid_worker nor fire_department (a mixed subject's list is masked).
 unmask_roles := office_roles | {"fire_inspector"}

@@ -1,0 +1,272 @@
+"""The fire service's part of the gateway schema: queries and one mutation per action, over the gRPC stub."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+from typing import Any
+
+import strawberry
+from google.protobuf import timestamp_pb2
+from strawberry.types import Info
+
+from gateway.context import RequestContext, Resource
+from gateway.errors import gateway_error
+from gridgov.fire.v1 import fire_pb2
+from services.fire.graphql_types import (
+    FireChecklistItemInput,
+    FireDueStatus,
+    FireFileFormat,
+    FireGridLevel,
+    FireHazard,
+    FireHazardCategory,
+    FireHazardPage,
+    FireHazardState,
+    FireHazardType,
+    FireInspection,
+    FireInspectionPage,
+    FireInspectionPlan,
+    FireLedgerFile,
+    FireLedgerSection,
+    FireLedgerStatistics,
+    FirePlace,
+    FirePlaceInput,
+    FirePlacePage,
+    FirePlaceType,
+    FirePlanChange,
+    FireRiskLevel,
+    FireSeverity,
+    to_proto,
+)
+from services.kit.plugin import GraphQLContribution
+
+SERVICE = "fire"
+
+
+def _context(info: Info) -> RequestContext:
+    return info.context  # type: ignore[no-any-return]
+
+
+def _page(first: int, after: str) -> dict[str, Any]:
+    return {"page_size": first, "page_token": after}
+
+
+def _stamp(value: datetime.datetime | None) -> timestamp_pb2.Timestamp | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise gateway_error("INVALID_ARGUMENT", "times must carry a time zone", fieldViolations=[])
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(value.astimezone(datetime.UTC))
+    return stamp
+
+
+async def _located(ctx: RequestContext, kind: str, record_id: str) -> Resource:
+    """Learns where a place, inspection or hazard lies, as the resource the policy decides on."""
+    if kind == "fire_place":
+        found = (await ctx.locate(SERVICE, "GetPlace", fire_pb2.GetPlaceRequest(id=record_id))).place
+    elif kind == "fire_inspection":
+        found = (await ctx.locate(SERVICE, "GetInspection", fire_pb2.GetInspectionRequest(id=record_id))).inspection
+    else:
+        found = (await ctx.locate(SERVICE, "GetHazard", fire_pb2.GetHazardRequest(id=record_id))).hazard
+    return Resource(kind, record_id, found.jurisdiction_code)
+
+
+async def _on_record(info: Info, action: str, record_id: str, method: str, request: Any) -> Any:
+    """Locate, authorize ``action`` on the record, then call ``method`` scoped to it."""
+    ctx = _context(info)
+    resource = await _located(ctx, action.split(".")[0], record_id)
+    decision = await ctx.authorize(action, resource)
+    return await ctx.call(SERVICE, method, request, decision, resource=resource)
+
+
+async def _listing(info: Info, action: str, method: str, request: Any, code: str = "") -> Any:
+    ctx = _context(info)
+    resource_type = action.split(".")[0]
+    decision = await ctx.authorize(action, Resource(resource_type, "", code))
+    return await ctx.call(SERVICE, method, request, decision)
+
+
+@strawberry.type
+class FireQuery:
+    @strawberry.field(description="Places in the caller's scope, by name.")
+    async def fire_places(self, info: Info, jurisdiction_code: str = "", type: FirePlaceType | None = None,  # type: ignore[valid-type]
+                          risk_level: FireRiskLevel | None = None, first: int = 50,  # type: ignore[valid-type]
+                          after: str = "") -> FirePlacePage:
+        request = fire_pb2.ListPlacesRequest(jurisdiction_code=jurisdiction_code, type=to_proto(type),
+                                             risk_level=to_proto(risk_level), page=_page(first, after))
+        response = await _listing(info, "fire_place.list", "ListPlaces", request)
+        return FirePlacePage(items=response.places, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+
+    @strawberry.field(description="One place.")
+    async def fire_place(self, info: Info, id: strawberry.ID) -> FirePlace:
+        response = await _on_record(info, "fire_place.read", id, "GetPlace", fire_pb2.GetPlaceRequest(id=id))
+        return response.place  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Places the grid level of a street, community or grid must inspect by a day.")
+    async def fire_due_inspections(self, info: Info, jurisdiction_code: str,
+                                   status: FireDueStatus = FireDueStatus.DUE, as_of: datetime.date | None = None,
+                                   first: int = 50, after: str = "") -> FirePlacePage:
+        request = fire_pb2.ListDueInspectionsRequest(
+            jurisdiction_code=jurisdiction_code, status=to_proto(status),
+            as_of=as_of.isoformat() if as_of else "", page=_page(first, after))
+        response = await _listing(info, "fire_place.due", "ListDueInspections", request)
+        return FirePlacePage(items=response.places, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+
+    @strawberry.field(description="Inspections in the caller's scope, newest first.")
+    async def fire_inspections(self, info: Info, jurisdiction_code: str = "", place_id: str = "", first: int = 50,
+                               after: str = "") -> FireInspectionPage:
+        request = fire_pb2.ListInspectionsRequest(jurisdiction_code=jurisdiction_code, place_id=place_id,
+                                                  page=_page(first, after))
+        response = await _listing(info, "fire_inspection.list", "ListInspections", request)
+        return FireInspectionPage(items=response.inspections,  # type: ignore[arg-type]
+                                  next_page_token=response.page.next_page_token)
+
+    @strawberry.field(description="One inspection.")
+    async def fire_inspection(self, info: Info, id: strawberry.ID) -> FireInspection:
+        response = await _on_record(info, "fire_inspection.read", id, "GetInspection",
+                                    fire_pb2.GetInspectionRequest(id=id))
+        return response.inspection  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Hazards in the caller's scope, newest first.")
+    async def fire_hazards(self, info: Info, jurisdiction_code: str = "",
+                           states: list[FireHazardState] | None = None,  # type: ignore[valid-type]
+                           hazard_type_code: str = "", place_id: str = "", report_immediately_only: bool = False,
+                           first: int = 50, after: str = "") -> FireHazardPage:
+        request = fire_pb2.ListHazardsRequest(
+            jurisdiction_code=jurisdiction_code, states=[to_proto(s) for s in states or ()],
+            hazard_type_code=hazard_type_code, place_id=place_id, report_immediately_only=report_immediately_only,
+            page=_page(first, after))
+        response = await _listing(info, "fire_hazard.list", "ListHazards", request)
+        return FireHazardPage(items=response.hazards, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+
+    @strawberry.field(description="One hazard with its history.")
+    async def fire_hazard(self, info: Info, id: strawberry.ID) -> FireHazard:
+        response = await _on_record(info, "fire_hazard.read", id, "GetHazard", fire_pb2.GetHazardRequest(id=id))
+        return response.hazard  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The hazard catalogue, current versions.")
+    async def fire_hazard_types(self, info: Info,
+                                category: FireHazardCategory | None = None) -> list[FireHazardType]:  # type: ignore[valid-type]
+        response = await _listing(info, "fire_hazard_type.list", "ListHazardTypes",
+                                  fire_pb2.ListHazardTypesRequest(category=to_proto(category)))
+        return response.hazard_types  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Which grid level inspects each place type, how often.")
+    async def fire_inspection_plans(self, info: Info) -> list[FireInspectionPlan]:
+        response = await _listing(info, "fire_inspection_plan.list", "ListInspectionPlans",
+                                  fire_pb2.ListInspectionPlansRequest())
+        return response.plans  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Found, rectified on time, overdue, handed over and rate, by hazard type and grid.")
+    async def fire_ledger_statistics(self, info: Info, jurisdiction_code: str = "",
+                                     found_from: datetime.datetime | None = None,
+                                     found_to: datetime.datetime | None = None) -> FireLedgerStatistics:
+        request = fire_pb2.GetLedgerStatisticsRequest(jurisdiction_code=jurisdiction_code,
+                                                      found_from=_stamp(found_from), found_to=_stamp(found_to))
+        response = await _listing(info, "fire_ledger.statistics", "GetLedgerStatistics", request, jurisdiction_code)
+        return FireLedgerStatistics(rows=response.rows, total=response.total)  # type: ignore[arg-type]
+
+    @strawberry.field(description="One section of the ledger of a street, community or grid, as a file.")
+    async def fire_ledger_export(self, info: Info, jurisdiction_code: str, section: FireLedgerSection,  # type: ignore[valid-type]
+                                 format: FireFileFormat) -> FireLedgerFile:
+        ctx = _context(info)
+        resource = Resource("fire_ledger", "", jurisdiction_code)
+        decision = await ctx.authorize("fire_ledger.export", resource)
+        response = await ctx.call(SERVICE, "ExportLedger", fire_pb2.ExportLedgerRequest(
+            jurisdiction_code=jurisdiction_code, section=to_proto(section), format=to_proto(format)), decision)
+        return FireLedgerFile(file_name=response.file_name, content_type=response.content_type,
+                              content_base64=base64.b64encode(response.content).decode())
+
+
+@strawberry.type
+class FireMutation:
+    @strawberry.mutation(description="Registers a place in a grid.")
+    async def create_fire_place(self, info: Info, place: FirePlaceInput) -> FirePlace:
+        ctx = _context(info)
+        resource = Resource("fire_place", "", place.jurisdiction_code)
+        decision = await ctx.authorize("fire_place.create", resource)
+        request = fire_pb2.CreatePlaceRequest(place=fire_pb2.PlaceInput(
+            type=to_proto(place.type), name=place.name, address=place.address,
+            jurisdiction_code=place.jurisdiction_code, owner_name=place.owner_name, owner_phone=place.owner_phone,
+            contact_name=place.contact_name, contact_phone=place.contact_phone, risk_level=to_proto(place.risk_level),
+            organization_id=place.organization_id, household_id=place.household_id))
+        return (await ctx.call(SERVICE, "CreatePlace", request, decision, resource=resource)).place  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Imports places from a base64 CSV or XLSX file; all rows or none.")
+    async def import_fire_places(self, info: Info, content_base64: str, format: FireFileFormat) -> int:
+        try:
+            content = base64.b64decode(content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise gateway_error("INVALID_ARGUMENT", "contentBase64 is not base64", fieldViolations=[
+                {"field": "contentBase64", "description": "is not base64"}]) from None
+        response = await _listing(info, "fire_place.import", "ImportPlaces",
+                                  fire_pb2.ImportPlacesRequest(content=content, format=to_proto(format)))
+        return response.imported  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Starts an inspection of a place.")
+    async def start_fire_inspection(self, info: Info, place_id: strawberry.ID,
+                                    grid_level: FireGridLevel) -> FireInspection:  # type: ignore[valid-type]
+        ctx = _context(info)
+        place = await _located(ctx, "fire_place", place_id)
+        resource = Resource("fire_inspection", "", place.jurisdiction_code)
+        decision = await ctx.authorize("fire_inspection.start", resource)
+        request = fire_pb2.StartInspectionRequest(place_id=place_id, grid_level=to_proto(grid_level))
+        return (await ctx.call(SERVICE, "StartInspection", request, decision, resource=resource)).inspection  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Records the whole checklist of a draft inspection.")
+    async def record_fire_checklist(self, info: Info, inspection_id: strawberry.ID,
+                                    items: list[FireChecklistItemInput]) -> FireInspection:
+        request = fire_pb2.RecordChecklistRequest(inspection_id=inspection_id, items=[
+            fire_pb2.ChecklistItem(hazard_type_code=i.hazard_type_code, result=to_proto(i.result),
+                                   evidence=i.evidence, fixed_on_spot=i.fixed_on_spot, note=i.note) for i in items])
+        response = await _on_record(info, "fire_inspection.record", inspection_id, "RecordChecklist", request)
+        return response.inspection  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Locks an inspection and raises its hazards.")
+    async def finalize_fire_inspection(self, info: Info, inspection_id: strawberry.ID) -> FireInspection:
+        response = await _on_record(info, "fire_inspection.finalize", inspection_id, "FinalizeInspection",
+                                    fire_pb2.FinalizeInspectionRequest(inspection_id=inspection_id))
+        return response.inspection  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Orders the owner to fix a hazard by a deadline (default: the catalogue's).")
+    async def order_fire_rectification(self, info: Info, id: strawberry.ID,
+                                       rectify_by: datetime.datetime | None = None, note: str = "") -> FireHazard:
+        request = fire_pb2.OrderRectificationRequest(id=id, rectify_by=_stamp(rectify_by), note=note)
+        return (await _on_record(info, "fire_hazard.order_rectification", id, "OrderRectification", request)).hazard  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Records the owner's claim that a hazard is fixed.")
+    async def claim_fire_hazard_fix(self, info: Info, id: strawberry.ID, note: str = "",
+                                    evidence: list[str] | None = None) -> FireHazard:
+        request = fire_pb2.ClaimFixRequest(id=id, note=note, evidence=evidence or [])
+        return (await _on_record(info, "fire_hazard.claim_fix", id, "ClaimFix", request)).hazard  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="A re-inspection verifies the fix: the hazard closes.")
+    async def verify_fire_hazard_fix(self, info: Info, id: strawberry.ID, note: str = "") -> FireHazard:
+        request = fire_pb2.VerifyFixRequest(id=id, note=note)
+        return (await _on_record(info, "fire_hazard.verify", id, "VerifyFix", request)).hazard  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="A re-inspection finds the fix does not hold: back to rectifying.")
+    async def reopen_fire_hazard(self, info: Info, id: strawberry.ID, reason: str) -> FireHazard:
+        request = fire_pb2.ReopenHazardRequest(id=id, reason=reason)
+        return (await _on_record(info, "fire_hazard.reopen", id, "ReopenHazard", request)).hazard  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Edits a catalogue entry, creating its next version.")
+    async def update_fire_hazard_type(self, info: Info, code: str, severity: FireSeverity,  # type: ignore[valid-type]
+                                      rectify_days: int, name: str = "", expected_version: int = 0) -> FireHazardType:
+        request = fire_pb2.UpdateHazardTypeRequest(code=code, name=name, severity=to_proto(severity),
+                                                   rectify_days=rectify_days, expected_version=expected_version)
+        return (await _listing(info, "fire_hazard_type.update", "UpdateHazardType", request)).hazard_type  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Sets which grid level inspects a place type and how often.")
+    async def set_fire_inspection_plan(self, info: Info, place_type: FirePlaceType,  # type: ignore[valid-type]
+                                       grid_level: FireGridLevel, interval_days: int) -> FirePlanChange:  # type: ignore[valid-type]
+        request = fire_pb2.SetInspectionPlanRequest(plan=fire_pb2.InspectionPlan(
+            place_type=to_proto(place_type), grid_level=to_proto(grid_level), interval_days=interval_days))
+        response = await _listing(info, "fire_inspection_plan.update", "SetInspectionPlan", request)
+        return FirePlanChange(plan=response.plan, places_rescheduled=response.places_rescheduled)
+
+
+def contribution() -> GraphQLContribution:
+    return GraphQLContribution(query=FireQuery, mutation=FireMutation)

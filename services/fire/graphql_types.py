@@ -1,0 +1,329 @@
+"""The fire service's GraphQL types: protobuf messages resolved directly, enums and timestamps converted."""
+
+from __future__ import annotations
+
+import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from gridgov.fire.v1 import fire_pb2
+from services.fire import domain
+
+
+def graphql_enum(source: type[Enum], name: str) -> Any:
+    """A GraphQL enum with the members of a domain enum (a copy, so the domain enum stays untouched)."""
+    return strawberry.enum(Enum(name, {m.name: m.value for m in source}))  # type: ignore[misc]
+
+
+FirePlaceType = graphql_enum(domain.PlaceType, "FirePlaceType")
+FireRiskLevel = graphql_enum(domain.RiskLevel, "FireRiskLevel")
+FireGridLevel = graphql_enum(domain.GridLevel, "FireGridLevel")
+FireSeverity = graphql_enum(domain.Severity, "FireSeverity")
+FireHazardCategory = graphql_enum(domain.HazardCategory, "FireHazardCategory")
+FireCheckResult = graphql_enum(domain.CheckResult, "FireCheckResult")
+FireInspectionState = graphql_enum(domain.InspectionState, "FireInspectionState")
+FireHazardState = graphql_enum(domain.HazardState, "FireHazardState")
+FireClosure = graphql_enum(domain.Closure, "FireClosure")
+FireLedgerSection = graphql_enum(domain.LedgerSection, "FireLedgerSection")
+
+
+@strawberry.enum
+class FireDueStatus(Enum):
+    DUE = "due"
+    OVERDUE = "overdue"
+
+
+@strawberry.enum
+class FireFileFormat(Enum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+# GraphQL enum -> (proto enum wrapper, value prefix).
+PROTO_ENUMS: dict[Any, tuple[Any, str]] = {
+    FirePlaceType: (fire_pb2.PlaceType, "PLACE_TYPE"), FireRiskLevel: (fire_pb2.RiskLevel, "RISK_LEVEL"),
+    FireGridLevel: (fire_pb2.GridLevel, "GRID_LEVEL"), FireSeverity: (fire_pb2.Severity, "SEVERITY"),
+    FireHazardCategory: (fire_pb2.HazardCategory, "HAZARD_CATEGORY"),
+    FireCheckResult: (fire_pb2.CheckResult, "CHECK_RESULT"),
+    FireInspectionState: (fire_pb2.InspectionState, "INSPECTION_STATE"),
+    FireHazardState: (fire_pb2.HazardState, "HAZARD_STATE"), FireClosure: (fire_pb2.Closure, "CLOSURE"),
+    FireLedgerSection: (fire_pb2.LedgerSection, "LEDGER_SECTION"), FireDueStatus: (fire_pb2.DueStatus, "DUE_STATUS"),
+    FireFileFormat: (fire_pb2.FileFormat, "FILE_FORMAT"),
+}
+
+
+def to_proto(member: Enum | None) -> int:
+    """The proto value of a GraphQL enum member (UNSPECIFIED for None)."""
+    if member is None:
+        return 0
+    wrapper, prefix = PROTO_ENUMS[type(member)]
+    return int(wrapper.Value(f"{prefix}_{member.name}"))
+
+
+def from_proto(enum: Any, value: int) -> Any:
+    """The GraphQL enum member of a proto value; None for UNSPECIFIED."""
+    if value == 0:
+        return None
+    wrapper, prefix = PROTO_ENUMS[enum]
+    return enum[wrapper.Name(value).removeprefix(prefix + "_")]
+
+
+def moment(message: Any, field: str) -> datetime.datetime | None:
+    if not message.HasField(field):
+        return None
+    return getattr(message, field).ToDatetime(tzinfo=datetime.UTC)  # type: ignore[no-any-return]
+
+
+# Resolvers below take the protobuf message as ``self`` (Strawberry passes the parent value).
+
+
+@strawberry.type
+class FirePlace:
+    id: strawberry.ID
+    name: str
+    address: str
+    jurisdiction_code: str
+    owner_name: str
+    owner_phone: str
+    contact_name: str
+    contact_phone: str
+    organization_id: str
+    household_id: str
+    interval_days: int
+    next_due_on: str  # YYYY-MM-DD, Beijing
+
+    @strawberry.field
+    def type(self) -> FirePlaceType:  # type: ignore[valid-type]
+        return from_proto(FirePlaceType, self.type)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def risk_level(self) -> FireRiskLevel:  # type: ignore[valid-type]
+        return from_proto(FireRiskLevel, self.risk_level)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def inspected_by(self) -> FireGridLevel:  # type: ignore[valid-type]
+        return from_proto(FireGridLevel, self.inspected_by)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def last_inspected_at(self) -> datetime.datetime | None:
+        return moment(self, "last_inspected_at")
+
+    @strawberry.field
+    def created_at(self) -> datetime.datetime | None:
+        return moment(self, "created_at")
+
+
+@strawberry.type
+class FireChecklistItem:
+    hazard_type_code: str
+    evidence: list[str]
+    fixed_on_spot: bool
+    note: str
+
+    @strawberry.field
+    def result(self) -> FireCheckResult:  # type: ignore[valid-type]
+        return from_proto(FireCheckResult, self.result)  # type: ignore[arg-type]
+
+
+@strawberry.type
+class FireInspection:
+    id: strawberry.ID
+    place_id: str
+    jurisdiction_code: str
+    inspector: str
+    items: list[FireChecklistItem]
+    hazard_ids: list[str]
+
+    @strawberry.field
+    def grid_level(self) -> FireGridLevel:  # type: ignore[valid-type]
+        return from_proto(FireGridLevel, self.grid_level)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def state(self) -> FireInspectionState:  # type: ignore[valid-type]
+        return from_proto(FireInspectionState, self.state)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def inspected_at(self) -> datetime.datetime | None:
+        return moment(self, "inspected_at")
+
+    @strawberry.field
+    def finalized_at(self) -> datetime.datetime | None:
+        return moment(self, "finalized_at")
+
+
+@strawberry.type
+class FireHazardChange:
+    action: str
+    actor: str
+    note: str
+
+    @strawberry.field
+    def from_state(self) -> FireHazardState | None:  # type: ignore[valid-type]
+        return from_proto(FireHazardState, self.from_state)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def to_state(self) -> FireHazardState:  # type: ignore[valid-type]
+        return from_proto(FireHazardState, self.to_state)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def at(self) -> datetime.datetime | None:
+        return moment(self, "at")
+
+
+@strawberry.type
+class FireHazard:
+    id: strawberry.ID
+    place_id: str
+    place_name: str
+    address: str
+    jurisdiction_code: str
+    inspection_id: str
+    hazard_type_code: str
+    hazard_type_version: int
+    report_immediately: bool
+    evidence: list[str]
+    note: str
+    found_by: str
+    case_id: str
+    case_number: str
+    history: list[FireHazardChange]
+
+    @strawberry.field
+    def severity(self) -> FireSeverity:  # type: ignore[valid-type]
+        return from_proto(FireSeverity, self.severity)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def state(self) -> FireHazardState:  # type: ignore[valid-type]
+        return from_proto(FireHazardState, self.state)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def closure(self) -> FireClosure | None:  # type: ignore[valid-type]
+        return from_proto(FireClosure, self.closure)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def found_at(self) -> datetime.datetime | None:
+        return moment(self, "found_at")
+
+    @strawberry.field
+    def rectify_by(self) -> datetime.datetime | None:
+        return moment(self, "rectify_by")
+
+    @strawberry.field
+    def rectified_at(self) -> datetime.datetime | None:
+        return moment(self, "rectified_at")
+
+    @strawberry.field
+    def overdue_at(self) -> datetime.datetime | None:
+        return moment(self, "overdue_at")
+
+    @strawberry.field
+    def handed_over_at(self) -> datetime.datetime | None:
+        return moment(self, "handed_over_at")
+
+    @strawberry.field
+    def closed_at(self) -> datetime.datetime | None:
+        return moment(self, "closed_at")
+
+
+@strawberry.type
+class FireHazardType:
+    code: str
+    name: str
+    rectify_days: int
+    version: int
+    updated_by: str
+
+    @strawberry.field
+    def category(self) -> FireHazardCategory:  # type: ignore[valid-type]
+        return from_proto(FireHazardCategory, self.category)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def severity(self) -> FireSeverity:  # type: ignore[valid-type]
+        return from_proto(FireSeverity, self.severity)  # type: ignore[arg-type]
+
+
+@strawberry.type
+class FireInspectionPlan:
+    interval_days: int
+
+    @strawberry.field
+    def place_type(self) -> FirePlaceType:  # type: ignore[valid-type]
+        return from_proto(FirePlaceType, self.place_type)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def grid_level(self) -> FireGridLevel:  # type: ignore[valid-type]
+        return from_proto(FireGridLevel, self.grid_level)  # type: ignore[arg-type]
+
+
+@strawberry.type
+class FireLedgerStatistic:
+    hazard_type_code: str
+    jurisdiction_code: str
+    found: int
+    rectified_on_time: int
+    overdue: int
+    handed_over: int
+    rectification_rate: float
+
+
+@strawberry.type
+class FireLedgerStatistics:
+    rows: list[FireLedgerStatistic]
+    total: FireLedgerStatistic
+
+
+@strawberry.type
+class FireLedgerFile:
+    file_name: str
+    content_type: str
+    content_base64: str
+
+
+@strawberry.type
+class FirePlacePage:
+    items: list[FirePlace]
+    next_page_token: str
+
+
+@strawberry.type
+class FireInspectionPage:
+    items: list[FireInspection]
+    next_page_token: str
+
+
+@strawberry.type
+class FireHazardPage:
+    items: list[FireHazard]
+    next_page_token: str
+
+
+@strawberry.type
+class FirePlanChange:
+    plan: FireInspectionPlan
+    places_rescheduled: int
+
+
+@strawberry.input
+class FirePlaceInput:
+    type: FirePlaceType  # type: ignore[valid-type]
+    name: str
+    address: str
+    jurisdiction_code: str
+    owner_name: str
+    owner_phone: str
+    risk_level: FireRiskLevel  # type: ignore[valid-type]
+    contact_name: str = ""
+    contact_phone: str = ""
+    organization_id: str = ""
+    household_id: str = ""
+
+
+@strawberry.input
+class FireChecklistItemInput:
+    hazard_type_code: str
+    result: FireCheckResult  # type: ignore[valid-type]
+    evidence: list[str] = strawberry.field(default_factory=list)
+    fixed_on_spot: bool = False
+    note: str = ""

@@ -1,0 +1,160 @@
+"""The fire plugin through the gateway over real HTTP: from inspection to hand-over, scopes and masking."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.fire.jobs import DeadlineJob
+from services.kit.database import Database
+from services.kit.plugin import load_plugins
+from tests.fire.support import GRID, OTHER_GRID, Clock
+from tests.gateway.harness import RunningGateway, gateway_settings, running_gateway, token
+from tests.support.services import RunningService, running_service
+
+PLACE = """mutation($place: FirePlaceInput!) { createFirePlace(place: $place) {
+  id name ownerPhone contactPhone type riskLevel inspectedBy intervalDays nextDueOn } }"""
+START = """mutation($id: ID!) { startFireInspection(placeId: $id, gridLevel: SMALL) { id state } }"""
+RECORD = """mutation($id: ID!, $items: [FireChecklistItemInput!]!) {
+  recordFireChecklist(inspectionId: $id, items: $items) { id items { hazardTypeCode result evidence } } }"""
+FINALIZE = """mutation($id: ID!) { finalizeFireInspection(inspectionId: $id) { id state hazardIds } }"""
+ORDER = """mutation($id: ID!) { orderFireRectification(id: $id, note: "电话通知") { id state rectifyBy } }"""
+VERIFY = """mutation($id: ID!) { verifyFireHazardFix(id: $id) { id state } }"""
+HAZARD = """query($id: ID!) { fireHazard(id: $id) { id state closure severity reportImmediately caseNumber
+  history { action fromState toState actor } } }"""
+HAZARDS = """query($states: [FireHazardState!]) { fireHazards(states: $states) { items { id state } nextPageToken } }"""
+
+
+@dataclass
+class Stack:
+    fire: RunningService
+    gateway: RunningGateway
+    admin: str
+    inspector: str
+    worker: str
+    department: str
+
+    async def ok(self, query: str, bearer: str, **variables: Any) -> dict[str, Any]:
+        body = await self.gateway.data(query, bearer, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]  # type: ignore[no-any-return]
+
+    async def error(self, query: str, bearer: str, **variables: Any) -> dict[str, Any]:
+        body = await self.gateway.data(query, bearer, variables)
+        assert body.get("errors"), body
+        return body["errors"][0]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def stack(database: Database, tmp_path: Path) -> AsyncIterator[Stack]:
+    async with running_service("fire", database) as fire:
+        fire.runtime.clock = Clock()
+        settings = gateway_settings(tmp_path, services={"fire": fire.address})
+        async with running_gateway(settings, load_plugins(["fire"])) as gateway:
+            yield Stack(
+                fire, gateway,
+                admin=token(settings, "admin", (("district_admin", "110108"),)),
+                inspector=token(settings, "inspector", (("fire_inspector", GRID[:9]),)),
+                worker=token(settings, "worker", (("grid_worker", GRID),)),
+                department=token(settings, "119", (("fire_department", "110108"),), department="fire_department"),
+            )
+
+
+def place_variables(**change: Any) -> dict[str, Any]:
+    place = {"type": "SMALL_SHOP", "name": "便民超市", "address": "万寿路1号", "jurisdictionCode": GRID,
+             "ownerName": "张三", "ownerPhone": "13812345289", "contactPhone": "13900001111",
+             "riskLevel": "MEDIUM"}
+    place.update(change)
+    return place
+
+
+async def inspect(stack: Stack, bearer: str, place_id: str, code: str = "exit_locked") -> str:
+    inspection = (await stack.ok(START, bearer, id=place_id))["startFireInspection"]
+    assert inspection["state"] == "DRAFT"
+    recorded = await stack.ok(RECORD, bearer, id=inspection["id"], items=[
+        {"hazardTypeCode": code, "result": "HAZARD_FOUND", "evidence": ["photo/1.jpg"]},
+        {"hazardTypeCode": "clutter", "result": "PASSED"}])
+    assert recorded["recordFireChecklist"]["items"][0]["result"] == "HAZARD_FOUND"
+    final = (await stack.ok(FINALIZE, bearer, id=inspection["id"]))["finalizeFireInspection"]
+    assert final["state"] == "FINALIZED"
+    (hazard_id,) = final["hazardIds"]
+    return hazard_id  # type: ignore[no-any-return]
+
+
+async def test_inspection_to_hand_over(stack: Stack) -> None:
+    place = (await stack.ok(PLACE, stack.inspector, place=place_variables()))["createFirePlace"]
+    assert (place["type"], place["inspectedBy"], place["intervalDays"]) == ("SMALL_SHOP", "SMALL", 1)
+    assert place["ownerPhone"] == "13812345289"  # a fire inspector covering the place sees it whole
+    hazard_id = await inspect(stack, stack.inspector, place["id"])
+    ordered = (await stack.ok(ORDER, stack.inspector, id=hazard_id))["orderFireRectification"]
+    assert ordered["state"] == "RECTIFYING" and ordered["rectifyBy"].startswith("2026-11-23T16:00:00")
+    illegal = await stack.error(VERIFY, stack.inspector, id=hazard_id)
+    assert illegal["extensions"]["code"] == "ILLEGAL_TRANSITION"
+    assert illegal["extensions"]["currentState"] == "rectifying"
+    clock: Clock = stack.fire.runtime.clock  # type: ignore[assignment]
+    clock.advance(days=9)
+    await DeadlineJob(stack.fire.runtime).run()
+    hazard = (await stack.ok(HAZARD, stack.department, id=hazard_id))["fireHazard"]
+    assert (hazard["state"], hazard["severity"], hazard["reportImmediately"]) == ("HANDED_OVER", "MAJOR", True)
+    assert [(h["action"], h["toState"]) for h in hazard["history"]] == [
+        ("found", "OPEN"), ("order_rectification", "RECTIFYING"), ("mark_overdue", "OVERDUE"),
+        ("hand_over", "HANDED_OVER")]
+    listed = (await stack.ok(HAZARDS, stack.worker, states=["HANDED_OVER"]))["fireHazards"]
+    assert [h["id"] for h in listed["items"]] == [hazard_id]
+
+
+async def test_scope_and_masking(stack: Stack) -> None:
+    place = (await stack.ok(PLACE, stack.admin, place=place_variables()))["createFirePlace"]
+    outside = (await stack.ok(PLACE, stack.admin, place=place_variables(jurisdictionCode=OTHER_GRID)))
+    denied = await stack.error(PLACE, stack.worker, place=place_variables(jurisdictionCode=OTHER_GRID))
+    assert denied["extensions"]["code"] == "PERMISSION_DENIED"
+    read = """query($id: ID!) { firePlace(id: $id) { ownerPhone contactPhone ownerName } }"""
+    assert (await stack.ok(read, stack.worker, id=place["id"]))["firePlace"] == {
+        "ownerPhone": "138****5289", "contactPhone": "139****1111", "ownerName": "张三"}
+    assert (await stack.ok(read, stack.department, id=place["id"]))["firePlace"]["ownerPhone"] == "138****5289"
+    refused = await stack.error(read, stack.worker, id=outside["createFirePlace"]["id"])
+    assert refused["extensions"]["code"] == "PERMISSION_DENIED"
+    places = """{ firePlaces { items { name jurisdictionCode ownerPhone } nextPageToken } }"""
+    assert [p["jurisdictionCode"] for p in (await stack.ok(places, stack.worker))["firePlaces"]["items"]] == [GRID]
+    assert len((await stack.ok(places, stack.department))["firePlaces"]["items"]) == 2
+    # The fire department reads district-wide but changes nothing.
+    hazard_id = await inspect(stack, stack.admin, place["id"], "no_extinguisher")
+    assert (await stack.error(ORDER, stack.department, id=hazard_id))["extensions"]["code"] == "PERMISSION_DENIED"
+
+
+async def test_bad_input_names_the_field(stack: Stack) -> None:
+    bad = await stack.error(PLACE, stack.admin, place=place_variables(ownerPhone="123", name=""))
+    assert bad["extensions"]["code"] == "INVALID_ARGUMENT"
+    assert {v["field"] for v in bad["extensions"]["fieldViolations"]} == {"place.owner_phone", "place.name"}
+
+
+async def test_due_lists_catalogue_plans_statistics_and_export(stack: Stack) -> None:
+    await stack.ok(PLACE, stack.admin, place=place_variables())
+    due = """query($code: String!) { fireDueInspections(jurisdictionCode: $code, asOf: "2026-11-23") {
+      items { name nextDueOn } } }"""
+    assert (await stack.ok(due, stack.worker, code=GRID))["fireDueInspections"]["items"] == [
+        {"name": "便民超市", "nextDueOn": "2026-11-23"}]
+    types = (await stack.ok("{ fireHazardTypes(category: RURAL_HOUSEHOLD) { code severity } }", stack.worker))
+    assert len(types["fireHazardTypes"]) == 5
+    update = """mutation { updateFireHazardType(code: "clutter", severity: GENERAL, rectifyDays: 5) {
+      version rectifyDays } }"""
+    assert (await stack.ok(update, stack.admin))["updateFireHazardType"] == {"version": 2, "rectifyDays": 5}
+    assert (await stack.error(update, stack.inspector))["extensions"]["code"] == "PERMISSION_DENIED"
+    plan = """mutation { setFireInspectionPlan(placeType: SMALL_SHOP, gridLevel: SMALL, intervalDays: 2) {
+      placesRescheduled plan { placeType intervalDays } } }"""
+    assert (await stack.ok(plan, stack.admin))["setFireInspectionPlan"] == {
+        "placesRescheduled": 1, "plan": {"placeType": "SMALL_SHOP", "intervalDays": 2}}
+    stats = """{ fireLedgerStatistics { total { found } } }"""
+    assert (await stack.ok(stats, stack.department))["fireLedgerStatistics"]["total"]["found"] == 0
+    export = """query($code: String!) { fireLedgerExport(jurisdictionCode: $code, section: PLACES, format: CSV) {
+      fileName contentBase64 } }"""
+    import base64
+
+    exported = (await stack.ok(export, stack.worker, code=GRID))["fireLedgerExport"]
+    text = base64.b64decode(exported["contentBase64"]).decode("utf-8-sig")
+    assert "便民超市" in text and "138****5289" in text and "13812345289" not in text
+    assert (await stack.error(export, stack.worker, code=OTHER_GRID))["extensions"]["code"] == "PERMISSION_DENIED"
