@@ -1,0 +1,35 @@
+"""The fire demo data loads through the gRPC API, deterministically and only once."""
+
+from __future__ import annotations
+
+from gridgov.fire.v1 import fire_pb2
+from services.fire.demo import PLACES_PER_GRID, load_demo_data, place_rows
+from services.kit import demo
+from services.kit.database import Database
+from services.kit.plugin import DemoContext
+from tests.fire.support import DISTRICT
+from tests.support.services import running_service
+
+
+def test_place_rows_are_deterministic() -> None:
+    import random
+
+    assert place_rows(random.Random(7)) == place_rows(random.Random(7))
+    assert place_rows(random.Random(7)) != place_rows(random.Random(8))
+
+
+async def test_demo_data_loads_once(database: Database) -> None:
+    async with running_service("fire", database) as fire:
+        context = DemoContext(channel=fire.channel, metadata=DISTRICT)
+        await load_demo_data(context)
+        stats = await fire.stub.GetLedgerStatistics(fire_pb2.GetLedgerStatisticsRequest(), metadata=DISTRICT)
+        places = await fire.stub.ListPlaces(fire_pb2.ListPlacesRequest(page={"page_size": 200}), metadata=DISTRICT)
+        expected_places = len(demo.grid_codes()) * PLACES_PER_GRID
+        assert len(places.places) == min(expected_places, 200)
+        assert stats.total.found > 0
+        states = {h.state for h in (await fire.stub.ListHazards(fire_pb2.ListHazardsRequest(
+            page={"page_size": 200}), metadata=DISTRICT)).hazards}
+        assert {fire_pb2.HAZARD_STATE_OPEN, fire_pb2.HAZARD_STATE_RECTIFYING, fire_pb2.HAZARD_STATE_CLOSED} <= states
+        await load_demo_data(context)  # a second run adds nothing
+        again = await fire.stub.GetLedgerStatistics(fire_pb2.GetLedgerStatisticsRequest(), metadata=DISTRICT)
+        assert again.total.found == stats.total.found
