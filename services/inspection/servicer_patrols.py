@@ -21,7 +21,7 @@ from services.inspection.schedule import compliance, windows
 from services.inspection.servicer_base import ServicerBase, period_bounds, scopes_within
 from services.inspection.store import GridHeadStore, RulesStore, SourceStore
 from services.kit import actor
-from services.kit.errors import Violations
+from services.kit.errors import NotFound, Violations
 from services.kit.jurisdiction import problem
 from services.kit.pagination import page_from
 
@@ -56,6 +56,15 @@ class PatrolRpcs(ServicerBase):
             row = await store.assign(head.subject_id.strip(), head.name, head.jurisdiction_code, head.phone.strip(),
                                      self.now())
         return pb.AssignGridHeadResponse(grid_head=grid_head_message(row))
+
+    async def GetGridHead(self, request: pb.GetGridHeadRequest, context: grpc.aio.ServicerContext
+                          ) -> pb.GetGridHeadResponse:
+        async with self.database.read() as session:
+            row = await GridHeadStore(session).get(request.subject_id.strip())
+        if row is None:
+            raise NotFound("grid_head", request.subject_id)
+        actor.require_in_scope(row.jurisdiction_code)
+        return pb.GetGridHeadResponse(grid_head=grid_head_message(row))
 
     async def ListGridHeads(self, request: pb.ListGridHeadsRequest, context: grpc.aio.ServicerContext
                             ) -> pb.ListGridHeadsResponse:
