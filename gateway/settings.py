@@ -79,6 +79,6 @@ class GatewaySettings:
             actor_key=actor_key(env, mode),
             services=service_addresses(env),
             call_timeout=env.number("GRIDGOV_CALL_TIMEOUT", 5.0),
-            max_depth=env.integer("GRIDGOV_MAX_QUERY_DEPTH", 10, minimum=2),
+            max_depth=env.integer("GRIDGOV_MAX_QUERY_DEPTH", 10, minimum=1),
             max_aliases=env.integer("GRIDGOV_MAX_ALIASES", 15, minimum=1),
         )

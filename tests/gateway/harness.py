@@ -36,8 +36,9 @@ def gateway_settings(tmp_path: Path, *, services: Mapping[str, str] | None = Non
     return dataclasses.replace(settings, services=dict(services or {}), **overrides)
 
 
-def token(settings: GatewaySettings, subject: str = "alice", roles: Sequence[tuple[str, str]] = (("auditor", "110108"),),
-          department: str = "", ttl: int = 600, **kwargs: Any) -> str:
+def token(settings: GatewaySettings, subject: str = "alice",
+          roles: Sequence[tuple[str, str]] = (("auditor", "110108"),), department: str = "",
+          ttl: int = 600, **kwargs: Any) -> str:
     key = load_or_create_private_key(settings.jwt_key_file)
     return mint_token(key, subject, roles, department, ttl, issuer=settings.jwt_issuer,
                       audience=settings.jwt_audience, **kwargs)
@@ -50,7 +51,8 @@ class RunningGateway:
     runtime: GatewayRuntime
     client: httpx.AsyncClient
 
-    async def graphql(self, query: str, bearer: str | None, variables: Mapping[str, Any] | None = None) -> httpx.Response:
+    async def graphql(self, query: str, bearer: str | None,
+                      variables: Mapping[str, Any] | None = None) -> httpx.Response:
         headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
         return await self.client.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}},
                                       headers=headers)

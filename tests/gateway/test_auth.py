@@ -9,7 +9,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway.auth import AuthError, Authenticator, load_or_create_private_key, mint_demo_token, mint_token
+from gateway.auth import Authenticator, AuthError, load_or_create_private_key, mint_demo_token, mint_token
 from tests.gateway.harness import gateway_settings, running_gateway, token
 
 VIEWER = "{ viewer { id department roles { role scope } } }"

@@ -63,7 +63,8 @@ async def test_records_chain_and_verify(log: DecisionLog) -> None:
 
 async def test_personal_data_is_masked_in_the_stored_input(log: DecisionLog) -> None:
     await write(log, id_number="110108199003072913", phone="13812345289", name="王芳")
-    row = [row async for row in store.scan(log.database)][0]
+    rows = [row async for row in store.scan(log.database)]
+    row = rows[0]
     attributes = json.loads(row.input)["resource"]["attributes"]
     assert attributes == {"id_number": "110108********2913", "phone": "138****5289", "name": "王芳"}
     assert "199003072913" not in row.input

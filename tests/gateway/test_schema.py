@@ -46,12 +46,13 @@ def test_the_same_field_in_two_plugins_stops_start_up_naming_both() -> None:
 
 
 def test_a_plugin_cannot_take_a_gateway_field() -> None:
-    with pytest.raises(SchemaCompositionError, match="Query.viewer is defined by both the gateway and plugin 'clash'"):
+    expected = r"Query\.viewer is defined by both the gateway and plugin 'clash'"
+    with pytest.raises(SchemaCompositionError, match=expected):
         compose({"clash": plugin("clash", f"{M}:viewer_clash")})
 
 
 def test_a_plugin_failing_to_import_stops_start_up_naming_it() -> None:
-    with pytest.raises(PluginError, match="plugin 'fire'.*schema module is broken"):
+    with pytest.raises(PluginError, match=r"plugin 'fire'.*schema module is broken"):
         compose({"fire": plugin("fire", "tests.gateway.broken_plugin:contribution")})
 
 

@@ -1,0 +1,126 @@
+"""The gateway over real HTTP: request hygiene, limits, introspection, health, readiness, fail-closed paths."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from pathlib import Path
+
+from gateway.policy.bundle import load_bundle
+from gateway.policy.engine import OpaEngine
+from gateway.runtime import build_runtime
+from services.kit.config import Mode
+from tests.gateway.harness import free_port, gateway_settings, running_gateway, token
+from tests.gateway.opa_server import fake_opa
+
+VIEWER = "{ viewer { id } }"
+
+
+async def test_malformed_requests_get_clear_400s(tmp_path: Path) -> None:
+    settings = gateway_settings(tmp_path)
+    async with running_gateway(settings) as gateway:
+        url, bearer = f"{gateway.url}/graphql", {"Authorization": f"Bearer {token(settings)}"}
+        cases = [
+            ({"content": b"{not json", "headers": {"Content-Type": "application/json", **bearer}}, "malformed JSON"),
+            ({"content": b"[1, 2]", "headers": {"Content-Type": "application/json", **bearer}}, "must be an object"),
+            ({"json": {"variables": {}}, "headers": bearer}, "needs a query"),
+            ({"json": {"query": VIEWER, "variables": [1]}, "headers": bearer}, "variables must be a JSON object"),
+            ({"content": b"query=x", "headers": {"Content-Type": "application/x-www-form-urlencoded", **bearer}},
+             "Content-Type: application/json"),
+        ]
+        for kwargs, message in cases:
+            response = await gateway.client.post(url, **kwargs)  # type: ignore[arg-type]
+            assert response.status_code == 400, (message, response.text)
+            assert message in response.json()["errors"][0]["message"]
+        put = await gateway.client.put(url, json={"query": VIEWER}, headers=bearer)
+        assert put.status_code == 405 and "POST" in put.headers["allow"]
+
+
+async def test_graphiql_only_in_dev(tmp_path: Path) -> None:
+    settings = gateway_settings(tmp_path)
+    async with running_gateway(settings) as gateway:
+        page = await gateway.client.get(f"{gateway.url}/graphql")
+        assert page.status_code == 200 and "graphiql" in page.text.lower()
+    production = dataclasses.replace(gateway_settings(tmp_path), mode=Mode.PRODUCTION)
+    async with running_gateway(production) as gateway:
+        page = await gateway.client.get(f"{gateway.url}/graphql")
+        assert page.status_code == 405
+
+
+async def test_depth_and_alias_limits(tmp_path: Path) -> None:
+    settings = gateway_settings(tmp_path, max_depth=1, max_aliases=2)
+    bearer = token(settings)
+    async with running_gateway(settings) as gateway:
+        deep = await gateway.data("{ viewer { roles { role } } }", bearer)
+        assert deep["data"] is None and "exceeds maximum operation depth" in deep["errors"][0]["message"]
+        # The same document again: the validation cache must not let it through.
+        again = await gateway.data("{ viewer { roles { role } } }", bearer)
+        assert again["data"] is None
+        aliased = await gateway.data("{ a: viewer { id } b: viewer { id } c: viewer { id } }", bearer)
+        assert aliased["data"] is None and "aliases" in aliased["errors"][0]["message"]
+        fine = await gateway.data("{ a: viewer { id } b: viewer { id } }", bearer)
+        assert fine["data"] == {"a": {"id": "alice"}, "b": {"id": "alice"}}
+
+
+async def test_introspection_off_in_production_and_no_field_suggestions(tmp_path: Path) -> None:
+    schema_query = "{ __schema { queryType { name } } }"
+    dev = gateway_settings(tmp_path)
+    async with running_gateway(dev) as gateway:
+        body = await gateway.data(schema_query, token(dev))
+        assert body["data"] == {"__schema": {"queryType": {"name": "Query"}}}
+        typo = await gateway.data("{ viewr { id } }", token(dev))
+        assert "Cannot query field 'viewr'" in typo["errors"][0]["message"]
+        assert "Did you mean" not in typo["errors"][0]["message"]
+    production = dataclasses.replace(gateway_settings(tmp_path), mode=Mode.PRODUCTION)
+    async with running_gateway(production) as gateway:
+        body = await gateway.data(schema_query, token(production))
+        assert body["data"] is None and "introspection" in body["errors"][0]["message"].lower()
+
+
+async def test_health_and_readiness_name_what_is_down(tmp_path: Path) -> None:
+    down = f"127.0.0.1:{free_port()}"
+    settings = gateway_settings(tmp_path, services={"registry": down}, call_timeout=0.5)
+    from tests.gateway.plugins import plugin
+
+    plugins = {"registry": dataclasses.replace(plugin("registry", None), stub=lambda channel: object())}
+    async with running_gateway(settings, plugins) as gateway:
+        assert (await gateway.client.get(f"{gateway.url}/healthz")).json() == {"status": "ok"}
+        ready = await gateway.client.get(f"{gateway.url}/readyz")
+        assert ready.status_code == 503
+        body = ready.json()
+        assert body["failing"] == ["service:registry"]
+        assert body["checks"]["decision_log"] == "ok" and body["checks"]["policy"] == "ok"
+    async with running_gateway(gateway_settings(tmp_path / "b")) as gateway:
+        ready = await gateway.client.get(f"{gateway.url}/readyz")
+        assert ready.status_code == 200 and ready.json()["ready"] is True
+
+
+async def test_refused_when_the_decision_cannot_be_recorded(tmp_path: Path) -> None:
+    settings = gateway_settings(tmp_path, migrate_on_start=False)  # the decision log table does not exist
+    async with running_gateway(settings) as gateway:
+        body = await gateway.data(VIEWER, token(settings))
+        ready = await gateway.client.get(f"{gateway.url}/readyz")
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "DECISION_LOG_UNAVAILABLE"
+    assert ready.json()["failing"] == ["decision_log"]
+
+
+async def test_refused_when_the_policy_cannot_be_evaluated(tmp_path: Path) -> None:
+    async with fake_opa() as opa:
+        settings = gateway_settings(tmp_path, policy_engine="opa", opa_url=opa.url)
+        runtime = build_runtime(settings, {}, engine=OpaEngine(opa.url, load_bundle(), timeout=0.3))
+        async with running_gateway(settings, runtime=runtime) as gateway:
+            bearer = token(settings, roles=[("auditor", "110108")])
+            assert (await gateway.data(VIEWER, bearer))["data"] == {"viewer": {"id": "alice"}}
+            opa.mode = "error"
+            refused = await gateway.data(VIEWER, bearer)
+            ready = await gateway.client.get(f"{gateway.url}/readyz")
+            opa.mode = "ok"
+            # The refusal itself is on record, with why.
+            log = await gateway.data('{ accessDecisions(filter: {allow: false}) { nodes { action reasons } } }',
+                                     bearer)
+    assert refused["data"] is None and refused["errors"][0]["extensions"]["code"] == "POLICY_UNAVAILABLE"
+    assert ready.json()["failing"] == ["policy"]
+    assert log["data"]["accessDecisions"]["nodes"][0]["action"] == "viewer.read"
+    assert log["data"]["accessDecisions"]["nodes"][0]["reasons"][0].startswith("policy unavailable")
+    await asyncio.sleep(0)
