@@ -123,12 +123,22 @@ class AssessmentUnit(StrEnum):
 
 @dataclass(frozen=True)
 class HeadPatrols:
-    """A grid head and the local dates of their patrols in the period."""
+    """A grid head, the local dates of their patrols in the period, and the day they were assigned."""
 
     subject_id: str
     level: GridLevel
     jurisdiction_code: str
     patrol_dates: tuple[date, ...]
+    since: date | None = None
+
+
+def head_windows(head: HeadPatrols, frequency: Frequency, period_start: date, period_end: date,
+                 today: date) -> list[Window]:
+    """The head's windows of the period from the day of assignment: no one answers for days before it."""
+    start = max(period_start, head.since) if head.since else period_start
+    if start > period_end:
+        return []
+    return windows(start, period_end, frequency, head.patrol_dates, today)
 
 
 @dataclass(frozen=True)
@@ -173,7 +183,7 @@ def assess(unit: AssessmentUnit, heads: Sequence[HeadPatrols], outcomes: Sequenc
         key = _unit_key(unit, head.jurisdiction_code, head.subject_id)
         if key is None or (unit is AssessmentUnit.GRID and head.level is not GridLevel.GRID):
             continue
-        found = windows(period_start, period_end, frequencies[head.level], head.patrol_dates, today)
+        found = head_windows(head, frequencies[head.level], period_start, period_end, today)
         patrols[key] = patrols[key] + compliance(found)
     found_count: dict[str, int] = defaultdict(int)
     closed: dict[str, int] = defaultdict(int)

@@ -16,8 +16,8 @@ from services.inspection.convert import (
     window_message,
 )
 from services.inspection.domain import GridLevel, SourceStatus, SourceType, phone_problem
-from services.inspection.records import Check, PatrolStore
-from services.inspection.schedule import compliance, windows
+from services.inspection.records import Check, PatrolStore, local_date
+from services.inspection.schedule import HeadPatrols, compliance, head_windows, windows
 from services.inspection.servicer_base import ServicerBase, period_bounds, scopes_within
 from services.inspection.store import GridHeadStore, RulesStore, SourceStore
 from services.kit import actor
@@ -130,7 +130,9 @@ class PatrolRpcs(ServicerBase):
         entries = []
         for head in heads:
             frequency = rules.patrol[GridLevel(head.level)]
-            found = windows(first, last, frequency, dates.get(head.subject_id, []), today)
+            patrols = HeadPatrols(head.subject_id, GridLevel(head.level), head.jurisdiction_code,
+                                  tuple(dates.get(head.subject_id, ())), local_date(head.assigned_at))
+            found = head_windows(patrols, frequency, first, last, today)
             result = compliance(found)
             if request.only_lacking and not (result.missed_windows or result.due_windows):
                 continue

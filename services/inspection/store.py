@@ -215,9 +215,11 @@ class GridHeadStore:
         if row is None:
             row = GridHeadRow(subject_id=subject_id)
             self.session.add(row)
+        if row.jurisdiction_code != code:
+            # Patrols are owed from the day a head takes a scope; a new name or phone changes nothing.
+            row.assigned_at = now
         row.name, row.jurisdiction_code, row.phone = name.strip(), code, phone
         row.level = int(GridLevel.of_code(code))
-        row.assigned_at = now
         await self.session.flush()
         return row
 

@@ -16,6 +16,7 @@ from services.inspection.schedule import (
     assess,
     compare_air_quality,
     compliance,
+    head_windows,
     windows,
 )
 
@@ -114,6 +115,17 @@ def test_assessment_per_grid_street_and_person() -> None:
     assert (person["zhao"].compliance.fulfilled, person["zhao"].violations_found) == (1, 1)
     assert person["wang"].violations_closed_on_time == 1
     assert person["li"].compliance.rate == pytest.approx(0.5)
+
+
+def test_a_head_owes_patrols_from_assignment() -> None:
+    head = HeadPatrols("new", GridLevel.GRID, GRID_A, (date(2026, 11, 20),), since=date(2026, 11, 16))
+    found = head_windows(head, DAILY, NOV_1, NOV_30, today=date(2026, 12, 1))
+    assert (found[0].start, len(found), compliance(found).fulfilled) == (date(2026, 11, 16), 15, 1)
+    later = HeadPatrols("newer", GridLevel.GRID, GRID_A, (), since=date(2026, 12, 2))
+    assert head_windows(later, DAILY, NOV_1, NOV_30, today=date(2026, 12, 5)) == []
+    rows = assess(AssessmentUnit.PERSON, [head, later], [], DEFAULT_PATROL_FREQUENCIES, NOV_1, NOV_30,
+                  date(2026, 12, 1))
+    assert [(r.key, r.compliance.required) for r in rows] == [("new", 15), ("newer", 0)]
 
 
 def test_air_quality_comparison() -> None:

@@ -172,8 +172,12 @@ def fix_clock(service: RunningService, moment: datetime = NOW) -> None:
 
 
 async def assign(service: RunningService, subject: str, code: str, name: str = "王网格长") -> pb.GridHead:
+    """Assigns a head as of 31 October, so November's patrols are all owed; the clock is restored after."""
+    clock = service.runtime.clock
+    fix_clock(service, datetime(2026, 10, 31, 2, tzinfo=UTC))
     response = await service.stub.AssignGridHead(pb.AssignGridHeadRequest(grid_head=pb.GridHead(
         subject_id=subject, name=name, jurisdiction_code=code, phone="13912345678")), metadata=DISTRICT_MD)
+    service.runtime.clock = clock
     return response.grid_head
 
 
@@ -229,6 +233,17 @@ async def test_patrols_due_and_missed_across_a_month(service: RunningService) ->
     december = await stub.ListPatrolDue(pb.ListPatrolDueRequest(
         period=pb.Period(start="2026-12-01", end="2026-12-31"), only_lacking=True), metadata=grid_md("head-4"))
     assert [(e.grid_head.subject_id, e.missed, e.due) for e in december.entries] == [("head-4", 0, 1)]
+    # A head who takes a grid on 16 November owes patrols from that day on; renaming them changes nothing.
+    fix_clock(service, datetime(2026, 11, 16, 2, tzinfo=UTC))
+    await stub.AssignGridHead(pb.AssignGridHeadRequest(grid_head=pb.GridHead(
+        subject_id="late", name="新网格长", jurisdiction_code=OTHER_GRID)), metadata=DISTRICT_MD)
+    fix_clock(service)
+    await stub.AssignGridHead(pb.AssignGridHeadRequest(grid_head=pb.GridHead(
+        subject_id="late", name="改名", jurisdiction_code=OTHER_GRID)), metadata=DISTRICT_MD)
+    due = await stub.ListPatrolDue(pb.ListPatrolDueRequest(period=pb.Period(start="2026-11-01", end="2026-11-30")),
+                                   metadata=DISTRICT_MD)
+    late = next(e for e in due.entries if e.grid_head.subject_id == "late")
+    assert (late.windows[0].start, len(late.windows), late.missed) == ("2026-11-16", 15, 15)
     patrols = await stub.ListPatrols(pb.ListPatrolsRequest(patroller="head-4", page={"page_size": 3}),
                                      metadata=DISTRICT_MD)
     assert len(patrols.patrols) == 3 and patrols.page.next_page_token
