@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from google.protobuf import timestamp_pb2
 
 from gridgov.fire.v1 import fire_pb2
-from services.fire import domain
+from services.fire import catalogue, domain
 from services.fire.domain import mask_phone
 from services.fire.models import (
     HazardChangeRow,
@@ -114,19 +114,19 @@ def hazard_type_message(row: HazardTypeRow | HazardTypeVersionRow) -> fire_pb2.H
     )
 
 
-def check_item(item: fire_pb2.ChecklistItem) -> domain.CheckItem:
-    return domain.CheckItem(item.hazard_type_code, CHECK_RESULT.from_proto(item.result), tuple(item.evidence),
+def check_item(item: fire_pb2.ChecklistItem) -> catalogue.CheckItem:
+    return catalogue.CheckItem(item.hazard_type_code, CHECK_RESULT.from_proto(item.result), tuple(item.evidence),
                             item.fixed_on_spot, item.note)
 
 
-def item_record(item: domain.CheckItem) -> dict[str, Any]:
+def item_record(item: catalogue.CheckItem) -> dict[str, Any]:
     """A checklist line as stored in the inspection's JSON column."""
     return {"hazard_type_code": item.hazard_type_code, "result": item.result.value if item.result else "",
             "evidence": list(item.evidence), "fixed_on_spot": item.fixed_on_spot, "note": item.note}
 
 
-def item_from_record(record: Mapping[str, Any]) -> domain.CheckItem:
-    return domain.CheckItem(record["hazard_type_code"], domain.CheckResult(record["result"]),
+def item_from_record(record: Mapping[str, Any]) -> catalogue.CheckItem:
+    return catalogue.CheckItem(record["hazard_type_code"], domain.CheckResult(record["result"]),
                             tuple(record["evidence"]), bool(record["fixed_on_spot"]), record["note"])
 
 

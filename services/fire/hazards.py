@@ -10,7 +10,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.common.v1 import event_pb2
-from services.fire import domain
+from services.fire import catalogue, domain
 from services.fire.domain import HazardAction, HazardClock, HazardState
 from services.fire.models import KIT, HazardChangeRow, HazardRow, HazardTypeRow, PlaceRow
 from services.fire.store import keyset
@@ -68,14 +68,14 @@ class HazardStore:
         rows = list(await self.session.scalars(query))
         return rows[: page.size], len(rows) > page.size
 
-    async def raise_hazard(self, place: PlaceRow, inspection_id: str, item: domain.CheckItem,
+    async def raise_hazard(self, place: PlaceRow, inspection_id: str, item: catalogue.CheckItem,
                            hazard_type: HazardTypeRow, actor: str, now: datetime) -> HazardRow:
         """Records a hazard found by an inspection; one fixed on the spot is closed at once."""
         row = HazardRow(
             id=new_id(), place_id=place.id, place_name=place.name, address=place.address,
             jurisdiction_code=place.jurisdiction_code, inspection_id=inspection_id,
             hazard_type_code=hazard_type.code, hazard_type_version=hazard_type.version,
-            severity=hazard_type.severity, report_immediately=domain.report_immediately(hazard_type.severity),
+            severity=hazard_type.severity, report_immediately=catalogue.report_immediately(hazard_type.severity),
             state=HazardState.OPEN, evidence=list(item.evidence), note=item.note, found_by=actor, found_at=now,
             rectify_by=None, rectified_at=None, overdue_at=None, handed_over_at=None, closed_at=None, closure=None,
             case_id="", case_number="", version=1,

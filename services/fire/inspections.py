@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.fire import domain
+from services.fire import catalogue, domain
 from services.fire.convert import item_from_record, item_record
 from services.fire.domain import GridLevel, InspectionState
 from services.fire.hazards import HazardStore
@@ -41,12 +41,12 @@ class InspectionStore:
         await self.session.flush()
         return row
 
-    async def record(self, row: InspectionRow, items: Sequence[domain.CheckItem]) -> InspectionRow:
+    async def record(self, row: InspectionRow, items: Sequence[catalogue.CheckItem]) -> InspectionRow:
         """Replaces the checklist of a draft; raises IllegalTransition once finalised, InvalidArgument on bad lines."""
         domain.require_draft(row.state, "record_checklist")
         place = await PlaceStore(self.session).get(row.place_id)
-        catalogue = {t.code: t.category for t in await CatalogueStore(self.session).list()}
-        problems = domain.checklist_problems(items, catalogue, place.type)
+        categories = {t.code: t.category for t in await CatalogueStore(self.session).list()}
+        problems = catalogue.checklist_problems(items, categories, place.type)
         if problems:
             raise InvalidArgument(problems)
         row.items = [item_record(item) for item in items]
@@ -68,7 +68,7 @@ class InspectionStore:
         place = await PlaceStore(self.session).get(row.place_id)
         hazards = HazardStore(self.session)
         raised = []
-        for item in domain.found_items(item_from_record(r) for r in row.items):
+        for item in catalogue.found_items(item_from_record(r) for r in row.items):
             hazard_type = await self.session.get(HazardTypeRow, item.hazard_type_code)
             if hazard_type is None:  # removed from the catalogue since it was recorded
                 raise NotFound("hazard type", item.hazard_type_code)

@@ -8,7 +8,7 @@ from typing import Any
 import grpc
 
 from gridgov.fire.v1 import fire_pb2, fire_pb2_grpc
-from services.fire import convert, domain
+from services.fire import catalogue, convert, domain
 from services.fire.convert import GRID_LEVEL, HAZARD_CATEGORY, PLACE_TYPE, RISK_LEVEL, SEVERITY
 from services.fire.hazard_servicer import HazardRpcs
 from services.fire.place_import import parse_places
@@ -104,7 +104,7 @@ class FireServicer(HazardRpcs, fire_pb2_grpc.FireServiceServicer):
 
     async def UpdateHazardType(self, request: fire_pb2.UpdateHazardTypeRequest,
                                context: Any) -> fire_pb2.UpdateHazardTypeResponse:
-        problems = domain.hazard_type_problems(request.name, request.rectify_days)
+        problems = catalogue.hazard_type_problems(request.name, request.rectify_days)
         severity = convert.required(SEVERITY, request.severity, "severity", problems)
         if problems:
             raise InvalidArgument(problems)

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.fire import domain
+from services.fire import catalogue, domain
+from services.fire.catalogue import CheckItem
 from services.fire.domain import (
-    CheckItem,
     CheckResult,
     Closure,
     GridLevel,
@@ -133,17 +133,17 @@ def test_rectification_deadline_rejects_negative_days() -> None:
 
 
 def test_catalogue_covers_the_glossary() -> None:
-    codes = {spec.code for spec in domain.DEFAULT_CATALOGUE}
+    codes = {spec.code for spec in catalogue.DEFAULT_CATALOGUE}
     assert {"no_extinguisher", "extinguisher_broken", "exit_locked", "escape_route_blocked",
             "live_work_storage_mixed", "hazardous_goods_in_dwelling", "shop_kitchen_no_fire_door",
             "small_venue_sleeping", "illegal_wiring", "clutter", "facility_damaged"} <= codes
-    rural = {s.code for s in domain.DEFAULT_CATALOGUE if s.category is HazardCategory.RURAL_HOUSEHOLD}
+    rural = {s.code for s in catalogue.DEFAULT_CATALOGUE if s.category is HazardCategory.RURAL_HOUSEHOLD}
     assert rural == {"rural_fire_use", "rural_gas_use", "rural_oil_use", "rural_electricity_use", "rural_heating"}
-    by_code = {spec.code: spec for spec in domain.DEFAULT_CATALOGUE}
+    by_code = {spec.code: spec for spec in catalogue.DEFAULT_CATALOGUE}
     assert by_code["exit_locked"].rectify_days == 0
     assert by_code["no_extinguisher"].rectify_days > 0
-    assert domain.report_immediately(by_code["exit_locked"].severity)
-    assert not domain.report_immediately(by_code["clutter"].severity)
+    assert catalogue.report_immediately(by_code["exit_locked"].severity)
+    assert not catalogue.report_immediately(by_code["clutter"].severity)
 
 
 # ---- due dates per grid level ---------------------------------------------------------------------
@@ -232,14 +232,14 @@ def test_mask_phone(phone: str, masked: str) -> None:
 
 # ---- checklists -----------------------------------------------------------------------------------
 
-CATALOGUE = {s.code: s.category for s in domain.DEFAULT_CATALOGUE}
+CATALOGUE = {s.code: s.category for s in catalogue.DEFAULT_CATALOGUE}
 
 
 def test_a_good_checklist() -> None:
     items = [CheckItem("exit_locked", CheckResult.HAZARD_FOUND, ("photo-1",), fixed_on_spot=True),
              CheckItem("clutter", CheckResult.PASSED), CheckItem("no_extinguisher", CheckResult.NOT_INSPECTED)]
-    assert domain.checklist_problems(items, CATALOGUE, PlaceType.SMALL_SHOP) == []
-    assert [i.hazard_type_code for i in domain.found_items(items)] == ["exit_locked"]
+    assert catalogue.checklist_problems(items, CATALOGUE, PlaceType.SMALL_SHOP) == []
+    assert [i.hazard_type_code for i in catalogue.found_items(items)] == ["exit_locked"]
 
 
 @pytest.mark.parametrize(("item", "place_type", "field"), [
@@ -251,17 +251,17 @@ def test_a_good_checklist() -> None:
     (CheckItem("clutter", CheckResult.HAZARD_FOUND, (" ",)), PlaceType.SMALL_SHOP, "items[0].evidence"),
 ])
 def test_checklist_problems(item: CheckItem, place_type: PlaceType, field: str) -> None:
-    assert [p.field for p in domain.checklist_problems([item], CATALOGUE, place_type)] == [field]
+    assert [p.field for p in catalogue.checklist_problems([item], CATALOGUE, place_type)] == [field]
 
 
 def test_rural_checks_apply_to_rural_households() -> None:
     items = [CheckItem("rural_gas_use", CheckResult.PASSED)]
-    assert domain.checklist_problems(items, CATALOGUE, PlaceType.RURAL_HOUSEHOLD) == []
+    assert catalogue.checklist_problems(items, CATALOGUE, PlaceType.RURAL_HOUSEHOLD) == []
 
 
 def test_duplicate_checklist_lines() -> None:
     items = [CheckItem("clutter", CheckResult.PASSED), CheckItem("clutter", CheckResult.PASSED)]
-    assert [p.field for p in domain.checklist_problems(items, CATALOGUE, PlaceType.SMALL_SHOP)] == [
+    assert [p.field for p in catalogue.checklist_problems(items, CATALOGUE, PlaceType.SMALL_SHOP)] == [
         "items[1].hazard_type_code"]
 
 

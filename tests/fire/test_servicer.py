@@ -10,7 +10,7 @@ import pytest
 
 from gridgov.common.v1 import error_pb2, event_pb2
 from gridgov.fire.v1 import fire_pb2
-from services.fire import domain
+from services.fire import catalogue, domain
 from services.fire.jobs import DeadlineJob
 from services.kit import calendar
 from services.kit.database import Database
@@ -280,7 +280,7 @@ async def test_plan_change_reschedules_places(fire: RunningService) -> None:
 
 async def test_catalogue_edits_are_versioned(fire: RunningService) -> None:
     types = (await fire.stub.ListHazardTypes(fire_pb2.ListHazardTypesRequest(), metadata=DISTRICT)).hazard_types
-    assert len(types) == len(domain.DEFAULT_CATALOGUE)
+    assert len(types) == len(catalogue.DEFAULT_CATALOGUE)
     updated = (await fire.stub.UpdateHazardType(fire_pb2.UpdateHazardTypeRequest(
         code="clutter", severity=fire_pb2.SEVERITY_GENERAL, rectify_days=5, expected_version=1),
         metadata=DISTRICT)).hazard_type

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from gridgov.fire.v1 import fire_pb2
-from services.fire import convert, domain, graphql_types
+from services.fire import catalogue, convert, domain, graphql_types
 from services.fire.domain import HazardAction, HazardState
 from services.fire.hazards import HazardStore
 from services.fire.models import KIT, HazardRow, InspectionRow, PlaceRow
@@ -65,7 +65,7 @@ def test_migration_enum_values_match_the_domain() -> None:
     assert set(module.CATEGORIES) == {m.value for m in domain.HazardCategory}
     assert set(module.HAZARD_STATES) == {m.value for m in domain.HazardState}
     assert [(c, n, cat, s, d) for c, n, cat, s, d in module.CATALOGUE] == [
-        (t.code, t.name, t.category.value, t.severity.value, t.rectify_days) for t in domain.DEFAULT_CATALOGUE]
+        (t.code, t.name, t.category.value, t.severity.value, t.rectify_days) for t in catalogue.DEFAULT_CATALOGUE]
     assert {(t, g, i) for t, g, i in module.PLANS} == {
         (t.value, r.grid_level.value, r.interval_days) for t, r in domain.DEFAULT_PLANS.items()}
 
