@@ -60,7 +60,10 @@ def refusal(actor: Actor, action: Action, case: Case) -> str | None:
     """Why ``actor`` may not take ``action`` on ``case``, or None when it may."""
     code = case.jurisdiction_code
     if actor.is_system:
-        return None if action is Action.SUPERVISE else f"system actors may not {action.value} cases"
+        # A service acting on its own behalf (the sweep, the demo loader) with metadata signed by the
+        # service key; the gateway never forwards a "system" role (no policy rule grants it anything).
+        return None if ("system", "") in actor.roles or action is Action.SUPERVISE else (
+            f"{actor.subject} may not {action.value} cases")
     if action in CENTRE_ACTIONS:
         tier = centre_tier(actor, code)
         if tier is None:

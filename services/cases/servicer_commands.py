@@ -24,7 +24,10 @@ Ctx = grpc.aio.ServicerContext
 def _cmd(action: domain.Action, **fields: Any) -> Any:
     """A command builder: the acting subject, and for unit actions the subject's department as the unit."""
     def build(case: domain.Case, actor: roles.Actor) -> domain.Command:
-        unit = actor.department if action in roles.UNIT_ACTIONS else fields.get("unit", "")
+        unit = fields.get("unit", "")
+        if action in roles.UNIT_ACTIONS:
+            # A trusted system actor (the demo loader) acts for the lead unit.
+            unit = actor.department or (case.handling_unit if actor.is_system else "")
         rest = {k: v for k, v in fields.items() if k != "unit"}
         return domain.Command(action, actor.subject, unit=unit, **rest)
     return build

@@ -1,0 +1,305 @@
+"""The cases service's part of the gateway schema: queries, a mutation per action, over the gRPC stub."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import strawberry
+from google.protobuf import timestamp_pb2
+from strawberry.types import Info
+
+from gateway.context import RequestContext, Resource
+from gateway.errors import gateway_error
+from gridgov.cases.v1 import cases_pb2 as pb
+from gridgov.common.v1 import geo_pb2
+from services.cases.graphql_types import (
+    Case,
+    CaseCallback,
+    CaseCategory,
+    CaseCategoryInput,
+    CaseDashboard,
+    CaseDispatchRule,
+    CaseDueStatus,
+    CaseEvaluation,
+    CaseEvaluationSubject,
+    CasePage,
+    CaseRankingDimension,
+    CaseRankingEntry,
+    CaseReportInput,
+    CaseSatisfaction,
+    CaseSource,
+    CaseState,
+    CaseTier,
+    from_proto,
+    to_proto,
+)
+from services.kit.plugin import GraphQLContribution
+
+SERVICE = "cases"
+
+
+def _context(info: Info) -> RequestContext:
+    return info.context  # type: ignore[no-any-return]
+
+
+def _stamp(value: datetime.datetime, field: str) -> timestamp_pb2.Timestamp:
+    if value.tzinfo is None:
+        raise gateway_error("INVALID_ARGUMENT", f"{field} must carry a time zone",
+                            fieldViolations=[{"field": field, "description": "must carry a time zone"}])
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(value.astimezone(datetime.UTC))
+    return stamp
+
+
+def _month(now: datetime.datetime) -> tuple[timestamp_pb2.Timestamp, timestamp_pb2.Timestamp]:
+    """This calendar month in UTC: the dashboard's default evaluation period."""
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    return _stamp(start, "periodStart"), _stamp(end, "periodEnd")
+
+
+async def _case_resource(ctx: RequestContext, case_id: str) -> Resource:
+    """Where a case lies and what the policy needs to know about it (tier, units, reporter)."""
+    found = (await ctx.locate(SERVICE, "GetCase", pb.GetCaseRequest(case_id=case_id))).case
+    attributes = {"tier": from_proto(CaseTier, found.tier).value, "units": [p.unit for p in found.participants],
+                  "reporter": found.reporter, "state": from_proto(CaseState, found.state).value}
+    return Resource("case", case_id, found.jurisdiction_code, attributes)
+
+
+async def _act(info: Info, verb: str, case_id: str, method: str, request: Any) -> Any:
+    """Locate, authorize ``case.<verb>`` on the case, then call ``method`` scoped to it."""
+    ctx = _context(info)
+    resource = await _case_resource(ctx, case_id)
+    decision = await ctx.authorize(f"case.{verb}", resource)
+    return await ctx.call(SERVICE, method, request, decision, resource=resource)
+
+
+async def _scoped(info: Info, action: str, method: str, request: Any, code: str = "") -> Any:
+    ctx = _context(info)
+    decision = await ctx.authorize(action, Resource(action.split(".")[0], "", code))
+    return await ctx.call(SERVICE, method, request, decision)
+
+
+@strawberry.type
+class CaseQuery:
+    @strawberry.field(description="Cases in the caller's scope, newest first; a resident sees their own reports.")
+    async def cases(self, info: Info, states: list[CaseState] | None = None,  # type: ignore[valid-type]
+                    category_code: str = "", tier: CaseTier | None = None,  # type: ignore[valid-type]
+                    due_status: CaseDueStatus | None = None, jurisdiction_prefix: str = "",  # type: ignore[valid-type]
+                    source: CaseSource | None = None, text: str = "", handling_unit: str = "",  # type: ignore[valid-type]
+                    first: int = 50, after: str = "") -> CasePage:
+        request = pb.ListCasesRequest(
+            states=[to_proto(s) for s in states or ()], category_code=category_code, tier=to_proto(tier),
+            due_status=to_proto(due_status), jurisdiction_prefix=jurisdiction_prefix, source=to_proto(source),
+            text=text, handling_unit=handling_unit, page={"page_size": first, "page_token": after})
+        response = await _scoped(info, "case.list", "ListCases", request)
+        return CasePage(items=response.cases, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+
+    @strawberry.field(description="One case with its history.")
+    async def case(self, info: Info, id: strawberry.ID) -> Case:
+        return (await _act(info, "read", id, "GetCase", pb.GetCaseRequest(case_id=id))).case  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Overdue open cases in a jurisdiction, most overdue first.")
+    async def overdue_cases(self, info: Info, jurisdiction_prefix: str = "", first: int = 50,
+                            after: str = "") -> CasePage:
+        request = pb.ListOverdueCasesRequest(jurisdiction_prefix=jurisdiction_prefix,
+                                             page={"page_size": first, "page_token": after})
+        response = await _scoped(info, "case.dashboard", "ListOverdueCases", request)
+        return CasePage(items=response.cases, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+
+    @strawberry.field(description="A portal's dashboard: counts by state and due status, the overdue list, "
+                                  "and the jurisdiction's evaluation figures (default: this month).")
+    async def case_dashboard(self, info: Info, jurisdiction_prefix: str = "", overdue_first: int = 20,
+                             period_start: datetime.datetime | None = None,
+                             period_end: datetime.datetime | None = None) -> CaseDashboard:
+        ctx = _context(info)
+        decision = await ctx.authorize("case.dashboard", Resource("case"))
+        board = await ctx.call(SERVICE, "GetDashboard", pb.GetDashboardRequest(
+            jurisdiction_prefix=jurisdiction_prefix), decision)
+        overdue = await ctx.call(SERVICE, "ListOverdueCases", pb.ListOverdueCasesRequest(
+            jurisdiction_prefix=jurisdiction_prefix, page={"page_size": overdue_first}), decision)
+        key = jurisdiction_prefix or (decision.scopes[0] if len(decision.scopes) == 1 else "")
+        figures = None
+        if key:
+            start, end = _month(datetime.datetime.now(datetime.UTC))
+            if period_start is not None:
+                start = _stamp(period_start, "periodStart")
+            if period_end is not None:
+                end = _stamp(period_end, "periodEnd")
+            figures = (await ctx.call(SERVICE, "GetEvaluation", pb.GetEvaluationRequest(
+                subject=pb.EVALUATION_SUBJECT_JURISDICTION, key=key, period_start=start, period_end=end),
+                decision)).evaluation
+        return CaseDashboard(by_state=board.by_state, by_due_status=board.by_due_status,  # type: ignore[arg-type]
+                             supervised=board.supervised, overdue=overdue.cases, evaluation=figures)
+
+    @strawberry.field(description="Evaluation figures of a unit, jurisdiction or grid worker for a period.")
+    async def case_evaluation(self, info: Info, subject: CaseEvaluationSubject, key: str,
+                              period_start: datetime.datetime, period_end: datetime.datetime) -> CaseEvaluation:
+        request = pb.GetEvaluationRequest(subject=to_proto(subject), key=key,
+                                          period_start=_stamp(period_start, "periodStart"),
+                                          period_end=_stamp(period_end, "periodEnd"))
+        return (await _scoped(info, "case.evaluate", "GetEvaluation", request)).evaluation  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The district's ranking of streets or handling units for a period.")
+    async def case_ranking(self, info: Info, dimension: CaseRankingDimension, period_start: datetime.datetime,
+                           period_end: datetime.datetime) -> list[CaseRankingEntry]:
+        request = pb.RankEvaluationRequest(dimension=to_proto(dimension),
+                                           period_start=_stamp(period_start, "periodStart"),
+                                           period_end=_stamp(period_end, "periodEnd"))
+        return (await _scoped(info, "case.rank", "RankEvaluation", request)).entries  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The current version of every case category.")
+    async def case_categories(self, info: Info) -> list[CaseCategory]:
+        response = await _scoped(info, "case_category.list", "ListCategories", pb.ListCategoriesRequest())
+        return response.categories  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The dispatch table: category x jurisdiction -> handling unit.")
+    async def case_dispatch_rules(self, info: Info) -> list[CaseDispatchRule]:
+        response = await _scoped(info, "dispatch_rule.list", "ListDispatchRules", pb.ListDispatchRulesRequest())
+        return response.rules  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class CaseMutation:
+    @strawberry.mutation(description="Reports a problem; flags a likely duplicate; urgent goes to emergency.")
+    async def report_case(self, info: Info, input: CaseReportInput) -> Case:
+        request = pb.ReportCaseRequest(
+            category_code=input.category_code, description=input.description,
+            jurisdiction_code=input.jurisdiction_code, source=to_proto(input.source), address=input.address,
+            urgent=input.urgent, evidence=input.evidence, reporter_phone=input.reporter_phone)
+        if input.latitude is not None and input.longitude is not None:
+            request.location.CopyFrom(geo_pb2.GeoPoint(latitude=input.latitude, longitude=input.longitude))
+        ctx = _context(info)
+        resource = Resource("case", "", input.jurisdiction_code)
+        decision = await ctx.authorize("case.report", resource)
+        return (await ctx.call(SERVICE, "ReportCase", request, decision, resource=resource)).case  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="The centre registers a reported problem as a case.")
+    async def register_case(self, info: Info, id: strawberry.ID, comment: str = "") -> Case:
+        return (await _act(info, "register", id, "RegisterCase",  # type: ignore[no-any-return]
+                           pb.RegisterCaseRequest(case_id=id, comment=comment))).case
+
+    @strawberry.mutation(description="The centre refuses a reported problem.")
+    async def reject_case(self, info: Info, id: strawberry.ID, reason: str) -> Case:
+        return (await _act(info, "reject", id, "RejectCase",  # type: ignore[no-any-return]
+                           pb.RejectCaseRequest(case_id=id, reason=reason))).case
+
+    @strawberry.mutation(description="The centre voids a case registered in error.")
+    async def void_case(self, info: Info, id: strawberry.ID, reason: str) -> Case:
+        return (await _act(info, "void", id, "VoidCase", pb.VoidCaseRequest(case_id=id, reason=reason))).case  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Merges a reported duplicate into the open case it repeats.")
+    async def merge_case(self, info: Info, id: strawberry.ID, original_id: strawberry.ID, comment: str = "") -> Case:
+        return (await _act(info, "merge", id, "MergeCase", pb.MergeCaseRequest(  # type: ignore[no-any-return]
+            case_id=id, original_id=original_id, comment=comment))).case
+
+    @strawberry.mutation(description="Dispatches a case to a unit (default: the dispatch table) and co-handlers.")
+    async def dispatch_case(self, info: Info, id: strawberry.ID, unit: str = "",
+                            co_units: list[str] | None = None, comment: str = "") -> Case:
+        return (await _act(info, "dispatch", id, "DispatchCase", pb.DispatchCaseRequest(  # type: ignore[no-any-return]
+            case_id=id, unit=unit, co_units=co_units or [], comment=comment))).case
+
+    @strawberry.mutation(description="A handling unit signs for its part of a case.")
+    async def accept_case(self, info: Info, id: strawberry.ID, comment: str = "") -> Case:
+        return (await _act(info, "accept", id, "AcceptCase",  # type: ignore[no-any-return]
+                           pb.AcceptCaseRequest(case_id=id, comment=comment))).case
+
+    @strawberry.mutation(description="A handling unit returns a case that is not its responsibility.")
+    async def return_case(self, info: Info, id: strawberry.ID, reason: str) -> Case:
+        return (await _act(info, "return", id, "ReturnCase",  # type: ignore[no-any-return]
+                           pb.ReturnCaseRequest(case_id=id, reason=reason))).case
+
+    @strawberry.mutation(description="A handling unit reports what it did, with evidence.")
+    async def handle_case(self, info: Info, id: strawberry.ID, resolution: str,
+                          evidence: list[str] | None = None) -> Case:
+        return (await _act(info, "handle", id, "HandleCase", pb.HandleCaseRequest(  # type: ignore[no-any-return]
+            case_id=id, resolution=resolution, evidence=evidence or []))).case
+
+    @strawberry.mutation(description="On-site verification: passed closes, failed sends the case back for rework.")
+    async def verify_case(self, info: Info, id: strawberry.ID, passed: bool, comment: str = "",
+                          evidence: list[str] | None = None) -> Case:
+        return (await _act(info, "verify", id, "VerifyCase", pb.VerifyCaseRequest(  # type: ignore[no-any-return]
+            case_id=id, passed=passed, comment=comment, evidence=evidence or []))).case
+
+    @strawberry.mutation(description="The reporter's callback: unsatisfied reopens, otherwise the case is archived.")
+    async def callback_case(self, info: Info, id: strawberry.ID, satisfaction: CaseSatisfaction,  # type: ignore[valid-type]
+                            comment: str = "") -> CaseCallback:
+        response = await _act(info, "callback", id, "CallbackCase", pb.CallbackCaseRequest(
+            case_id=id, satisfaction=to_proto(satisfaction), comment=comment))
+        return CaseCallback(case=response.case, reporters=list(response.reporters))
+
+    @strawberry.mutation(description="Archives a closed case whose source takes no callback.")
+    async def archive_case(self, info: Info, id: strawberry.ID, comment: str = "") -> Case:
+        return (await _act(info, "archive", id, "ArchiveCase",  # type: ignore[no-any-return]
+                           pb.ArchiveCaseRequest(case_id=id, comment=comment))).case
+
+    @strawberry.mutation(description="The handling unit asks for more time.")
+    async def request_case_extension(self, info: Info, id: strawberry.ID, amount: int, reason: str) -> Case:
+        return (await _act(info, "request_extension", id, "RequestExtension",  # type: ignore[no-any-return]
+                           pb.RequestExtensionRequest(case_id=id, amount=amount, reason=reason))).case
+
+    @strawberry.mutation(description="The centre approves or refuses the pending extension.")
+    async def decide_case_extension(self, info: Info, id: strawberry.ID, approve: bool, comment: str = "") -> Case:
+        return (await _act(info, "decide_extension", id, "DecideExtension",  # type: ignore[no-any-return]
+                           pb.DecideExtensionRequest(case_id=id, approve=approve, comment=comment))).case
+
+    @strawberry.mutation(description="The handling unit asks to put the case on hold (挂账).")
+    async def request_case_hold(self, info: Info, id: strawberry.ID, reason: str) -> Case:
+        return (await _act(info, "request_hold", id, "RequestHold",  # type: ignore[no-any-return]
+                           pb.RequestHoldRequest(case_id=id, reason=reason))).case
+
+    @strawberry.mutation(description="The centre approves or refuses the pending hold.")
+    async def decide_case_hold(self, info: Info, id: strawberry.ID, approve: bool, comment: str = "") -> Case:
+        return (await _act(info, "decide_hold", id, "DecideHold",  # type: ignore[no-any-return]
+                           pb.DecideHoldRequest(case_id=id, approve=approve, comment=comment))).case
+
+    @strawberry.mutation(description="The centre takes a case off hold.")
+    async def resume_case(self, info: Info, id: strawberry.ID, comment: str = "") -> Case:
+        return (await _act(info, "resume", id, "ResumeCase",  # type: ignore[no-any-return]
+                           pb.ResumeCaseRequest(case_id=id, comment=comment))).case
+
+    @strawberry.mutation(description="Hands a case up one tier.")
+    async def escalate_case(self, info: Info, id: strawberry.ID, reason: str) -> Case:
+        return (await _act(info, "escalate", id, "EscalateCase",  # type: ignore[no-any-return]
+                           pb.EscalateCaseRequest(case_id=id, reason=reason))).case
+
+    @strawberry.mutation(description="Sends an urgent case to the emergency linkage centre.")
+    async def link_case_emergency(self, info: Info, id: strawberry.ID, comment: str = "") -> Case:
+        return (await _act(info, "link_emergency", id, "LinkEmergency",  # type: ignore[no-any-return]
+                           pb.LinkEmergencyRequest(case_id=id, comment=comment))).case
+
+    @strawberry.mutation(description="Raises supervision (督办) on a case.")
+    async def supervise_case(self, info: Info, id: strawberry.ID, reason: str) -> Case:
+        return (await _act(info, "supervise", id, "SuperviseCase",  # type: ignore[no-any-return]
+                           pb.SuperviseCaseRequest(case_id=id, reason=reason))).case
+
+    @strawberry.mutation(description="The raising street or community rates the department's handling (1-5).")
+    async def rate_case_handling(self, info: Info, id: strawberry.ID, score: int, comment: str = "") -> Case:
+        return (await _act(info, "rate", id, "RateHandling",  # type: ignore[no-any-return]
+                           pb.RateHandlingRequest(case_id=id, score=score, comment=comment))).case
+
+    @strawberry.mutation(description="Adds or changes a case category (a new version).")
+    async def update_case_category(self, info: Info, input: CaseCategoryInput) -> CaseCategory:
+        category = pb.Category(
+            code=input.code, kind=to_proto(input.kind), major_class=input.major_class, name=input.name,
+            limit=input.limit, limit_unit=to_proto(input.limit_unit), closing_condition=input.closing_condition,
+            default_unit=input.default_unit, lowest_tier=to_proto(input.lowest_tier))
+        response = await _scoped(info, "case_category.update", "UpdateCategory",
+                                 pb.UpdateCategoryRequest(category=category))
+        return response.category  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Sets the handling unit of a category inside a jurisdiction prefix.")
+    async def set_case_dispatch_rule(self, info: Info, category_code: str, jurisdiction_prefix: str,
+                                     unit: str) -> CaseDispatchRule:
+        rule = pb.DispatchRule(category_code=category_code, jurisdiction_prefix=jurisdiction_prefix, unit=unit)
+        ctx = _context(info)
+        resource = Resource("dispatch_rule", "", jurisdiction_prefix)
+        decision = await ctx.authorize("dispatch_rule.set", resource)
+        response = await ctx.call(SERVICE, "SetDispatchRule", pb.SetDispatchRuleRequest(rule=rule), decision,
+                                  resource=resource)
+        return response.rule  # type: ignore[no-any-return]
+
+
+def contribution() -> GraphQLContribution:
+    return GraphQLContribution(query=CaseQuery, mutation=CaseMutation)

@@ -1,0 +1,335 @@
+"""The cases service's GraphQL types: protobuf messages resolved directly, enums and timestamps converted."""
+
+from __future__ import annotations
+
+import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from gridgov.cases.v1 import cases_pb2 as pb
+from services.cases import catalogue, deadlines, domain
+
+
+def graphql_enum(source: type[Enum], name: str) -> Any:
+    """A GraphQL enum with the members of a domain enum (values are the lowercase names)."""
+    return strawberry.enum(Enum(name, {m.name: m.name.lower() for m in source}))  # type: ignore[misc]
+
+
+CaseState = graphql_enum(domain.CaseState, "CaseState")
+CaseTier = graphql_enum(domain.Tier, "CaseTier")
+CaseSource = graphql_enum(domain.SourceChannel, "CaseSource")
+CaseDueStatus = graphql_enum(deadlines.DueStatus, "CaseDueStatus")
+CaseSatisfaction = graphql_enum(domain.Satisfaction, "CaseSatisfaction")
+CaseRequestKind = graphql_enum(domain.RequestKind, "CaseRequestKind")
+CaseLimitUnit = graphql_enum(deadlines.LimitUnit, "CaseLimitUnit")
+CaseCategoryKind = graphql_enum(catalogue.CategoryKind, "CaseCategoryKind")
+
+
+@strawberry.enum
+class CaseEvaluationSubject(Enum):
+    UNIT = "unit"
+    JURISDICTION = "jurisdiction"
+    GRID_WORKER = "grid_worker"
+
+
+@strawberry.enum
+class CaseRankingDimension(Enum):
+    STREET = "street"
+    UNIT = "unit"
+
+
+# GraphQL enum -> (proto enum wrapper, value prefix).
+PROTO_ENUMS: dict[Any, tuple[Any, str]] = {
+    CaseState: (pb.CaseState, "CASE_STATE"), CaseTier: (pb.Tier, "TIER"),
+    CaseSource: (pb.SourceChannel, "SOURCE_CHANNEL"), CaseDueStatus: (pb.DueStatus, "DUE_STATUS"),
+    CaseSatisfaction: (pb.Satisfaction, "SATISFACTION"), CaseRequestKind: (pb.RequestKind, "REQUEST_KIND"),
+    CaseLimitUnit: (pb.LimitUnit, "LIMIT_UNIT"), CaseCategoryKind: (pb.CategoryKind, "CATEGORY_KIND"),
+    CaseEvaluationSubject: (pb.EvaluationSubject, "EVALUATION_SUBJECT"),
+    CaseRankingDimension: (pb.RankingDimension, "RANKING_DIMENSION"),
+}
+
+
+def to_proto(member: Enum | None) -> int:
+    """The proto value of a GraphQL enum member (UNSPECIFIED for None)."""
+    if member is None:
+        return 0
+    wrapper, prefix = PROTO_ENUMS[type(member)]
+    return int(wrapper.Value(f"{prefix}_{member.name}"))
+
+
+def from_proto(enum: Any, value: int) -> Any:
+    """The GraphQL enum member of a proto value; None for UNSPECIFIED."""
+    if value == 0:
+        return None
+    wrapper, prefix = PROTO_ENUMS[enum]
+    return enum[wrapper.Name(value).removeprefix(prefix + "_")]
+
+
+def moment(message: Any, field: str) -> datetime.datetime | None:
+    if not message.HasField(field):
+        return None
+    return getattr(message, field).ToDatetime(tzinfo=datetime.UTC)  # type: ignore[no-any-return]
+
+
+# Resolvers below take the protobuf message as ``self`` (Strawberry passes the parent value).
+
+
+@strawberry.type
+class CaseLocation:
+    latitude: float
+    longitude: float
+
+
+@strawberry.type
+class CaseParticipant:
+    unit: str
+    lead: bool
+    report: str
+
+    @strawberry.field
+    def accepted_at(self) -> datetime.datetime | None:
+        return moment(self, "accepted_at")
+
+    @strawberry.field
+    def handled_at(self) -> datetime.datetime | None:
+        return moment(self, "handled_at")
+
+
+@strawberry.type
+class CaseHistoryEntry:
+    id: strawberry.ID
+    action: str
+    actor: str
+    comment: str
+    evidence: list[str]
+    unit: str
+
+    @strawberry.field
+    def at(self) -> datetime.datetime | None:
+        return moment(self, "at")
+
+    @strawberry.field
+    def from_state(self) -> CaseState | None:  # type: ignore[valid-type]
+        return from_proto(CaseState, self.from_state)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def to_state(self) -> CaseState:  # type: ignore[valid-type]
+        return from_proto(CaseState, self.to_state)  # type: ignore[arg-type]
+
+
+@strawberry.type(name="Case")
+class Case:
+    id: strawberry.ID
+    number: str
+    category_code: str
+    category_version: int
+    description: str
+    jurisdiction_code: str
+    address: str
+    reporter: str
+    reporter_phone: str
+    urgent: bool
+    evidence_before: list[str]
+    evidence_after: list[str]
+    handling_unit: str
+    answerable_unit: str
+    participants: list[CaseParticipant]
+    supervised: bool
+    rework_count: int
+    reopen_count: int
+    extension_count: int
+    escalation_count: int
+    duplicate_of: str
+    merged_into: str
+    source_service: str
+    source_reference: str
+    resolution: str
+    history: list[CaseHistoryEntry]
+
+    @strawberry.field
+    def state(self) -> CaseState:  # type: ignore[valid-type]
+        return from_proto(CaseState, self.state)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def tier(self) -> CaseTier:  # type: ignore[valid-type]
+        return from_proto(CaseTier, self.tier)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def source(self) -> CaseSource:  # type: ignore[valid-type]
+        return from_proto(CaseSource, self.source)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def due_status(self) -> CaseDueStatus | None:  # type: ignore[valid-type]
+        return from_proto(CaseDueStatus, self.due_status)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def satisfaction(self) -> CaseSatisfaction | None:  # type: ignore[valid-type]
+        return from_proto(CaseSatisfaction, self.satisfaction)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def pending_request(self) -> CaseRequestKind | None:  # type: ignore[valid-type]
+        return from_proto(CaseRequestKind, self.pending_request)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def supervision_tier(self) -> CaseTier | None:  # type: ignore[valid-type]
+        return from_proto(CaseTier, self.supervision_tier)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def location(self) -> CaseLocation | None:
+        return self.location if self.HasField("location") else None  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def reported_at(self) -> datetime.datetime | None:
+        return moment(self, "reported_at")
+
+    @strawberry.field
+    def dispatched_at(self) -> datetime.datetime | None:
+        return moment(self, "dispatched_at")
+
+    @strawberry.field
+    def accept_by(self) -> datetime.datetime | None:
+        return moment(self, "accept_by")
+
+    @strawberry.field
+    def deadline(self) -> datetime.datetime | None:
+        return moment(self, "deadline")
+
+    @strawberry.field
+    def closed_at(self) -> datetime.datetime | None:
+        return moment(self, "closed_at")
+
+
+@strawberry.type
+class CasePage:
+    items: list[Case]
+    next_page_token: str
+
+
+@strawberry.type
+class CaseEvaluation:
+    key: str
+    reported: int
+    registered: int
+    voided: int
+    dispatched: int
+    accepted_on_time: int
+    handled: int
+    handled_on_time: int
+    closed: int
+    closed_on_time: int
+    due_to_close: int
+    rework: int
+    overdue: int
+    extensions: int
+    public_reports: int
+    callbacks: int
+    ratings: int
+    satisfaction_rate: float
+    mean_handling_hours: float
+    closure_rate: float
+    on_time_closure_rate: float
+    rework_rate: float
+    on_time_handling_rate: float
+    accurate_registration_rate: float
+    missed_report_rate: float
+    mean_rating: float
+
+
+@strawberry.type
+class CaseRankingEntry:
+    rank: int
+    score: float
+    evaluation: CaseEvaluation
+
+
+@strawberry.type
+class CaseStateCount:
+    count: int
+
+    @strawberry.field
+    def state(self) -> CaseState:  # type: ignore[valid-type]
+        return from_proto(CaseState, self.state)  # type: ignore[arg-type]
+
+
+@strawberry.type
+class CaseDueCount:
+    count: int
+
+    @strawberry.field
+    def due_status(self) -> CaseDueStatus:  # type: ignore[valid-type]
+        return from_proto(CaseDueStatus, self.due_status)  # type: ignore[arg-type]
+
+
+@strawberry.type
+class CaseDashboard:
+    by_state: list[CaseStateCount]
+    by_due_status: list[CaseDueCount]
+    supervised: int
+    overdue: list[Case]
+    evaluation: CaseEvaluation | None
+
+
+@strawberry.type
+class CaseCategory:
+    code: str
+    version: int
+    major_class: str
+    name: str
+    limit: int
+    closing_condition: str
+    default_unit: str
+    changed_by: str
+
+    @strawberry.field
+    def kind(self) -> CaseCategoryKind:  # type: ignore[valid-type]
+        return from_proto(CaseCategoryKind, self.kind)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def limit_unit(self) -> CaseLimitUnit:  # type: ignore[valid-type]
+        return from_proto(CaseLimitUnit, self.limit_unit)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def lowest_tier(self) -> CaseTier:  # type: ignore[valid-type]
+        return from_proto(CaseTier, self.lowest_tier)  # type: ignore[arg-type]
+
+
+@strawberry.type
+class CaseDispatchRule:
+    category_code: str
+    jurisdiction_prefix: str
+    unit: str
+
+
+@strawberry.type
+class CaseCallback:
+    case: Case
+    reporters: list[str]
+
+
+@strawberry.input
+class CaseReportInput:
+    category_code: str
+    description: str
+    jurisdiction_code: str
+    source: CaseSource  # type: ignore[valid-type]
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    urgent: bool = False
+    evidence: list[str] = strawberry.field(default_factory=list)
+    reporter_phone: str = ""
+
+
+@strawberry.input
+class CaseCategoryInput:
+    code: str
+    kind: CaseCategoryKind  # type: ignore[valid-type]
+    major_class: str
+    name: str
+    limit: int
+    limit_unit: CaseLimitUnit  # type: ignore[valid-type]
+    closing_condition: str
+    default_unit: str
+    lowest_tier: CaseTier  # type: ignore[valid-type]

@@ -1,0 +1,24 @@
+"""The demo cases load through the API, cover the loop's stages, and load only once."""
+
+from __future__ import annotations
+
+from gridgov.cases.v1 import cases_pb2 as pb
+from services.cases import demo
+from services.kit.actor import ActorSigner
+from services.kit.config import DEV_ACTOR_KEY
+from services.kit.database import Database
+from services.kit.plugin import DemoContext
+from tests.cases.people import district_admin
+from tests.support.services import running_service
+
+
+async def test_demo_cases(database: Database) -> None:
+    metadata = ActorSigner(DEV_ACTOR_KEY.encode(), "demo").system_metadata(read_scopes=("110108",))
+    async with running_service("cases", database) as svc:
+        await demo.load(DemoContext(channel=svc.channel, metadata=metadata), count=40)
+        await demo.load(DemoContext(channel=svc.channel, metadata=metadata), count=40)
+        board = await svc.stub.GetDashboard(pb.GetDashboardRequest(), metadata=district_admin())
+        counts = {s.state: s.count for s in board.by_state}
+        assert sum(counts.values()) == 40
+        assert {pb.CASE_STATE_REPORTED, pb.CASE_STATE_DISPATCHED, pb.CASE_STATE_ARCHIVED,
+                pb.CASE_STATE_REJECTED} <= set(counts)
