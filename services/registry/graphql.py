@@ -1,0 +1,115 @@
+"""The registry's part of the gateway schema: its queries, and the composition with its mutations."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from gridgov.registry.v1 import registry_pb2 as pb
+from services.kit.plugin import GraphQLContribution
+from services.registry.graphql_calls import SERVICE, context, household_code, list_call, one_call, page
+from services.registry.graphql_mutations import RegistryMutation
+from services.registry.graphql_types import (
+    BuildingConnection,
+    Household,
+    HouseholdConnection,
+    HouseholdFilterInput,
+    Jurisdiction,
+    JurisdictionConnection,
+    JurisdictionLevel,
+    OrganizationConnection,
+    PopulationType,
+    RegistryPageInfo,
+    Resident,
+    ResidentConnection,
+    VisitConnection,
+    to_proto,
+)
+
+
+@strawberry.type
+class RegistryQuery:
+    @strawberry.field(description="Households in the caller's scope, by grid.")
+    async def households(self, info: Info, filter: HouseholdFilterInput | None = None, first: int = 50,
+                         after: str = "") -> HouseholdConnection:
+        where = filter.to_proto() if filter else pb.HouseholdFilter()
+        response = await list_call(info, "household", "ListHouseholds",
+                               pb.ListHouseholdsRequest(filter=where, page=page(first, after)))
+        return HouseholdConnection(nodes=list(response.households),
+                                   page_info=RegistryPageInfo.of(response.page.next_page_token))
+
+    @strawberry.field(description="One household with its members.")
+    async def household(self, info: Info, id: strawberry.ID) -> Household:
+        code = await household_code(info, id)
+        response = await one_call(info, "household.read", "household", id, code, "GetHousehold",
+                              pb.GetHouseholdRequest(id=id))
+        return response.household  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Residents in the caller's scope.")
+    async def residents(self, info: Info, jurisdiction_prefix: str = "", household_id: str = "", name: str = "",
+                        population_type: PopulationType | None = None,  # type: ignore[valid-type]
+                        first: int = 50, after: str = "") -> ResidentConnection:
+        response = await list_call(info, "resident", "ListResidents", pb.ListResidentsRequest(
+            jurisdiction_prefix=jurisdiction_prefix, household_id=household_id, name=name,
+            population_type=to_proto(population_type), page=page(first, after)))
+        return ResidentConnection(nodes=list(response.residents),
+                                  page_info=RegistryPageInfo.of(response.page.next_page_token))
+
+    @strawberry.field(description="One resident.")
+    async def resident(self, info: Info, id: strawberry.ID) -> Resident:
+        located = await context(info).locate(SERVICE, "GetResident", pb.GetResidentRequest(id=id))
+        response = await one_call(info, "resident.read", "resident", id, located.resident.jurisdiction_code,
+                              "GetResident", pb.GetResidentRequest(id=id))
+        return response.resident  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The resident registered under a national ID number.")
+    async def resident_by_id_number(self, info: Info, id_number: str) -> Resident:
+        request = pb.FindResidentByIdNumberRequest(id_number=id_number)
+        located = await context(info).locate(SERVICE, "FindResidentByIdNumber", request)
+        response = await one_call(info, "resident.read", "resident", located.resident.id,
+                              located.resident.jurisdiction_code, "FindResidentByIdNumber", request)
+        return response.resident  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Jurisdiction nodes by parent, tier or code prefix.")
+    async def jurisdictions(self, info: Info, parent_code: str = "",
+                            level: JurisdictionLevel | None = None,  # type: ignore[valid-type]
+                            jurisdiction_prefix: str = "", first: int = 50, after: str = "") -> JurisdictionConnection:
+        response = await list_call(info, "jurisdiction", "ListJurisdictions", pb.ListJurisdictionsRequest(
+            parent_code=parent_code, level=to_proto(level), jurisdiction_prefix=jurisdiction_prefix,
+            page=page(first, after)))
+        return JurisdictionConnection(nodes=list(response.jurisdictions),
+                                      page_info=RegistryPageInfo.of(response.page.next_page_token))
+
+    @strawberry.field(description="One jurisdiction node.")
+    async def jurisdiction(self, info: Info, code: str) -> Jurisdiction:
+        response = await one_call(info, "jurisdiction.read", "jurisdiction", code, code, "GetJurisdiction",
+                              pb.GetJurisdictionRequest(code=code))
+        return response.jurisdiction  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Buildings in the caller's scope.")
+    async def buildings(self, info: Info, jurisdiction_prefix: str = "", address: str = "", first: int = 50,
+                        after: str = "") -> BuildingConnection:
+        response = await list_call(info, "building", "ListBuildings", pb.ListBuildingsRequest(
+            jurisdiction_prefix=jurisdiction_prefix, address=address, page=page(first, after)))
+        return BuildingConnection(nodes=list(response.buildings),
+                                  page_info=RegistryPageInfo.of(response.page.next_page_token))
+
+    @strawberry.field(description="Organizations in the caller's scope.")
+    async def organizations(self, info: Info, jurisdiction_prefix: str = "", name: str = "", first: int = 50,
+                            after: str = "") -> OrganizationConnection:
+        response = await list_call(info, "organization", "ListOrganizations", pb.ListOrganizationsRequest(
+            jurisdiction_prefix=jurisdiction_prefix, name=name, page=page(first, after)))
+        return OrganizationConnection(nodes=list(response.organizations),
+                                      page_info=RegistryPageInfo.of(response.page.next_page_token))
+
+    @strawberry.field(description="Visits in the caller's scope, newest first.")
+    async def visits(self, info: Info, household_id: str = "", jurisdiction_prefix: str = "", first: int = 50,
+                     after: str = "") -> VisitConnection:
+        response = await list_call(info, "visit", "ListVisits", pb.ListVisitsRequest(
+            household_id=household_id, jurisdiction_prefix=jurisdiction_prefix, page=page(first, after)))
+        return VisitConnection(nodes=list(response.visits),
+                               page_info=RegistryPageInfo.of(response.page.next_page_token))
+
+
+def contribution() -> GraphQLContribution:
+    return GraphQLContribution(query=RegistryQuery, mutation=RegistryMutation)

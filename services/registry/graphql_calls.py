@@ -1,0 +1,42 @@
+"""How the registry's resolvers reach the service: one policy decision, then the call through the gateway."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf.message import Message
+from strawberry.types import Info
+
+from gateway.context import RequestContext, Resource
+from gridgov.registry.v1 import registry_pb2 as pb
+
+SERVICE = "registry"
+
+
+def context(info: Info) -> RequestContext:
+    return info.context  # type: ignore[no-any-return]
+
+
+def page(first: int, after: str) -> dict[str, Any]:
+    return {"page_size": first, "page_token": after}
+
+
+async def list_call(info: Info, resource_type: str, method: str, request: Message) -> Any:
+    """A list: one decision for its scopes, then the service filters by them."""
+    ctx = context(info)
+    decision = await ctx.authorize(f"{resource_type}.list", Resource(resource_type))
+    return await ctx.call(SERVICE, method, request, decision)
+
+
+async def one_call(info: Info, action: str, resource_type: str, record_id: str, code: str, method: str,
+               request: Message) -> Any:
+    """A call about one record in jurisdiction ``code``: authorized for it, read with its scope only."""
+    ctx = context(info)
+    resource = Resource(resource_type, record_id, code)
+    decision = await ctx.authorize(action, resource)
+    return await ctx.call(SERVICE, method, request, decision, resource=resource)
+
+
+async def household_code(info: Info, household_id: str) -> str:
+    located = await context(info).locate(SERVICE, "GetHousehold", pb.GetHouseholdRequest(id=household_id))
+    return str(located.household.jurisdiction_code)

@@ -1,0 +1,220 @@
+"""The registry's GraphQL mutations: one per verb RPC, each authorized for the record's jurisdiction."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+from typing import Any
+
+import strawberry
+from google.protobuf import timestamp_pb2
+from strawberry.types import Info
+
+from gateway.context import Resource
+from gateway.errors import gateway_error
+from gridgov.registry.v1 import registry_pb2 as pb
+from services.registry.graphql_calls import SERVICE, context, household_code, one_call
+from services.registry.graphql_types import (
+    Building,
+    CareLevel,
+    CreateHouseholdInput,
+    GeoPointInput,
+    GridStaffMemberInput,
+    GridType,
+    HelperInput,
+    Household,
+    ImportReport,
+    ImportRowError,
+    Jurisdiction,
+    LedgerExport,
+    Organization,
+    OrganizationInput,
+    RegistryFileFormat,
+    Resident,
+    ResidentInput,
+    Visit,
+    VulnerableTag,
+    to_proto,
+)
+
+
+async def _located(info: Info, method: str, request: Any, field: str) -> Any:
+    """The record as the gateway's locator sees it (masked), to learn its jurisdiction."""
+    return getattr(await context(info).locate(SERVICE, method, request), field)
+
+
+def _helper(helper: HelperInput | None) -> pb.Helper | None:
+    return pb.Helper(name=helper.name, phone=helper.phone) if helper else None
+
+
+def _location(location: GeoPointInput | None) -> dict[str, float] | None:
+    return {"latitude": location.latitude, "longitude": location.longitude} if location else None
+
+
+def _invalid(field: str, description: str) -> Exception:
+    return gateway_error("INVALID_ARGUMENT", f"{field}: {description}",
+                         fieldViolations=[{"field": field, "description": description}])
+
+
+@strawberry.type
+class RegistryMutation:
+    @strawberry.mutation(description="Adds a district, street, community or grid node.")
+    async def create_jurisdiction(self, info: Info, code: str, name: str,
+                                  grid_type: GridType | None = None) -> Jurisdiction:  # type: ignore[valid-type]
+        response = await one_call(info, "jurisdiction.create", "jurisdiction", code, code, "CreateJurisdiction",
+                                  pb.CreateJurisdictionRequest(code=code, name=name, grid_type=to_proto(grid_type)))
+        return response.jurisdiction  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Sets a grid's leader and workers, replacing the previous ones.")
+    async def assign_grid_workers(self, info: Info, code: str, workers: list[GridStaffMemberInput],
+                                  leader: GridStaffMemberInput | None = None) -> Jurisdiction:
+        request = pb.AssignGridWorkersRequest(code=code, workers=[w.to_proto() for w in workers],
+                                              leader=leader.to_proto() if leader else None)
+        response = await one_call(info, "jurisdiction.assign_workers", "jurisdiction", code, code,
+                                  "AssignGridWorkers", request)
+        return response.jurisdiction  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Adds a building to a grid.")
+    async def create_building(self, info: Info, jurisdiction_code: str, address: str, name: str = "",
+                              location: GeoPointInput | None = None) -> Building:
+        request = pb.CreateBuildingRequest(jurisdiction_code=jurisdiction_code, address=address, name=name,
+                                           location=_location(location))
+        response = await one_call(info, "building.create", "building", "", jurisdiction_code, "CreateBuilding",
+                                  request)
+        return response.building  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Replaces a building's name, address and location.")
+    async def update_building(self, info: Info, id: strawberry.ID, address: str, name: str = "",
+                              location: GeoPointInput | None = None) -> Building:
+        located = await _located(info, "GetBuilding", pb.GetBuildingRequest(id=id), "building")
+        request = pb.UpdateBuildingRequest(id=id, address=address, name=name, location=_location(location))
+        response = await one_call(info, "building.update", "building", id, located.jurisdiction_code,
+                                  "UpdateBuilding", request)
+        return response.building  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Registers a household with its members in a building.")
+    async def create_household(self, info: Info, input: CreateHouseholdInput) -> Household:
+        located = await _located(info, "GetBuilding", pb.GetBuildingRequest(id=input.building_id), "building")
+        request = pb.CreateHouseholdRequest(
+            number=input.number, building_id=input.building_id, dwelling=input.dwelling,
+            care_level=to_proto(input.care_level), care_reason=input.care_reason, helper=_helper(input.helper),
+            tags=[to_proto(t) for t in input.tags], members=[m.to_proto() for m in input.members])
+        response = await one_call(info, "household.create", "household", "", located.jurisdiction_code,
+                                  "CreateHousehold", request)
+        return response.household  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Replaces a household's number and vulnerable-group tags.")
+    async def update_household(self, info: Info, id: strawberry.ID, number: str,
+                               tags: list[VulnerableTag]) -> Household:  # type: ignore[valid-type]
+        code = await household_code(info, id)
+        response = await one_call(info, "household.update", "household", id, code, "UpdateHousehold",
+                                  pb.UpdateHouseholdRequest(id=id, number=number, tags=[to_proto(t) for t in tags]))
+        return response.household  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Moves a household and its members to a building of another grid.")
+    async def move_household(self, info: Info, household_id: strawberry.ID, building_id: str,
+                             dwelling: str = "") -> Household:
+        ctx = context(info)
+        source = await household_code(info, household_id)
+        target = await _located(info, "GetBuilding", pb.GetBuildingRequest(id=building_id), "building")
+        await ctx.authorize("household.move", Resource("household", household_id, source))
+        decision = await ctx.authorize("household.move", Resource("household", household_id,
+                                                                   target.jurisdiction_code))
+        # Both ends are authorized; the service checks both against the scopes of the roles that may move.
+        response = await ctx.call(SERVICE, "MoveHousehold", pb.MoveHouseholdRequest(
+            household_id=household_id, building_id=building_id, dwelling=dwelling), decision)
+        return response.household  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Sets a household's care level; close_contact needs a reason and a helper.")
+    async def set_care_level(self, info: Info, household_id: strawberry.ID,
+                             care_level: CareLevel,  # type: ignore[valid-type]
+                             reason: str = "", helper: HelperInput | None = None) -> Household:
+        code = await household_code(info, household_id)
+        request = pb.SetCareLevelRequest(household_id=household_id, care_level=to_proto(care_level), reason=reason,
+                                         helper=_helper(helper))
+        response = await one_call(info, "household.set_care_level", "household", household_id, code,
+                                  "SetCareLevel", request)
+        return response.household  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Adds a resident to a household.")
+    async def add_resident(self, info: Info, household_id: strawberry.ID, resident: ResidentInput) -> Resident:
+        code = await household_code(info, household_id)
+        response = await one_call(info, "resident.add", "resident", "", code, "AddResident",
+                                  pb.AddResidentRequest(household_id=household_id, resident=resident.to_proto()))
+        return response.resident  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Replaces a resident's personal details.")
+    async def update_resident(self, info: Info, id: strawberry.ID, resident: ResidentInput) -> Resident:
+        located = await _located(info, "GetResident", pb.GetResidentRequest(id=id), "resident")
+        response = await one_call(info, "resident.update", "resident", id, located.jurisdiction_code,
+                                  "UpdateResident", pb.UpdateResidentRequest(id=id, resident=resident.to_proto()))
+        return response.resident  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Removes a resident who moved out; returns the household.")
+    async def remove_resident(self, info: Info, id: strawberry.ID, reason: str = "") -> Household:
+        located = await _located(info, "GetResident", pb.GetResidentRequest(id=id), "resident")
+        response = await one_call(info, "resident.remove", "resident", id, located.jurisdiction_code,
+                                  "RemoveResident", pb.RemoveResidentRequest(id=id, reason=reason))
+        return response.household  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Registers an organization in a grid.")
+    async def create_organization(self, info: Info, jurisdiction_code: str, input: OrganizationInput,
+                                  ) -> Organization:
+        request = pb.CreateOrganizationRequest(name=input.name, credit_code=input.credit_code,
+                                               address=input.address, jurisdiction_code=jurisdiction_code,
+                                               contact_phone=input.contact_phone)
+        response = await one_call(info, "organization.create", "organization", "", jurisdiction_code,
+                                  "CreateOrganization", request)
+        return response.organization  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Replaces an organization's details.")
+    async def update_organization(self, info: Info, id: strawberry.ID, input: OrganizationInput) -> Organization:
+        located = await _located(info, "GetOrganization", pb.GetOrganizationRequest(id=id), "organization")
+        request = pb.UpdateOrganizationRequest(id=id, name=input.name, credit_code=input.credit_code,
+                                               address=input.address, contact_phone=input.contact_phone)
+        response = await one_call(info, "organization.update", "organization", id, located.jurisdiction_code,
+                                  "UpdateOrganization", request)
+        return response.organization  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Records the caller's visit to a household.")
+    async def record_visit(self, info: Info, household_id: strawberry.ID, notes: str,
+                           visited_at: datetime.datetime | None = None) -> Visit:
+        code = await household_code(info, household_id)
+        stamp = None
+        if visited_at is not None:
+            if visited_at.tzinfo is None:
+                raise _invalid("visitedAt", "must carry a time zone")
+            stamp = timestamp_pb2.Timestamp()
+            stamp.FromDatetime(visited_at.astimezone(datetime.UTC))
+        response = await one_call(info, "visit.record", "visit", "", code, "RecordVisit",
+                                  pb.RecordVisitRequest(household_id=household_id, notes=notes, visited_at=stamp))
+        return response.visit  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Imports a household ledger (base64 file); nothing is stored unless every "
+                                     "row is valid.")
+    async def import_households(self, info: Info, content_base64: str, format: RegistryFileFormat,
+                                dry_run: bool = False) -> ImportReport:
+        try:
+            content = base64.b64decode(content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise _invalid("contentBase64", "is not valid base64") from None
+        ctx = context(info)
+        decision = await ctx.authorize("household.import", Resource("household"))
+        report = await ctx.call(SERVICE, "ImportHouseholds", pb.ImportHouseholdsRequest(
+            content=content, format=to_proto(format), dry_run=dry_run), decision, timeout=120)
+        return ImportReport(
+            errors=[ImportRowError(line=e.line, field=e.field, reason=e.reason) for e in report.errors],
+            households=report.households, residents=report.residents, buildings=report.buildings,
+            nothing_stored=report.nothing_stored)
+
+    @strawberry.mutation(description="Exports the households in the caller's scope as a ledger file (base64).")
+    async def export_households(self, info: Info, format: RegistryFileFormat,
+                                jurisdiction_prefix: str = "") -> LedgerExport:
+        ctx = context(info)
+        decision = await ctx.authorize("household.export", Resource("household"))
+        exported = await ctx.call(SERVICE, "ExportHouseholds", pb.ExportHouseholdsRequest(
+            format=to_proto(format), jurisdiction_prefix=jurisdiction_prefix), decision, timeout=120)
+        return LedgerExport(content_base64=base64.b64encode(exported.content).decode(),
+                            content_type=exported.content_type, filename=exported.filename,
+                            households=exported.households, residents=exported.residents)
