@@ -18,6 +18,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.tools import merge_types
+from strawberry.types.base import StrawberryOptional
 
 from gateway.audit import AuditQuery
 from gateway.viewer import ViewerQuery
@@ -72,6 +73,18 @@ def merge_root(root: str, parts: Sequence[tuple[str, type]]) -> type | None:
     return merge_types(root, tuple(part for _, part in parts))
 
 
+def make_nullable(part: type) -> type:
+    """Makes each root field of a plugin's part nullable, in place.
+
+    A service that is down fails only its own fields: with a non-null root field, GraphQL would
+    null the whole answer, taking the other services' fields with it.
+    """
+    for strawberry_field in part.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        if not isinstance(strawberry_field.type, StrawberryOptional):
+            strawberry_field.type = StrawberryOptional(strawberry_field.type)
+    return part
+
+
 def _describe(owner: str) -> str:
     return "the gateway" if owner == GATEWAY else f"plugin {owner!r}"
 
@@ -96,9 +109,9 @@ def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limit
     types: list[type] = []
     for name, contribution in parts:
         if contribution.query is not None:
-            query_parts.append((name, contribution.query))
+            query_parts.append((name, make_nullable(contribution.query)))
         if contribution.mutation is not None:
-            mutation_parts.append((name, contribution.mutation))
+            mutation_parts.append((name, make_nullable(contribution.mutation)))
         types.extend(contribution.types)
     query = merge_root("Query", query_parts)
     mutation = merge_root("Mutation", mutation_parts)

@@ -68,3 +68,11 @@ def test_the_gateway_process_refuses_to_start_with_an_unknown_plugin(tmp_path: P
                               timeout=60, check=False)
     assert finished.returncode == 1
     assert "service 'nosuchservice' is enabled but no plugin of that name is installed" in finished.stderr
+
+
+def test_plugin_root_fields_are_nullable_so_an_outage_fails_only_them() -> None:
+    schema = compose({"gamma": plugin("gamma", f"{M}:gamma")})
+    query, mutation = schema._schema.query_type, schema._schema.mutation_type
+    assert str(query.fields["gammaCount"].type) == "Int"
+    assert str(mutation.fields["bumpGamma"].type) == "Int"
+    assert str(query.fields["viewer"].type) == "Viewer!"
