@@ -93,7 +93,10 @@ class Source:
 @strawberry.type(description="One page of pollution sources.")
 class PollutionSourcePage:
     sources: list[Source]
-    next_page_token: str
+
+    @strawberry.field(description="Token for the next page; empty on the last.")
+    def next_page_token(self) -> str:
+        return self.page.next_page_token  # type: ignore[attr-defined,no-any-return]
 
 
 @strawberry.type(description="A grid head: patrols one scope at the level its code gives (1 district .. 4 grid).")
@@ -108,7 +111,10 @@ class GridHead:
 @strawberry.type(description="One page of grid heads.")
 class GridHeadPage:
     grid_heads: list[GridHead]
-    next_page_token: str
+
+    @strawberry.field(description="Token for the next page; empty on the last.")
+    def next_page_token(self) -> str:
+        return self.page.next_page_token  # type: ignore[attr-defined,no-any-return]
 
 
 @strawberry.type(name="PatrolSourceCheck", description="A source checked on a patrol.")
@@ -135,7 +141,10 @@ class Patrol:
 @strawberry.type(description="One page of patrols.")
 class PatrolPage:
     patrols: list[Patrol]
-    next_page_token: str
+
+    @strawberry.field(description="Token for the next page; empty on the last.")
+    def next_page_token(self) -> str:
+        return self.page.next_page_token  # type: ignore[attr-defined,no-any-return]
 
 
 @strawberry.type(name="PatrolFrequency", description="Times required per window.")
@@ -216,7 +225,10 @@ class Violation:
 @strawberry.type(description="One page of violations.")
 class PollutionViolationPage:
     violations: list[Violation]
-    next_page_token: str
+
+    @strawberry.field(description="Token for the next page; empty on the last.")
+    def next_page_token(self) -> str:
+        return self.page.next_page_token  # type: ignore[attr-defined,no-any-return]
 
 
 @strawberry.type(name="PollutionChecklistItem", description="A construction checklist item of the rules.")
