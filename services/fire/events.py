@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.common.v1 import event_pb2
 from services.fire.domain import HazardAction, HazardState
-from services.fire.hazards import SOURCE_SERVICE, HazardStore
+from services.fire.hazard_store import SOURCE_SERVICE, HazardStore
 from services.fire.models import HazardRow
 from services.kit.plugin import Subscription
 from services.kit.runtime import ServiceRuntime

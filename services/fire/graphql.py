@@ -52,11 +52,12 @@ def _page(first: int, after: str) -> dict[str, Any]:
     return {"page_size": first, "page_token": after}
 
 
-def _stamp(value: datetime.datetime | None) -> timestamp_pb2.Timestamp | None:
+def _stamp(value: datetime.datetime | None, field: str) -> timestamp_pb2.Timestamp | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        raise gateway_error("INVALID_ARGUMENT", "times must carry a time zone", fieldViolations=[])
+        raise gateway_error("INVALID_ARGUMENT", f"{field} must carry a time zone", fieldViolations=[
+            {"field": field, "description": "must carry a time zone, e.g. 2026-11-30T18:00:00+08:00"}])
     stamp = timestamp_pb2.Timestamp()
     stamp.FromDatetime(value.astimezone(datetime.UTC))
     return stamp
@@ -164,7 +165,8 @@ class FireQuery:
                                      found_from: datetime.datetime | None = None,
                                      found_to: datetime.datetime | None = None) -> FireLedgerStatistics:
         request = fire_pb2.GetLedgerStatisticsRequest(jurisdiction_code=jurisdiction_code,
-                                                      found_from=_stamp(found_from), found_to=_stamp(found_to))
+                                                      found_from=_stamp(found_from, "foundFrom"),
+                                                      found_to=_stamp(found_to, "foundTo"))
         response = await _listing(info, "fire_ledger.statistics", "GetLedgerStatistics", request, jurisdiction_code)
         return FireLedgerStatistics(rows=response.rows, total=response.total)  # type: ignore[arg-type]
 
@@ -233,7 +235,7 @@ class FireMutation:
     @strawberry.mutation(description="Orders the owner to fix a hazard by a deadline (default: the catalogue's).")
     async def order_fire_rectification(self, info: Info, id: strawberry.ID,
                                        rectify_by: datetime.datetime | None = None, note: str = "") -> FireHazard:
-        request = fire_pb2.OrderRectificationRequest(id=id, rectify_by=_stamp(rectify_by), note=note)
+        request = fire_pb2.OrderRectificationRequest(id=id, rectify_by=_stamp(rectify_by, "rectifyBy"), note=note)
         return (await _on_record(info, "fire_hazard.order_rectification", id, "OrderRectification", request)).hazard  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Records the owner's claim that a hazard is fixed.")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from services.fire import domain
 from services.fire.domain import HazardAction, HazardState
-from services.fire.hazards import HazardStore
+from services.fire.hazard_store import HazardStore
 from services.kit.config import Env
 from services.kit.errors import DomainError
 from services.kit.plugin import Job

@@ -10,8 +10,8 @@ import grpc
 from gridgov.fire.v1 import fire_pb2, fire_pb2_grpc
 from services.fire import catalogue, convert, domain
 from services.fire.convert import GRID_LEVEL, HAZARD_CATEGORY, PLACE_TYPE, RISK_LEVEL, SEVERITY
-from services.fire.hazard_servicer import HazardRpcs
 from services.fire.place_import import parse_places
+from services.fire.servicer_hazards import HazardRpcs
 from services.fire.store import CatalogueStore, PlaceStore, code_filter
 from services.kit import actor, jurisdiction
 from services.kit.errors import FieldViolation, InvalidArgument, PermissionDenied

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +131,19 @@ async def test_bad_input_names_the_field(stack: Stack) -> None:
     bad = await stack.error(PLACE, stack.admin, place=place_variables(ownerPhone="123", name=""))
     assert bad["extensions"]["code"] == "INVALID_ARGUMENT"
     assert {v["field"] for v in bad["extensions"]["fieldViolations"]} == {"place.owner_phone", "place.name"}
+    place = (await stack.ok(PLACE, stack.admin, place=place_variables()))["createFirePlace"]
+    hazard_id = await inspect(stack, stack.admin, place["id"], "illegal_wiring")
+    naive = await stack.error("""mutation($id: ID!) { orderFireRectification(id: $id, rectifyBy: "2026-12-01T18:00:00")
+      { id } }""", stack.admin, id=hazard_id)
+    assert [v["field"] for v in naive["extensions"]["fieldViolations"]] == ["rectifyBy"]
+    past = await stack.error("""mutation($id: ID!) { orderFireRectification(id: $id,
+      rectifyBy: "2026-11-01T18:00:00+08:00") { id } }""", stack.admin, id=hazard_id)
+    assert [v["field"] for v in past["extensions"]["fieldViolations"]] == ["rectify_by"]
+    garbled = await stack.error('mutation { importFirePlaces(contentBase64: "%%%", format: CSV) }', stack.admin)
+    assert [v["field"] for v in garbled["extensions"]["fieldViolations"]] == ["contentBase64"]
+    rows = await stack.error('mutation($c: String!) { importFirePlaces(contentBase64: $c, format: CSV) }', stack.admin,
+                             c=base64.b64encode("类型,名称\n小商店,\n".encode()).decode())
+    assert rows["extensions"]["code"] == "INVALID_ARGUMENT"
 
 
 async def test_due_lists_catalogue_plans_statistics_and_export(stack: Stack) -> None:
@@ -152,8 +166,6 @@ async def test_due_lists_catalogue_plans_statistics_and_export(stack: Stack) -> 
     assert (await stack.ok(stats, stack.department))["fireLedgerStatistics"]["total"]["found"] == 0
     export = """query($code: String!) { fireLedgerExport(jurisdictionCode: $code, section: PLACES, format: CSV) {
       fileName contentBase64 } }"""
-    import base64
-
     exported = (await stack.ok(export, stack.worker, code=GRID))["fireLedgerExport"]
     text = base64.b64decode(exported["contentBase64"]).decode("utf-8-sig")
     assert "便民超市" in text and "138****5289" in text and "13812345289" not in text

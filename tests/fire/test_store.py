@@ -13,7 +13,7 @@ from sqlalchemy import select
 from gridgov.fire.v1 import fire_pb2
 from services.fire import catalogue, convert, domain, graphql_types
 from services.fire.domain import HazardAction, HazardState
-from services.fire.hazards import HazardStore
+from services.fire.hazard_store import HazardStore
 from services.fire.models import KIT, HazardRow, InspectionRow, PlaceRow
 from services.fire.store import PlaceStore
 from services.kit.database import Database

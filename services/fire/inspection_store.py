@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.fire import catalogue, domain
 from services.fire.convert import item_from_record, item_record
 from services.fire.domain import GridLevel, InspectionState
-from services.fire.hazards import HazardStore
+from services.fire.hazard_store import HazardStore
 from services.fire.models import HazardRow, HazardTypeRow, InspectionRow, PlaceRow
 from services.fire.store import CatalogueStore, PlaceStore, keyset
 from services.kit.errors import IllegalTransition, InvalidArgument, NotFound

@@ -8,8 +8,8 @@ from gridgov.fire.v1 import fire_pb2
 from services.fire import convert, domain, ledger
 from services.fire.convert import GRID_LEVEL, HAZARD_STATE
 from services.fire.domain import HazardAction, LedgerSection
-from services.fire.hazards import HazardStore
-from services.fire.inspections import InspectionStore
+from services.fire.hazard_store import HazardStore
+from services.fire.inspection_store import InspectionStore
 from services.fire.models import HazardRow, HazardTypeRow
 from services.fire.store import PlaceStore, code_filter
 from services.kit import actor, calendar

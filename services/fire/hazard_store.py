@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from gridgov.common.v1 import event_pb2
 from services.fire import catalogue, domain
@@ -106,8 +107,8 @@ class HazardStore:
             .execution_options(synchronize_session=False))
         if cast(CursorResult[Any], changed).rowcount != 1:
             raise FailedPrecondition(f"fire hazard {row.id} was changed by another request; reload and retry")
-        for name, value in values.items():
-            setattr(row, name, value)
+        for name, value in values.items():  # already written: keep the ORM from writing them again
+            set_committed_value(row, name, value)
         self._log(row.id, action.value, before, after.state, actor, now, note)
         if action is HazardAction.HAND_OVER:
             await self._publish_hand_over(row, actor)
