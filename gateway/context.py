@@ -86,12 +86,13 @@ class RequestContext:
                    "time": time}
         policy_input = PolicyInput(subject=self.subject.policy_input, action=action, resource=resource_input,
                                    context=context)
+        resource_json = json.dumps(resource_input, separators=(",", ":"), default=str)
+        action_json = json.dumps(action)
         policy_input.text = (
-            '{"subject":' + self.subject.policy_json
-            + ',"action":' + json.dumps(action)
-            + ',"resource":' + json.dumps(resource_input, separators=(",", ":"), default=str)
+            '{"subject":' + self.subject.policy_json + ',"action":' + action_json + ',"resource":' + resource_json
             + ',"context":' + json.dumps(context, separators=(",", ":")) + "}"
         )
+        policy_input.cache_key = self.subject.policy_json + action_json + resource_json
         return policy_input
 
     async def authorize(self, action: str, resource: Resource) -> Decision:

@@ -15,6 +15,7 @@ from gateway.auth import Authenticator, load_or_create_private_key
 from gateway.decision_log.writer import DecisionLog
 from gateway.migrate import migrate_database
 from gateway.policy.bundle import PERSONAL_FIELDS, load_bundle
+from gateway.policy.cache import CachedEngine, context_free
 from gateway.policy.engine import OpaEngine, PolicyEngine, RegorusEngine
 from gateway.settings import GatewaySettings
 from services.kit.actor import ActorSigner
@@ -92,6 +93,9 @@ def build_engine(settings: GatewaySettings, plugins: Mapping[str, Plugin]) -> Po
     engine = RegorusEngine(bundle)
     if not engine.compiled:
         log.warning("policy evaluated by regorus's interpreter: each decision costs several times more")
+    if context_free(bundle):
+        return CachedEngine(engine)
+    log.info("a policy reads input.context: every decision is evaluated afresh")
     return engine
 
 

@@ -65,6 +65,47 @@ def expand_aliases(text: str) -> str:
     return "".join(out)
 
 
+_INPUT = re.compile(r"(?<![A-Za-z0-9_.])input\b(\s*\.\s*([A-Za-z_][A-Za-z0-9_]*))?")
+
+
+def reads_only(text: str, excluded: str) -> bool:
+    """True when every reference to ``input`` in the module names a member other than ``excluded``.
+
+    Conservative: ``input[...]``, a bare ``input`` or ``input.<excluded>`` all count as reading it.
+    Strings and comments are not code and do not count.
+    """
+    code = _strip_strings_and_comments(text)
+    for match in _INPUT.finditer(code):
+        member = match.group(2)
+        if member is None or member == excluded:
+            return False
+    return True
+
+
+def _strip_strings_and_comments(text: str) -> str:
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif char == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append('""')
+            i = j + 1
+        elif char == "`":
+            j = text.find("`", i + 1)
+            out.append('""')
+            i = n if j < 0 else j + 1
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
 def _on_import_line(text: str, position: int) -> bool:
     start = text.rfind("\n", 0, position) + 1
     return text.startswith("import", start) or text.startswith("package", start)

@@ -54,9 +54,11 @@ class Decision:
 
 
 class PolicyInput(dict[str, Any]):
-    """A policy input that may carry its JSON text already (``text``), built cheaper by its maker."""
+    """A policy input that may carry its JSON text already (``text``), built cheaper by its maker,
+    and a key naming it without its per-request context (``cache_key``)."""
 
     text: str = ""
+    cache_key: str = ""
 
 
 def input_json(policy_input: Mapping[str, Any]) -> str:
