@@ -132,11 +132,7 @@ async def _check(probe: Any) -> str:
 
 
 async def _decision_log_writable(runtime: GatewayRuntime) -> None:
-    from sqlalchemy import text
-
-    # A write transaction (BEGIN IMMEDIATE on SQLite) that takes the lock appends need, then writes nothing.
-    async with runtime.database.transaction() as session:
-        await session.execute(text("SELECT count(*) FROM access_decision WHERE sequence = 0"))
+    await runtime.decision_log.probe()
 
 
 async def _policy_evaluable(runtime: GatewayRuntime) -> None:

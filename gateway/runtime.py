@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
-from sqlalchemy import event
 
 from gateway.auth import Authenticator, load_or_create_private_key
 from gateway.decision_log.writer import DecisionLog
@@ -60,7 +59,7 @@ class GatewayRuntime:
             self.stubs[name] = self.plugins[name].stub(channel)
 
     async def close(self) -> None:
-        await self.decision_log.drain()
+        await self.decision_log.close()
         for channel in self.channels.values():
             await channel.close()
         self.channels.clear()
@@ -70,19 +69,9 @@ class GatewayRuntime:
         await self.database.dispose()
 
 
-def _durable_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    # The kit's NORMAL survives a crash of the process but not of the machine; a decision is
-    # acknowledged only once on disk, so the decision log syncs every (group) commit.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.close()
-
-
 def open_database(url: str) -> Database:
-    database = Database.from_url(url)
-    if database.engine.dialect.name == "sqlite":
-        event.listen(database.engine.sync_engine, "connect", _durable_sqlite)
-    return database
+    """The gateway's database: migrations and auditors' reads (decisions are appended by the log's sink)."""
+    return Database.from_url(url)
 
 
 def build_engine(settings: GatewaySettings, plugins: Mapping[str, Plugin]) -> PolicyEngine:

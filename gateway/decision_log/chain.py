@@ -20,25 +20,22 @@ def link_hash(previous_hash: str, fields: Mapping[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def hashed_fields(row: Any) -> dict[str, Any]:
-    """What a stored row's hash covers: all of its columns except the hash itself."""
-    return {
-        "sequence": row.sequence,
-        "decision_id": row.decision_id,
-        "timestamp": timestamp_text(row.timestamp),
-        "path": row.path,
-        "input": row.input,
-        "result": row.result,
-        "revision": row.revision,
-        "requested_by": row.requested_by,
-        "req_id": row.req_id,
-        "subject": row.subject,
-        "action": row.action,
-        "resource_type": row.resource_type,
-        "jurisdiction_code": row.jurisdiction_code,
-        "allow": bool(row.allow),
-        "previous_hash": row.previous_hash,
-    }
+# Every column but the hash itself: what a record's hash covers.
+HASHED_COLUMNS = ("sequence", "decision_id", "timestamp", "path", "input", "result", "revision", "requested_by",
+                  "req_id", "subject", "action", "resource_type", "jurisdiction_code", "allow", "previous_hash")
+
+
+def hashed_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The hashed part of a record given as column values (timestamps spelled one way, allow a bool)."""
+    fields = {column: values[column] for column in HASHED_COLUMNS}
+    fields["timestamp"] = timestamp_text(fields["timestamp"])
+    fields["allow"] = bool(fields["allow"])
+    return fields
+
+
+def row_values(row: Any) -> dict[str, Any]:
+    """Column values of a stored row (an ORM object)."""
+    return {column: getattr(row, column) for column in HASHED_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -75,7 +72,7 @@ class ChainWalker:
                        f"{self.expected_sequence - 1} to {row.sequence} (deleted?)")
         elif row.previous_hash != self.previous_hash:
             problem = "its previous_hash does not match the hash of the record before it"
-        elif link_hash(row.previous_hash, hashed_fields(row)) != row.hash:
+        elif link_hash(row.previous_hash, hashed_fields(row_values(row))) != row.hash:
             problem = "its contents do not match its hash (altered?)"
         if problem is not None:
             self.broken = Verification(False, self.checked, self.expected_sequence - 1, self.previous_hash,

@@ -6,8 +6,9 @@ import base64
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, Select, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.decision_log.chain import GENESIS, hashed_fields, link_hash
@@ -16,10 +17,11 @@ from gateway.decision_log.record import DecisionRecord, canonical_json
 from services.kit.database import Database
 from services.kit.jurisdiction import prefix_condition, scope_condition
 
-# Serializes appends across gateway replicas sharing one PostgreSQL database ("gridgov-decisions").
-_APPEND_LOCK = 0x67726964_6C6F67
+# Serializes appends across gateway replicas sharing one PostgreSQL database ("gridlog").
+APPEND_LOCK = 0x67726964_6C6F67
 MAX_PAGE = 200
 SCAN_BATCH = 1000
+TABLE = AccessDecision.__table__
 
 
 @dataclass(frozen=True)
@@ -35,34 +37,47 @@ class DecisionFilter:
     end: datetime | None = None
 
 
-async def append(session: AsyncSession, records: Sequence[DecisionRecord]) -> list[AccessDecision]:
-    """Chains ``records`` after the current head, inside the caller's transaction."""
-    if session.bind.dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK})
-    # On SQLite the writer engine began with BEGIN IMMEDIATE: appends are already serialized.
-    head = (await session.execute(
-        select(AccessDecision.sequence, AccessDecision.hash).order_by(AccessDecision.sequence.desc()).limit(1)
-    )).first()
+def head_query() -> Select[tuple[int, str]]:
+    return select(AccessDecision.sequence, AccessDecision.hash).order_by(AccessDecision.sequence.desc()).limit(1)
+
+
+def chained_rows(head: Any, records: Sequence[DecisionRecord]) -> list[dict[str, Any]]:
+    """Column values for ``records`` chained after ``head`` (sequence, hash), or after the genesis."""
     sequence, previous = (head[0], head[1]) if head else (0, GENESIS)
     rows = []
     for record in records:
         sequence += 1
         resource = record.resource
-        row = AccessDecision(
-            sequence=sequence, decision_id=record.decision_id, timestamp=record.timestamp, path=record.path,
-            input=canonical_json(record.input), result=canonical_json(record.result), revision=record.revision,
-            requested_by=record.requested_by, req_id=record.req_id, subject=record.subject, action=record.action,
-            resource_type=str(resource.get("type", "")), jurisdiction_code=str(resource.get("jurisdiction_code", "")),
-            allow=bool(record.result.get("allow")), previous_hash=previous,
-        )
-        row.hash = link_hash(previous, hashed_fields(row))
-        previous = row.hash
+        row: dict[str, Any] = {
+            "sequence": sequence, "decision_id": record.decision_id, "timestamp": record.timestamp,
+            "path": record.path, "input": canonical_json(record.input), "result": canonical_json(record.result),
+            "revision": record.revision, "requested_by": record.requested_by, "req_id": record.req_id,
+            "subject": record.subject, "action": record.action, "resource_type": str(resource.get("type", "")),
+            "jurisdiction_code": str(resource.get("jurisdiction_code", "")),
+            "allow": bool(record.result.get("allow")), "previous_hash": previous,
+        }
+        row["hash"] = previous = link_hash(previous, hashed_fields(row))
         rows.append(row)
-    session.add_all(rows)
     return rows
 
 
-def _conditions(where: DecisionFilter, scopes: Sequence[str] | None) -> list:  # type: ignore[type-arg]
+async def append(session: AsyncSession, records: Sequence[DecisionRecord]) -> list[dict[str, Any]]:
+    """Chains ``records`` after the current head, inside the caller's transaction (any async database)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK})
+    rows = chained_rows((await session.execute(head_query())).first(), records)
+    await session.execute(insert(TABLE), rows)
+    return rows
+
+
+def append_sync(connection: Connection, records: Sequence[DecisionRecord]) -> list[dict[str, Any]]:
+    """The same on a synchronous SQLite connection whose transaction began IMMEDIATE (appends serialized)."""
+    rows = chained_rows(connection.execute(head_query()).first(), records)
+    connection.execute(insert(TABLE), rows)
+    return rows
+
+
+def _conditions(where: DecisionFilter, scopes: Sequence[str] | None) -> list[Any]:
     column = AccessDecision.jurisdiction_code
     conditions = []
     if scopes is not None:

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from gateway.decision_log import store
 from gateway.decision_log.record import DecisionRecord, mask_personal
+from gateway.decision_log.sinks import Sink, sink_for
 from gateway.errors import DecisionLogUnavailable
 from gateway.policy.engine import Decision
 from services.kit.database import Database
@@ -26,8 +26,10 @@ class DecisionLog:
     There is deliberately no update or delete here: the log is append-only.
     """
 
-    def __init__(self, database: Database, personal_fields: frozenset[str], *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, database: Database, personal_fields: frozenset[str], *, max_batch: int = MAX_BATCH,
+                 sink: Sink | None = None) -> None:
         self.database = database
+        self.sink = sink or sink_for(database)
         self.personal_fields = personal_fields
         self.max_batch = max_batch
         self._pending: list[tuple[DecisionRecord, asyncio.Future[int]]] = []
@@ -60,8 +62,7 @@ class DecisionLog:
         while self._pending:
             batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch:]
             try:
-                async with self.database.transaction() as session:
-                    rows = await store.append(session, [entry for entry, _ in batch])
+                rows = await self.sink.write([entry for entry, _ in batch])
             except Exception as error:
                 log.error("decision log write failed; refusing %d request(s): %s", len(batch), error)
                 failure = DecisionLogUnavailable(f"the decision log could not be written: {error}")
@@ -70,12 +71,17 @@ class DecisionLog:
                         future.set_exception(failure)
                 continue
             self.batches += 1
-            self.head_sequence = rows[-1].sequence
+            self.head_sequence = rows[-1]["sequence"]
             for (_, future), row in zip(batch, rows, strict=True):
                 if not future.done():
-                    future.set_result(row.sequence)
+                    future.set_result(row["sequence"])
 
-    async def drain(self) -> None:
-        """Waits for writes in flight (at shutdown)."""
+    async def probe(self) -> None:
+        """Raises when a decision could not be written now (readiness)."""
+        await self.sink.probe()
+
+    async def close(self) -> None:
+        """Waits for writes in flight, then releases the sink (at shutdown)."""
         if self._flusher is not None:
             await asyncio.gather(self._flusher, return_exceptions=True)
+        await self.sink.close()

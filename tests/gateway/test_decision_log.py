@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -36,9 +37,11 @@ async def write(log: DecisionLog, decision: Decision = ALLOWED, **kwargs: object
 
 
 @pytest.fixture
-async def log(database: Database) -> DecisionLog:
+async def log(database: Database) -> AsyncIterator[DecisionLog]:
     await migrate_database(database)
-    return DecisionLog(database, PERSONAL_FIELDS)
+    decisions = DecisionLog(database, PERSONAL_FIELDS)
+    yield decisions
+    await decisions.close()
 
 
 async def allow_tampering(database: Database) -> None:
@@ -126,6 +129,9 @@ async def test_concurrent_decisions_share_transactions_and_each_waits_for_its_ow
 async def test_every_caller_is_refused_when_the_log_cannot_be_written(database: Database) -> None:
     log = DecisionLog(database, PERSONAL_FIELDS)  # never migrated: the table does not exist
     outcomes = await asyncio.gather(*(write(log) for _ in range(5)), return_exceptions=True)
+    with pytest.raises(Exception, match="access_decision"):
+        await log.probe()
+    await log.close()
     assert all(isinstance(outcome, DecisionLogUnavailable) for outcome in outcomes)
 
 
