@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from services.fire import domain
@@ -17,6 +17,8 @@ from services.kit.runtime import ServiceRuntime
 log = logging.getLogger(__name__)
 SYSTEM_ACTOR = "system:fire"
 GRACE_VARIABLE = "GRIDGOV_FIRE_HANDOVER_GRACE_DAYS"
+# Hazards listed per query; a run keeps going until none are left.
+BATCH = 500
 
 
 @dataclass
@@ -38,17 +40,23 @@ class DeadlineJob:
     async def run(self) -> DeadlineRun:
         result = DeadlineRun()
         now = self.runtime.clock()
-        async with self.runtime.database.read() as session:
-            late = await HazardStore(session).past_deadline(now)
-        for hazard_id in late:
-            result.marked_overdue += await self._apply(hazard_id, HazardState.RECTIFYING, HazardAction.MARK_OVERDUE)
-        async with self.runtime.database.read() as session:
-            past_grace = await HazardStore(session).past_grace(now, self.grace_days)
-        for hazard_id in past_grace:
-            result.handed_over += await self._apply(hazard_id, HazardState.OVERDUE, HazardAction.HAND_OVER)
+        while late := await self._batch(lambda store: store.past_deadline(now, BATCH)):
+            marked = [await self._apply(i, HazardState.RECTIFYING, HazardAction.MARK_OVERDUE) for i in late]
+            result.marked_overdue += sum(marked)
+            if len(late) < BATCH or not any(marked):
+                break  # done, or only hazards another request holds: the next run looks again
+        while due := await self._batch(lambda store: store.past_grace(now, self.grace_days, BATCH)):
+            handed = [await self._apply(i, HazardState.OVERDUE, HazardAction.HAND_OVER) for i in due]
+            result.handed_over += sum(handed)
+            if len(due) < BATCH or not any(handed):
+                break
         if result.marked_overdue or result.handed_over:
             log.info("fire deadlines: %d hazards overdue, %d handed over", result.marked_overdue, result.handed_over)
         return result
+
+    async def _batch(self, query: Callable[[HazardStore], Awaitable[list[str]]]) -> list[str]:
+        async with self.runtime.database.read() as session:
+            return await query(HazardStore(session))
 
     async def _apply(self, hazard_id: str, expected: HazardState, action: HazardAction) -> int:
         try:

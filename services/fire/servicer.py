@@ -90,10 +90,7 @@ class FireServicer(HazardRpcs, fire_pb2_grpc.FireServiceServicer):
         if outside:
             raise PermissionDenied("outside this request's scope: " + "; ".join(outside))
         async with self.database.transaction() as session:
-            store = PlaceStore(session)
-            now = self.runtime.clock()
-            for _, draft in drafts:
-                await store.add(draft, now)
+            await PlaceStore(session).add_many([draft for _, draft in drafts], self.runtime.clock())
         return fire_pb2.ImportPlacesResponse(imported=len(drafts))
 
     async def ListHazardTypes(self, request: fire_pb2.ListHazardTypesRequest,

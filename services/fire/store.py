@@ -49,20 +49,30 @@ class PlaceStore:
         return list(await self.session.scalars(select(InspectionPlanRow).order_by(InspectionPlanRow.place_type)))
 
     async def add(self, draft: PlaceDraft, now: datetime) -> PlaceRow:
-        assert draft.type is not None and draft.risk_level is not None  # validated by the caller
-        plan = await self.plan(draft.type)
-        row = PlaceRow(
-            id=new_id(), type=draft.type, name=draft.name.strip(), address=draft.address.strip(),
-            jurisdiction_code=draft.jurisdiction_code, owner_name=draft.owner_name.strip(),
-            owner_phone=draft.owner_phone, contact_name=draft.contact_name.strip(),
-            contact_phone=draft.contact_phone, risk_level=draft.risk_level,
-            organization_id=draft.organization_id, household_id=draft.household_id,
-            inspected_by=plan.grid_level, interval_days=plan.interval_days, last_inspected_at=None,
-            next_due_on=domain.next_due_on(None, now, plan.interval_days), created_at=now,
-        )
-        self.session.add(row)
-        await self.session.flush()
+        (row,) = await self.add_many([draft], now)
         return row
+
+    async def add_many(self, drafts: Sequence[PlaceDraft], now: datetime) -> list[PlaceRow]:
+        """Stores validated drafts, each scheduled by its type's plan, with one flush for all."""
+        plans = {plan.place_type: plan for plan in await self.plans()}
+        rows = []
+        for draft in drafts:
+            assert draft.type is not None and draft.risk_level is not None  # validated by the caller
+            plan = plans.get(draft.type)
+            if plan is None:
+                raise FailedPrecondition(f"no inspection plan for place type {draft.type.value}")
+            rows.append(PlaceRow(
+                id=new_id(), type=draft.type, name=draft.name.strip(), address=draft.address.strip(),
+                jurisdiction_code=draft.jurisdiction_code, owner_name=draft.owner_name.strip(),
+                owner_phone=draft.owner_phone, contact_name=draft.contact_name.strip(),
+                contact_phone=draft.contact_phone, risk_level=draft.risk_level,
+                organization_id=draft.organization_id, household_id=draft.household_id,
+                inspected_by=plan.grid_level, interval_days=plan.interval_days, last_inspected_at=None,
+                next_due_on=domain.next_due_on(None, now, plan.interval_days), created_at=now,
+            ))
+        self.session.add_all(rows)
+        await self.session.flush()
+        return rows
 
     async def get(self, place_id: str) -> PlaceRow:
         row = await self.session.get(PlaceRow, place_id) if place_id else None
