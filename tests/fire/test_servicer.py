@@ -313,3 +313,28 @@ async def test_order_rectification_with_an_explicit_deadline(fire: RunningServic
     ordered = (await fire.stub.OrderRectification(fire_pb2.OrderRectificationRequest(
         id=hazard.id, rectify_by=START + timedelta(days=2)), metadata=DISTRICT)).hazard
     assert ordered.rectify_by.ToDatetime().replace(tzinfo=START.tzinfo) == START + timedelta(days=2)
+
+
+async def test_one_run_works_through_every_batch(fire: RunningService, database: Database,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.fire import jobs
+
+    monkeypatch.setattr(jobs, "BATCH", 2)
+    hazards = [await overdue_hazard(fire) for _ in range(5)]
+    clock: Clock = fire.runtime.clock  # type: ignore[assignment]
+    clock.advance(days=9)
+    result = await DeadlineJob(fire.runtime).run()
+    assert (result.marked_overdue, result.handed_over) == (5, 5)
+    assert sorted(e.source_reference for e in await hand_over_events(database, fire)) == sorted(h.id for h in hazards)
+
+
+def test_grace_period_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.fire import jobs
+    from services.kit.config import ConfigError
+
+    assert jobs.grace_days() == 7
+    monkeypatch.setenv(jobs.GRACE_VARIABLE, "3")
+    assert jobs.grace_days() == 3
+    monkeypatch.setenv(jobs.GRACE_VARIABLE, "-1")
+    with pytest.raises(ConfigError):
+        jobs.grace_days()
