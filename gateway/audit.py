@@ -59,7 +59,7 @@ class AccessDecisionRecord:
 
     @classmethod
     def from_row(cls, row: AccessDecision) -> AccessDecisionRecord:
-        result: dict[str, Any] = json.loads(row.result)
+        result: Any = json.loads(row.result)
         return cls(
             sequence=row.sequence, decision_id=row.decision_id, timestamp=as_utc(row.timestamp), path=row.path,
             subject=row.subject, action=row.action, resource_type=row.resource_type,

@@ -114,6 +114,7 @@ def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limit
             mutation_parts.append((name, make_nullable(contribution.mutation)))
         types.extend(contribution.types)
     query = merge_root("Query", query_parts)
+    assert query is not None  # the gateway's own fields are always there
     mutation = merge_root("Mutation", mutation_parts)
     try:
         return strawberry.Schema(

@@ -30,7 +30,7 @@ def as_opa(row: AccessDecision) -> dict[str, object]:
 async def export_lines(database: Database, where: store.DecisionFilter, *, scopes: Sequence[str] | None,
                        limit: int) -> tuple[str, int]:
     """JSON lines, one OPA decision-log record per line, oldest first; and how many."""
-    lines = []
+    lines: list[str] = []
     async for row in store.scan(database, where, scopes=scopes):
         if len(lines) >= limit:
             break

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, insert, select, text
+from sqlalchemy import ColumnElement, Connection, Select, Table, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.decision_log.chain import GENESIS, hashed_fields, link_hash
@@ -21,7 +21,7 @@ from services.kit.jurisdiction import prefix_condition, scope_condition
 APPEND_LOCK = 0x67726964_6C6F67
 MAX_PAGE = 200
 SCAN_BATCH = 1000
-TABLE = AccessDecision.__table__
+TABLE: Table = AccessDecision.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class DecisionFilter:
     end: datetime | None = None
 
 
-def head_query() -> Select[tuple[int, str]]:
+def head_query() -> Select[int, str]:
     return select(AccessDecision.sequence, AccessDecision.hash).order_by(AccessDecision.sequence.desc()).limit(1)
 
 
@@ -79,7 +79,7 @@ def append_sync(connection: Connection, records: Sequence[DecisionRecord]) -> li
 
 def _conditions(where: DecisionFilter, scopes: Sequence[str] | None) -> list[Any]:
     column = AccessDecision.jurisdiction_code
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if scopes is not None:
         # Decisions tied to no place (lists, the log itself) carry an empty code: visible to every auditor.
         conditions.append(scope_condition(column, scopes) | (column == ""))
