@@ -1,0 +1,246 @@
+"""Benchmark of the cases service with a million cases (prints numbers; not a test).
+
+    .venv/bin/python -m bench.cases [--cases 1000000] [--seconds 10] [--loops 300]
+
+1. Loads the cases (services.cases.bulk, the benchmark loader) into var/bench/cases.db, unless that file
+   already holds that many.
+2. Starts the cases service and the gateway as separate processes (embedded policy, decision log on).
+3. Street dashboard and overdue list through the gateway with wrk (-t1 -c16), p50/p99 from wrk's latency
+   distribution.
+4. Full-loop throughput through gRPC: report -> register -> dispatch -> accept -> handle -> verify ->
+   callback (7 transitions per case), 8 loops at a time.
+5. The overdue sweep over the million, in-process after the service stopped: a day later (real work),
+   then again (the idempotent no-op).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import grpc
+import httpx
+from sqlalchemy import func, select
+
+from gateway.auth import load_or_create_private_key, mint_token
+from gateway.settings import GatewaySettings
+from gridgov.cases.v1 import cases_pb2 as pb
+from gridgov.cases.v1 import cases_pb2_grpc
+from services.cases.bulk import bulk_load
+from services.cases.jobs import run_sweep
+from services.cases.models import KIT, CaseRow
+from services.kit.actor import ActorSigner
+from services.kit.config import DEV_ACTOR_KEY, Mode, ServiceSettings
+from services.kit.database import Database
+from services.kit.runtime import ServiceRuntime
+
+ROOT = Path(__file__).resolve().parent.parent
+DB = ROOT / "var" / "bench" / "cases.db"
+STREET = "110108001"
+DASHBOARD = """query { caseDashboard(jurisdictionPrefix: "110108001", overdueFirst: 20) {
+  byState { state count } byDueStatus { dueStatus count } supervised
+  overdue { id number deadline handlingUnit dueStatus }
+  evaluation { key reported closed closureRate onTimeClosureRate reworkRate satisfactionRate } } }"""
+COUNTS = """query { caseDashboard(jurisdictionPrefix: "110108001", overdueFirst: 1) {
+  byState { state count } byDueStatus { dueStatus count } supervised } }"""
+OVERDUE = """query { overdueCases(jurisdictionPrefix: "110108001", first: 20) {
+  items { id number deadline handlingUnit dueStatus jurisdictionCode } nextPageToken } }"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def count_cases(database: Database) -> int:
+    try:
+        async with database.read() as session:
+            return int((await session.execute(select(func.count()).select_from(CaseRow))).scalar_one())
+    except Exception:
+        return -1
+
+
+def remove_database() -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{DB}{suffix}").unlink(missing_ok=True)
+
+
+async def load(cases: int) -> None:
+    database = Database.from_url(f"sqlite+aiosqlite:///{DB}")
+    have = await count_cases(database)
+    await database.dispose()
+    if have == cases:
+        print(f"load: reusing {DB} ({cases:,} cases)")
+        return
+    remove_database()
+    database = Database.from_url(f"sqlite+aiosqlite:///{DB}")
+    started = time.perf_counter()
+    await bulk_load(database, cases, seed=1, now=datetime.now(UTC))
+    await database.dispose()
+    print(f"load: {cases:,} cases in {time.perf_counter() - started:.0f} s")
+
+
+def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, *args], cwd=ROOT, env={**os.environ, **env},
+                            stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+async def wait_http(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def wrk(url: str, token: str, query: str, seconds: int, workdir: Path) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) of POSTing ``query`` with wrk -t1 -c16."""
+    script = workdir / "post.lua"
+    body = json.dumps({"query": query})
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(body)}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["Authorization"] = "Bearer {token}"\n'
+        "function response(status, headers, body)\n"
+        '  if status ~= 200 or string.find(body, \'"errors"\') then error("bad response: " .. body) end\n'
+        "end\n")
+    out = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", "-s", str(script), url],
+                         capture_output=True, text=True, check=True).stdout
+    if "bad response" in out or "Non-2xx" in out:
+        raise RuntimeError(out)
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return rate, ms("50"), ms("99")
+
+
+async def loop_throughput(address: str, loops: int, concurrency: int = 8) -> float:
+    """Transitions per second of whole loops through gRPC."""
+    signer = ActorSigner(DEV_ACTOR_KEY.encode())
+    from gridgov.common.v1 import actor_pb2
+
+    def md(subject: str, role: str, scope: str, department: str = "") -> tuple[tuple[str, str | bytes], ...]:
+        return signer.metadata(actor_pb2.Actor(subject=subject, roles=[actor_pb2.RoleGrant(role=role, scope=scope)],
+                                               read_scopes=[scope], department=department))
+
+    transitions = 0
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub = cases_pb2_grpc.CasesServiceStub(channel)
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        for n in range(loops):
+            queue.put_nowait(n)
+
+        async def worker() -> None:
+            nonlocal transitions
+            # Metadata is signed per worker (signatures stay valid for minutes).
+            worker_md = md("bench-gw", "grid_worker", "110108001001001")
+            centre = md("bench-community", "community_staff", "110108001001")
+            unit = md("bench-unit", "handling_unit", "110108001001", "community_workstation")
+            while not queue.empty():
+                n = queue.get_nowait()
+                case = (await stub.ReportCase(pb.ReportCaseRequest(
+                    category_code="garbage_exposed", description=f"bench loop {n}", jurisdiction_code="110108001001001",
+                    source=pb.SOURCE_CHANNEL_GRID_WORKER), metadata=worker_md)).case
+                await stub.RegisterCase(pb.RegisterCaseRequest(case_id=case.id), metadata=centre)
+                await stub.DispatchCase(pb.DispatchCaseRequest(case_id=case.id), metadata=centre)
+                await stub.AcceptCase(pb.AcceptCaseRequest(case_id=case.id), metadata=unit)
+                await stub.HandleCase(pb.HandleCaseRequest(case_id=case.id, resolution="done"), metadata=unit)
+                await stub.VerifyCase(pb.VerifyCaseRequest(case_id=case.id, passed=True), metadata=centre)
+                await stub.CallbackCase(pb.CallbackCaseRequest(case_id=case.id, satisfaction=pb.SATISFACTION_SATISFIED),
+                                        metadata=centre)
+                transitions += 7
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return transitions / (time.perf_counter() - started)
+
+
+async def sweep_times() -> tuple[float, int, float]:
+    database = Database.from_url(f"sqlite+aiosqlite:///{DB}")
+    settings = ServiceSettings("cases", Mode.DEV, "127.0.0.1:0", database.url, DEV_ACTOR_KEY.encode(), False, {},
+                               3600.0)
+    runtime = ServiceRuntime(settings, database, KIT, ActorSigner(DEV_ACTOR_KEY.encode(), "cases"))
+    later = datetime.now(UTC) + timedelta(days=1)
+    runtime.clock = lambda: later
+    started = time.perf_counter()
+    first = await run_sweep(runtime)
+    first_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    second = await run_sweep(runtime)
+    second_seconds = time.perf_counter() - started
+    assert second.changed == 0
+    await database.dispose()
+    return first_seconds, first.changed, second_seconds
+
+
+async def main() -> None:
+    global DB
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--loops", type=int, default=300)
+    parser.add_argument("--db", type=Path, default=None, help="the SQLite file to load and serve")
+    options = parser.parse_args()
+    DB = options.db or DB
+    DB.parent.mkdir(parents=True, exist_ok=True)
+    await load(options.cases)
+    workdir = Path(tempfile.mkdtemp(prefix="gridgov-bench-"))
+    service_port, gateway_port = free_port(), free_port()
+    common = {"GRIDGOV_SERVICES": "cases", "GRIDGOV_DATA_DIR": str(workdir), "GRIDGOV_JOB_INTERVAL": "86400",
+              "GRIDGOV_CASES_ADDRESS": f"127.0.0.1:{service_port}"}
+    service = start(["-m", "services.cases"], {**common, "GRIDGOV_CASES_LISTEN": f"127.0.0.1:{service_port}",
+                                               "GRIDGOV_CASES_DATABASE_URL": f"sqlite+aiosqlite:///{DB}"},
+                    workdir / "cases.log")
+    gateway_env = {**common, "GRIDGOV_GATEWAY_LISTEN": f"127.0.0.1:{gateway_port}"}
+    gateway = start(["-m", "gateway"], gateway_env, workdir / "gateway.log")
+    try:
+        await wait_http(f"http://127.0.0.1:{gateway_port}/healthz")
+        settings = GatewaySettings.from_env({**os.environ, **gateway_env})
+        key = load_or_create_private_key(settings.jwt_key_file)
+        token = mint_token(key, "bench-street", [("street_staff", STREET)], "", 3600,
+                           issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+        url = f"http://127.0.0.1:{gateway_port}/graphql"
+        async with httpx.AsyncClient() as client:  # warm the service's caches and check the answers
+            for query in (DASHBOARD, COUNTS, OVERDUE):
+                body = (await client.post(url, json={"query": query},
+                                          headers={"Authorization": f"Bearer {token}"})).json()
+                assert "errors" not in body, body
+        for name, query in (("street dashboard (counts, overdue 20, month's figures)", DASHBOARD),
+                            ("street dashboard (counts only)", COUNTS), ("overdue list (20)", OVERDUE)):
+            rate, p50, p99 = wrk(url, token, query, options.seconds, workdir)
+            print(f"{name}: {rate:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+        rate = await loop_throughput(f"127.0.0.1:{service_port}", options.loops)
+        print(f"full loop through gRPC: {rate:.0f} transitions/s ({options.loops} cases x 7 transitions, 8 at a time)")
+    finally:
+        for process in (gateway, service):
+            process.terminate()
+            process.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+    first, changed, second = await sweep_times()
+    print(f"overdue sweep a day later over {options.cases:,} cases: {first:.2f} s ({changed:,} cases changed); "
+          f"run again: {second * 1000:.0f} ms (no changes)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
