@@ -25,6 +25,9 @@ def _china(year: int) -> holidays.HolidayBase:
     return holidays.China(years=year)
 
 
+# Deadline arithmetic asks about the same few hundred days over and over; the holidays package
+# takes microseconds per question, so answers are cached (a day's status never changes within a run).
+@lru_cache(maxsize=8192)
 def is_workday(day: date) -> bool:
     """True on a working day: a weekday that is no public holiday, or a make-up workday."""
     return bool(_china(day.year).is_working_day(day))
