@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -64,6 +65,11 @@ class Database:
         self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
         # Called after a transaction that published events commits (wakes Watch streams).
         self.on_publish: list[Callable[[], None]] = []
+        # SQLite has one writer at a time. Writers that collide on BEGIN IMMEDIATE wait in SQLite's busy
+        # handler, which sleeps in steps of up to 100 ms: under concurrent commands throughput collapses.
+        # Queuing this process's writers here instead hands the lock over as soon as it is free.
+        self._writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._writer_task: asyncio.Task[object] | None = None
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Database:
@@ -79,6 +85,21 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on exit, rolled back on any error."""
+        task = asyncio.current_task()
+        if self._writer is None or task is None or self._writer_task is task:
+            async with self._transaction() as session:
+                yield session
+            return
+        async with self._writer:
+            self._writer_task = task
+            try:
+                async with self._transaction() as session:
+                    yield session
+            finally:
+                self._writer_task = None
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
         async with self.sessions() as session:
             async with session.begin():
                 yield session
