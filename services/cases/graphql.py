@@ -117,21 +117,26 @@ class CaseQuery:
         decision = await ctx.authorize("case.dashboard", Resource("case"))
         board = await ctx.call(SERVICE, "GetDashboard", pb.GetDashboardRequest(
             jurisdiction_prefix=jurisdiction_prefix), decision)
-        overdue = await ctx.call(SERVICE, "ListOverdueCases", pb.ListOverdueCasesRequest(
-            jurisdiction_prefix=jurisdiction_prefix, page={"page_size": overdue_first}), decision)
-        key = jurisdiction_prefix or (decision.scopes[0] if len(decision.scopes) == 1 else "")
-        figures = None
-        if key:
+
+        async def overdue() -> Any:
+            return (await ctx.call(SERVICE, "ListOverdueCases", pb.ListOverdueCasesRequest(
+                jurisdiction_prefix=jurisdiction_prefix, page={"page_size": overdue_first}), decision)).cases
+
+        async def figures() -> Any:
+            key = jurisdiction_prefix or (decision.scopes[0] if len(decision.scopes) == 1 else "")
+            if not key:
+                return None
             start, end = _month(datetime.datetime.now(datetime.UTC))
             if period_start is not None:
                 start = _stamp(period_start, "periodStart")
             if period_end is not None:
                 end = _stamp(period_end, "periodEnd")
-            figures = (await ctx.call(SERVICE, "GetEvaluation", pb.GetEvaluationRequest(
+            return (await ctx.call(SERVICE, "GetEvaluation", pb.GetEvaluationRequest(
                 subject=pb.EVALUATION_SUBJECT_JURISDICTION, key=key, period_start=start, period_end=end),
                 decision)).evaluation
+
         return CaseDashboard(by_state=board.by_state, by_due_status=board.by_due_status,  # type: ignore[arg-type]
-                             supervised=board.supervised, overdue=overdue.cases, evaluation=figures)
+                             supervised=board.supervised, load_overdue=overdue, load_evaluation=figures)
 
     @strawberry.field(description="Evaluation figures of a unit, jurisdiction or grid worker for a period.")
     async def case_evaluation(self, info: Info, subject: CaseEvaluationSubject, key: str,
