@@ -28,6 +28,7 @@ from services.inspection.domain import (
 from services.inspection.models import GridHeadRow, PatrolCheckRow, PatrolRow, SourceRow, ViolationRow
 from services.inspection.schedule import AssessmentUnit, Pollutant, Window, WindowStatus
 from services.kit import actor
+from services.kit.calendar import BEIJING
 from services.kit.clock import as_utc
 from services.kit.errors import InvalidArgument, Violations
 
@@ -148,8 +149,9 @@ def source_message(row: SourceRow, checklist: tuple[ChecklistItem, ...], draft: 
 
 def grid_head_message(row: GridHeadRow) -> pb.GridHead:
     phone = mask_phone(row.phone) if row.phone and actor.masks("phone") else row.phone
+    assigned_on = as_utc(row.assigned_at).astimezone(BEIJING).date().isoformat()
     return pb.GridHead(subject_id=row.subject_id, name=row.name, level=row.level,
-                       jurisdiction_code=row.jurisdiction_code, phone=phone)
+                       jurisdiction_code=row.jurisdiction_code, phone=phone, assigned_on=assigned_on)
 
 
 def patrol_message(row: PatrolRow, checks: list[PatrolCheckRow]) -> pb.Patrol:

@@ -86,6 +86,7 @@ class GridHeadInput:
     name: str
     jurisdiction_code: str
     phone: str = ""
+    assigned_on: str = strawberry.field(default="", description="YYYY-MM-DD; empty for today.")
 
 
 @strawberry.input(name="PatrolSourceCheckInput", description="A source checked on a patrol.")
@@ -260,7 +261,7 @@ class InspectionMutation:
         decision = await ctx.authorize("grid_head.assign", resource)
         response = await ctx.call(SERVICE, "AssignGridHead", pb.AssignGridHeadRequest(grid_head=pb.GridHead(
             subject_id=input.subject_id, name=input.name, jurisdiction_code=input.jurisdiction_code,
-            phone=input.phone)), decision, resource=resource)
+            phone=input.phone, assigned_on=input.assigned_on)), decision, resource=resource)
         return response.grid_head  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Records a patrol of a grid head (the caller by default).")

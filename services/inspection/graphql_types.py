@@ -106,6 +106,7 @@ class GridHead:
     level: int
     jurisdiction_code: str
     phone: str
+    assigned_on: str = strawberry.field(description="Local date patrols are owed from.")
 
 
 @strawberry.type(description="One page of grid heads.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gridgov.inspection.v1 import inspection_pb2, inspection_pb2_grpc
+from services.inspection.demo import load_demo_data
 from services.inspection.events import subscriptions
 from services.inspection.models import Base
 from services.inspection.servicer import register
@@ -21,5 +22,6 @@ plugin = Plugin(
     metadata=Base.metadata,
     policies=(HERE / "policy.rego",),
     graphql="services.inspection.graphql:contribution",
+    demo_data=load_demo_data,
     subscriptions=subscriptions,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import grpc
 
@@ -21,6 +21,7 @@ from services.inspection.schedule import HeadPatrols, compliance, head_windows, 
 from services.inspection.servicer_base import ServicerBase, period_bounds, scopes_within
 from services.inspection.store import GridHeadStore, RulesStore, SourceStore
 from services.kit import actor
+from services.kit.calendar import BEIJING
 from services.kit.errors import NotFound, Violations
 from services.kit.jurisdiction import problem
 from services.kit.pagination import page_from
@@ -45,6 +46,16 @@ class PatrolRpcs(ServicerBase):
                          f"{int(GridLevel.of_code(head.jurisdiction_code))}, not {head.level}")
         if head.phone and (reason := phone_problem(head.phone)):
             problems.add("grid_head.phone", reason)
+        effective = None
+        if head.assigned_on:
+            try:
+                day = date.fromisoformat(head.assigned_on)
+            except ValueError:
+                problems.add("grid_head.assigned_on", f"must be a date YYYY-MM-DD, got {head.assigned_on!r}")
+            else:
+                if day > self.today():
+                    problems.add("grid_head.assigned_on", "must not be a future day")
+                effective = datetime.combine(day, time(0), BEIJING)
         problems.raise_if_any()
         actor.require_in_scope(head.jurisdiction_code)
         async with self.database.transaction() as session:
@@ -54,7 +65,7 @@ class PatrolRpcs(ServicerBase):
                 # Reassigning moves a head: the caller must reach the old scope as well.
                 actor.require_in_scope(earlier.jurisdiction_code)
             row = await store.assign(head.subject_id.strip(), head.name, head.jurisdiction_code, head.phone.strip(),
-                                     self.now())
+                                     self.now(), effective)
         return pb.AssignGridHeadResponse(grid_head=grid_head_message(row))
 
     async def GetGridHead(self, request: pb.GetGridHeadRequest, context: grpc.aio.ServicerContext

@@ -210,12 +210,16 @@ class GridHeadStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def assign(self, subject_id: str, name: str, code: str, phone: str, now: datetime) -> GridHeadRow:
+    async def assign(self, subject_id: str, name: str, code: str, phone: str, now: datetime,
+                     effective: datetime | None = None) -> GridHeadRow:
+        """Stores the assignment; patrols are owed from ``effective``, or from ``now`` when the scope is new."""
         row = await self.session.get(GridHeadRow, subject_id)
         if row is None:
             row = GridHeadRow(subject_id=subject_id)
             self.session.add(row)
-        if row.jurisdiction_code != code:
+        if effective is not None:
+            row.assigned_at = effective
+        elif row.jurisdiction_code != code:
             # Patrols are owed from the day a head takes a scope; a new name or phone changes nothing.
             row.assigned_at = now
         row.name, row.jurisdiction_code, row.phone = name.strip(), code, phone

@@ -73,7 +73,7 @@ async def cases_stand_in(database: Database, port: int, inspection_address: str)
         database.on_publish.remove(notifier.notify)
 
 
-async def wait_until(probe: Callable[[], Awaitable[Any]], seconds: float = 15.0) -> None:
+async def wait_until(probe: Callable[[], Awaitable[Any]], seconds: float = 30.0) -> None:
     deadline = asyncio.get_running_loop().time() + seconds
     while not await probe():
         if asyncio.get_running_loop().time() > deadline:

@@ -66,7 +66,8 @@ async def ok(gateway: RunningGateway, bearer: str, query: str, **variables: Any)
     return body["data"]  # type: ignore[no-any-return]
 
 
-async def wait_for(probe: Callable[[], Awaitable[Any]], seconds: float = 15.0) -> Any:
+async def wait_for(probe: Callable[[], Awaitable[Any]], seconds: float = 30.0) -> Any:
+    """Polls ``probe``; generous because consumers and channels reconnect with back-off (up to 10 s)."""
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         found = await probe()
