@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 from pathlib import Path
 
 from gateway.policy.bundle import load_bundle
@@ -124,3 +125,31 @@ async def test_refused_when_the_policy_cannot_be_evaluated(tmp_path: Path) -> No
     assert log["data"]["accessDecisions"]["nodes"][0]["action"] == "viewer.read"
     assert log["data"]["accessDecisions"]["nodes"][0]["reasons"][0].startswith("policy unavailable")
     await asyncio.sleep(0)
+
+
+async def test_auditors_list_verify_and_export_and_nobody_else_may(tmp_path: Path) -> None:
+    settings = gateway_settings(tmp_path)
+    auditor, staff = token(settings, "audrey"), token(settings, "sam", [("community_staff", "110108001001")])
+    async with running_gateway(settings) as gateway:
+        await gateway.data(VIEWER, staff)
+        refused = await gateway.data("{ exportDecisions { count } }", staff)
+        assert refused["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+        page = await gateway.data('{ accessDecisions(filter: {subject: "sam"}, first: 1) '
+                                  "{ nodes { action allow } endCursor hasNextPage } }", auditor)
+        listing = page["data"]["accessDecisions"]
+        assert listing["nodes"] == [{"action": "access_decision.export", "allow": False}] and listing["hasNextPage"]
+        rest = await gateway.data('query($after: String) { accessDecisions(filter: {subject: "sam"}, after: $after) '
+                                  "{ nodes { action allow } hasNextPage } }", auditor, {"after": listing["endCursor"]})
+        assert rest["data"]["accessDecisions"] == {"nodes": [{"action": "viewer.read", "allow": True}],
+                                                   "hasNextPage": False}
+        export = await gateway.data("{ exportDecisions(filter: {resourceType: \"viewer\"}) { count jsonLines } }",
+                                    auditor)
+        verified = await gateway.data("{ verifyDecisionLog { ok checked headSequence } }", auditor)
+        bad_cursor = await gateway.data('{ accessDecisions(after: "nope") { hasNextPage } }', auditor)
+    exported = export["data"]["exportDecisions"]
+    assert exported["count"] == 1
+    line = json.loads(exported["jsonLines"])
+    assert line["input"]["subject"]["id"] == "sam" and line["result"]["allow"] is True
+    assert verified["data"]["verifyDecisionLog"]["ok"] is True
+    assert verified["data"]["verifyDecisionLog"]["checked"] >= 5
+    assert bad_cursor["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "after"
