@@ -12,7 +12,7 @@ from google.protobuf import any_pb2, timestamp_pb2
 from gridgov.common.v1 import error_pb2, event_pb2
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.convert import to_proto
-from services.inspection.domain import DEFAULT_CHECKLIST, SourceDraft
+from services.inspection.domain import DEFAULT_CHECKLIST, SourceAction, SourceDraft, SourceStatus
 from services.inspection.survey import COLUMNS, REQUIRED, parse_row
 from services.kit.consumer import apply_event
 from services.kit.database import Database
@@ -30,6 +30,7 @@ from tests.inspection.fixtures import (
     source_input,
     survey_csv,
 )
+from tests.inspection.test_domain import SOURCE_ALLOWED, SOURCE_TABLE
 from tests.support.services import RunningService, running_service
 
 
@@ -461,3 +462,29 @@ async def test_assessment_per_grid_street_and_person(service: RunningService) ->
     outside = await stub.GetAssessment(pb.GetAssessmentRequest(period=period, unit=pb.ASSESSMENT_UNIT_GRID),
                                        metadata=grid_md(scope=OTHER_GRID))
     assert list(outside.rows) == []
+
+
+SETUP = {SourceStatus.ACTIVE: [], SourceStatus.RECTIFYING: ["RectifySource"], SourceStatus.CLOSED: ["CloseSource"],
+         SourceStatus.RELOCATED: ["RelocateSource"]}
+VERB_RPCS = {SourceAction.RECTIFY: "RectifySource", SourceAction.RESUME: "ResumeSource",
+             SourceAction.CLOSE: "CloseSource", SourceAction.RELOCATE: "RelocateSource",
+             SourceAction.REOPEN: "ReopenSource"}
+
+
+async def test_every_source_status_and_verb_over_grpc(service: RunningService) -> None:
+    stub = service.stub
+    for (status, action), expected in SOURCE_TABLE.items():
+        source = (await stub.CreateSource(pb.CreateSourceRequest(source=source_input(name=f"{status}-{action}")),
+                                          metadata=DISTRICT_MD)).source
+        for rpc in SETUP[status]:
+            await getattr(stub, rpc)(getattr(pb, f"{rpc}Request")(id=source.id), metadata=DISTRICT_MD)
+        rpc = VERB_RPCS[action]
+        call = getattr(stub, rpc)(getattr(pb, f"{rpc}Request")(id=source.id, reason="表驱动"), metadata=grid_md())
+        if expected is None:
+            with pytest.raises(grpc.aio.AioRpcError) as caught:
+                await call
+            assert caught.value.code() is grpc.StatusCode.FAILED_PRECONDITION, (status, action)
+            assert (detail(caught.value).current_state, list(detail(caught.value).allowed_actions)) == (
+                status.value, list(SOURCE_ALLOWED[status]))
+        else:
+            assert (await call).source.status == to_proto(expected), (status, action)
