@@ -1,7 +1,7 @@
 """Bulk loading of synthetic cases straight through SQLAlchemy core, for benchmarks only.
 
 No policy, no gRPC, no history rows and no events: `bulk_load(database, cases=1_000_000, seed=1)` migrates
-the database and inserts cases in every stage of the loop, spread over the year before ``now``, with
+the database and inserts cases in every stage of the loop, spread over the three years before ``now``, with
 deadlines and due statuses consistent with ``now`` (so the sweep and the dashboards see realistic data),
 then rebuilds the dashboard tallies from the rows. Participants are written for open dispatched cases only.
 """
@@ -33,10 +33,12 @@ from services.kit.migrations import upgrade
 MIGRATIONS = Path(__file__).parent / "migrations"
 BATCH = 10_000
 S = domain.CaseState
-# Share of cases in each state (the rest archived): most of a year's cases are long finished.
-STATE_SHARES = ((S.REPORTED, 0.01), (S.REJECTED, 0.01), (S.REGISTERED, 0.01), (S.DISPATCHED, 0.03),
-                (S.ACCEPTED, 0.04), (S.HANDLED, 0.02), (S.CLOSED, 0.03))
-OPEN_WINDOW = timedelta(days=20)  # open cases were reported within the last 20 days
+# Share of cases in each state (the rest archived): three years of a large district's cases, about 900 a
+# day, of which some 30,000 are still open (reported within the last 20 days).
+STATE_SHARES = ((S.REPORTED, 0.002), (S.REJECTED, 0.01), (S.REGISTERED, 0.002), (S.DISPATCHED, 0.006),
+                (S.ACCEPTED, 0.012), (S.HANDLED, 0.004), (S.CLOSED, 0.004))
+OPEN_WINDOW = timedelta(days=20)
+HISTORY = timedelta(days=3 * 365)
 SOURCES = (domain.SourceChannel.GRID_WORKER,) * 6 + (
     domain.SourceChannel.RESIDENT, domain.SourceChannel.HOTLINE, domain.SourceChannel.SUPERVISOR_PATROL)
 
@@ -64,7 +66,7 @@ def synthetic_case(rng: random.Random, n: int, now: datetime, grids: list[str],
     """One synthetic case, consistent with ``now`` (built in one go: a case has fifty fields)."""
     state = _state(rng)
     category, limit, tier, unit = rng.choice(categories)
-    window = OPEN_WINDOW if state not in (S.ARCHIVED, S.REJECTED) else timedelta(days=365)
+    window = OPEN_WINDOW if state not in (S.ARCHIVED, S.REJECTED) else HISTORY
     reported = now - timedelta(seconds=rng.uniform(0, window.total_seconds()))
     grid = grids[n % len(grids)]
     f: dict[str, Any] = dict(
