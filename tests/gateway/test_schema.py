@@ -76,3 +76,10 @@ def test_plugin_root_fields_are_nullable_so_an_outage_fails_only_them() -> None:
     assert str(query.fields["gammaCount"].type) == "Int"
     assert str(mutation.fields["bumpGamma"].type) == "Int"
     assert str(query.fields["viewer"].type) == "Viewer!"
+
+
+def test_the_installed_plugins_compose_into_one_schema() -> None:
+    from services.kit.plugin import load_plugins
+
+    schema = compose(load_plugins())
+    assert {"households", "viewer", "accessDecisions"} <= root_fields(schema, "Query")
