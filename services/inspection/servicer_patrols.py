@@ -169,7 +169,9 @@ class PatrolRpcs(ServicerBase):
             if source.control_level is None:
                 continue
             frequency = rules.supervision[source.control_level]
-            found = windows(first, last, frequency, dates.get(source.id, []), today)
+            # Checks are owed from the day the source entered the inventory.
+            since = max(first, local_date(source.created_at))
+            found = windows(since, last, frequency, dates.get(source.id, []), today) if since <= last else []
             result = compliance(found)
             entries.append(pb.SupervisionDue(
                 source_id=source.id, name=source.name, jurisdiction_code=source.jurisdiction_code,
