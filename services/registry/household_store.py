@@ -38,13 +38,19 @@ def to_resident(row: ResidentRow) -> domain.Resident:
     )
 
 
-def to_household(row: HouseholdRow, tags: Iterable[domain.VulnerableTag] = (),
-                 members: Sequence[domain.Resident] = ()) -> domain.Household:
+def tag_list(tags: Iterable[domain.VulnerableTag]) -> str:
+    """The stored copy of a household's tags: distinct values in enum order."""
+    chosen = set(tags)
+    return ",".join(t.value for t in domain.VulnerableTag if t in chosen)
+
+
+def to_household(row: Any, members: Sequence[domain.Resident] = ()) -> domain.Household:
+    """A household from an ORM row or a Core row of the household table."""
     helper = domain.Helper(row.helper_name or "", row.helper_phone) if row.helper_phone else None
     return domain.Household(
         id=row.id, number=row.number, jurisdiction_code=row.jurisdiction_code, building_id=row.building_id,
         address=row.address, care_level=row.care_level, care_reason=row.care_reason, helper=helper,
-        tags=tuple(sorted(tags, key=list(domain.VulnerableTag).index)), head_name=row.head_name,
+        tags=tuple(domain.VulnerableTag(v) for v in row.tag_list.split(",") if v), head_name=row.head_name,
         member_count=row.member_count, created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at),
         members=tuple(members),
     )
@@ -57,7 +63,7 @@ def household_values(household: domain.Household) -> dict[str, Any]:
         "care_reason": household.care_reason, "helper_name": household.helper.name if household.helper else None,
         "helper_phone": household.helper.phone if household.helper else None,
         "head_name": household.head_name, "member_count": household.member_count,
-        "created_at": household.created_at, "updated_at": household.updated_at,
+        "tag_list": tag_list(household.tags), "created_at": household.created_at, "updated_at": household.updated_at,
     }
 
 
@@ -80,9 +86,8 @@ class HouseholdStore:
         row = await self.session.get(HouseholdRow, household_id)
         if row is None:
             return None
-        tags = (await self._tags_of([household_id])).get(household_id, [])
         residents = await self.members(household_id) if members else []
-        return to_household(row, tags, residents)
+        return to_household(row, residents)
 
     async def members(self, household_id: str) -> list[domain.Resident]:
         rows = (await self.session.execute(
@@ -92,8 +97,8 @@ class HouseholdStore:
 
     async def list(self, scopes: Sequence[str], page: Page, where: HouseholdFilter,
                    ) -> tuple[list[domain.Household], str]:
-        """One keyset range query on (jurisdiction_code, id) plus one query for the page's tags."""
-        query = select(HouseholdRow).where(scope_condition(HouseholdRow.jurisdiction_code, scopes),
+        """One keyset range query on (jurisdiction_code, id), read as Core rows (no ORM identity map)."""
+        query = select(HouseholdRow.__table__).where(scope_condition(HouseholdRow.jurisdiction_code, scopes),
                                            prefix_condition(HouseholdRow.jurisdiction_code, where.prefix))
         if where.care_level is not None:
             query = query.where(HouseholdRow.care_level == where.care_level)
@@ -103,17 +108,8 @@ class HouseholdStore:
             query = query.where(exists().where(HouseholdTag.household_id == HouseholdRow.id, HouseholdTag.tag == tag))
         rows, token = await keyset_page(
             self.session, query, [HouseholdRow.jurisdiction_code, HouseholdRow.id], page,
-            lambda r: [r.jurisdiction_code, r.id])
-        tags = await self._tags_of([r.id for r in rows])
-        return [to_household(r, tags.get(r.id, ())) for r in rows], token
-
-    async def _tags_of(self, ids: Sequence[str]) -> dict[str, list[domain.VulnerableTag]]:
-        found: dict[str, list[domain.VulnerableTag]] = {}
-        if ids:
-            rows = await self.session.execute(select(HouseholdTag).where(HouseholdTag.household_id.in_(ids)))
-            for tag_row in rows.scalars():
-                found.setdefault(tag_row.household_id, []).append(tag_row.tag)
-        return found
+            lambda r: [r.jurisdiction_code, r.id], scalars=False)
+        return [to_household(r) for r in rows], token
 
     async def registered_id_numbers(self, id_numbers: Iterable[str]) -> dict[str, str]:
         """Which of ``id_numbers`` are registered already, with the number of the household they are in."""
@@ -159,12 +155,7 @@ class HouseholdStore:
             .order_by(ResidentRow.relationship != domain.Relationship.HEAD, ResidentRow.id))
         for resident in resident_rows.scalars():
             members.setdefault(resident.household_id, []).append(to_resident(resident))
-        tags: dict[str, list[domain.VulnerableTag]] = {}
-        tag_rows = await self.session.execute(
-            select(HouseholdTag).join(HouseholdRow, HouseholdRow.id == HouseholdTag.household_id).where(condition))
-        for tag_row in tag_rows.scalars():
-            tags.setdefault(tag_row.household_id, []).append(tag_row.tag)
-        return [to_household(r, tags.get(r.id, ()), members.get(r.id, ())) for r in rows]
+        return [to_household(r, members.get(r.id, ())) for r in rows]
 
     # --- writes --------------------------------------------------------------------------
 
@@ -176,14 +167,15 @@ class HouseholdStore:
         rows = [household_values(h) for h in households]
         tags = [{"household_id": h.id, "tag": t} for h in households for t in h.tags]
         residents = [resident_values(r, now) for h in households for r in h.members]
-        for table, values in ((HouseholdRow, rows), (HouseholdTag, tags), (ResidentRow, residents)):
+        # Core inserts (executemany), not ORM bulk: no per-row ORM bookkeeping.
+        for model, values in ((HouseholdRow, rows), (HouseholdTag, tags), (ResidentRow, residents)):
             for start in range(0, len(values), BATCH_ROWS):
-                await self.session.execute(insert(table), values[start:start + BATCH_ROWS])
+                await self.session.execute(insert(model.__table__), values[start:start + BATCH_ROWS])
 
     async def update_details(self, household_id: str, number: str, tags: Sequence[domain.VulnerableTag],
                              now: datetime) -> None:
         await self.session.execute(update(HouseholdRow).where(HouseholdRow.id == household_id)
-                                   .values(number=number, updated_at=now))
+                                   .values(number=number, tag_list=tag_list(tags), updated_at=now))
         await self.session.execute(delete(HouseholdTag).where(HouseholdTag.household_id == household_id))
         if tags:
             await self.session.execute(insert(HouseholdTag), [{"household_id": household_id, "tag": t}

@@ -93,6 +93,9 @@ class HouseholdRow(Base):
     helper_phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     head_name: Mapped[str] = mapped_column(String(64))
     member_count: Mapped[int] = mapped_column(Integer)
+    # The household's tags as comma-separated enum values, kept with household_tag in the same
+    # transaction: household_tag serves filters (indexed), this copy lets a list page read in one query.
+    tag_list: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -22,11 +22,13 @@ async def keyset_page(
     *,
     descending: bool = False,
     decode: Callable[[Sequence[Any]], tuple[Any, ...]] = tuple,
+    scalars: bool = True,
 ) -> tuple[list[Any], str]:
     """Rows of ``query`` after the page's key in ``keys`` order, and the next token.
 
     ``key_of`` reads a row's sort key (JSON-serializable), ``decode`` turns a token's key back into
-    column values. Reads one row more than asked to know whether another page follows.
+    column values; ``scalars`` False returns Core rows of a table select instead of ORM entities.
+    Reads one row more than asked to know whether another page follows.
     """
     if page.after is not None:
         try:
@@ -38,7 +40,8 @@ async def keyset_page(
         comparison = tuple_(*keys) < tuple_(*after) if descending else tuple_(*keys) > tuple_(*after)
         query = query.where(comparison)
     order = [k.desc() for k in keys] if descending else list(keys)
-    rows = list((await session.execute(query.order_by(*order).limit(page.size + 1))).scalars())
+    result = await session.execute(query.order_by(*order).limit(page.size + 1))
+    rows = list(result.scalars() if scalars else result.all())
     has_more = len(rows) > page.size
     rows = rows[: page.size]
     return rows, page.next_token(key_of(rows[-1]) if rows else None, has_more)

@@ -13,6 +13,7 @@ GIVEN_MALE = ("伟", "强", "磊", "军", "勇", "杰", "涛", "明", "超", "�
               "海涛", "建军", "文博", "子轩", "浩然", "宇航", "俊杰", "国庆")
 GIVEN_FEMALE = ("芳", "娜", "敏", "静", "丽", "娟", "艳", "霞", "秀英", "桂英", "玉兰", "婷", "雪", "慧", "欣怡",
                 "雨涵", "诗涵", "梓涵", "秀兰", "丽华", "春梅", "海燕", "晓燕", "思琪")
+LATEST_BIRTH = date(2024, 12, 31)
 HELPER_REASONS = {
     domain.VulnerableTag.LEFT_BEHIND_ELDERLY: "子女在外地工作，老人独自在家",
     domain.VulnerableTag.LEFT_BEHIND_CHILDREN: "父母外出务工，儿童由祖辈照看",
@@ -54,13 +55,15 @@ class Synthesizer:
         return (surname or self.rng.choice(SURNAMES)) + self.rng.choice(given)
 
     def id_number(self, born: date, gender: domain.Gender) -> str:
-        while True:
+        """An unused valid ID; raises RuntimeError when the birth date's 500 sequence numbers are spent."""
+        for _ in range(2000):
             sequence = self.rng.randrange(500) * 2 + (1 if gender is domain.Gender.MALE else 0)
             first17 = f"{self.region}{born:%Y%m%d}{sequence:03d}"
             number = first17 + domain.id_check_character(first17)
             if number not in self.used_ids:
                 self.used_ids.add(number)
                 return number
+        raise RuntimeError(f"no free national ID left for {born.isoformat()} {gender.value}")
 
     def person(self, relationship: domain.Relationship, born: date, gender: domain.Gender,
                surname: str | None = None) -> domain.ResidentDetails:
@@ -83,11 +86,13 @@ class Synthesizer:
             spouse_gender = domain.Gender.FEMALE if head_gender is domain.Gender.MALE else domain.Gender.MALE
             spouse_born = head_born + timedelta(days=rng.randrange(-1500, 1500))
             members.append(self.person(domain.Relationship.SPOUSE, spouse_born, spouse_gender))
-        for _ in range(size - 2):
+        # Children are born 20 to 38 years after the head, and not after LATEST_BIRTH.
+        span = min(365 * 38, (LATEST_BIRTH - head_born).days)
+        for _ in range(size - 2 if span > 365 * 20 else 0):
             child_gender = rng.choice(tuple(domain.Gender))
             male = child_gender is domain.Gender.MALE
             relationship = domain.Relationship.SON if male else domain.Relationship.DAUGHTER
-            child_born = min(head_born + timedelta(days=rng.randrange(365 * 20, 365 * 38)), date(2024, 12, 31))
+            child_born = head_born + timedelta(days=rng.randrange(365 * 20, span))
             members.append(self.person(relationship, child_born, child_gender, surname))
         roll = rng.random()
         tags: tuple[domain.VulnerableTag, ...] = ()

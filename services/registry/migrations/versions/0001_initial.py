@@ -70,6 +70,7 @@ def upgrade() -> None:
         sa.Column("helper_phone", sa.String(20), nullable=True, unique=True),
         sa.Column("head_name", sa.String(64), nullable=False),
         sa.Column("member_count", sa.Integer, nullable=False),
+        sa.Column("tag_list", sa.String(256), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )

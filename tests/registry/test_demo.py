@@ -1,0 +1,45 @@
+"""The registry's demo data: loaded through its own gRPC API, deterministic, valid, and loaded once."""
+
+from __future__ import annotations
+
+import time
+
+from gridgov.registry.v1 import registry_pb2 as pb
+from services.kit import demo
+from services.kit.plugin import DemoContext
+from services.registry import domain
+from tests.registry.conftest import ADMIN
+from tests.support.services import RunningService
+
+
+async def test_demo_district_loads_quickly_with_valid_people(registry: RunningService) -> None:
+    started = time.perf_counter()
+    await registry.plugin.demo_data(DemoContext(registry.channel, ADMIN))
+    elapsed = time.perf_counter() - started
+    assert elapsed < 60
+    stub = registry.stub
+    grids = await stub.ListJurisdictions(pb.ListJurisdictionsRequest(level=pb.JURISDICTION_LEVEL_GRID,
+                                                                     page={"page_size": 200}), metadata=ADMIN)
+    assert [g.code for g in grids.jurisdictions] == demo.grid_codes()
+    assert all(g.leader.name and len(g.workers) == 2 for g in grids.jurisdictions)
+    exported = await stub.ExportHouseholds(pb.ExportHouseholdsRequest(format=pb.FILE_FORMAT_CSV), metadata=ADMIN)
+    assert exported.households == 2000 and 4500 <= exported.residents <= 5500
+    text = exported.content.decode("utf-8-sig").splitlines()[1:]
+    for line in text:
+        cells = line.split(",")
+        national = domain.parse_national_id(cells[7])
+        assert national.birth_date.isoformat() == cells[9]
+        assert domain.GENDER_LABELS[national.gender] == cells[8]
+    close = await stub.ListHouseholds(pb.ListHouseholdsRequest(
+        filter=pb.HouseholdFilter(care_level=pb.CARE_LEVEL_CLOSE_CONTACT), page={"page_size": 200}), metadata=ADMIN)
+    assert len(close.households) >= 50
+    assert all(h.helper.phone and h.tags and h.care_reason for h in close.households)
+    assert len({h.helper.phone for h in close.households}) == len(close.households)
+    organizations = await stub.ListOrganizations(pb.ListOrganizationsRequest(page={"page_size": 200}),
+                                                 metadata=ADMIN)
+    assert all(domain.credit_code_problem(o.credit_code) is None for o in organizations.organizations)
+    assert len((await stub.ListVisits(pb.ListVisitsRequest(page={"page_size": 200}), metadata=ADMIN)).visits) == 200
+    # A second run finds the district and leaves everything as it was.
+    await registry.plugin.demo_data(DemoContext(registry.channel, ADMIN))
+    again = await stub.ExportHouseholds(pb.ExportHouseholdsRequest(format=pb.FILE_FORMAT_CSV), metadata=ADMIN)
+    assert again.households == 2000
