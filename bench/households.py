@@ -6,7 +6,7 @@ the gateway run as separate processes; the load comes from wrk (or an asyncio cl
 The same page fetched over gRPC by a Python client shows the gateway's overhead as a ratio. Also prints one
 in-process policy decision's cost. A benchmark prints numbers; it asserts nothing.
 
-    python -m bench.households [--households 100000] [--seconds 10] [--data-dir var/bench]
+    python -m bench.households [--households 100000] [--seconds 10] [--data-dir var/bench/households]
 """
 
 from __future__ import annotations
@@ -311,7 +311,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--data-dir", default="var/bench")
+    parser.add_argument("--data-dir", default="var/bench/households")
     parser.add_argument("--no-wrk", action="store_true", help="use the asyncio httpx client even if wrk exists")
     run(parser.parse_args())
 
