@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.registry import domain
-from services.registry.graphql_calls import one_call, page
+from services.registry.graphql_calls import list_call, one_call, page
 
 
 def graphql_enum(source: type[Enum], name: str) -> Any:
@@ -107,6 +107,13 @@ class Jurisdiction:
     def leader(self) -> GridStaffMember | None:
         message: Any = self
         return message.leader if message.HasField("leader") else None
+
+    @strawberry.field(description="The direct children of this node in the caller's scope, by code.")
+    async def children(self, info: Info) -> list[Jurisdiction]:
+        message: Any = self
+        response = await list_call(info, "jurisdiction", "ListJurisdictions", pb.ListJurisdictionsRequest(
+            parent_code=message.code, page=page(200, "")))
+        return list(response.jurisdictions)
 
 
 @strawberry.type

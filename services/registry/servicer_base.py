@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.errors import AlreadyExists, InvalidArgument, NotFound
+from services.kit.errors import AlreadyExists, InvalidArgument
 from services.kit.runtime import ServiceRuntime
 from services.registry import domain
 from services.registry.store import TreeStore
@@ -58,7 +58,3 @@ async def require_grid(session: AsyncSession, code: str, field: str = "jurisdict
     if node is None or node.level is not domain.JurisdictionLevel.GRID:
         raise InvalidArgument.field(field, f"no grid {code} in the registry's jurisdiction tree")
     return node
-
-
-def not_found(kind: str, key: str) -> NotFound:
-    return NotFound(kind, key)
