@@ -7,7 +7,6 @@ dates are relative to the day it runs, so the due lists always show the past wee
 
 from __future__ import annotations
 
-import asyncio
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -37,7 +36,6 @@ KINDS = (
     ("工业重点源", ("热电厂", "印刷厂", "汽车维修厂"), 1),
 )
 PATROL_DAYS = 7
-PATROL_BATCH = 16
 # Chance a head patrols on a day it is due: some misses for the due lists to show.
 DILIGENCE = 0.85
 VIOLATIONS = (
@@ -154,12 +152,9 @@ async def load_demo_data(ctx: DemoContext) -> None:
                 patroller=head.subject_id, patrolled_at=_timestamp(at), findings="例行巡查",
                 checks=[pb.SourceCheck(source_id=s.id, compliant=rng.random() > 0.2) for s in checked]))
     last_patrol: dict[str, str] = {}
-    # Several calls in flight: the demo's five hundred patrols are latency-bound, not write-bound.
-    for batch_start in range(0, len(patrols), PATROL_BATCH):
-        batch = patrols[batch_start:batch_start + PATROL_BATCH]
-        recorded = await asyncio.gather(*(stub.RecordPatrol(request, metadata=md) for request in batch))
-        for response in recorded:
-            last_patrol[response.patrol.jurisdiction_code] = response.patrol.id
+    recorded = await stub.RecordPatrols(pb.RecordPatrolsRequest(patrols=patrols), metadata=md)
+    for patrol in recorded.patrols:
+        last_patrol[patrol.jurisdiction_code] = patrol.id
     by_type = {label: [s for s in sources if s.source_type == number]
                for label, number in (("施工工地", pb.SOURCE_TYPE_CONSTRUCTION_SITE),
                                      ("露天堆场", pb.SOURCE_TYPE_OPEN_STORAGE_YARD),

@@ -7,8 +7,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.common.v1 import event_pb2, geo_pb2
@@ -39,6 +42,8 @@ from services.kit.outbox import publish
 from services.kit.pagination import Page
 
 log = logging.getLogger(__name__)
+# Rows per multi-row upsert statement (five columns each, well under SQLite's parameter limit).
+UPSERT_CHUNK = 1000
 
 SOURCE_SERVICE = "inspection"
 # The case catalogue's category for every violation this service raises.
@@ -65,17 +70,22 @@ class PatrolStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, patroller: str, level: int, code: str, patrolled_at: datetime, findings: str,
-                  checks: Sequence[Check]) -> tuple[PatrolRow, list[PatrolCheckRow]]:
-        patrol = PatrolRow(id=new_id(), patroller=patroller, level=level, jurisdiction_code=code,
-                           patrolled_at=patrolled_at, findings=findings.strip())
-        self.session.add(patrol)
-        await self.session.flush()
-        rows = [PatrolCheckRow(patrol_id=patrol.id, source_id=c.source_id, finding=c.finding.strip(),
-                               compliant=c.compliant) for c in checks]
+    async def add_many(self, patrols: Sequence[tuple[str, int, str, datetime, str, Sequence[Check]]]
+                       ) -> list[tuple[PatrolRow, list[PatrolCheckRow]]]:
+        """Stores (patroller, level, code, patrolled_at, findings, checks) patrols with two flushes in all."""
+        rows = [PatrolRow(id=new_id(), patroller=patroller, level=level, jurisdiction_code=code,
+                          patrolled_at=at, findings=findings.strip())
+                for patroller, level, code, at, findings, _ in patrols]
         self.session.add_all(rows)
+        await self.session.flush()  # the patrols first: their checks refer to them
+        result = []
+        for row, (*_, checks) in zip(rows, patrols, strict=True):
+            check_rows = [PatrolCheckRow(patrol_id=row.id, source_id=c.source_id, finding=c.finding.strip(),
+                                         compliant=c.compliant) for c in checks]
+            self.session.add_all(check_rows)
+            result.append((row, check_rows))
         await self.session.flush()
-        return patrol, rows
+        return result
 
     async def get(self, patrol_id: str) -> PatrolRow | None:
         return await self.session.get(PatrolRow, patrol_id)
@@ -233,14 +243,32 @@ class AirQualityStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def put_reading(self, station: str, code: str, observed_at: datetime, pollutant: Pollutant,
-                          value: float) -> None:
-        await self.session.merge(StationReadingRow(station_code=station, observed_at=observed_at,
-                                                   pollutant=pollutant, jurisdiction_code=code, value=value))
+    async def put_readings(self, rows: Sequence[tuple[str, str, datetime, Pollutant, float]]) -> None:
+        """Upserts (station, code, observed_at, pollutant, value) readings; a repeated key keeps the last value."""
+        latest = {(station, at, pollutant): (code, value) for station, code, at, pollutant, value in rows}
+        values = [{"station_code": station, "observed_at": at, "pollutant": pollutant, "jurisdiction_code": code,
+                   "value": value} for (station, at, pollutant), (code, value) in latest.items()]
+        await self._upsert(StationReadingRow, values, ["station_code", "observed_at", "pollutant"],
+                           ["jurisdiction_code", "value"])
 
-    async def put_reference(self, area: str, observed_at: datetime, pollutant: Pollutant, value: float) -> None:
-        await self.session.merge(ReferenceReadingRow(area=area, observed_at=observed_at, pollutant=pollutant,
-                                                     value=value))
+    async def put_references(self, rows: Sequence[tuple[str, datetime, Pollutant, float]]) -> None:
+        latest = {(area, at, pollutant): value for area, at, pollutant, value in rows}
+        values = [{"area": area, "observed_at": at, "pollutant": pollutant, "value": value}
+                  for (area, at, pollutant), value in latest.items()]
+        await self._upsert(ReferenceReadingRow, values, ["area", "observed_at", "pollutant"], ["value"])
+
+    async def _upsert(self, model: type[StationReadingRow] | type[ReferenceReadingRow], values: list[dict[str, Any]],
+                      keys: list[str], replace: list[str]) -> None:
+        # INSERT ... ON CONFLICT DO UPDATE, which both databases speak; in chunks to stay under
+        # SQLite's bound-parameter limit.
+        if not values:
+            return
+        insert = postgresql_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        for start in range(0, len(values), UPSERT_CHUNK):
+            statement = insert(model).values(values[start:start + UPSERT_CHUNK])
+            statement = statement.on_conflict_do_update(
+                index_elements=keys, set_={name: statement.excluded[name] for name in replace})
+            await self.session.execute(statement)
 
     async def readings(self, scopes: Sequence[str], start: datetime, end: datetime
                        ) -> list[tuple[Pollutant, float]]:

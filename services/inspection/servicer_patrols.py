@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 import grpc
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.convert import (
@@ -16,18 +18,21 @@ from services.inspection.convert import (
     window_message,
 )
 from services.inspection.domain import GridLevel, SourceStatus, SourceType, phone_problem
+from services.inspection.models import GridHeadRow
 from services.inspection.records import Check, PatrolStore, local_date
 from services.inspection.schedule import HeadPatrols, compliance, head_windows, windows
 from services.inspection.servicer_base import ServicerBase, period_bounds, scopes_within
 from services.inspection.store import GridHeadStore, RulesStore, SourceStore
 from services.kit import actor
 from services.kit.calendar import BEIJING
-from services.kit.errors import NotFound, Violations
+from services.kit.errors import InvalidArgument, NotFound, Violations
 from services.kit.jurisdiction import problem
 from services.kit.pagination import page_from
 
 # A patrol app's clock may run a little ahead of ours.
 CLOCK_SKEW = timedelta(minutes=5)
+# Patrols a patrol app may sync in one call (one transaction).
+MAX_BATCH = 500
 
 
 class PatrolRpcs(ServicerBase):
@@ -89,34 +94,59 @@ class PatrolRpcs(ServicerBase):
 
     async def RecordPatrol(self, request: pb.RecordPatrolRequest, context: grpc.aio.ServicerContext
                            ) -> pb.RecordPatrolResponse:
-        patroller = request.patroller.strip() or actor.current().subject
-        now = self.now()
-        patrolled_at = moment(request.patrolled_at) if request.HasField("patrolled_at") else now
         problems = Violations()
-        if patrolled_at > now + CLOCK_SKEW:
-            problems.add("patrolled_at", "must not be in the future")
-        ids = [c.source_id.strip() for c in request.checks]
         async with self.database.transaction() as session:
-            head = await GridHeadStore(session).get(patroller)
+            recorded = await self._record(session, [request], problems, lambda i, field: field)
+        return pb.RecordPatrolResponse(patrol=recorded[0])
+
+    async def RecordPatrols(self, request: pb.RecordPatrolsRequest, context: grpc.aio.ServicerContext
+                            ) -> pb.RecordPatrolsResponse:
+        """A batch synced from a patrol app: every patrol valid, or none stored and each bad one named."""
+        if not 1 <= len(request.patrols) <= MAX_BATCH:
+            raise InvalidArgument.field("patrols", f"send 1 to {MAX_BATCH} patrols at a time")
+        problems = Violations()
+        async with self.database.transaction() as session:
+            recorded = await self._record(session, list(request.patrols), problems,
+                                          lambda i, field: f"patrols[{i}].{field}")
+        return pb.RecordPatrolsResponse(patrols=recorded)
+
+    async def _record(self, session: AsyncSession, requests: list[pb.RecordPatrolRequest], problems: Violations,
+                      name: Callable[[int, str], str]) -> list[pb.Patrol]:
+        """Checks every patrol of ``requests`` first, then stores them all; raises InvalidArgument or
+        PermissionDenied before anything is written."""
+        now = self.now()
+        heads_store, sources_store = GridHeadStore(session), SourceStore(session)
+        heads: dict[str, GridHeadRow] = {}
+        planned = []
+        for n, request in enumerate(requests):
+            patroller = request.patroller.strip() or actor.current().subject
+            patrolled_at = moment(request.patrolled_at) if request.HasField("patrolled_at") else now
+            if patrolled_at > now + CLOCK_SKEW:
+                problems.add(name(n, "patrolled_at"), "must not be in the future")
+            head = heads.get(patroller) or await heads_store.get(patroller)
             if head is None:
-                problems.add("patroller", f"{patroller} is not a grid head: assign them first")
-                problems.raise_if_any()
-            assert head is not None
+                problems.add(name(n, "patroller"), f"{patroller} is not a grid head: assign them first")
+                continue
+            heads[patroller] = head
             actor.require_in_scope(head.jurisdiction_code)
-            sources = await SourceStore(session).get_many(ids)
+            ids = [c.source_id.strip() for c in request.checks]
+            sources = await sources_store.get_many(ids)
             for i, source_id in enumerate(ids):
                 source = sources.get(source_id)
                 if source is None:
-                    problems.add(f"checks[{i}].source_id", f"no pollution source {source_id!r}")
+                    problems.add(name(n, f"checks[{i}].source_id"), f"no pollution source {source_id!r}")
                 elif not source.jurisdiction_code.startswith(head.jurisdiction_code):
-                    problems.add(f"checks[{i}].source_id", f"lies outside the head's scope {head.jurisdiction_code}")
+                    problems.add(name(n, f"checks[{i}].source_id"),
+                                 f"lies outside the head's scope {head.jurisdiction_code}")
                 elif source_id in ids[:i]:
-                    problems.add(f"checks[{i}].source_id", "is checked twice on one patrol")
-            problems.raise_if_any()
+                    problems.add(name(n, f"checks[{i}].source_id"), "is checked twice on one patrol")
             checks = [Check(i, c.finding, c.compliant) for i, c in zip(ids, request.checks, strict=True)]
-            row, check_rows = await PatrolStore(session).add(patroller, head.level, head.jurisdiction_code,
-                                                             patrolled_at, request.findings, checks)
-        return pb.RecordPatrolResponse(patrol=patrol_message(row, check_rows))
+            planned.append((head, patrolled_at, request.findings, checks))
+        problems.raise_if_any()
+        stored = await PatrolStore(session).add_many(
+            [(head.subject_id, head.level, head.jurisdiction_code, at, findings, checks)
+             for head, at, findings, checks in planned])
+        return [patrol_message(row, check_rows) for row, check_rows in stored]
 
     async def ListPatrols(self, request: pb.ListPatrolsRequest, context: grpc.aio.ServicerContext
                           ) -> pb.ListPatrolsResponse:

@@ -70,17 +70,21 @@ class ReviewRpcs(ServicerBase):
             if reason := _value_problem(ref.value):
                 problems.add(f"{field}.value", reason)
         problems.raise_if_any()
+        station_rows = []
+        for r in readings:
+            pollutant = from_proto(Pollutant, r.pollutant, "pollutant")
+            assert pollutant is not None
+            station_rows.append((r.station_code.strip(), r.jurisdiction_code, moment(r.observed_at), pollutant,
+                                 r.value))
+        reference_rows = []
+        for ref in request.references:
+            pollutant = from_proto(Pollutant, ref.pollutant, "pollutant")
+            assert pollutant is not None
+            reference_rows.append((ref.area.strip(), moment(ref.observed_at), pollutant, ref.value))
         async with self.database.transaction() as session:
             store = AirQualityStore(session)
-            for r in readings:
-                pollutant = from_proto(Pollutant, r.pollutant, "pollutant")
-                assert pollutant is not None
-                await store.put_reading(r.station_code.strip(), r.jurisdiction_code, moment(r.observed_at),
-                                        pollutant, r.value)
-            for ref in request.references:
-                pollutant = from_proto(Pollutant, ref.pollutant, "pollutant")
-                assert pollutant is not None
-                await store.put_reference(ref.area.strip(), moment(ref.observed_at), pollutant, ref.value)
+            await store.put_readings(station_rows)
+            await store.put_references(reference_rows)
         return pb.IngestAirQualityResponse(readings=len(readings), references=len(request.references))
 
     async def CompareAirQuality(self, request: pb.CompareAirQualityRequest, context: grpc.aio.ServicerContext

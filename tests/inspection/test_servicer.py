@@ -488,3 +488,32 @@ async def test_every_source_status_and_verb_over_grpc(service: RunningService) -
                 status.value, list(SOURCE_ALLOWED[status]))
         else:
             assert (await call).source.status == to_proto(expected), (status, action)
+
+
+async def test_record_patrols_batch_is_all_or_nothing(service: RunningService) -> None:
+    fix_clock(service)
+    stub = service.stub
+    source = (await stub.CreateSource(pb.CreateSourceRequest(source=source_input()), metadata=DISTRICT_MD)).source
+    await assign(service, "head-4", GRID)
+    await assign(service, "head-3", GRID[:12])
+    good = pb.RecordPatrolRequest(patroller="head-4", patrolled_at=ts(NOW - timedelta(days=1)),
+                                  checks=[pb.SourceCheck(source_id=source.id, compliant=True)])
+    batch = [good, pb.RecordPatrolRequest(patroller="ghost"),
+             pb.RecordPatrolRequest(patroller="head-3", patrolled_at=ts(NOW + timedelta(days=1)),
+                                    checks=[pb.SourceCheck(source_id="missing")])]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.RecordPatrols(pb.RecordPatrolsRequest(patrols=batch), metadata=DISTRICT_MD)
+    assert fields(caught.value) == ["patrols[1].patroller", "patrols[2].patrolled_at",
+                                    "patrols[2].checks[0].source_id"]
+    assert list((await stub.ListPatrols(pb.ListPatrolsRequest(), metadata=DISTRICT_MD)).patrols) == []
+    with pytest.raises(grpc.aio.AioRpcError) as caught:  # one head outside the caller's scope refuses the batch
+        await stub.RecordPatrols(pb.RecordPatrolsRequest(patrols=[good]), metadata=grid_md(scope=OTHER_GRID))
+    assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.RecordPatrols(pb.RecordPatrolsRequest(), metadata=DISTRICT_MD)
+    assert fields(caught.value) == ["patrols"]
+    second = pb.RecordPatrolRequest(patroller="head-3", patrolled_at=ts(NOW - timedelta(days=2)))
+    recorded = await stub.RecordPatrols(pb.RecordPatrolsRequest(patrols=[good, second]), metadata=DISTRICT_MD)
+    assert [(p.patroller, p.level, len(p.checks)) for p in recorded.patrols] == [("head-4", 4, 1), ("head-3", 3, 0)]
+    listed = await stub.ListPatrols(pb.ListPatrolsRequest(), metadata=DISTRICT_MD)
+    assert {p.id for p in listed.patrols} == {p.id for p in recorded.patrols}
