@@ -87,7 +87,8 @@ class Supervisor:
             raise StartError(f"{process.name} exited with code {code} while starting (see {process.log_path})")
 
     def watch(self) -> Process | None:
-        """Blocks until a process dies (returned) or the supervisor is interrupted (None)."""
+        """Blocks until a process dies (returned) or Ctrl-C or SIGTERM arrives (None)."""
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             while True:
                 for process in self.processes:
@@ -98,7 +99,11 @@ class Supervisor:
             return None
 
     def stop_all(self, grace: float = 10.0) -> None:
-        """SIGTERM to every process, newest first; SIGKILL to any still running after ``grace``."""
+        """SIGTERM to every process, newest first; SIGKILL to any still running after ``grace``.
+
+        A second Ctrl-C while stopping is ignored, so no process is left behind half-stopped.
+        """
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for process in reversed(self.processes):
             if process.alive and process.popen is not None:
                 os.killpg(process.popen.pid, signal.SIGTERM)
@@ -111,6 +116,10 @@ class Supervisor:
             except subprocess.TimeoutExpired:
                 os.killpg(process.popen.pid, signal.SIGKILL)
                 process.popen.wait()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def tail(path: Path | None, lines: int = 20) -> Sequence[str]:
