@@ -124,3 +124,15 @@ def test_table_covers_every_role_and_action_kind() -> None:
     assert {role for role, _ in TABLE} >= {"grid_leader", "environment_bureau", "district_admin", "street_staff",
                                            "community_staff", "grid_worker", "auditor"}
     assert len(CASES) == len(TABLE) * (2 * len(SINGLE) + len(BULK)) + 11
+
+
+def test_other_plugins_policies_do_not_change_these_decisions() -> None:
+    """With every installed plugin's policy in the bundle, the table still holds (regorus, the fast engine)."""
+    from services.kit.plugin import load_plugins
+
+    paths = [path for plugin in load_plugins().values() for path in plugin.policies]
+    assert Path("services/inspection/policy.rego").resolve() in {p.resolve() for p in paths}
+    engine = RegorusEngine(load_bundle(paths))
+    wrong = [(role, scope, action, code) for role, scope, action, code, allowed in CASES
+             if engine.decide_sync(policy_input([(role, scope)], action, code)).allow is not allowed]
+    assert wrong == []
