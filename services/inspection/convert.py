@@ -170,6 +170,7 @@ def violation_message(row: ViolationRow) -> pb.Violation:
         reporter=row.reporter, patrol_id=row.patrol_id or "", state=to_proto(row.state),
         found_at=timestamp(row.found_at), deadline=timestamp(row.deadline), closed_at=timestamp(row.closed_at),
         case_id=row.case_id, case_number=row.case_number, resolution=row.resolution, closed_on_time=on_time,
+        urgent=row.urgent,
     )
 
 

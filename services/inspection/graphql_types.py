@@ -209,6 +209,7 @@ class Violation:
     case_number: str
     resolution: str
     closed_on_time: bool
+    urgent: bool
 
     @strawberry.field
     def found_at(self) -> datetime | None:

@@ -299,7 +299,7 @@ async def test_violation_raises_one_case_and_closes_from_case_closed(service: Ru
     reported = (await stub.ReportViolation(pb.ReportViolationRequest(
         source_id=site.id, violation_type="construction_measure_missing", checklist_item="wheel_washing",
         description="出场车辆未冲洗", evidence=["photo/1.jpg"]), metadata=grid_md("head-4"))).violation
-    assert reported.state == pb.VIOLATION_STATE_OPEN and reported.reporter == "head-4"
+    assert reported.state == pb.VIOLATION_STATE_OPEN and reported.reporter == "head-4" and not reported.urgent
     # Three working days from Tuesday 1 December 2026, 10:00.
     assert reported.deadline.ToDatetime(tzinfo=UTC) == datetime(2026, 12, 4, 2, tzinfo=UTC)
     requests = await case_requests(service)
@@ -362,7 +362,10 @@ async def test_violation_at_a_closed_source_or_outside_scope_is_refused(service:
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await stub.ReportViolation(request, metadata=grid_md(scope=OTHER_GRID))
     assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
-    assert (await stub.ReportViolation(request, metadata=grid_md())).violation.state == pb.VIOLATION_STATE_OPEN
+    request.urgent = True
+    reported = (await stub.ReportViolation(request, metadata=grid_md())).violation
+    assert (reported.state, reported.urgent) == (pb.VIOLATION_STATE_OPEN, True)
+    assert [(r.source_reference, r.urgent) for r in await case_requests(service)] == [(reported.id, True)]
 
 
 async def test_rules_are_data(service: RunningService) -> None:
