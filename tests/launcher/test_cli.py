@@ -1,0 +1,133 @@
+"""The gridgov command: up starts and watches real processes, token, migrate."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GRIDGOV = [sys.executable, "-m", "launcher.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(tmp_path: Path, services: list[str]) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("GRIDGOV_")}
+    environ["GRIDGOV_DATA_DIR"] = str(tmp_path)
+    environ["GRIDGOV_SERVICES"] = ",".join(services)
+    environ["GRIDGOV_GATEWAY_LISTEN"] = f"127.0.0.1:{free_port()}"
+    for name in services:
+        address = f"127.0.0.1:{free_port()}"
+        environ[f"GRIDGOV_{name.upper()}_LISTEN"] = address
+        environ[f"GRIDGOV_{name.upper()}_ADDRESS"] = address
+    return environ
+
+
+def read_until(process: subprocess.Popen[str], marker: str, seconds: float = 90) -> str:
+    deadline = time.monotonic() + seconds
+    seen = []
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            if process.poll() is not None:
+                break
+            continue
+        seen.append(line)
+        if marker in line:
+            return "".join(seen)
+    raise AssertionError(f"{marker!r} not printed; output was:\n{''.join(seen)}")
+
+
+def children_of(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=,ppid=", "-A"], capture_output=True, text=True).stdout
+    return [int(p) for p, pp in (line.split() for line in out.splitlines()) if int(pp) == pid]
+
+
+def test_up_serves_reports_a_dead_process_and_stops_the_rest(tmp_path: Path) -> None:
+    environ = environment(tmp_path, ["registry"])
+    process = subprocess.Popen([*GRIDGOV, "up"], env=environ, cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        output = read_until(process, "Ctrl-C stops everything")
+        gateway = environ["GRIDGOV_GATEWAY_LISTEN"]
+        assert f"GraphQL: http://{gateway}/graphql" in output
+        token = output.split("community_staff@110108001001")[1].split()[0]
+        answer = httpx.post(f"http://{gateway}/graphql", json={"query": "{ viewer { id } }"},
+                            headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert answer.status_code == 200 and answer.json()["data"]["viewer"]["id"] == "demo-community-staff"
+        services = children_of(process.pid)
+        assert len(services) == 2  # registry and gateway
+        os.kill(services[0], signal.SIGKILL)  # the registry dies
+        rest = process.communicate(timeout=60)[0]
+        assert process.returncode == 1
+        assert "registry exited with code -9; stopping the others" in rest
+        assert children_of(process.pid) == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    environ = environment(tmp_path, ["registry"])
+    process = subprocess.Popen([*GRIDGOV, "up"], env=environ, cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        read_until(process, "Ctrl-C stops everything")
+        started = children_of(process.pid)
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=60)
+        assert process.returncode == 0
+        for pid in started:
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_a_service_that_cannot_start_is_reported(tmp_path: Path) -> None:
+    environ = environment(tmp_path, ["registry"])
+    environ["GRIDGOV_REGISTRY_DATABASE_URL"] = "mysql://nowhere/db"
+    result = subprocess.run([*GRIDGOV, "up"], env=environ, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "registry exited with code" in result.stderr
+    assert "GRIDGOV_REGISTRY_DATABASE_URL must start with" in result.stderr
+
+
+def test_token_is_accepted_by_the_local_key(tmp_path: Path) -> None:
+    environ = environment(tmp_path, ["registry"])
+    result = subprocess.run([*GRIDGOV, "token", "--role", "street_staff", "--scope", "110108001"],
+                            env=environ, cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    claims = jwt.decode(result.stdout.strip(), options={"verify_signature": False})
+    assert claims["roles"] == [{"role": "street_staff", "scope": "110108001"}]
+
+
+def test_migrate_creates_every_database(tmp_path: Path) -> None:
+    environ = environment(tmp_path, ["registry", "fire"])
+    result = subprocess.run([*GRIDGOV, "migrate"], env=environ, cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["registry:", "migrated", "fire:", "migrated", "gateway:", "migrated"]
+    assert {p.name for p in tmp_path.glob("*.db")} == {"registry.db", "fire.db", "gateway.db"}
+
+
+def test_unknown_service_is_refused(tmp_path: Path) -> None:
+    environ = environment(tmp_path, ["registry"])
+    result = subprocess.run([*GRIDGOV, "migrate", "--services", "forestry"], env=environ, cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "service 'forestry' is enabled but no plugin of that name is installed" in result.stderr
