@@ -18,8 +18,8 @@ from services.registry import domain, ledger
 from services.registry.synthetic import Synthesizer, SyntheticHousehold
 
 HOUSEHOLDS = 2000
-ORGANIZATIONS = 60
-VISITS = 200
+ORGANIZATIONS = 40
+VISITS = 60
 ORGANIZATION_KINDS = ("便利店", "餐馆", "五金店", "理发店", "药店", "幼儿园", "物业服务中心", "快递站")
 
 
