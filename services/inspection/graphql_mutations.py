@@ -11,7 +11,7 @@ import strawberry
 from google.protobuf import timestamp_pb2
 from strawberry.types import Info
 
-from gateway.context import Resource
+from gateway.context import RequestContext, Resource
 from gateway.errors import gateway_error
 from gridgov.common.v1 import geo_pb2
 from gridgov.inspection.v1 import inspection_pb2 as pb
@@ -178,6 +178,23 @@ class ViolationTypeInput:
 
 
 
+async def _patrol_decision(ctx: RequestContext, patroller: str) -> tuple[Any, Resource]:
+    """Authorizes recording ``patroller``'s patrols at the head's own scope, learnt through the locator."""
+    located = await ctx.locate(SERVICE, "GetGridHead", pb.GetGridHeadRequest(subject_id=patroller))
+    resource = Resource("patrol", "", located.grid_head.jurisdiction_code)
+    return await ctx.authorize("patrol.record", resource), resource
+
+
+def _patrol_request(patroller: str, patrol: PatrolInput) -> pb.RecordPatrolRequest:
+    request = pb.RecordPatrolRequest(
+        patroller=patroller, findings=patrol.findings,
+        checks=[pb.SourceCheck(source_id=c.source_id, finding=c.finding, compliant=c.compliant)
+                for c in patrol.checks])
+    if patrol.patrolled_at is not None:
+        request.patrolled_at.CopyFrom(_timestamp(patrol.patrolled_at))
+    return request
+
+
 @strawberry.type(description="How many survey rows were imported.")
 class PollutionImportResult:
     imported: int
@@ -268,17 +285,22 @@ class InspectionMutation:
     async def record_patrol(self, info: Info, input: PatrolInput) -> Patrol:
         ctx = _ctx(info)
         patroller = input.patroller or ctx.subject.id
-        located = await ctx.locate(SERVICE, "GetGridHead", pb.GetGridHeadRequest(subject_id=patroller))
-        resource = Resource("patrol", "", located.grid_head.jurisdiction_code)
-        decision = await ctx.authorize("patrol.record", resource)
-        request = pb.RecordPatrolRequest(
-            patroller=patroller, findings=input.findings,
-            checks=[pb.SourceCheck(source_id=c.source_id, finding=c.finding, compliant=c.compliant)
-                    for c in input.checks])
-        if input.patrolled_at is not None:
-            request.patrolled_at.CopyFrom(_timestamp(input.patrolled_at))
-        response = await ctx.call(SERVICE, "RecordPatrol", request, decision, resource=resource)
+        decision, resource = await _patrol_decision(ctx, patroller)
+        response = await ctx.call(SERVICE, "RecordPatrol", _patrol_request(patroller, input), decision,
+                                  resource=resource)
         return response.patrol  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Records one grid head's patrols synced from a patrol app: all or none.")
+    async def record_patrols(self, info: Info, patrols: list[PatrolInput], patroller: str = "") -> list[Patrol]:
+        ctx = _ctx(info)
+        patroller = patroller or ctx.subject.id
+        if any(p.patroller and p.patroller != patroller for p in patrols):
+            raise gateway_error("INVALID_ARGUMENT", "patrols: one batch is one grid head's",
+                                fieldViolations=[{"field": "patrols", "description": "one batch is one grid head's"}])
+        decision, resource = await _patrol_decision(ctx, patroller)
+        response = await ctx.call(SERVICE, "RecordPatrols", pb.RecordPatrolsRequest(
+            patrols=[_patrol_request(patroller, p) for p in patrols]), decision, resource=resource)
+        return list(response.patrols)
 
     @strawberry.mutation(description="Reports a violation at a source; its case is raised exactly once.")
     async def report_pollution_violation(self, info: Info, input: ViolationInput) -> Violation:

@@ -126,6 +126,14 @@ async def test_patrols_violations_rules_and_air_quality(stack: Stack) -> None:
     assert mine["recordPatrol"]["jurisdictionCode"] == GRID
     assert (await stack.error(patrol, stack.street_head, input={"patroller": "head-4"}))["code"] == (
         "PERMISSION_DENIED")
+    batch = """mutation($patrols: [PatrolInput!]!) { recordPatrols(patrols: $patrols) { patroller patrolledAt } }"""
+    synced = await stack.ok(batch, stack.head, patrols=[{"patrolledAt": "2026-11-25T01:00:00+00:00"},
+                                                        {"patrolledAt": "2026-11-26T01:00:00+00:00"}])
+    assert [p["patroller"] for p in synced["recordPatrols"]] == ["head-4", "head-4"]
+    mixed = await stack.error(batch, stack.head, patrols=[{"patroller": "head-2"}])
+    assert [v["field"] for v in mixed["fieldViolations"]] == ["patrols"]
+    future = await stack.error(batch, stack.head, patrols=[{}, {"patrolledAt": "2027-01-01T00:00:00+00:00"}])
+    assert [v["field"] for v in future["fieldViolations"]] == ["patrols[1].patrolled_at"]
     report = """mutation($input: PollutionViolationInput!) { reportPollutionViolation(input: $input) {
       id state checklistItem } }"""
     missing = await stack.error(report, stack.head, input={
