@@ -224,11 +224,13 @@ def _group(checked: Sequence[tuple[Row, dict[str, object]]], known: Known,
         for line in heads[1:]:
             errors.append(RowError(line, "relationship", f"household {number} has its head on line {heads[0]}"))
         household = {k: v for k, (_, v) in reference.items()}
-        if all(values.get("tags") is not None for _, values in members):
-            household["tags"] = tuple(dict.fromkeys(t for _, values in members for t in values["tags"]))  # type: ignore[attr-defined]
+        row_tags = [values.get("tags") for _, values in members]
+        if all(isinstance(tags, tuple) for tags in row_tags):
+            household["tags"] = tuple(dict.fromkeys(tag for tags in row_tags for tag in tags))  # type: ignore[union-attr]
         planned = _plan(number, first_line, household, known, helper_lines, errors)
         if planned is not None:
-            planned.members = [values["resident"] for _, values in members]  # type: ignore[misc]
+            residents = [values["resident"] for _, values in members]
+            planned.members = [r for r in residents if isinstance(r, domain.ResidentDetails)]
             households.append(planned)
     return households
 
