@@ -30,7 +30,7 @@ class RunningService:
     server: grpc.aio.Server
 
 
-def test_settings(name: str, database: Database, peers: Mapping[str, str] | None = None,
+def service_settings(name: str, database: Database, peers: Mapping[str, str] | None = None,
                   job_interval: float = 3600.0) -> ServiceSettings:
     return ServiceSettings(
         name=name,
@@ -59,7 +59,7 @@ async def running_service(
     """
     plugin = load_plugins([name])[name]
     runtime = ServiceRuntime(
-        test_settings(name, database, peers), database, plugin_tables(plugin),
+        service_settings(name, database, peers), database, plugin_tables(plugin),
         ActorSigner(DEV_ACTOR_KEY.encode(), name),
     )
     await upgrade(database, plugin.migrations)
