@@ -40,8 +40,12 @@ async def keyset_page(
         comparison = tuple_(*keys) < tuple_(*after) if descending else tuple_(*keys) > tuple_(*after)
         query = query.where(comparison)
     order = [k.desc() for k in keys] if descending else list(keys)
-    result = await session.execute(query.order_by(*order).limit(page.size + 1))
-    rows = list(result.scalars() if scalars else result.all())
+    query = query.order_by(*order).limit(page.size + 1)
+    if scalars:
+        rows = list((await session.execute(query)).scalars())
+    else:
+        # A Core select runs on the session's connection: the ORM's execution path costs more than the query.
+        rows = list((await (await session.connection()).execute(query)).all())
     has_more = len(rows) > page.size
     rows = rows[: page.size]
     return rows, page.next_token(key_of(rows[-1]) if rows else None, has_more)
