@@ -34,13 +34,19 @@ class CaseRow(Base):
     __table_args__ = (
         Index("ix_case_jurisdiction_id", "jurisdiction_code", "id"),
         Index("ix_case_state_id", "state", "id"),
-        # The overdue list: overdue cases in deadline order, jurisdiction read from the index.
-        Index("ix_case_due_deadline", "due_status", "deadline", "id", "jurisdiction_code"),
+        # The overdue list: a street's overdue cases are one range of this index (a few thousand at most),
+        # sorted by deadline.
+        Index("ix_case_due_deadline", "due_status", "jurisdiction_code", "deadline", "id"),
         # The sweep: the next moment each running case needs attention.
         Index("ix_case_next_check", "next_check_at"),
         # Duplicate detection: same category, recent reports.
         Index("ix_case_category_reported", "category_code", "reported_at"),
-        Index("ix_case_reported_jurisdiction", "reported_at", "jurisdiction_code"),
+        # Evaluation of a period: covering, so a street's month is one range scan of the index and no
+        # table lookups (the columns are evaluation_store's counting rules).
+        Index("ix_case_evaluation", "reported_at", "jurisdiction_code", "answerable_unit", "state", "source",
+              "registered_at", "dispatched_at", "accepted_on_time", "handled_at", "handled_on_time", "closed_at",
+              "closed_on_time", "deadline", "rework_count", "ever_overdue", "extension_count", "satisfaction",
+              "handling_hours"),
         Index("ix_case_unit_reported", "answerable_unit", "reported_at"),
         Index("ix_case_reporter_reported", "reporter", "reported_at"),
         # Idempotency of CaseRequested: one case per source reference (NULLs never collide).
