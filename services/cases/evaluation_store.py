@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -46,50 +47,75 @@ def _case_columns(cutoff: datetime) -> list[Any]:
     ]
 
 
-def subject_condition(subject: str, key: str) -> ColumnElement[bool]:
+class Columns:
+    """The columns a subject is told by, in the cases table or in the ratings table."""
+
+    def __init__(self, table: Any, unit: Any) -> None:
+        self.jurisdiction_code = table.jurisdiction_code
+        self.reported_at = table.reported_at
+        self.reporter = table.reporter
+        self.unit = unit
+
+
+CASES = Columns(CaseRow, CaseRow.answerable_unit)
+RATINGS = Columns(RatingRow, RatingRow.unit)
+Group = Callable[[Columns], Any]
+Where = Callable[[Columns], list[ColumnElement[bool]]]
+
+
+def subject_condition(subject: str, key: str) -> Where:
     """unit: the answerable unit; jurisdiction: a code prefix; grid_worker: the reporter."""
     if subject == "unit":
-        return CaseRow.answerable_unit == key
+        return lambda c: [c.unit == key]
     if subject == "jurisdiction":
-        return prefix_condition(CaseRow.jurisdiction_code, key)
-    return CaseRow.reporter == key
+        return lambda c: [prefix_condition(c.jurisdiction_code, key)]
+    return lambda c: [c.reporter == key]
 
 
-async def counts_by(session: AsyncSession, group: Any, where: list[ColumnElement[bool]],
-                    start: datetime, end: datetime, now: datetime) -> dict[str, Counts]:
-    """Counts of the cases reported in [start, end) matching ``where``, grouped by ``group``."""
-    period = [CaseRow.reported_at >= start, CaseRow.reported_at < end, *where]
+async def counts_by(session: AsyncSession, group: Group, where: Where, start: datetime, end: datetime,
+                    now: datetime) -> dict[str, Counts]:
+    """Counts of the cases reported in [start, end) matching ``where``, grouped by ``group``.
+
+    Two range scans: the cases over ix_case_evaluation (covering), their ratings over ix_case_rating_reported.
+    """
+
+    def period(c: Columns) -> list[ColumnElement[bool]]:
+        return [c.reported_at >= start, c.reported_at < end, *where(c)]
+
     cutoff = min(end, now)
-    rows = (await session.execute(select(group, *_case_columns(cutoff)).where(*period).group_by(group))).all()
+    key = group(CASES)
+    rows = (await session.execute(select(key, *_case_columns(cutoff)).where(*period(CASES)).group_by(key))).all()
     result: dict[str, Counts] = {}
-    for key, *values in rows:
+    for name, *values in rows:
         (reported, registered, voided, dispatched, accepted_on_time, handled, handled_on_time, closed,
          closed_on_time, due_to_close, rework, overdue, extensions, public, callbacks, satisfied, hours) = values
-        result[str(key)] = Counts(
+        result[str(name)] = Counts(
             int(reported), int(registered or 0), int(voided or 0), int(dispatched or 0), int(accepted_on_time or 0),
             int(handled or 0), int(handled_on_time or 0), int(closed or 0), int(closed_on_time or 0),
             int(due_to_close or 0), int(rework or 0), int(overdue or 0), int(extensions or 0), int(public or 0),
             int(callbacks or 0), int(satisfied or 0), float(hours or 0.0))
+    rating_key = group(RATINGS)
     ratings = (await session.execute(
-        select(group, func.count(), func.sum(RatingRow.score)).select_from(RatingRow)
-        .join(CaseRow, CaseRow.id == RatingRow.case_id).where(*period).group_by(group))).all()
-    for key, count, total in ratings:
-        base = result.get(str(key), Counts())
-        result[str(key)] = base + Counts(ratings=int(count), rating_total=int(total or 0))
+        select(rating_key, func.count(), func.sum(RatingRow.score)).where(*period(RATINGS)).group_by(rating_key)
+    )).all()
+    for name, count, total in ratings:
+        base = result.get(str(name), Counts())
+        result[str(name)] = base + Counts(ratings=int(count), rating_total=int(total or 0))
     return result
 
 
 async def counts_for(session: AsyncSession, subject: str, key: str, start: datetime, end: datetime,
                      now: datetime) -> Counts:
-    found = await counts_by(session, literal(key), [subject_condition(subject, key)], start, end, now)
+    found = await counts_by(session, lambda c: literal(key), subject_condition(subject, key), start, end, now)
     return found.get(key, Counts())
 
 
 async def ranking_counts(session: AsyncSession, dimension: str, district: str, start: datetime, end: datetime,
                          now: datetime) -> dict[str, Counts]:
     """Counts per street (first 9 digits of the code) or per answerable unit, inside ``district``."""
-    where = [prefix_condition(CaseRow.jurisdiction_code, district)]
     if dimension == "street":
-        return await counts_by(session, func.substr(CaseRow.jurisdiction_code, 1, 9), where, start, end, now)
-    return await counts_by(session, CaseRow.answerable_unit, [*where, CaseRow.answerable_unit != ""],
+        return await counts_by(session, lambda c: func.substr(c.jurisdiction_code, 1, 9),
+                               lambda c: [prefix_condition(c.jurisdiction_code, district)], start, end, now)
+    return await counts_by(session, lambda c: c.unit,
+                           lambda c: [prefix_condition(c.jurisdiction_code, district), c.unit != ""],
                            start, end, now)

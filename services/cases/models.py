@@ -140,15 +140,23 @@ class HistoryRow(Base):
 
 
 class RatingRow(Base):
-    """The raising tier's rating of the department's handling: one per case and rater tier."""
+    """The raising tier's rating of the department's handling: one per case and rater tier.
+
+    Carries the case's jurisdiction, report time and reporter (facts that never change), so a period's
+    ratings are read from this table's own index rather than joined to the cases.
+    """
 
     __tablename__ = "case_rating"
-    __table_args__ = (Index("ix_case_rating_unit", "unit", "rated_at"),)
+    __table_args__ = (Index("ix_case_rating_unit", "unit", "reported_at"),
+                      Index("ix_case_rating_reported", "reported_at", "jurisdiction_code"))
 
     case_id: Mapped[str] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), primary_key=True)
     rater_tier: Mapped[Tier] = mapped_column(enum_column(Tier), primary_key=True)
     rater: Mapped[str] = mapped_column(String(128))
     unit: Mapped[str] = mapped_column(String(64))
+    jurisdiction_code: Mapped[str] = mapped_column(String(15))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reporter: Mapped[str] = mapped_column(String(128))
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text)
     rated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

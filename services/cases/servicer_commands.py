@@ -183,7 +183,9 @@ class CommandServicer(ServicerBase):
             if await session.get(RatingRow, (case.id, tier)) is not None:
                 raise AlreadyExists(f"the {tier.name.lower()} tier has already rated case {case.number}")
             session.add(RatingRow(case_id=case.id, rater_tier=tier, rater=actor.subject, unit=case.answerable_unit,
-                                  score=request.score, comment=request.comment, rated_at=self.now()))
+                                  jurisdiction_code=case.jurisdiction_code, reported_at=case.reported_at,
+                                  reporter=case.reporter, score=request.score, comment=request.comment,
+                                  rated_at=self.now()))
 
         case, _ = await self.perform(request.case_id, A.RATE, _cmd(A.RATE, comment=request.comment), after=rate)
         return pb.RateHandlingResponse(case=case)

@@ -152,13 +152,17 @@ def upgrade() -> None:
     sa.Column('rater_tier', sa.Enum('community', 'street', 'district', name='tier', native_enum=False, length=32), nullable=False),
     sa.Column('rater', sa.String(length=128), nullable=False),
     sa.Column('unit', sa.String(length=64), nullable=False),
+    sa.Column('jurisdiction_code', sa.String(length=15), nullable=False),
+    sa.Column('reported_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('reporter', sa.String(length=128), nullable=False),
     sa.Column('score', sa.Integer(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
     sa.Column('rated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('case_id', 'rater_tier')
     )
-    op.create_index('ix_case_rating_unit', 'case_rating', ['unit', 'rated_at'], unique=False)
+    op.create_index('ix_case_rating_reported', 'case_rating', ['reported_at', 'jurisdiction_code'], unique=False)
+    op.create_index('ix_case_rating_unit', 'case_rating', ['unit', 'reported_at'], unique=False)
 
     category = sa.table(
         "category", sa.column("code"), sa.column("version"), sa.column("kind"), sa.column("major_class"),
