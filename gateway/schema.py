@@ -21,6 +21,7 @@ from strawberry.tools import merge_types
 from strawberry.types.base import StrawberryOptional
 
 from gateway.audit import AuditQuery
+from gateway.execution import LeafFastPathExecutionContext
 from gateway.viewer import ViewerQuery
 from services.kit.plugin import GraphQLContribution, Plugin, PluginError
 
@@ -120,6 +121,7 @@ def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limit
         return strawberry.Schema(
             query=query, mutation=mutation, types=types, extensions=extensions(limits),
             config=StrawberryConfig(disable_field_suggestions=True),
+            execution_context_class=LeafFastPathExecutionContext,
         )
     except Exception as error:  # strawberry raises many kinds for conflicting or broken types
         owners = ", ".join(name for name, _ in parts) or "none"
