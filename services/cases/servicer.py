@@ -23,5 +23,11 @@ def duplicate_rule(env: Env | None = None) -> DuplicateRule:
                          hours=env.number("GRIDGOV_CASES_DUPLICATE_HOURS", 72.0))
 
 
+def figures_ttl(env: Env | None = None) -> float:
+    """GRIDGOV_CASES_FIGURES_TTL: seconds evaluation figures are served from memory (default 60; 0 = never)."""
+    return (env or Env()).number("GRIDGOV_CASES_FIGURES_TTL", 60.0)
+
+
 def register(server: grpc.aio.Server, runtime: ServiceRuntime) -> None:
-    cases_pb2_grpc.add_CasesServiceServicer_to_server(CasesServicer(runtime, duplicate_rule()), server)
+    servicer = CasesServicer(runtime, duplicate_rule(), figures_ttl())
+    cases_pb2_grpc.add_CasesServiceServicer_to_server(servicer, server)

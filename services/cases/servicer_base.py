@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.cases.v1 import cases_pb2 as pb
 from services.cases import convert, domain, roles
+from services.cases.evaluation import Counts
 from services.cases.events import publish_outcome
 from services.cases.intake import DuplicateRule
 from services.cases.store import CaseStore, Loaded
@@ -46,11 +48,39 @@ def require_visible(case: domain.Case, actor: roles.Actor) -> None:
         raise PermissionDenied("a resident sees only the cases they reported")
 
 
+class FiguresCache:
+    """Evaluation counts of a (subject, key, period), kept ``ttl`` seconds.
+
+    A street's month is tens of thousands of cases to aggregate (tens of milliseconds); dashboards ask for
+    the same figures over and over, and figures a minute old serve assessment as well as fresh ones.
+    Authorization is checked before the cache is consulted. ``ttl`` 0 turns the cache off.
+    """
+
+    def __init__(self, ttl: float, capacity: int = 4096) -> None:
+        self.ttl = ttl
+        self.capacity = capacity
+        self._entries: dict[tuple[object, ...], tuple[float, Counts]] = {}
+
+    def get(self, key: tuple[object, ...]) -> Counts | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, key: tuple[object, ...], counts: Counts) -> None:
+        if self.ttl <= 0:
+            return
+        if len(self._entries) >= self.capacity:
+            self._entries.clear()
+        self._entries[key] = (time.monotonic() + self.ttl, counts)
+
+
 class ServicerBase:
-    def __init__(self, runtime: ServiceRuntime, duplicates: DuplicateRule) -> None:
+    def __init__(self, runtime: ServiceRuntime, duplicates: DuplicateRule, figures_ttl: float = 0.0) -> None:
         self.runtime = runtime
         self.database = runtime.database
         self.duplicates = duplicates
+        self.figures_cache = FiguresCache(figures_ttl)
 
     def now(self) -> datetime:
         return self.runtime.clock()

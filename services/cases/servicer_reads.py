@@ -130,8 +130,12 @@ class ReadServicer(ServicerBase):
         elif "" not in scopes and not any(len(s) == 6 for s in scopes):
             # Unit and grid-worker figures span jurisdictions: the district's view.
             raise PermissionDenied("unit and grid-worker figures need a district-wide scope")
-        async with self.database.read() as session:
-            counts = await counts_for(session, subject, key, start, end, self.now())
+        cache_key = (subject, key, start, end)
+        counts = self.figures_cache.get(cache_key)
+        if counts is None:
+            async with self.database.read() as session:
+                counts = await counts_for(session, subject, key, start, end, self.now())
+            self.figures_cache.put(cache_key, counts)
         return pb.GetEvaluationResponse(evaluation=convert.figures(evaluation.figures(key, counts)))
 
     async def RankEvaluation(self, request: pb.RankEvaluationRequest, context: Ctx) -> pb.RankEvaluationResponse:

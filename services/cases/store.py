@@ -138,7 +138,7 @@ class CaseStore:
         self.session.add(CaseRow(**row_values(case, now)))
         await self.session.flush()
         await self._history(case.id, [entry])
-        await self._tally(tally_key(case), +1)
+        await self._tally((tally_key(case), +1))
 
     async def save(self, loaded: Loaded, after: domain.Case, entries: Sequence[domain.HistoryEntry],
                    now: datetime) -> None:
@@ -156,8 +156,7 @@ class CaseStore:
         await self.session.flush()
         await self._history(after.id, entries)
         if tally_key(before) != tally_key(after):
-            await self._tally(tally_key(before), -1)
-            await self._tally(tally_key(after), +1)
+            await self._tally((tally_key(before), -1), (tally_key(after), +1))
 
     async def _history(self, case_id: str, entries: Sequence[domain.HistoryEntry]) -> None:
         if entries:
@@ -167,14 +166,16 @@ class CaseStore:
                 for e in entries
             ])
 
-    async def _tally(self, key: tuple[str, domain.CaseState, DueStatus, bool], delta: int) -> None:
-        code, state, due, supervised = key
+    async def _tally(self, *moves: tuple[tuple[str, domain.CaseState, DueStatus, bool], int]) -> None:
+        """Adds each delta to its tally row, in one statement."""
         table = TallyRow.__table__
-        statement = _upsert(self.session, table).values(
-            jurisdiction_code=code, state=state, due_status=due, supervised=supervised, count=delta)
+        statement = _upsert(self.session, table).values([
+            dict(jurisdiction_code=code, state=state, due_status=due, supervised=supervised, count=delta)
+            for (code, state, due, supervised), delta in moves
+        ])
         await self.session.execute(statement.on_conflict_do_update(
             index_elements=["jurisdiction_code", "state", "due_status", "supervised"],
-            set_={"count": table.c.count + delta},
+            set_={"count": table.c.count + statement.excluded.count},
         ))
 
     async def history(self, case_id: str) -> list[tuple[str, domain.HistoryEntry]]:

@@ -137,3 +137,19 @@ async def test_the_dispatch_table_routes_by_the_longest_prefix_and_the_centre_ov
         assert chosen.handling_unit == "water" and [p.unit for p in chosen.participants] == ["water", "landscaping"]
         rules = await svc.stub.ListDispatchRules(pb.ListDispatchRulesRequest(), metadata=admin)
         assert len(rules.rules) == 2
+
+
+def test_the_figures_cache_expires_and_can_be_off(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from services.cases import servicer_base
+    from services.cases.evaluation import Counts
+
+    clock = [100.0]
+    monkeypatch.setattr(servicer_base.time, "monotonic", lambda: clock[0])
+    cache = servicer_base.FiguresCache(ttl=60)
+    cache.put(("jurisdiction", "110108001"), Counts(reported=3))
+    assert cache.get(("jurisdiction", "110108001")) == Counts(reported=3)
+    clock[0] += 61
+    assert cache.get(("jurisdiction", "110108001")) is None
+    off = servicer_base.FiguresCache(ttl=0)
+    off.put(("unit", "water"), Counts(reported=1))
+    assert off.get(("unit", "water")) is None
