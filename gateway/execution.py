@@ -2,16 +2,24 @@
 
 graphql-core builds a resolve-info record, argument map and completion chain for every field (~8 µs);
 a protobuf row of scalars read through Strawberry's default resolver needs none of it. Anything else
-— arguments, custom resolvers, objects and lists, nulls, errors — takes graphql-core's own path.
+— arguments, custom resolvers, objects and lists, nulls, errors, field middleware — takes
+graphql-core's own path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from graphql import GraphQLLeafType, GraphQLNonNull, GraphQLObjectType, is_leaf_type
+from graphql import GraphQLField, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, is_leaf_type
 from graphql.pyutils import Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+# (read the attribute, coerce the value) for a field that qualifies, None for one that does not.
+Plan = tuple[Callable[[Any, str], Any], str, Callable[[Any], Any]] | None
+_PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Plan]] = WeakKeyDictionary()
 
 
 class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -23,23 +31,29 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         # Strawberry always passes a manager; it wraps nothing unless an extension resolves fields.
         if not node.arguments and (manager is None or not manager.middlewares):
-            field_def = parent_type.fields.get(node.name.value)
-            if field_def is not None and not field_def.args:
-                resolve = field_def.resolve
-                leaf = _leaf_of(field_def.type)
-                if leaf is not None and resolve is not None and getattr(resolve, "_is_default", False):
-                    try:
-                        result = resolve(source, None)
-                        if result is not None and not self.is_awaitable(result):
-                            coerced = leaf.coerce_output_value(result)
-                            if coerced is not None and coerced is not Undefined:
-                                return coerced
-                    except Exception:  # the full path below reports it, with the field's path
-                        pass
+            plans = _PLANS.get(self.schema)
+            if plans is None:
+                plans = _PLANS[self.schema] = {}
+            key = (parent_type.name, node.name.value)
+            plan = plans[key] if key in plans else plans.setdefault(key, _plan(parent_type.fields.get(key[1])))
+            if plan is not None:
+                read, name, coerce = plan
+                try:
+                    result = read(source, name)
+                    if result is not None and not self.is_awaitable(result):
+                        coerced = coerce(result)
+                        if coerced is not None and coerced is not Undefined:
+                            return coerced
+                except Exception:  # the full path below reports it, with the field's path
+                    pass
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
 
-def _leaf_of(graphql_type: Any) -> GraphQLLeafType | None:
-    if isinstance(graphql_type, GraphQLNonNull):
-        graphql_type = graphql_type.of_type
-    return graphql_type if is_leaf_type(graphql_type) else None
+def _plan(field_def: GraphQLField | None) -> Plan:
+    if field_def is None or field_def.args or not getattr(field_def.resolve, "_is_default", False):
+        return None
+    leaf = field_def.type.of_type if isinstance(field_def.type, GraphQLNonNull) else field_def.type
+    definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if not is_leaf_type(leaf) or definition is None or definition.base_resolver is not None:
+        return None
+    return definition.default_resolver, definition.python_name, leaf.coerce_output_value
