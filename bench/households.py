@@ -109,6 +109,12 @@ def wait_http(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -
     raise SystemExit(f"{url} did not answer 200")
 
 
+def cpu_seconds(process: subprocess.Popen[bytes]) -> float:
+    """User plus system CPU time the process has used (Linux /proc), robust to a busy machine."""
+    fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -299,9 +305,14 @@ def run(args: argparse.Namespace) -> None:
         asyncio.run(grpc_load(registry_address, 1))
         asyncio.run(httpx_load(url, body, bearer, 1))
         tool = "wrk" if shutil.which("wrk") and not args.no_wrk else "httpx"
+        before = cpu_seconds(gateway), cpu_seconds(registry)
         through_gateway = (wrk(url, body, bearer, args.seconds) if tool == "wrk"
                            else asyncio.run(httpx_load(url, body, bearer, args.seconds)))
+        after = cpu_seconds(gateway), cpu_seconds(registry)
+        through_gateway["gateway_cpu_ms"] = (after[0] - before[0]) * 1000 / through_gateway["requests"]
+        through_gateway["registry_cpu_ms"] = (after[1] - before[1]) * 1000 / through_gateway["requests"]
         direct = asyncio.run(grpc_load(registry_address, args.seconds))
+        direct["registry_cpu_ms"] = (cpu_seconds(registry) - after[1]) * 1000 / direct["requests"]
     finally:
         if gateway is not None:
             stop(gateway)
@@ -323,6 +334,9 @@ def report(args: argparse.Namespace, tool: str, gateway: dict[str, float], direc
               f"{figures['requests']:>10.0f}{figures['errors']:>8.0f}")
     print(f"gateway cost vs direct gRPC: p50 {gateway['p50_ms'] / direct['p50_ms']:.2f}x, "
           f"throughput {direct['requests_per_second'] / gateway['requests_per_second']:.2f}x")
+    print(f"CPU per request: gateway {gateway['gateway_cpu_ms']:.2f} ms + registry {gateway['registry_cpu_ms']:.2f} ms "
+          f"through the gateway; registry {direct['registry_cpu_ms']:.2f} ms direct "
+          f"({(gateway['gateway_cpu_ms'] + gateway['registry_cpu_ms']) / direct['registry_cpu_ms']:.2f}x)")
     print("targets: >= 300 req/s, p99 < 100 ms, cost <= 1.5x")
     print(f"one in-process policy decision: {evaluated_us:.1f} µs evaluated "
           f"({'compiled VM' if compiled else 'interpreter'}), {remembered_us:.1f} µs remembered; aim < 50 µs")
