@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import strawberry
+from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -18,6 +19,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryOptional
 
 from gateway.audit import AuditQuery
@@ -27,6 +29,22 @@ from services.kit.plugin import GraphQLContribution, Plugin, PluginError
 
 GATEWAY = "gateway"
 CACHE_SIZE = 512
+
+
+class GatewaySchema(strawberry.Schema):
+    """Logs only unexpected errors: a denial, bad input or a service outage is an answer, not a fault."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        unexpected = [error for error in errors if not _expected(error)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def _expected(error: GraphQLError) -> bool:
+    original = error.original_error
+    if original is None:  # syntax and validation errors: the client's document
+        return True
+    return isinstance(original, GraphQLError) and "code" in (original.extensions or {})
 
 
 class SchemaCompositionError(PluginError):
@@ -118,7 +136,7 @@ def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limit
     assert query is not None  # the gateway's own fields are always there
     mutation = merge_root("Mutation", mutation_parts)
     try:
-        return strawberry.Schema(
+        return GatewaySchema(
             query=query, mutation=mutation, types=types, extensions=extensions(limits),
             config=StrawberryConfig(disable_field_suggestions=True),
             execution_context_class=LeafFastPathExecutionContext,

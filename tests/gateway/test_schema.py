@@ -83,3 +83,28 @@ def test_the_installed_plugins_compose_into_one_schema() -> None:
 
     schema = compose(load_plugins())
     assert {"households", "viewer", "accessDecisions"} <= root_fields(schema, "Query")
+
+
+async def test_only_unexpected_errors_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    import strawberry
+
+    from gateway.errors import gateway_error
+    from gateway.schema import GatewaySchema
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def denied(self) -> str:
+            raise gateway_error("PERMISSION_DENIED", "no")
+
+        @strawberry.field
+        def broken(self) -> str:
+            raise ZeroDivisionError("a bug")
+
+    schema = GatewaySchema(Query)
+    with caplog.at_level("ERROR", logger="strawberry.execution"):
+        await schema.execute("{ denied }")
+        await schema.execute("{ nosuchfield }")
+        assert not caplog.records
+        await schema.execute("{ broken }")
+    assert len(caplog.records) == 1 and "a bug" in caplog.text
