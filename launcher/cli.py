@@ -8,7 +8,9 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from services.kit.actor import ActorSigner
 from services.kit.config import (
@@ -23,15 +25,23 @@ from services.kit.config import (
 )
 from services.kit.database import Database
 from services.kit.migrations import upgrade
-from services.kit.plugin import PluginError, load_plugins
+from services.kit.plugin import Plugin, PluginError, load_plugins
 
-# The demo users `gridgov up` prints tokens for: one per tier, plus a grid worker and an auditor.
+if TYPE_CHECKING:
+    from launcher.supervisor import Supervisor
+
+# The demo users `gridgov up` prints tokens for: one per tier, a grid worker, an auditor and the
+# department roles the fire and inspection policies know.
 DEMO_USERS = (
     ("district", "demo-district-admin", "district_admin", "110108", ""),
     ("street", "demo-street-staff", "street_staff", "110108001", ""),
     ("community", "demo-community-staff", "community_staff", "110108001001", ""),
     ("grid worker", "demo-grid-worker", "grid_worker", "110108001001001", ""),
     ("auditor", "demo-auditor", "auditor", "110108", ""),
+    ("fire", "demo-fire-inspector", "fire_inspector", "110108001", "fire_department"),
+    ("fire dept", "demo-fire-department", "fire_department", "110108", "fire_department"),
+    ("environment", "demo-environment-bureau", "environment_bureau", "110108", "environment_bureau"),
+    ("grid head", "demo-grid-leader", "grid_leader", "110108001001", ""),
 )
 
 
@@ -51,39 +61,63 @@ def child_environment(services: Sequence[str]) -> dict[str, str]:
     return environ
 
 
-def command_up(args: argparse.Namespace) -> int:
-    from launcher.supervisor import StartError, Supervisor, tail
+@dataclass(frozen=True)
+class Platform:
+    """What `gridgov up` starts: the enabled services, their addresses and the children's environment."""
 
-    env = Env()
-    services = enabled_services(args.services, env)
-    plugins = load_plugins(services)
+    services: list[str]
+    plugins: dict[str, Plugin]
+    addresses: dict[str, str]
+    environ: dict[str, str]
+    directory: Path
+    demo_data: bool
+
+    @property
+    def gateway_listen(self) -> str:
+        return self.environ.get("GRIDGOV_GATEWAY_LISTEN", f"127.0.0.1:{DEFAULT_GATEWAY_PORT}")
+
+
+def command_up(args: argparse.Namespace) -> int:
+    from launcher.supervisor import Supervisor
+
+    services = enabled_services(args.services, Env())
     environ = child_environment(services)
     os.environ.update(environ)
-    addresses = service_addresses(Env(environ))
-    directory = Path(environ["GRIDGOV_DATA_DIR"])
-    supervisor = Supervisor(environ, directory / "logs")
+    platform = Platform(services, load_plugins(services), service_addresses(Env(environ)), environ,
+                        Path(environ["GRIDGOV_DATA_DIR"]), args.demo_data)
+    supervisor = Supervisor(environ, platform.directory / "logs")
     try:
-        for name in services:
+        return run_platform(platform, supervisor)
+    finally:
+        # Whatever happened, no process outlives the command.
+        supervisor.stop_all()
+
+
+def run_platform(platform: Platform, supervisor: Supervisor) -> int:
+    """Starts everything, prints the URL and tokens, and watches until Ctrl-C or a death."""
+    from launcher.supervisor import StartError, tail
+
+    try:
+        for name in platform.services:
             process = supervisor.start(name, f"services.{name}")
-            supervisor.wait_grpc_healthy(process, addresses[name])
-            print(f"  {name:<11} gRPC on {addresses[name]}")
-        if args.demo_data:
+            supervisor.wait_grpc_healthy(process, platform.addresses[name])
+            print(f"  {name:<11} gRPC on {platform.addresses[name]}", flush=True)
+        if platform.demo_data:
+            env = Env()
             signer = ActorSigner(actor_key(env, env.mode()), "launcher")
-            loaded = asyncio.run(_load_demo(plugins, addresses, signer, directory))
-            print(f"  demo data   {'loaded into ' + ', '.join(loaded) if loaded else 'already in place'}")
+            loaded = asyncio.run(_load_demo(platform.plugins, platform.addresses, signer, platform.directory))
+            print(f"  demo data   {'loaded into ' + ', '.join(loaded) if loaded else 'already in place'}", flush=True)
         gateway = supervisor.start("gateway", "gateway")
-        listen = environ.get("GRIDGOV_GATEWAY_LISTEN", f"127.0.0.1:{DEFAULT_GATEWAY_PORT}")
-        supervisor.wait_http_ready(gateway, f"http://{listen}/healthz")
+        supervisor.wait_http_ready(gateway, f"http://{platform.gateway_listen}/healthz")
     except (StartError, ConfigError, PluginError) as error:
         print(f"gridgov: {error}", file=sys.stderr)
         for process in supervisor.processes:
             for line in tail(process.log_path, 8):
                 print(f"  [{process.name}] {line}", file=sys.stderr)
-        supervisor.stop_all()
         return 1
-    print(f"\nGraphQL: http://{listen}/graphql\n")
+    print(f"\nGraphQL: http://{platform.gateway_listen}/graphql\n")
     print_demo_tokens()
-    print("\nCtrl-C stops everything.")
+    print("\nCtrl-C stops everything.", flush=True)
     died = supervisor.watch()
     if died is not None:
         code = died.popen.returncode if died.popen else None
@@ -91,7 +125,6 @@ def command_up(args: argparse.Namespace) -> int:
               file=sys.stderr)
         for line in tail(died.log_path):
             print(f"  [{died.name}] {line}", file=sys.stderr)
-    supervisor.stop_all()
     return 1 if died is not None else 0
 
 

@@ -107,6 +107,10 @@ class Supervisor:
         for process in reversed(self.processes):
             if process.alive and process.popen is not None:
                 os.killpg(process.popen.pid, signal.SIGTERM)
+        self._reap(grace)
+        self.processes.clear()
+
+    def _reap(self, grace: float) -> None:
         deadline = time.monotonic() + grace
         for process in reversed(self.processes):
             if process.popen is None:

@@ -57,6 +57,15 @@ def children_of(pid: int) -> list[int]:
     return [int(p) for p, pp in (line.split() for line in out.splitlines()) if int(pp) == pid]
 
 
+def stop(process: subprocess.Popen[str]) -> None:
+    """Cleans up after a failed test: the services run in sessions of their own."""
+    if process.poll() is None:
+        for pid in children_of(process.pid):
+            os.kill(pid, signal.SIGKILL)
+        process.kill()
+        process.wait()
+
+
 def test_up_serves_reports_a_dead_process_and_stops_the_rest(tmp_path: Path) -> None:
     environ = environment(tmp_path, ["registry"])
     process = subprocess.Popen([*GRIDGOV, "up"], env=environ, cwd=ROOT, stdout=subprocess.PIPE,
@@ -77,8 +86,7 @@ def test_up_serves_reports_a_dead_process_and_stops_the_rest(tmp_path: Path) -> 
         assert "registry exited with code -9; stopping the others" in rest
         assert children_of(process.pid) == []
     finally:
-        if process.poll() is None:
-            process.kill()
+        stop(process)
 
 
 def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
@@ -95,8 +103,7 @@ def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
             with pytest.raises(ProcessLookupError):
                 os.kill(pid, 0)
     finally:
-        if process.poll() is None:
-            process.kill()
+        stop(process)
 
 
 def test_a_service_that_cannot_start_is_reported(tmp_path: Path) -> None:
