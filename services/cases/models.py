@@ -34,9 +34,9 @@ class CaseRow(Base):
     __table_args__ = (
         Index("ix_case_jurisdiction_id", "jurisdiction_code", "id"),
         Index("ix_case_state_id", "state", "id"),
-        # The overdue list: a street's overdue cases are one range of this index (a few thousand at most),
-        # sorted by deadline.
-        Index("ix_case_due_deadline", "due_status", "jurisdiction_code", "deadline", "id"),
+        # The overdue list: overdue cases walked in deadline order, the jurisdiction read from the index,
+        # so a page needs no sort (queries.overdue_cases names it for SQLite's planner).
+        Index("ix_case_due_deadline", "due_status", "deadline", "id", "jurisdiction_code"),
         # The sweep: the next moment each running case needs attention.
         Index("ix_case_next_check", "next_check_at"),
         # Duplicate detection: same category, recent reports.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, String, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.cases import domain
@@ -88,10 +88,15 @@ async def list_cases(session: AsyncSession, f: CaseFilter, scopes: Sequence[str]
 async def overdue_cases(session: AsyncSession, prefix: str, scopes: Sequence[str],
                         page: Page) -> tuple[list[domain.Case], str]:
     """Overdue cases, most overdue (earliest deadline) first: a walk of ix_case_due_deadline."""
-    query = select(CaseRow).where(CaseRow.due_status == DueStatus.OVERDUE,
-                                  scope_condition(CaseRow.jurisdiction_code, scopes))
+    # SQLite's planner prefers the jurisdiction range and then sorts thousands of rows; walking
+    # ix_case_due_deadline in deadline order finds a page after a few dozen entries. SQLite's unary +
+    # is a no-op that keeps its planner off the jurisdiction index (PostgreSQL plans this well alone).
+    code: Any = CaseRow.jurisdiction_code
+    if session.get_bind().dialect.name == "sqlite":
+        code = literal_column("+case_record.jurisdiction_code", String)
+    query = select(CaseRow).where(CaseRow.due_status == DueStatus.OVERDUE, scope_condition(code, scopes))
     if prefix:
-        query = query.where(prefix_condition(CaseRow.jurisdiction_code, prefix))
+        query = query.where(prefix_condition(code, prefix))
     after = _after(page, 2)
     if after:
         deadline_text, last_id = after

@@ -85,7 +85,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('number')
     )
     op.create_index('ix_case_category_reported', 'case_record', ['category_code', 'reported_at'], unique=False)
-    op.create_index('ix_case_due_deadline', 'case_record', ['due_status', 'jurisdiction_code', 'deadline', 'id'], unique=False)
+    op.create_index('ix_case_due_deadline', 'case_record', ['due_status', 'deadline', 'id', 'jurisdiction_code'], unique=False)
     op.create_index('ix_case_jurisdiction_id', 'case_record', ['jurisdiction_code', 'id'], unique=False)
     op.create_index('ix_case_next_check', 'case_record', ['next_check_at'], unique=False)
     op.create_index('ix_case_evaluation', 'case_record', ['reported_at', 'jurisdiction_code', 'answerable_unit', 'state', 'source', 'registered_at', 'dispatched_at', 'accepted_on_time', 'handled_at', 'handled_on_time', 'closed_at', 'closed_on_time', 'deadline', 'rework_count', 'ever_overdue', 'extension_count', 'satisfaction', 'handling_hours'], unique=False)
