@@ -33,18 +33,19 @@ async def run_sweep(runtime: ServiceRuntime, batch: int = BATCH) -> SweepReport:
         async with runtime.database.transaction() as session:
             store = CaseStore(session)
             loaded = await store.due_for_sweep(now, batch)
-            for item in loaded:
-                result = sweep(item.case, now)
-                report.examined += 1
-                # save() recomputes next_check_at, so even an unchanged case leaves the due set.
-                after = result.case if result else item.case
-                await store.save(item, after, result.history if result else (), now)
-                if result:
-                    report.changed += 1
-                    await publish_reminders(session, after, result.reminders)
-                    if result.case.supervised and not item.case.supervised:
-                        await publish_state_change(session, after, "supervise", STATES.to_proto(item.case.state),
-                                                   SWEEPER)
+            results = [(item, sweep(item.case, now)) for item in loaded]
+            report.examined += len(loaded)
+            # save_many() recomputes next_check_at, so even an unchanged case leaves the due set.
+            await store.save_many([(item, result.case if result else item.case, result.history if result else ())
+                                   for item, result in results], now)
+            for item, result in results:
+                if result is None:
+                    continue
+                report.changed += 1
+                await publish_reminders(session, result.case, result.reminders)
+                if result.case.supervised and not item.case.supervised:
+                    await publish_state_change(session, result.case, "supervise", STATES.to_proto(item.case.state),
+                                               SWEEPER)
         if len(loaded) < batch:
             return report
 

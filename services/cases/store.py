@@ -158,6 +158,31 @@ class CaseStore:
         if tally_key(before) != tally_key(after):
             await self._tally((tally_key(before), -1), (tally_key(after), +1))
 
+    async def save_many(self, changes: Sequence[tuple[Loaded, domain.Case, Sequence[domain.HistoryEntry]]],
+                        now: datetime) -> None:
+        """save() for many cases at once: one history insert and one tally statement for them all."""
+        moves: dict[tuple[str, domain.CaseState, DueStatus, bool], int] = {}
+        entries: list[tuple[str, domain.HistoryEntry]] = []
+        for loaded, after, history in changes:
+            before, row = loaded.case, loaded.row
+            assert after.participants == before.participants  # the sweep never changes who handles a case
+            for name, value in row_values(after, now, row.ever_overdue).items():
+                setattr(row, name, value)
+            entries.extend((after.id, e) for e in history)
+            if tally_key(before) != tally_key(after):
+                moves[tally_key(before)] = moves.get(tally_key(before), 0) - 1
+                moves[tally_key(after)] = moves.get(tally_key(after), 0) + 1
+        await self.session.flush()
+        if entries:
+            await self.session.execute(HistoryRow.__table__.insert(), [  # type: ignore[attr-defined]
+                dict(id=new_id(), case_id=case_id, action=e.action, actor=e.actor, at=e.at, from_state=e.from_state,
+                     to_state=e.to_state, comment=e.comment, evidence=list(e.evidence), unit=e.unit)
+                for case_id, e in entries
+            ])
+        nonzero = [(key, delta) for key, delta in moves.items() if delta]
+        if nonzero:
+            await self._tally(*nonzero)
+
     async def _history(self, case_id: str, entries: Sequence[domain.HistoryEntry]) -> None:
         if entries:
             await self.session.execute(HistoryRow.__table__.insert(), [  # type: ignore[attr-defined]
