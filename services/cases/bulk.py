@@ -3,7 +3,7 @@
 No policy, no gRPC, no history rows and no events: `bulk_load(database, cases=1_000_000, seed=1)` migrates
 the database and inserts cases in every stage of the loop, spread over the three years before ``now``, with
 deadlines and due statuses consistent with ``now`` (so the sweep and the dashboards see realistic data),
-then rebuilds the dashboard tallies from the rows. Participants are written for open dispatched cases only.
+then rebuilds the dashboard tallies from the rows.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlalchemy import Engine, create_engine, delete, event, func, insert, selec
 from services.cases import deadlines, domain
 from services.cases.catalogue import seed as catalogue_seed
 from services.cases.deadlines import Clockwork, Limit
-from services.cases.models import CaseRow, ParticipantRow, TallyRow
+from services.cases.models import CaseRow, TallyRow
 from services.cases.store import row_values
 from services.kit import demo
 from services.kit.clock import as_utc
@@ -126,7 +126,7 @@ async def bulk_load(database: Database, cases: int, seed: int, now: datetime) ->
     rng = random.Random(seed)
     grids = demo.grid_codes()
     categories = [(c.code, c.limit, c.lowest_tier, c.default_unit) for c in catalogue_seed()]
-    cases_table, parts_table = CaseRow.__table__, ParticipantRow.__table__
+    cases_table = CaseRow.__table__
     sync_engine = None
     if database.engine.dialect.name == "sqlite":
         sync_engine = create_engine(database.engine.url.set(drivername="sqlite"))
@@ -137,23 +137,16 @@ async def bulk_load(database: Database, cases: int, seed: int, now: datetime) ->
         done = 0
         pending: asyncio.Future[None] | None = None
         while done < cases:
-            rows, parts = [], []
-            for n in range(done, min(done + BATCH, cases)):
-                case = synthetic_case(rng, n + seed * 10_000_000, now, grids, categories)
-                rows.append(row_values(case, now))
-                if case.state in domain.RUNNING_STATES:
-                    parts.extend(dict(case_id=case.id, unit=p.unit, lead=p.lead, accepted_at=p.accepted_at,
-                                      handled_at=p.handled_at, report=p.report) for p in case.participants)
+            rows = [row_values(synthetic_case(rng, n + seed * 10_000_000, now, grids, categories), now)
+                    for n in range(done, min(done + BATCH, cases))]
             if sync_engine is not None:
                 # SQLite works in its thread (without the GIL) while the next batch is generated.
                 if pending is not None:
                     await pending
-                pending = asyncio.ensure_future(asyncio.to_thread(_insert_sync, sync_engine, rows, parts))
+                pending = asyncio.ensure_future(asyncio.to_thread(_insert_sync, sync_engine, rows))
             else:
                 async with database.transaction() as session:
                     await session.execute(cases_table.insert(), rows)  # type: ignore[attr-defined]
-                    if parts:
-                        await session.execute(parts_table.insert(), parts)  # type: ignore[attr-defined]
             done += len(rows)
         if pending is not None:
             await pending
@@ -207,14 +200,12 @@ def _raw_insert(table: Any, rows: list[dict[str, Any]]) -> tuple[str, list[tuple
     return sql, [tuple(_sqlite_value(row[n]) for n in names) for row in rows]
 
 
-def _insert_sync(engine: Engine, rows: list[dict[str, Any]], parts: list[dict[str, Any]]) -> None:
+def _insert_sync(engine: Engine, rows: list[dict[str, Any]]) -> None:
     # The driver's executemany with values converted here: SQLAlchemy's per-value bind processing
     # would cost as much as generating the rows.
     with engine.begin() as connection:
-        for table, batch in ((CaseRow.__table__, rows), (ParticipantRow.__table__, parts)):
-            if batch:
-                sql, values = _raw_insert(table, batch)
-                connection.exec_driver_sql(sql, values)
+        sql, values = _raw_insert(CaseRow.__table__, rows)
+        connection.exec_driver_sql(sql, values)
 
 
 async def rebuild_tallies(database: Database) -> None:

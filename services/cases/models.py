@@ -1,9 +1,10 @@
-"""The cases service's tables: cases, their parts, history, ratings, catalogue, dispatch table, tallies."""
+"""The cases service's tables: cases, history, ratings, catalogue, dispatch table, number counters, tallies."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum as PyEnum
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Enum, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -72,6 +73,9 @@ class CaseRow(Base):
     tier: Mapped[Tier] = mapped_column(enum_column(Tier))
     handling_unit: Mapped[str] = mapped_column(String(64))
     answerable_unit: Mapped[str] = mapped_column(String(64))
+    # The lead and co-handling units of the current dispatch with their parts: a short list always read
+    # and written with the case, kept on its row (one statement fewer per read and per change).
+    participants: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     limit_value: Mapped[int | None] = mapped_column(Integer)
     limit_unit: Mapped[LimitUnit | None] = mapped_column(enum_column(LimitUnit))
     reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -106,19 +110,6 @@ class CaseRow(Base):
     source_reference: Mapped[str | None] = mapped_column(String(64))
     resolution: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class ParticipantRow(Base):
-    """A unit's part of the current dispatch: the lead or a co-handler."""
-
-    __tablename__ = "case_participant"
-
-    case_id: Mapped[str] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), primary_key=True)
-    unit: Mapped[str] = mapped_column(String(64), primary_key=True)
-    lead: Mapped[bool] = mapped_column(Boolean)
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    report: Mapped[str] = mapped_column(Text)
 
 
 class HistoryRow(Base):

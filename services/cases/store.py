@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.cases import domain, supervision
 from services.cases.deadlines import Clockwork, DueStatus, Limit
-from services.cases.models import CaseRow, HistoryRow, NumberCounterRow, ParticipantRow, TallyRow
+from services.cases.models import CaseRow, HistoryRow, NumberCounterRow, TallyRow
 from services.kit.clock import as_utc
 from services.kit.ids import new_id
 
@@ -26,7 +26,17 @@ def _utc(value: datetime | None) -> datetime | None:
     return None if value is None else as_utc(value)
 
 
-def to_domain(row: CaseRow, parts: Sequence[ParticipantRow]) -> domain.Case:
+def _moment(value: str | None) -> datetime | None:
+    return None if value is None else as_utc(datetime.fromisoformat(value))
+
+
+def participants_json(parts: Sequence[domain.Participant]) -> list[dict[str, Any]]:
+    return [{"unit": p.unit, "lead": p.lead, "report": p.report,
+             "accepted_at": p.accepted_at.isoformat() if p.accepted_at else None,
+             "handled_at": p.handled_at.isoformat() if p.handled_at else None} for p in parts]
+
+
+def to_domain(row: CaseRow) -> domain.Case:
     work = None
     if row.started_at is not None and row.deadline is not None:
         assert row.due_soon_at is not None and row.escalate_at is not None
@@ -34,8 +44,8 @@ def to_domain(row: CaseRow, parts: Sequence[ParticipantRow]) -> domain.Case:
                          as_utc(row.escalate_at))
     limit = Limit(row.limit_value, row.limit_unit) if row.limit_value and row.limit_unit else None
     participants = tuple(
-        domain.Participant(p.unit, p.lead, _utc(p.accepted_at), _utc(p.handled_at), p.report)
-        for p in sorted(parts, key=lambda p: (not p.lead, p.unit))
+        domain.Participant(p["unit"], p["lead"], _moment(p["accepted_at"]), _moment(p["handled_at"]), p["report"])
+        for p in row.participants
     )
     return domain.Case(
         id=row.id, number=row.number, category_code=row.category_code, description=row.description,
@@ -67,6 +77,7 @@ def row_values(case: domain.Case, now: datetime, ever_overdue: bool = False) -> 
         reporter_phone=case.reporter_phone, urgent=case.urgent, evidence_before=list(case.evidence_before),
         evidence_after=list(case.evidence_after), state=case.state, tier=case.tier,
         handling_unit=case.handling_unit, answerable_unit=case.answerable_unit,
+        participants=participants_json(case.participants),
         limit_value=case.limit.value if case.limit else None, limit_unit=case.limit.unit if case.limit else None,
         reported_at=case.reported_at, registered_at=case.registered_at, dispatched_at=case.dispatched_at,
         accept_by=case.accept_by, accepted_on_time=case.accepted_on_time,
@@ -107,27 +118,15 @@ class CaseStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def _parts(self, case_ids: Sequence[str]) -> dict[str, list[ParticipantRow]]:
-        found: dict[str, list[ParticipantRow]] = {i: [] for i in case_ids}
-        if case_ids:
-            rows = await self.session.scalars(select(ParticipantRow).where(ParticipantRow.case_id.in_(case_ids)))
-            for p in rows:
-                found[p.case_id].append(p)
-        return found
-
     async def get(self, case_id: str, *, for_update: bool = False) -> Loaded | None:
         query = select(CaseRow).where(CaseRow.id == case_id)
         if for_update:
             query = query.with_for_update()
         row = (await self.session.scalars(query)).first()
-        if row is None:
-            return None
-        parts = await self._parts([row.id])
-        return Loaded(to_domain(row, parts[row.id]), row)
+        return None if row is None else Loaded(to_domain(row), row)
 
     async def many(self, rows: Sequence[CaseRow]) -> list[domain.Case]:
-        parts = await self._parts([r.id for r in rows])
-        return [to_domain(r, parts[r.id]) for r in rows]
+        return [to_domain(r) for r in rows]
 
     async def by_source(self, service: str, reference: str) -> domain.Case | None:
         row = (await self.session.scalars(select(CaseRow).where(
@@ -146,13 +145,6 @@ class CaseStore:
         before, row = loaded.case, loaded.row
         for name, value in row_values(after, now, row.ever_overdue).items():
             setattr(row, name, value)
-        if after.participants != before.participants:
-            await self.session.execute(delete(ParticipantRow).where(ParticipantRow.case_id == after.id))
-            self.session.add_all(
-                ParticipantRow(case_id=after.id, unit=p.unit, lead=p.lead, accepted_at=p.accepted_at,
-                               handled_at=p.handled_at, report=p.report)
-                for p in after.participants
-            )
         await self.session.flush()
         await self._history(after.id, entries)
         if tally_key(before) != tally_key(after):
@@ -165,7 +157,6 @@ class CaseStore:
         entries: list[tuple[str, domain.HistoryEntry]] = []
         for loaded, after, history in changes:
             before, row = loaded.case, loaded.row
-            assert after.participants == before.participants  # the sweep never changes who handles a case
             for name, value in row_values(after, now, row.ever_overdue).items():
                 setattr(row, name, value)
             entries.extend((after.id, e) for e in history)
@@ -250,8 +241,7 @@ class CaseStore:
         rows = list(await self.session.scalars(
             select(CaseRow).where(CaseRow.next_check_at <= now).order_by(CaseRow.next_check_at, CaseRow.id)
             .limit(limit).with_for_update(skip_locked=True)))
-        parts = await self._parts([r.id for r in rows])
-        return [Loaded(to_domain(r, parts[r.id]), r) for r in rows]
+        return [Loaded(to_domain(r), r) for r in rows]
 
 
 def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

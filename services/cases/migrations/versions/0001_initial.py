@@ -1,4 +1,4 @@
-"""The cases service's first schema: kit tables, cases, their parts, history, ratings, the versioned
+"""The cases service's first schema: kit tables, cases (with their handling units' parts), history, ratings, the versioned
 category catalogue (seeded with version 1), the dispatch table, number counters and dashboard tallies.
 
 Revision ID: 0001
@@ -47,6 +47,7 @@ def upgrade() -> None:
     sa.Column('tier', sa.Enum('community', 'street', 'district', name='tier', native_enum=False, length=32), nullable=False),
     sa.Column('handling_unit', sa.String(length=64), nullable=False),
     sa.Column('answerable_unit', sa.String(length=64), nullable=False),
+    sa.Column('participants', sa.JSON(), nullable=False),
     sa.Column('limit_value', sa.Integer(), nullable=True),
     sa.Column('limit_unit', sa.Enum('working_hours', 'working_days', name='limitunit', native_enum=False, length=32), nullable=True),
     sa.Column('reported_at', sa.DateTime(timezone=True), nullable=False),
@@ -137,16 +138,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_case_history_case', 'case_history', ['case_id', 'id'], unique=False)
-    op.create_table('case_participant',
-    sa.Column('case_id', sa.String(length=36), nullable=False),
-    sa.Column('unit', sa.String(length=64), nullable=False),
-    sa.Column('lead', sa.Boolean(), nullable=False),
-    sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('handled_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('report', sa.Text(), nullable=False),
-    sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('case_id', 'unit')
-    )
     op.create_table('case_rating',
     sa.Column('case_id', sa.String(length=36), nullable=False),
     sa.Column('rater_tier', sa.Enum('community', 'street', 'district', name='tier', native_enum=False, length=32), nullable=False),
@@ -180,6 +171,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("case_tally", "case_rating", "case_history", "case_participant", "case_record", "category",
+    for name in ("case_tally", "case_rating", "case_history", "case_record", "category",
                  "dispatch_rule", "case_number_counter", "job_lease", "consumer_cursor", "outbox"):
         op.drop_table(name)
