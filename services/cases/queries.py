@@ -38,10 +38,23 @@ class CaseFilter:
                 "unit": self.handling_unit, "reporter": self.reporter, "scopes": list(scopes)}
 
 
-def _conditions(f: CaseFilter, scopes: Sequence[str]) -> list[ColumnElement[bool]]:
-    where = [scope_condition(CaseRow.jurisdiction_code, scopes)]
+def _jurisdiction(session: AsyncSession) -> Any:
+    """The jurisdiction column as lists should filter on it.
+
+    Lists come newest first: walking the primary key backwards and testing the jurisdiction finds a
+    page of a street or a grid after at most a few thousand rows, where SQLite's planner would rather
+    read the whole jurisdiction range and sort it (a street of a million cases: hundreds of ms). Its
+    unary + is a no-op that keeps the planner off that index; PostgreSQL plans this well alone.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return literal_column("+case_record.jurisdiction_code", String)
+    return CaseRow.jurisdiction_code
+
+
+def _conditions(f: CaseFilter, scopes: Sequence[str], code: Any) -> list[ColumnElement[bool]]:
+    where = [scope_condition(code, scopes)]
     if f.jurisdiction_prefix:
-        where.append(prefix_condition(CaseRow.jurisdiction_code, f.jurisdiction_prefix))
+        where.append(prefix_condition(code, f.jurisdiction_prefix))
     if f.states:
         where.append(CaseRow.state.in_(list(f.states)))
     if f.category_code:
@@ -74,7 +87,7 @@ def _after(page: Page, arity: int) -> tuple[Any, ...] | None:
 async def list_cases(session: AsyncSession, f: CaseFilter, scopes: Sequence[str],
                      page: Page) -> tuple[list[domain.Case], str]:
     """Newest first (ids are time-ordered), continued after the last id."""
-    query = select(CaseRow).where(*_conditions(f, scopes))
+    query = select(CaseRow).where(*_conditions(f, scopes, _jurisdiction(session)))
     after = _after(page, 1)
     if after:
         query = query.where(CaseRow.id < after[0])
@@ -88,12 +101,9 @@ async def list_cases(session: AsyncSession, f: CaseFilter, scopes: Sequence[str]
 async def overdue_cases(session: AsyncSession, prefix: str, scopes: Sequence[str],
                         page: Page) -> tuple[list[domain.Case], str]:
     """Overdue cases, most overdue (earliest deadline) first: a walk of ix_case_due_deadline."""
-    # SQLite's planner prefers the jurisdiction range and then sorts thousands of rows; walking
-    # ix_case_due_deadline in deadline order finds a page after a few dozen entries. SQLite's unary +
-    # is a no-op that keeps its planner off the jurisdiction index (PostgreSQL plans this well alone).
-    code: Any = CaseRow.jurisdiction_code
-    if session.get_bind().dialect.name == "sqlite":
-        code = literal_column("+case_record.jurisdiction_code", String)
+    # Walking ix_case_due_deadline in deadline order finds a page after a few dozen entries (see
+    # _jurisdiction for why the jurisdiction index is kept out of it on SQLite).
+    code = _jurisdiction(session)
     query = select(CaseRow).where(CaseRow.due_status == DueStatus.OVERDUE, scope_condition(code, scopes))
     if prefix:
         query = query.where(prefix_condition(code, prefix))
