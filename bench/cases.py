@@ -5,8 +5,8 @@
 1. Loads the cases (services.cases.bulk, the benchmark loader) into var/bench/cases.db, unless that file
    already holds that many (a previous run's few hundred loop cases are tolerated).
 2. Starts the cases service and the gateway as separate processes (embedded policy, decision log on).
-3. Street dashboard and overdue list through the gateway with wrk (-t1 -c16), p50/p99 from wrk's latency
-   distribution.
+3. Street dashboard and overdue list through the gateway with wrk (-t1, 16 connections, then 1: the
+   latency of one request without queueing), p50/p99 from wrk's latency distribution.
 4. Full-loop throughput through gRPC: report -> register -> dispatch -> accept -> handle -> verify ->
    callback (7 transitions per case), 8 loops at a time.
 5. The overdue sweep over the million, in-process after the service stopped: four days later (real work),
@@ -111,8 +111,9 @@ async def wait_http(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def wrk(url: str, token: str, query: str, seconds: int, workdir: Path) -> tuple[float, float, float]:
-    """(requests/s, p50 ms, p99 ms) of POSTing ``query`` with wrk -t1 -c16."""
+def wrk(url: str, token: str, query: str, seconds: int, workdir: Path,
+        connections: int = 16) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) of POSTing ``query`` with wrk -t1 and ``connections`` connections."""
     script = workdir / "post.lua"
     body = json.dumps({"query": query})
     script.write_text(
@@ -123,7 +124,7 @@ def wrk(url: str, token: str, query: str, seconds: int, workdir: Path) -> tuple[
         "function response(status, headers, body)\n"
         '  if status ~= 200 or string.find(body, \'"errors"\') then error("bad response: " .. body) end\n'
         "end\n")
-    run = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", "-s", str(script), url],
+    run = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
                          capture_output=True, text=True)
     out = run.stdout
     if run.returncode != 0 or "bad response" in out or "Non-2xx" in out:
@@ -230,8 +231,9 @@ async def main() -> None:
                 assert "errors" not in body, body
         for name, query in (("street dashboard (counts, overdue 20, month's figures)", DASHBOARD),
                             ("street dashboard (counts only)", COUNTS), ("overdue list (20)", OVERDUE)):
-            rate, p50, p99 = wrk(url, token, query, options.seconds, workdir)
-            print(f"{name}: {rate:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+            for connections in (16, 1):
+                rate, p50, p99 = wrk(url, token, query, options.seconds, workdir, connections)
+                print(f"{name}, {connections} connection(s): {rate:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms")
         rate = await loop_throughput(f"127.0.0.1:{service_port}", options.loops)
         print(f"full loop through gRPC: {rate:.0f} transitions/s ({options.loops} cases x 7 transitions, 8 at a time)")
     finally:
