@@ -45,6 +45,7 @@ UNITS = {
     "traffic": "交通委员会",
     "market_regulation": "市场监督管理局",
     "public_security": "公安分局",
+    "police_station": "派出所",
     "environment_bureau": "生态环境局",
     "fire_department": "消防救援支队",
     "emergency_linkage": "应急联动中心",
@@ -103,7 +104,7 @@ _SEED = (
      "问题已解决", "street_office", S_),
     # raised by other services
     (CategoryKind.EVENT, "handed_over", "fire_hazard_handed_over", "消防隐患移交", 3, D,
-     "隐患已整改并经消防复查合格", "fire_department", S_),
+     "隐患已整改并经消防复查合格", "police_station", S_),
     (CategoryKind.EVENT, "handed_over", "pollution_violation", "大气污染违法行为", 3, D,
      "违法行为已查处，防尘措施到位", "environment_bureau", S_),
 )

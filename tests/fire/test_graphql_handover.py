@@ -52,7 +52,7 @@ class Portal:
         self.gateway = gateway
         self.inspector = token(settings, "inspector-1", [("fire_inspector", STREET)])
         self.street = token(settings, "street-1", [("street_staff", STREET)])
-        self.fire_unit = token(settings, "119-staff", [("handling_unit", "110108")], department="fire_department")
+        self.police = token(settings, "110-station", [("handling_unit", "110108")], department="police_station")
 
     async def run(self, query: str, bearer: str, **variables: Any) -> dict[str, Any]:
         body = await self.gateway.data(query, bearer, variables)
@@ -99,8 +99,8 @@ class Portal:
 
         assert await act(self.street, "registerCase") == "REGISTERED"
         assert await act(self.street, "dispatchCase") == "DISPATCHED"
-        assert await act(self.fire_unit, "acceptCase") == "ACCEPTED"
-        assert await act(self.fire_unit, "handleCase", ', resolution: "已责令开启安全出口并处罚"') == "HANDLED"
+        assert await act(self.police, "acceptCase") == "ACCEPTED"
+        assert await act(self.police, "handleCase", ', resolution: "已责令开启安全出口并处罚"') == "HANDLED"
         assert await act(self.street, "verifyCase", ", passed: true") == "CLOSED"
 
 
