@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
 
 import grpc
 from google.protobuf import any_pb2, timestamp_pb2
@@ -30,8 +31,12 @@ async def publish(
     event_type: str,
     payload: Message,
     jurisdiction_code: str,
+    occurred_at: datetime | None = None,
 ) -> str:
-    """Adds an event to the outbox inside the caller's transaction; returns its event id."""
+    """Adds an event to the outbox inside the caller's transaction; returns its event id.
+
+    ``occurred_at`` is the change's own time (the service's clock); wall-clock time by default.
+    """
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OUTBOX_LOCK_KEY})
     packed = any_pb2.Any()
@@ -42,7 +47,7 @@ async def publish(
             event_id=event_id,
             type=event_type,
             jurisdiction_code=jurisdiction_code,
-            occurred_at=utcnow(),
+            occurred_at=occurred_at or utcnow(),
             payload=packed.SerializeToString(),
         )
     )
