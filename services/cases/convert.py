@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
-from typing import Generic, TypeVar
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -13,42 +11,7 @@ from gridgov.common.v1 import geo_pb2
 from services.cases import catalogue, deadlines, domain, evaluation
 from services.kit.actor import masks
 from services.kit.clock import as_utc
-from services.kit.errors import InvalidArgument
-
-E = TypeVar("E", bound=Enum)
-
-
-class EnumMapping(Generic[E]):
-    """A domain enum and its proto enum, matched by member name (``CASE_STATE_REPORTED`` ↔ ``REPORTED``)."""
-
-    def __init__(self, domain_enum: type[E], proto_enum: object, prefix: str) -> None:
-        descriptor = proto_enum.DESCRIPTOR  # type: ignore[attr-defined]
-        self.to_proto_map = {member: descriptor.values_by_name[f"{prefix}_{member.name}"].number
-                             for member in domain_enum}
-        self.from_proto_map = {number: member for member, number in self.to_proto_map.items()}
-        unmapped = {v.number for v in descriptor.values} - set(self.from_proto_map) - {0}
-        if unmapped:
-            raise RuntimeError(f"{descriptor.full_name} values {unmapped} have no domain member")
-
-    def to_proto(self, member: E | None) -> int:
-        return 0 if member is None else self.to_proto_map[member]
-
-    def optional(self, number: int, field: str) -> E | None:
-        """The member, None for UNSPECIFIED; raises InvalidArgument for an unknown number."""
-        if number == 0:
-            return None
-        try:
-            return self.from_proto_map[number]
-        except KeyError:
-            raise InvalidArgument.field(field, f"unknown value {number}") from None
-
-    def required(self, number: int, field: str) -> E:
-        """The member; raises InvalidArgument naming ``field`` for UNSPECIFIED or an unknown number."""
-        member = self.optional(number, field)
-        if member is None:
-            raise InvalidArgument.field(field, "is required (UNSPECIFIED is not a value)")
-        return member
-
+from services.kit.enums import EnumMapping
 
 STATES = EnumMapping(domain.CaseState, pb.CaseState, "CASE_STATE")
 TIERS = EnumMapping(domain.Tier, pb.Tier, "TIER")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
-from typing import TypeVar
 
 import grpc
 
@@ -22,7 +20,6 @@ from services.kit.jurisdiction import problem
 from services.kit.pagination import page_from
 
 Ctx = grpc.aio.ServicerContext
-E = TypeVar("E", bound=Enum)
 SUBJECTS = {pb.EVALUATION_SUBJECT_UNIT: "unit", pb.EVALUATION_SUBJECT_JURISDICTION: "jurisdiction",
             pb.EVALUATION_SUBJECT_GRID_WORKER: "grid_worker"}
 
@@ -47,15 +44,6 @@ def _scoped_prefix(prefix: str, scopes: list[str]) -> str:
     if prefix and not any(prefix.startswith(s) or s.startswith(prefix) for s in scopes):
         raise PermissionDenied(f"jurisdiction {prefix} is outside this request's scope")
     return prefix
-
-
-def _collect(mapping: convert.EnumMapping[E], number: int, field: str, v: Violations) -> E | None:
-    """The member, or None with the violation added (so every bad field is reported at once)."""
-    try:
-        return mapping.required(number, field)
-    except InvalidArgument as error:
-        v.extend(error.violations)
-        return None
 
 
 def _require_admin() -> roles.Actor:
@@ -167,9 +155,9 @@ class ReadServicer(ServicerBase):
                 v.add(f"category.{name}", "is required")
         if c.limit < 1:
             v.add("category.limit", "must be at least 1")
-        kind = _collect(convert.KINDS, c.kind, "category.kind", v)
-        unit = _collect(convert.LIMIT_UNITS, c.limit_unit, "category.limit_unit", v)
-        tier = _collect(convert.TIERS, c.lowest_tier, "category.lowest_tier", v)
+        kind = convert.KINDS.collect(c.kind, "category.kind", v)
+        unit = convert.LIMIT_UNITS.collect(c.limit_unit, "category.limit_unit", v)
+        tier = convert.TIERS.collect(c.lowest_tier, "category.lowest_tier", v)
         v.raise_if_any()
         assert kind is not None and unit is not None and tier is not None
         category = catalogue.Category(c.code.strip(), 0, kind, c.major_class.strip(), c.name.strip(),

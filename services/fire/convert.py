@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from enum import Enum
-from typing import Any, TypeVar
+from typing import Any
 
 from google.protobuf import timestamp_pb2
 
@@ -21,47 +20,19 @@ from services.fire.models import (
     PlaceRow,
 )
 from services.kit.clock import as_utc
-from services.kit.errors import FieldViolation
+from services.kit.enums import EnumMapping
 
-E = TypeVar("E", bound=Enum)
-
-
-class EnumMap:
-    """Maps a domain enum to a proto enum whose values are ``<PREFIX>_<MEMBER NAME>``, both ways."""
-
-    def __init__(self, enum: type[Enum], proto_enum: Any, prefix: str) -> None:
-        self.enum = enum
-        self.prefix = prefix
-        self.to_proto_map = {member: proto_enum.Value(f"{prefix}_{member.name}") for member in enum}
-        self.from_proto_map = {value: member for member, value in self.to_proto_map.items()}
-
-    def to_proto(self, member: Enum | None) -> int:
-        return 0 if member is None else self.to_proto_map[member]
-
-    def from_proto(self, value: int) -> Any:
-        """The domain member, or None for UNSPECIFIED or a value this build does not know."""
-        return self.from_proto_map.get(value)
-
-
-PLACE_TYPE = EnumMap(domain.PlaceType, fire_pb2.PlaceType, "PLACE_TYPE")
-RISK_LEVEL = EnumMap(domain.RiskLevel, fire_pb2.RiskLevel, "RISK_LEVEL")
-GRID_LEVEL = EnumMap(domain.GridLevel, fire_pb2.GridLevel, "GRID_LEVEL")
-SEVERITY = EnumMap(domain.Severity, fire_pb2.Severity, "SEVERITY")
-HAZARD_CATEGORY = EnumMap(domain.HazardCategory, fire_pb2.HazardCategory, "HAZARD_CATEGORY")
-CHECK_RESULT = EnumMap(domain.CheckResult, fire_pb2.CheckResult, "CHECK_RESULT")
-INSPECTION_STATE = EnumMap(domain.InspectionState, fire_pb2.InspectionState, "INSPECTION_STATE")
-HAZARD_STATE = EnumMap(domain.HazardState, fire_pb2.HazardState, "HAZARD_STATE")
-CLOSURE = EnumMap(domain.Closure, fire_pb2.Closure, "CLOSURE")
+PLACE_TYPE = EnumMapping(domain.PlaceType, fire_pb2.PlaceType, "PLACE_TYPE")
+RISK_LEVEL = EnumMapping(domain.RiskLevel, fire_pb2.RiskLevel, "RISK_LEVEL")
+GRID_LEVEL = EnumMapping(domain.GridLevel, fire_pb2.GridLevel, "GRID_LEVEL")
+SEVERITY = EnumMapping(domain.Severity, fire_pb2.Severity, "SEVERITY")
+HAZARD_CATEGORY = EnumMapping(domain.HazardCategory, fire_pb2.HazardCategory, "HAZARD_CATEGORY")
+CHECK_RESULT = EnumMapping(domain.CheckResult, fire_pb2.CheckResult, "CHECK_RESULT")
+INSPECTION_STATE = EnumMapping(domain.InspectionState, fire_pb2.InspectionState, "INSPECTION_STATE")
+HAZARD_STATE = EnumMapping(domain.HazardState, fire_pb2.HazardState, "HAZARD_STATE")
+CLOSURE = EnumMapping(domain.Closure, fire_pb2.Closure, "CLOSURE")
 ENUM_MAPS = (PLACE_TYPE, RISK_LEVEL, GRID_LEVEL, SEVERITY, HAZARD_CATEGORY, CHECK_RESULT, INSPECTION_STATE,
              HAZARD_STATE, CLOSURE)
-
-
-def required(mapping: EnumMap, value: int, field: str, problems: list[FieldViolation]) -> Any:
-    """The domain member for a required enum field; records a violation naming ``field`` if unset."""
-    member = mapping.from_proto(value)
-    if member is None:
-        problems.append(FieldViolation(field, "must be set" if value == 0 else f"unknown value {value}"))
-    return member
 
 
 def timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
@@ -115,7 +86,7 @@ def hazard_type_message(row: HazardTypeRow | HazardTypeVersionRow) -> fire_pb2.H
 
 
 def check_item(item: fire_pb2.ChecklistItem) -> catalogue.CheckItem:
-    return catalogue.CheckItem(item.hazard_type_code, CHECK_RESULT.from_proto(item.result), tuple(item.evidence),
+    return catalogue.CheckItem(item.hazard_type_code, CHECK_RESULT.member(item.result), tuple(item.evidence),
                             item.fixed_on_spot, item.note)
 
 

@@ -30,10 +30,10 @@ def file_format(value: int, field: str = "format") -> FileFormat:
 
 def place_draft(message: fire_pb2.PlaceInput, problems: list[FieldViolation]) -> domain.PlaceDraft:
     return domain.PlaceDraft(
-        type=PLACE_TYPE.from_proto(message.type), name=message.name, address=message.address,
+        type=PLACE_TYPE.member(message.type), name=message.name, address=message.address,
         jurisdiction_code=message.jurisdiction_code, owner_name=message.owner_name, owner_phone=message.owner_phone,
         contact_name=message.contact_name, contact_phone=message.contact_phone,
-        risk_level=RISK_LEVEL.from_proto(message.risk_level), organization_id=message.organization_id,
+        risk_level=RISK_LEVEL.member(message.risk_level), organization_id=message.organization_id,
         household_id=message.household_id,
     )
 
@@ -75,8 +75,8 @@ class FireServicer(HazardRpcs, fire_pb2_grpc.FireServiceServicer):
             "risk": request.risk_level, "scopes": scopes})
         async with self.database.read() as session:
             rows, more = await PlaceStore(session).list(
-                scopes, request.jurisdiction_code, PLACE_TYPE.from_proto(request.type),
-                RISK_LEVEL.from_proto(request.risk_level), page)
+                scopes, request.jurisdiction_code, PLACE_TYPE.member(request.type),
+                RISK_LEVEL.member(request.risk_level), page)
         token = page.next_token((rows[-1].name, rows[-1].id) if rows else None, more)
         return fire_pb2.ListPlacesResponse(places=[convert.place_message(r, actor.masks) for r in rows],
                                            page={"next_page_token": token})
@@ -96,13 +96,13 @@ class FireServicer(HazardRpcs, fire_pb2_grpc.FireServiceServicer):
     async def ListHazardTypes(self, request: fire_pb2.ListHazardTypesRequest,
                               context: Any) -> fire_pb2.ListHazardTypesResponse:
         async with self.database.read() as session:
-            rows = await CatalogueStore(session).list(HAZARD_CATEGORY.from_proto(request.category))
+            rows = await CatalogueStore(session).list(HAZARD_CATEGORY.member(request.category))
         return fire_pb2.ListHazardTypesResponse(hazard_types=[convert.hazard_type_message(r) for r in rows])
 
     async def UpdateHazardType(self, request: fire_pb2.UpdateHazardTypeRequest,
                                context: Any) -> fire_pb2.UpdateHazardTypeResponse:
         problems = catalogue.hazard_type_problems(request.name, request.rectify_days)
-        severity = convert.required(SEVERITY, request.severity, "severity", problems)
+        severity = SEVERITY.collect(request.severity, "severity", problems)
         if problems:
             raise InvalidArgument(problems)
         require_district_wide()
@@ -130,8 +130,8 @@ class FireServicer(HazardRpcs, fire_pb2_grpc.FireServiceServicer):
     async def SetInspectionPlan(self, request: fire_pb2.SetInspectionPlanRequest,
                                 context: Any) -> fire_pb2.SetInspectionPlanResponse:
         problems: list[FieldViolation] = []
-        place_type = convert.required(PLACE_TYPE, request.plan.place_type, "plan.place_type", problems)
-        level = convert.required(GRID_LEVEL, request.plan.grid_level, "plan.grid_level", problems)
+        place_type = PLACE_TYPE.collect(request.plan.place_type, "plan.place_type", problems)
+        level = GRID_LEVEL.collect(request.plan.grid_level, "plan.grid_level", problems)
         if not 1 <= request.plan.interval_days <= domain.MAX_INTERVAL_DAYS:
             problems.append(FieldViolation("plan.interval_days", f"must be 1 to {domain.MAX_INTERVAL_DAYS}"))
         if problems:

@@ -40,7 +40,7 @@ class HazardRpcs:
         problems: list[FieldViolation] = []
         if not request.place_id:
             problems.append(FieldViolation("place_id", "must be set"))
-        level = convert.required(GRID_LEVEL, request.grid_level, "grid_level", problems)
+        level = GRID_LEVEL.collect(request.grid_level, "grid_level", problems)
         if problems:
             raise InvalidArgument(problems)
         async with self.database.transaction() as session:
@@ -101,7 +101,7 @@ class HazardRpcs:
     async def ListHazards(self, request: fire_pb2.ListHazardsRequest, context: Any) -> fire_pb2.ListHazardsResponse:
         code_filter("jurisdiction_code", request.jurisdiction_code)
         problems: list[FieldViolation] = []
-        states = [convert.required(HAZARD_STATE, s, f"states[{i}]", problems) for i, s in enumerate(request.states)]
+        states = [HAZARD_STATE.collect(s, f"states[{i}]", problems) for i, s in enumerate(request.states)]
         if problems:
             raise InvalidArgument(problems)
         scopes = actor.read_scopes()

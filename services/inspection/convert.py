@@ -30,41 +30,33 @@ from services.inspection.schedule import AssessmentUnit, Pollutant, Window, Wind
 from services.kit import actor
 from services.kit.calendar import BEIJING
 from services.kit.clock import as_utc
+from services.kit.enums import EnumMapping
 from services.kit.errors import InvalidArgument, Violations
 
 E = TypeVar("E", bound=Enum)
 
-# Each domain enum, its proto enum and the proto value prefix.
-ENUMS: dict[type[Enum], tuple[Any, str]] = {
-    SourceType: (pb.SourceType, "SOURCE_TYPE_"),
-    SourceStatus: (pb.SourceStatus, "SOURCE_STATUS_"),
-    ControlLevel: (pb.ControlLevel, "CONTROL_LEVEL_"),
-    DustControl: (pb.DustControl, "DUST_CONTROL_"),
-    ViolationState: (pb.ViolationState, "VIOLATION_STATE_"),
-    PeriodUnit: (pb.PeriodUnit, "PERIOD_UNIT_"),
-    WindowStatus: (pb.WindowStatus, "WINDOW_STATUS_"),
-    Pollutant: (pb.Pollutant, "POLLUTANT_"),
-    AssessmentUnit: (pb.AssessmentUnit, "ASSESSMENT_UNIT_"),
-}
+# Each domain enum's mapping to its proto enum, keyed by the domain enum so callers name only the member or the kind.
+MAPPINGS: dict[type[Enum], EnumMapping[Any]] = {mapping.domain_enum: mapping for mapping in (
+    EnumMapping(SourceType, pb.SourceType, "SOURCE_TYPE"),
+    EnumMapping(SourceStatus, pb.SourceStatus, "SOURCE_STATUS"),
+    EnumMapping(ControlLevel, pb.ControlLevel, "CONTROL_LEVEL"),
+    EnumMapping(DustControl, pb.DustControl, "DUST_CONTROL"),
+    EnumMapping(ViolationState, pb.ViolationState, "VIOLATION_STATE"),
+    EnumMapping(PeriodUnit, pb.PeriodUnit, "PERIOD_UNIT"),
+    EnumMapping(WindowStatus, pb.WindowStatus, "WINDOW_STATUS"),
+    EnumMapping(Pollutant, pb.Pollutant, "POLLUTANT"),
+    EnumMapping(AssessmentUnit, pb.AssessmentUnit, "ASSESSMENT_UNIT"),
+)}
 
 
 def to_proto(member: Enum) -> int:
-    proto_enum, prefix = ENUMS[type(member)]
-    return int(proto_enum.Value(prefix + str(member.value).upper()))
+    return MAPPINGS[type(member)].to_proto(member)
 
 
 def from_proto(kind: type[E], number: int, field: str, *, required: bool = True) -> E | None:
     """The domain member of a proto enum number; UNSPECIFIED is None, or INVALID_ARGUMENT when ``required``."""
-    proto_enum, prefix = ENUMS[kind]
-    if number == 0:
-        if required:
-            raise InvalidArgument.field(field, "must be set (UNSPECIFIED is not a value)")
-        return None
-    try:
-        name = proto_enum.Name(number)
-    except ValueError:
-        raise InvalidArgument.field(field, f"has no value {number}") from None
-    return kind(name[len(prefix):].lower())
+    mapping: EnumMapping[E] = MAPPINGS[kind]
+    return mapping.required(number, field) if required else mapping.optional(number, field)
 
 
 def mask_phone(phone: str) -> str:

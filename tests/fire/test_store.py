@@ -17,6 +17,7 @@ from services.fire.hazard_store import HazardStore
 from services.fire.models import KIT, HazardRow, InspectionRow, PlaceRow
 from services.fire.store import PlaceStore
 from services.kit.database import Database
+from services.kit.enums import EnumMapping
 from services.kit.errors import FailedPrecondition
 from services.kit.ids import new_id
 from services.kit.migrations import upgrade
@@ -35,23 +36,23 @@ async def migrated(database: Database) -> Database:
 
 
 @pytest.mark.parametrize("mapping", convert.ENUM_MAPS, ids=lambda m: m.prefix)
-def test_proto_domain_graphql_round_trip(mapping: convert.EnumMap) -> None:
+def test_proto_domain_graphql_round_trip(mapping: EnumMapping) -> None:
     proto_names = {n for n in mapping.to_proto_map.values()}
     wrapper = {m.prefix: m for m in convert.ENUM_MAPS}[mapping.prefix]
-    assert len(proto_names) == len(mapping.enum)  # every member has its own proto value
+    assert len(proto_names) == len(mapping.domain_enum)  # every member has its own proto value
     graphql_enum = next(g for g, (_, prefix) in graphql_types.PROTO_ENUMS.items() if prefix == mapping.prefix)
-    for member in mapping.enum:
+    for member in mapping.domain_enum:
         value = mapping.to_proto(member)
-        assert value != 0 and mapping.from_proto(value) is member
+        assert value != 0 and mapping.member(value) is member
         exposed = graphql_types.from_proto(graphql_enum, value)
         assert exposed.name == member.name and graphql_types.to_proto(exposed) == value
-    assert wrapper.from_proto(0) is None and mapping.to_proto(None) == 0
+    assert wrapper.member(0) is None and mapping.to_proto(None) == 0
     # The proto enum has nothing the domain lacks (besides UNSPECIFIED).
     proto_enum = getattr(fire_pb2, {"PLACE_TYPE": "PlaceType", "RISK_LEVEL": "RiskLevel", "GRID_LEVEL": "GridLevel",
                                     "SEVERITY": "Severity", "HAZARD_CATEGORY": "HazardCategory",
                                     "CHECK_RESULT": "CheckResult", "INSPECTION_STATE": "InspectionState",
                                     "HAZARD_STATE": "HazardState", "CLOSURE": "Closure"}[mapping.prefix])
-    assert len(proto_enum.values()) == len(mapping.enum) + 1
+    assert len(proto_enum.values()) == len(mapping.domain_enum) + 1
 
 
 def test_migration_enum_values_match_the_domain() -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from gridgov.common.v1 import event_pb2
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection import graphql_types as gql
-from services.inspection.convert import ENUMS, from_proto, to_proto
+from services.inspection.convert import MAPPINGS, from_proto, to_proto
 from services.inspection.domain import (
     DEFAULT_CHECKLIST,
     DEFAULT_PATROL_FREQUENCIES,
@@ -59,9 +59,10 @@ async def test_migration_seeds_the_domain_defaults(db: Database) -> None:
         assert await store.violation_types() == sorted(DEFAULT_VIOLATION_TYPES, key=lambda vt: vt.code)
 
 
-@pytest.mark.parametrize("kind", list(ENUMS))
+@pytest.mark.parametrize("kind", list(MAPPINGS))
 def test_enum_round_trip_proto_domain_graphql(kind: type[Enum]) -> None:
-    proto_enum, prefix = ENUMS[kind]
+    prefix = MAPPINGS[kind].prefix + "_"
+    proto_enum = getattr(pb, kind.__name__)
     assert len(kind) == len(proto_enum.keys()) - 1  # every member but UNSPECIFIED
     graphql_enum = GRAPHQL[kind].__strawberry_definition__.wrapped_cls  # type: ignore[attr-defined]
     for member in kind:
