@@ -10,7 +10,7 @@ from google.protobuf import timestamp_pb2
 from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
-from gateway.errors import gateway_error
+from gateway.plugin_types import stamp
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.common.v1 import geo_pb2
 from services.cases.graphql_types import (
@@ -43,20 +43,11 @@ def _context(info: Info) -> RequestContext:
     return info.context  # type: ignore[no-any-return]
 
 
-def _stamp(value: datetime.datetime, field: str) -> timestamp_pb2.Timestamp:
-    if value.tzinfo is None:
-        raise gateway_error("INVALID_ARGUMENT", f"{field} must carry a time zone",
-                            fieldViolations=[{"field": field, "description": "must carry a time zone"}])
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(value.astimezone(datetime.UTC))
-    return stamp
-
-
 def _month(now: datetime.datetime) -> tuple[timestamp_pb2.Timestamp, timestamp_pb2.Timestamp]:
     """This calendar month in UTC: the dashboard's default evaluation period."""
     start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     end = (start + datetime.timedelta(days=32)).replace(day=1)
-    return _stamp(start, "periodStart"), _stamp(end, "periodEnd")
+    return stamp(start, "periodStart"), stamp(end, "periodEnd")
 
 
 async def _case_resource(ctx: RequestContext, case_id: str) -> Resource:
@@ -128,9 +119,9 @@ class CaseQuery:
                 return None
             start, end = _month(datetime.datetime.now(datetime.UTC))
             if period_start is not None:
-                start = _stamp(period_start, "periodStart")
+                start = stamp(period_start, "periodStart")
             if period_end is not None:
-                end = _stamp(period_end, "periodEnd")
+                end = stamp(period_end, "periodEnd")
             return (await ctx.call(SERVICE, "GetEvaluation", pb.GetEvaluationRequest(
                 subject=pb.EVALUATION_SUBJECT_JURISDICTION, key=key, period_start=start, period_end=end),
                 decision)).evaluation
@@ -142,16 +133,16 @@ class CaseQuery:
     async def case_evaluation(self, info: Info, subject: CaseEvaluationSubject, key: str,
                               period_start: datetime.datetime, period_end: datetime.datetime) -> CaseEvaluation:
         request = pb.GetEvaluationRequest(subject=to_proto(subject), key=key,
-                                          period_start=_stamp(period_start, "periodStart"),
-                                          period_end=_stamp(period_end, "periodEnd"))
+                                          period_start=stamp(period_start, "periodStart"),
+                                          period_end=stamp(period_end, "periodEnd"))
         return (await _scoped(info, "case.evaluate", "GetEvaluation", request)).evaluation  # type: ignore[no-any-return]
 
     @strawberry.field(description="The district's ranking of streets or handling units for a period.")
     async def case_ranking(self, info: Info, dimension: CaseRankingDimension, period_start: datetime.datetime,
                            period_end: datetime.datetime) -> list[CaseRankingEntry]:
         request = pb.RankEvaluationRequest(dimension=to_proto(dimension),
-                                           period_start=_stamp(period_start, "periodStart"),
-                                           period_end=_stamp(period_end, "periodEnd"))
+                                           period_start=stamp(period_start, "periodStart"),
+                                           period_end=stamp(period_end, "periodEnd"))
         return (await _scoped(info, "case.rank", "RankEvaluation", request)).entries  # type: ignore[no-any-return]
 
     @strawberry.field(description="The current version of every case category.")

@@ -9,23 +9,24 @@ from typing import Any
 
 import strawberry
 
+from gateway.plugin_types import GeoPoint, ProtoEnums, graphql_enum, moment, present
 from gridgov.cases.v1 import cases_pb2 as pb
 from services.cases import catalogue, deadlines, domain
 
 
-def graphql_enum(source: type[Enum], name: str) -> Any:
-    """A GraphQL enum with the members of a domain enum (values are the lowercase names)."""
-    return strawberry.enum(Enum(name, {m.name: m.name.lower() for m in source}))  # type: ignore[misc]
+def _lowercase_name(member: Enum) -> str:
+    """The cases plugin's enum values are the lowercase member names (policy attributes read them)."""
+    return member.name.lower()
 
 
-CaseState = graphql_enum(domain.CaseState, "CaseState")
-CaseTier = graphql_enum(domain.Tier, "CaseTier")
-CaseSource = graphql_enum(domain.SourceChannel, "CaseSource")
-CaseDueStatus = graphql_enum(deadlines.DueStatus, "CaseDueStatus")
-CaseSatisfaction = graphql_enum(domain.Satisfaction, "CaseSatisfaction")
-CaseRequestKind = graphql_enum(domain.RequestKind, "CaseRequestKind")
-CaseLimitUnit = graphql_enum(deadlines.LimitUnit, "CaseLimitUnit")
-CaseCategoryKind = graphql_enum(catalogue.CategoryKind, "CaseCategoryKind")
+CaseState = graphql_enum(domain.CaseState, "CaseState", value=_lowercase_name)
+CaseTier = graphql_enum(domain.Tier, "CaseTier", value=_lowercase_name)
+CaseSource = graphql_enum(domain.SourceChannel, "CaseSource", value=_lowercase_name)
+CaseDueStatus = graphql_enum(deadlines.DueStatus, "CaseDueStatus", value=_lowercase_name)
+CaseSatisfaction = graphql_enum(domain.Satisfaction, "CaseSatisfaction", value=_lowercase_name)
+CaseRequestKind = graphql_enum(domain.RequestKind, "CaseRequestKind", value=_lowercase_name)
+CaseLimitUnit = graphql_enum(deadlines.LimitUnit, "CaseLimitUnit", value=_lowercase_name)
+CaseCategoryKind = graphql_enum(catalogue.CategoryKind, "CaseCategoryKind", value=_lowercase_name)
 
 
 @strawberry.enum
@@ -42,45 +43,19 @@ class CaseRankingDimension(Enum):
 
 
 # GraphQL enum -> (proto enum wrapper, value prefix).
-PROTO_ENUMS: dict[Any, tuple[Any, str]] = {
+PROTO_ENUMS = ProtoEnums({
     CaseState: (pb.CaseState, "CASE_STATE"), CaseTier: (pb.Tier, "TIER"),
     CaseSource: (pb.SourceChannel, "SOURCE_CHANNEL"), CaseDueStatus: (pb.DueStatus, "DUE_STATUS"),
     CaseSatisfaction: (pb.Satisfaction, "SATISFACTION"), CaseRequestKind: (pb.RequestKind, "REQUEST_KIND"),
     CaseLimitUnit: (pb.LimitUnit, "LIMIT_UNIT"), CaseCategoryKind: (pb.CategoryKind, "CATEGORY_KIND"),
     CaseEvaluationSubject: (pb.EvaluationSubject, "EVALUATION_SUBJECT"),
     CaseRankingDimension: (pb.RankingDimension, "RANKING_DIMENSION"),
-}
-
-
-def to_proto(member: Enum | None) -> int:
-    """The proto value of a GraphQL enum member (UNSPECIFIED for None)."""
-    if member is None:
-        return 0
-    wrapper, prefix = PROTO_ENUMS[type(member)]
-    return int(wrapper.Value(f"{prefix}_{member.name}"))
-
-
-def from_proto(enum: Any, value: int) -> Any:
-    """The GraphQL enum member of a proto value; None for UNSPECIFIED."""
-    if value == 0:
-        return None
-    wrapper, prefix = PROTO_ENUMS[enum]
-    return enum[wrapper.Name(value).removeprefix(prefix + "_")]
-
-
-def moment(message: Any, field: str) -> datetime.datetime | None:
-    if not message.HasField(field):
-        return None
-    return getattr(message, field).ToDatetime(tzinfo=datetime.UTC)  # type: ignore[no-any-return]
+})
+to_proto = PROTO_ENUMS.to_proto
+from_proto = PROTO_ENUMS.from_proto
 
 
 # Resolvers below take the protobuf message as ``self`` (Strawberry passes the parent value).
-
-
-@strawberry.type
-class CaseLocation:
-    latitude: float
-    longitude: float
 
 
 @strawberry.type
@@ -178,8 +153,8 @@ class Case:
         return from_proto(CaseTier, self.supervision_tier)  # type: ignore[arg-type]
 
     @strawberry.field
-    def location(self) -> CaseLocation | None:
-        return self.location if self.HasField("location") else None  # type: ignore[attr-defined]
+    def location(self) -> GeoPoint | None:
+        return present(self, "location")  # type: ignore[no-any-return]
 
     @strawberry.field
     def reported_at(self) -> datetime.datetime | None:

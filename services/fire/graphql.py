@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
 from typing import Any
 
 import strawberry
-from google.protobuf import timestamp_pb2
 from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
-from gateway.errors import gateway_error
+from gateway.plugin_types import decode_base64, encode_base64, stamp
 from gridgov.fire.v1 import fire_pb2
 from services.fire.graphql_types import (
     FireChecklistItemInput,
@@ -50,17 +47,6 @@ def _context(info: Info) -> RequestContext:
 
 def _page(first: int, after: str) -> dict[str, Any]:
     return {"page_size": first, "page_token": after}
-
-
-def _stamp(value: datetime.datetime | None, field: str) -> timestamp_pb2.Timestamp | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise gateway_error("INVALID_ARGUMENT", f"{field} must carry a time zone", fieldViolations=[
-            {"field": field, "description": "must carry a time zone, e.g. 2026-11-30T18:00:00+08:00"}])
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(value.astimezone(datetime.UTC))
-    return stamp
 
 
 async def _located(ctx: RequestContext, kind: str, record_id: str) -> Resource:
@@ -165,8 +151,8 @@ class FireQuery:
                                      found_from: datetime.datetime | None = None,
                                      found_to: datetime.datetime | None = None) -> FireLedgerStatistics:
         request = fire_pb2.GetLedgerStatisticsRequest(jurisdiction_code=jurisdiction_code,
-                                                      found_from=_stamp(found_from, "foundFrom"),
-                                                      found_to=_stamp(found_to, "foundTo"))
+                                                      found_from=stamp(found_from, "foundFrom"),
+                                                      found_to=stamp(found_to, "foundTo"))
         response = await _listing(info, "fire_ledger.statistics", "GetLedgerStatistics", request, jurisdiction_code)
         return FireLedgerStatistics(rows=response.rows, total=response.total)  # type: ignore[arg-type]
 
@@ -179,7 +165,7 @@ class FireQuery:
         response = await ctx.call(SERVICE, "ExportLedger", fire_pb2.ExportLedgerRequest(
             jurisdiction_code=jurisdiction_code, section=to_proto(section), format=to_proto(format)), decision)
         return FireLedgerFile(file_name=response.file_name, content_type=response.content_type,
-                              content_base64=base64.b64encode(response.content).decode())
+                              content_base64=encode_base64(response.content))
 
 
 @strawberry.type
@@ -198,11 +184,7 @@ class FireMutation:
 
     @strawberry.mutation(description="Imports places from a base64 CSV or XLSX file; all rows or none.")
     async def import_fire_places(self, info: Info, content_base64: str, format: FireFileFormat) -> int:
-        try:
-            content = base64.b64decode(content_base64, validate=True)
-        except (binascii.Error, ValueError):
-            raise gateway_error("INVALID_ARGUMENT", "contentBase64 is not base64", fieldViolations=[
-                {"field": "contentBase64", "description": "is not base64"}]) from None
+        content = decode_base64(content_base64, "contentBase64")
         response = await _listing(info, "fire_place.import", "ImportPlaces",
                                   fire_pb2.ImportPlacesRequest(content=content, format=to_proto(format)))
         return response.imported  # type: ignore[no-any-return]
@@ -235,7 +217,7 @@ class FireMutation:
     @strawberry.mutation(description="Orders the owner to fix a hazard by a deadline (default: the catalogue's).")
     async def order_fire_rectification(self, info: Info, id: strawberry.ID,
                                        rectify_by: datetime.datetime | None = None, note: str = "") -> FireHazard:
-        request = fire_pb2.OrderRectificationRequest(id=id, rectify_by=_stamp(rectify_by, "rectifyBy"), note=note)
+        request = fire_pb2.OrderRectificationRequest(id=id, rectify_by=stamp(rectify_by, "rectifyBy"), note=note)
         return (await _on_record(info, "fire_hazard.order_rectification", id, "OrderRectification", request)).hazard  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Records the owner's claim that a hazard is fixed.")

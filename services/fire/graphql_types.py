@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import datetime
 from enum import Enum
-from typing import Any
 
 import strawberry
 
+from gateway.plugin_types import ProtoEnums, graphql_enum, moment
 from gridgov.fire.v1 import fire_pb2
 from services.fire import domain
-
-
-def graphql_enum(source: type[Enum], name: str) -> Any:
-    """A GraphQL enum with the members of a domain enum (a copy, so the domain enum stays untouched)."""
-    return strawberry.enum(Enum(name, {m.name: m.value for m in source}))  # type: ignore[misc]
-
 
 FirePlaceType = graphql_enum(domain.PlaceType, "FirePlaceType")
 FireRiskLevel = graphql_enum(domain.RiskLevel, "FireRiskLevel")
@@ -42,7 +36,7 @@ class FireFileFormat(Enum):
 
 
 # GraphQL enum -> (proto enum wrapper, value prefix).
-PROTO_ENUMS: dict[Any, tuple[Any, str]] = {
+PROTO_ENUMS = ProtoEnums({
     FirePlaceType: (fire_pb2.PlaceType, "PLACE_TYPE"), FireRiskLevel: (fire_pb2.RiskLevel, "RISK_LEVEL"),
     FireGridLevel: (fire_pb2.GridLevel, "GRID_LEVEL"), FireSeverity: (fire_pb2.Severity, "SEVERITY"),
     FireHazardCategory: (fire_pb2.HazardCategory, "HAZARD_CATEGORY"),
@@ -51,29 +45,9 @@ PROTO_ENUMS: dict[Any, tuple[Any, str]] = {
     FireHazardState: (fire_pb2.HazardState, "HAZARD_STATE"), FireClosure: (fire_pb2.Closure, "CLOSURE"),
     FireLedgerSection: (fire_pb2.LedgerSection, "LEDGER_SECTION"), FireDueStatus: (fire_pb2.DueStatus, "DUE_STATUS"),
     FireFileFormat: (fire_pb2.FileFormat, "FILE_FORMAT"),
-}
-
-
-def to_proto(member: Enum | None) -> int:
-    """The proto value of a GraphQL enum member (UNSPECIFIED for None)."""
-    if member is None:
-        return 0
-    wrapper, prefix = PROTO_ENUMS[type(member)]
-    return int(wrapper.Value(f"{prefix}_{member.name}"))
-
-
-def from_proto(enum: Any, value: int) -> Any:
-    """The GraphQL enum member of a proto value; None for UNSPECIFIED."""
-    if value == 0:
-        return None
-    wrapper, prefix = PROTO_ENUMS[enum]
-    return enum[wrapper.Name(value).removeprefix(prefix + "_")]
-
-
-def moment(message: Any, field: str) -> datetime.datetime | None:
-    if not message.HasField(field):
-        return None
-    return getattr(message, field).ToDatetime(tzinfo=datetime.UTC)  # type: ignore[no-any-return]
+})
+to_proto = PROTO_ENUMS.to_proto
+from_proto = PROTO_ENUMS.from_proto
 
 
 # Resolvers below take the protobuf message as ``self`` (Strawberry passes the parent value).

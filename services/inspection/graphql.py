@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
+from gateway.plugin_types import encode_base64
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.graphql_types import (
     TYPES,
@@ -81,7 +81,7 @@ class InspectionQuery:
         decision = await ctx.authorize("pollution_source.export", Resource("pollution_source"))
         response = await ctx.call(SERVICE, "ExportSources", pb.ExportSourcesRequest(
             jurisdiction_code=jurisdiction_code, format=int(format)), decision)
-        return base64.b64encode(response.data).decode()
+        return encode_base64(response.data)
 
     @strawberry.field(description="Grid heads in the caller's scope.")
     async def grid_heads(self, info: Info, jurisdiction_code: str = "", first: int = 50,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +11,7 @@ from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
 from gateway.errors import gateway_error
+from gateway.plugin_types import decode_base64
 from gridgov.common.v1 import geo_pb2
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.graphql import SERVICE, _ctx, _located_source
@@ -261,11 +260,7 @@ class InspectionMutation:
     async def import_pollution_sources(self, info: Info, format: LedgerFormat,  # type: ignore[valid-type]
                                        data: str) -> PollutionImportResult:
         ctx = _ctx(info)
-        try:
-            raw = base64.b64decode(data, validate=True)
-        except (binascii.Error, ValueError):
-            raise gateway_error("INVALID_ARGUMENT", "data: is not base64",
-                                fieldViolations=[{"field": "data", "description": "is not base64"}]) from None
+        raw = decode_base64(data, "data")
         decision = await ctx.authorize("pollution_source.import", Resource("pollution_source"))
         response = await ctx.call(SERVICE, "ImportSources", pb.ImportSourcesRequest(format=int(format), data=raw),
                                   decision)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
 import strawberry
-from google.protobuf.message import Message
 
+from gateway.plugin_types import GeoPoint, moment, present
 from gridgov.inspection.v1 import inspection_pb2 as pb
 
 
@@ -29,22 +29,6 @@ Pollutant = _enum("Pollutant", pb.Pollutant, "POLLUTANT_", "The six monitored po
 AssessmentUnit = _enum("PollutionAssessmentUnit", pb.AssessmentUnit, "ASSESSMENT_UNIT_",
                        "What an assessment is broken down by.")
 LedgerFormat = _enum("PollutionLedgerFormat", pb.FileFormat, "FILE_FORMAT_", "Survey ledger file formats.")
-
-
-def _time(message: Message, field: str) -> datetime | None:
-    if not message.HasField(field):
-        return None
-    return getattr(message, field).ToDatetime(tzinfo=UTC)  # type: ignore[no-any-return]
-
-
-def _optional(message: Message, field: str) -> Any:
-    return getattr(message, field) if message.HasField(field) else None
-
-
-@strawberry.type(name="PollutionLocation", description="A point on the map, WGS-84.")
-class Location:
-    latitude: float
-    longitude: float
 
 
 @strawberry.type(name="PollutionChecklistEntry", description="A checklist item and whether it is in place.")
@@ -70,16 +54,16 @@ class Source:
     status: PollutionSourceStatus  # type: ignore[valid-type]
 
     @strawberry.field
-    def location(self) -> Location | None:
-        return _optional(self, "location")  # type: ignore[arg-type]
+    def location(self) -> GeoPoint | None:
+        return present(self, "location")  # type: ignore[arg-type]
 
     @strawberry.field(description="Area in m² (yards, sites, bare land).")
     def area_m2(self) -> float | None:
-        return _optional(self, "area_m2")  # type: ignore[arg-type]
+        return present(self, "area_m2")  # type: ignore[arg-type]
 
     @strawberry.field
     def fume_purifier_installed(self) -> bool | None:
-        return _optional(self, "fume_purifier_installed")  # type: ignore[arg-type]
+        return present(self, "fume_purifier_installed")  # type: ignore[arg-type]
 
     @strawberry.field
     def control_level(self) -> ControlLevel | None:  # type: ignore[valid-type]
@@ -87,7 +71,7 @@ class Source:
 
     @strawberry.field
     def created_at(self) -> datetime | None:
-        return _time(self, "created_at")  # type: ignore[arg-type]
+        return moment(self, "created_at")  # type: ignore[arg-type]
 
 
 @strawberry.type(description="One page of pollution sources.")
@@ -136,7 +120,7 @@ class Patrol:
 
     @strawberry.field
     def patrolled_at(self) -> datetime | None:
-        return _time(self, "patrolled_at")  # type: ignore[arg-type]
+        return moment(self, "patrolled_at")  # type: ignore[arg-type]
 
 
 @strawberry.type(description="One page of patrols.")
@@ -213,15 +197,15 @@ class Violation:
 
     @strawberry.field
     def found_at(self) -> datetime | None:
-        return _time(self, "found_at")  # type: ignore[arg-type]
+        return moment(self, "found_at")  # type: ignore[arg-type]
 
     @strawberry.field
     def deadline(self) -> datetime | None:
-        return _time(self, "deadline")  # type: ignore[arg-type]
+        return moment(self, "deadline")  # type: ignore[arg-type]
 
     @strawberry.field
     def closed_at(self) -> datetime | None:
-        return _time(self, "closed_at")  # type: ignore[arg-type]
+        return moment(self, "closed_at")  # type: ignore[arg-type]
 
 
 @strawberry.type(description="One page of violations.")
@@ -265,19 +249,19 @@ class PollutantComparison:
 
     @strawberry.field
     def average(self) -> float | None:
-        return _optional(self, "average")  # type: ignore[arg-type]
+        return present(self, "average")  # type: ignore[arg-type]
 
     @strawberry.field
     def reference_average(self) -> float | None:
-        return _optional(self, "reference_average")  # type: ignore[arg-type]
+        return present(self, "reference_average")  # type: ignore[arg-type]
 
     @strawberry.field
     def difference(self) -> float | None:
-        return _optional(self, "difference")  # type: ignore[arg-type]
+        return present(self, "difference")  # type: ignore[arg-type]
 
     @strawberry.field
     def percent_of_reference(self) -> float | None:
-        return _optional(self, "percent_of_reference")  # type: ignore[arg-type]
+        return present(self, "percent_of_reference")  # type: ignore[arg-type]
 
 
 @strawberry.type(name="PollutionAssessmentRow", description="One unit's figures for the accountability review.")

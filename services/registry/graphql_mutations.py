@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
 from typing import Any
 
 import strawberry
-from google.protobuf import timestamp_pb2
 from strawberry.types import Info
 
 from gateway.context import Resource
-from gateway.errors import gateway_error
+from gateway.plugin_types import decode_base64, encode_base64, stamp
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.registry.graphql_calls import SERVICE, context, household_code, one_call
 from services.registry.graphql_types import (
@@ -50,11 +47,6 @@ def _helper(helper: HelperInput | None) -> pb.Helper | None:
 
 def _location(location: GeoPointInput | None) -> dict[str, float] | None:
     return {"latitude": location.latitude, "longitude": location.longitude} if location else None
-
-
-def _invalid(field: str, description: str) -> Exception:
-    return gateway_error("INVALID_ARGUMENT", f"{field}: {description}",
-                         fieldViolations=[{"field": field, "description": description}])
 
 
 @strawberry.type
@@ -181,24 +173,16 @@ class RegistryMutation:
     async def record_visit(self, info: Info, household_id: strawberry.ID, notes: str,
                            visited_at: datetime.datetime | None = None) -> Visit:
         code = await household_code(info, household_id)
-        stamp = None
-        if visited_at is not None:
-            if visited_at.tzinfo is None:
-                raise _invalid("visitedAt", "must carry a time zone")
-            stamp = timestamp_pb2.Timestamp()
-            stamp.FromDatetime(visited_at.astimezone(datetime.UTC))
+        visited = stamp(visited_at, "visitedAt")
         response = await one_call(info, "visit.record", "visit", "", code, "RecordVisit",
-                                  pb.RecordVisitRequest(household_id=household_id, notes=notes, visited_at=stamp))
+                                  pb.RecordVisitRequest(household_id=household_id, notes=notes, visited_at=visited))
         return response.visit  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Imports a household ledger (base64 file); nothing is stored unless every "
                                      "row is valid.")
     async def import_households(self, info: Info, content_base64: str, format: RegistryFileFormat,
                                 dry_run: bool = False) -> ImportReport:
-        try:
-            content = base64.b64decode(content_base64, validate=True)
-        except (binascii.Error, ValueError):
-            raise _invalid("contentBase64", "is not valid base64") from None
+        content = decode_base64(content_base64, "contentBase64")
         ctx = context(info)
         decision = await ctx.authorize("household.import", Resource("household"))
         report = await ctx.call(SERVICE, "ImportHouseholds", pb.ImportHouseholdsRequest(
@@ -215,6 +199,6 @@ class RegistryMutation:
         decision = await ctx.authorize("household.export", Resource("household"))
         exported = await ctx.call(SERVICE, "ExportHouseholds", pb.ExportHouseholdsRequest(
             format=to_proto(format), jurisdiction_prefix=jurisdiction_prefix), decision, timeout=120)
-        return LedgerExport(content_base64=base64.b64encode(exported.content).decode(),
+        return LedgerExport(content_base64=encode_base64(exported.content),
                             content_type=exported.content_type, filename=exported.filename,
                             households=exported.households, residents=exported.residents)

@@ -9,15 +9,10 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from gateway.plugin_types import ProtoEnums, graphql_enum, present
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.registry import domain
 from services.registry.graphql_calls import list_call, one_call, page
-
-
-def graphql_enum(source: type[Enum], name: str) -> Any:
-    """A GraphQL enum with the members of a domain enum (a copy, so the domain enum stays untouched)."""
-    return strawberry.enum(Enum(name, {m.name: m.value for m in source}))  # type: ignore[misc]
-
 
 JurisdictionLevel = graphql_enum(domain.JurisdictionLevel, "JurisdictionLevel")
 GridType = graphql_enum(domain.GridType, "GridType")
@@ -35,28 +30,14 @@ class RegistryFileFormat(Enum):
 
 
 # GraphQL enum -> (proto enum wrapper, value prefix).
-PROTO_ENUMS: dict[Any, tuple[Any, str]] = {
+PROTO_ENUMS = ProtoEnums({
     JurisdictionLevel: (pb.JurisdictionLevel, "JURISDICTION_LEVEL"), GridType: (pb.GridType, "GRID_TYPE"),
     CareLevel: (pb.CareLevel, "CARE_LEVEL"), VulnerableTag: (pb.VulnerableTag, "VULNERABLE_TAG"),
     Gender: (pb.Gender, "GENDER"), PopulationType: (pb.PopulationType, "POPULATION_TYPE"),
     Relationship: (pb.Relationship, "RELATIONSHIP"), RegistryFileFormat: (pb.FileFormat, "FILE_FORMAT"),
-}
-
-
-def to_proto(member: Enum | None) -> int:
-    """The proto value of a GraphQL enum member (UNSPECIFIED for None)."""
-    if member is None:
-        return 0
-    wrapper, prefix = PROTO_ENUMS[type(member)]
-    return int(wrapper.Value(f"{prefix}_{member.name}"))
-
-
-def from_proto(enum: Any, number: int) -> Any:
-    """The GraphQL enum member of a proto value; None for UNSPECIFIED."""
-    if number == 0:
-        return None
-    wrapper, prefix = PROTO_ENUMS[enum]
-    return enum[wrapper.Name(number).removeprefix(prefix + "_")]
+})
+to_proto = PROTO_ENUMS.to_proto
+from_proto = PROTO_ENUMS.from_proto
 
 
 def _time(stamp: Any) -> datetime.datetime:
@@ -105,8 +86,7 @@ class Jurisdiction:
 
     @strawberry.field
     def leader(self) -> GridStaffMember | None:
-        message: Any = self
-        return message.leader if message.HasField("leader") else None
+        return present(self, "leader")  # type: ignore[no-any-return]
 
     @strawberry.field(description="The direct children of this node in the caller's scope, by code.")
     async def children(self, info: Info) -> list[Jurisdiction]:
@@ -322,8 +302,7 @@ class Household:
 
     @strawberry.field
     def helper(self) -> CareHelper | None:
-        message: Any = self
-        return message.helper if message.HasField("helper") else None
+        return present(self, "helper")  # type: ignore[no-any-return]
 
     @strawberry.field
     def created_at(self) -> datetime.datetime:

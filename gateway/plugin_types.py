@@ -1,0 +1,98 @@
+"""What every plugin's GraphQL layer converts the same way: proto ↔ GraphQL enums, timestamps, base64 and map points."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import Any, overload
+
+import strawberry
+from google.protobuf import timestamp_pb2
+from graphql import GraphQLError
+
+from gateway.errors import gateway_error
+
+
+def invalid(field: str, description: str) -> GraphQLError:
+    """An INVALID_ARGUMENT error naming the GraphQL ``field`` (camelCase, as the client spelled it)."""
+    return gateway_error("INVALID_ARGUMENT", f"{field}: {description}",
+                         fieldViolations=[{"field": field, "description": description}])
+
+
+def graphql_enum(source: type[Enum], name: str, *, value: Callable[[Enum], Any] = lambda m: m.value) -> Any:
+    """A GraphQL enum named ``name`` with the members of a domain enum (a copy, so the domain enum stays untouched).
+
+    ``value`` gives each member's Python value; the schema shows only the member names.
+    """
+    copy: type[Enum] = Enum(name, {m.name: value(m) for m in source})  # type: ignore[misc]
+    return strawberry.enum(copy)
+
+
+class ProtoEnums(dict[Any, tuple[Any, str]]):
+    """GraphQL enum -> (proto enum wrapper, value prefix); members match by name (``TIER_STREET`` ↔ ``STREET``)."""
+
+    def __init__(self, pairs: Mapping[Any, tuple[Any, str]]) -> None:
+        super().__init__(pairs)
+
+    def to_proto(self, member: Enum | None) -> int:
+        """The proto value of a GraphQL enum member (UNSPECIFIED for None)."""
+        if member is None:
+            return 0
+        wrapper, prefix = self[type(member)]
+        return int(wrapper.Value(f"{prefix}_{member.name}"))
+
+    def from_proto(self, enum: Any, number: int) -> Any:
+        """The GraphQL enum member of a proto value; None for UNSPECIFIED."""
+        if number == 0:
+            return None
+        wrapper, prefix = self[enum]
+        return enum[wrapper.Name(number).removeprefix(prefix + "_")]
+
+
+def moment(message: Any, field: str) -> datetime.datetime | None:
+    """A message's Timestamp field as an aware UTC datetime; None when the field is unset."""
+    if not message.HasField(field):
+        return None
+    return getattr(message, field).ToDatetime(tzinfo=datetime.UTC)  # type: ignore[no-any-return]
+
+
+def present(message: Any, field: str) -> Any:
+    """A message's optional field (sub-message or ``optional`` scalar); None when unset, not its default."""
+    return getattr(message, field) if message.HasField(field) else None
+
+
+@overload
+def stamp(value: datetime.datetime, field: str) -> timestamp_pb2.Timestamp: ...
+@overload
+def stamp(value: None, field: str) -> None: ...
+def stamp(value: datetime.datetime | None, field: str) -> timestamp_pb2.Timestamp | None:
+    """A Timestamp of a client's date-time (None for None); one without a time zone is rejected, naming ``field``."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise invalid(field, "must carry a time zone, e.g. 2026-11-30T18:00:00+08:00")
+    result = timestamp_pb2.Timestamp()
+    result.FromDatetime(value.astimezone(datetime.UTC))
+    return result
+
+
+def decode_base64(text: str, field: str) -> bytes:
+    """The bytes of a base64 argument (an uploaded file); anything else is rejected, naming ``field``."""
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise invalid(field, "is not base64") from None
+
+
+def encode_base64(content: bytes) -> str:
+    """A file's bytes as the base64 text a GraphQL string carries."""
+    return base64.b64encode(content).decode()
+
+
+@strawberry.type(description="A point on the map, WGS-84.")
+class GeoPoint:
+    latitude: float
+    longitude: float
