@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Executable, Row, event
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
@@ -51,6 +53,24 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
+def create_sqlite_reader(url: str) -> Engine | None:
+    """A synchronous reader engine on the same SQLite file, for one-hop reads; None for in-memory databases
+    (a second engine would open a different, empty database)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    # Connections move between the reader threads, one thread at a time (the pool hands each out once).
+    engine = create_sync_engine(parsed.set(drivername="sqlite"), pool_size=READER_THREADS, max_overflow=0,
+                                connect_args={"timeout": 30, "check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+# Threads that run SQLite reads for Database.fetch: SQLite releases the GIL while it searches, so two
+# overlap usefully on two cores; more only queue on the GIL.
+READER_THREADS = 2
+
+
 def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
@@ -58,7 +78,8 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 class Database:
     """One service's database: the engine and a session factory bound to it."""
 
-    def __init__(self, engine: AsyncEngine, read_engine: AsyncEngine | None = None) -> None:
+    def __init__(self, engine: AsyncEngine, read_engine: AsyncEngine | None = None, *,
+                 sqlite_reader_url: str | None = None) -> None:
         self.engine = engine
         self.read_engine = read_engine or engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
@@ -70,12 +91,17 @@ class Database:
         # Queuing this process's writers here instead hands the lock over as soon as it is free.
         self._writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         self._writer_task: asyncio.Task[object] | None = None
+        # SQLite: single-statement reads run whole (connect, execute, fetch) on a reader thread, one hop,
+        # where aiosqlite hops threads for every step. Made on the first fetch: most processes never fetch.
+        self._sqlite_reader_url = sqlite_reader_url
+        self._sqlite_reader: Engine | None = None
+        self._reader_threads: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Database:
         engine = create_engine(url, **kwargs)
         if engine.dialect.name == "sqlite":
-            return cls(engine, create_engine(url, writer=False, **kwargs))
+            return cls(engine, create_engine(url, writer=False, **kwargs), sqlite_reader_url=url)
         return cls(engine)
 
     @property
@@ -113,7 +139,31 @@ class Database:
         async with self.read_sessions() as session:
             yield session
 
+    async def fetch(self, statement: Executable) -> Sequence[Row[Any]]:
+        """Every row of one read-only statement (a Core select), with the fewest hops: on SQLite one trip
+        to a reader thread, beside the writer; otherwise one pooled connection of the read engine.
+        A single statement sees one consistent snapshot on both databases."""
+        if self._sqlite_reader_url is not None and self._reader_threads is None:
+            self._sqlite_reader = create_sqlite_reader(self._sqlite_reader_url)
+            self._sqlite_reader_url = None
+            if self._sqlite_reader is not None:
+                self._reader_threads = ThreadPoolExecutor(READER_THREADS, thread_name_prefix="sqlite-read")
+        if self._reader_threads is not None:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._reader_threads, self._fetch_sqlite, statement)
+        async with self.read_engine.connect() as connection:
+            return (await connection.execute(statement)).all()
+
+    def _fetch_sqlite(self, statement: Executable) -> Sequence[Row[Any]]:
+        assert self._sqlite_reader is not None
+        with self._sqlite_reader.connect() as connection:
+            return connection.execute(statement).all()
+
     async def dispose(self) -> None:
+        if self._reader_threads is not None and self._sqlite_reader is not None:
+            self._reader_threads.shutdown(wait=True)
+            self._sqlite_reader.dispose()
+            self._reader_threads = self._sqlite_reader = None
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy import Select, delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.clock import as_utc
@@ -15,7 +15,7 @@ from services.kit.jurisdiction import prefix_condition, scope_condition
 from services.kit.pagination import Page
 from services.registry import domain
 from services.registry.models import HouseholdRow, HouseholdTag, ResidentRow
-from services.registry.paging import keyset_page
+from services.registry.paging import keyset_page, keyset_query, page_of
 
 # Rows per INSERT statement in bulk paths: large enough to be fast, small enough for SQLite's
 # limit of 32,766 bound parameters (a resident row binds 12).
@@ -76,6 +76,23 @@ def resident_values(resident: domain.Resident, now: datetime) -> dict[str, Any]:
     }
 
 
+def list_query(scopes: Sequence[str], page: Page, where: HouseholdFilter) -> Select[Any]:
+    """A page of households in ``scopes`` matching ``where``: a keyset range on (jurisdiction_code, id)."""
+    query = select(HouseholdRow.__table__).where(scope_condition(HouseholdRow.jurisdiction_code, scopes),
+                                                 prefix_condition(HouseholdRow.jurisdiction_code, where.prefix))
+    if where.care_level is not None:
+        query = query.where(HouseholdRow.care_level == where.care_level)
+    if where.name:
+        query = query.where(HouseholdRow.head_name.contains(where.name, autoescape=True))
+    for tag in where.tags:
+        query = query.where(exists().where(HouseholdTag.household_id == HouseholdRow.id, HouseholdTag.tag == tag))
+    return keyset_query(query, [HouseholdRow.jurisdiction_code, HouseholdRow.id], page)
+
+
+def household_key(row: Any) -> list[str]:
+    return [row.jurisdiction_code, row.id]
+
+
 class HouseholdStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -98,17 +115,8 @@ class HouseholdStore:
     async def list(self, scopes: Sequence[str], page: Page, where: HouseholdFilter,
                    ) -> tuple[list[domain.Household], str]:
         """One keyset range query on (jurisdiction_code, id), read as Core rows (no ORM identity map)."""
-        query = select(HouseholdRow.__table__).where(scope_condition(HouseholdRow.jurisdiction_code, scopes),
-                                           prefix_condition(HouseholdRow.jurisdiction_code, where.prefix))
-        if where.care_level is not None:
-            query = query.where(HouseholdRow.care_level == where.care_level)
-        if where.name:
-            query = query.where(HouseholdRow.head_name.contains(where.name, autoescape=True))
-        for tag in where.tags:
-            query = query.where(exists().where(HouseholdTag.household_id == HouseholdRow.id, HouseholdTag.tag == tag))
-        rows, token = await keyset_page(
-            self.session, query, [HouseholdRow.jurisdiction_code, HouseholdRow.id], page,
-            lambda r: [r.jurisdiction_code, r.id], scalars=False)
+        result = await (await self.session.connection()).execute(list_query(scopes, page, where))
+        rows, token = page_of(result.all(), page, household_key)
         return [to_household(r) for r in rows], token
 
     async def registered_id_numbers(self, id_numbers: Iterable[str]) -> dict[str, str]:

@@ -16,6 +16,7 @@ from services.kit.errors import AlreadyExists, InvalidArgument, NotFound, Violat
 from services.kit.ids import new_id
 from services.kit.pagination import page_from
 from services.registry import convert, domain
+from services.registry.household_list import list_households
 from services.registry.household_store import HouseholdFilter, HouseholdStore, with_summary
 from services.registry.servicer_base import ServicerBase, check_prefix, require_id
 from services.registry.store import BuildingStore, VisitStore
@@ -145,10 +146,7 @@ class HouseholdRpcs(ServicerBase):
             tags=tags_from(request.filter.tags, "filter.tags"), name=request.filter.name.strip())
         page = page_from(request.page.page_size, request.page.page_token,
                          {"scopes": scopes, "filter": [where.prefix, where.care_level, where.tags, where.name]})
-        async with self.database.read() as session:
-            households, token = await HouseholdStore(session).list(scopes, page, where)
-        return pb.ListHouseholdsResponse(households=[convert.household(h) for h in households],
-                                         page={"next_page_token": token})
+        return await list_households(self.database, scopes, page, where)
 
     async def MoveHousehold(self, request: pb.MoveHouseholdRequest,
                             context: grpc.aio.ServicerContext) -> pb.MoveHouseholdResponse:
