@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +15,7 @@ from services.cases.store import CaseStore, window_start
 from services.kit.errors import Violations
 from services.kit.ids import new_id
 from services.kit.jurisdiction import Level, problem
+from services.kit.validation import coordinate_problems
 
 GRID_DIGITS = int(Level.GRID)
 
@@ -58,10 +58,7 @@ async def check(session: AsyncSession, new: NewCase) -> None:
     if new.source is None:
         v.add("source", "is required (UNSPECIFIED is not a value)")
     if new.latitude is not None and new.longitude is not None:
-        if not (-90 <= new.latitude <= 90) or math.isnan(new.latitude):
-            v.add("location.latitude", "must be between -90 and 90")
-        if not (-180 <= new.longitude <= 180) or math.isnan(new.longitude):
-            v.add("location.longitude", "must be between -180 and 180")
+        v.extend(coordinate_problems(new.latitude, new.longitude))
     if new.reporter_phone and not (new.reporter_phone.isdigit() and 7 <= len(new.reporter_phone) <= 15):
         v.add("reporter_phone", "must be 7 to 15 digits")
     v.raise_if_any()

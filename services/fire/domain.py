@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -10,6 +9,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from services.kit.errors import FailedPrecondition, FieldViolation, IllegalTransition
+from services.kit.validation import phone_problem
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 # Days a hazard may stay overdue before it is handed over to the police station.
@@ -267,16 +267,6 @@ def inspection_scope(place_code: str, grid_level: GridLevel) -> str:
 
 
 # ---- places ---------------------------------------------------------------------------------------
-
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-
-
-def phone_problem(phone: str) -> str | None:
-    if _MOBILE.match(phone) or _LANDLINE.match(phone):
-        return None
-    return "must be an 11-digit mobile number or a landline such as 010-62345678"
-
 
 @dataclass(frozen=True)
 class PlaceDraft:

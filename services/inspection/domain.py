@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import IntEnum, StrEnum
 
 from services.kit.errors import IllegalTransition, Violations
+from services.kit.validation import coordinate_problems
 
 
 class SourceType(StrEnum):
@@ -263,10 +264,7 @@ def validate_source(draft: SourceDraft, checklist: Sequence[ChecklistItem], pref
     if (draft.latitude is None) != (draft.longitude is None):
         problems.add(f"{prefix}.location", "needs both latitude and longitude, or neither")
     elif draft.latitude is not None and draft.longitude is not None:
-        if not -90 <= draft.latitude <= 90:
-            problems.add(f"{prefix}.location.latitude", "must be between -90 and 90")
-        if not -180 <= draft.longitude <= 180:
-            problems.add(f"{prefix}.location.longitude", "must be between -180 and 180")
+        problems.extend(coordinate_problems(draft.latitude, draft.longitude, f"{prefix}.location"))
     _validate_attributes(draft, checklist, prefix, problems)
     return problems
 

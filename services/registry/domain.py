@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+
+from services.kit import validation
 
 
 class JurisdictionLevel(StrEnum):
@@ -182,14 +183,9 @@ def credit_code_problem(text: str) -> str | None:
 
 # --- phones ----------------------------------------------------------------------------------
 
-_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
-
-
 def phone_problem(phone: str) -> str | None:
     """A mobile (11 digits from 13x) or a landline with area code; empty is allowed."""
-    if phone and not _PHONE.match(phone):
-        return "must be an 11-digit mobile number or a landline with its area code"
-    return None
+    return validation.phone_problem(phone) if phone else None
 
 
 # --- residents -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from services.kit.actor import read_scopes, require_in_scope
 from services.kit.errors import AlreadyExists, InvalidArgument, NotFound, Violations
 from services.kit.ids import new_id
 from services.kit.pagination import page_from
+from services.kit.validation import coordinate_problems
 from services.registry import convert, domain
 from services.registry.servicer_base import ServicerBase, check_prefix, require_grid, require_id
 from services.registry.store import BuildingStore, OrganizationStore, TreeStore
@@ -35,10 +36,7 @@ def _location(request: pb.CreateBuildingRequest | pb.UpdateBuildingRequest,
     if not request.HasField("location"):
         return None, None
     latitude, longitude = request.location.latitude, request.location.longitude
-    if not -90 <= latitude <= 90:
-        violations.add("location.latitude", "must be between -90 and 90")
-    if not -180 <= longitude <= 180:
-        violations.add("location.longitude", "must be between -180 and 180")
+    violations.extend(coordinate_problems(latitude, longitude))
     return latitude, longitude
 
 
