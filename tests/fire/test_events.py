@@ -4,33 +4,20 @@ the cases side starts only after the hand-over (the event waits in fire's outbox
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
-import grpc
 import pytest
-from sqlalchemy import MetaData
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridgov.common.v1 import event_pb2, event_pb2_grpc
+from gridgov.common.v1 import event_pb2
 from gridgov.fire.v1 import fire_pb2
 from services.fire.events import CaseClosedHandler
 from services.fire.jobs import DeadlineJob
-from services.kit.actor import ActorSigner
-from services.kit.config import DEV_ACTOR_KEY
-from services.kit.consumer import Consumer, apply_event
+from services.kit.consumer import apply_event
 from services.kit.database import Database
-from services.kit.outbox import EventServicer, OutboxNotifier, publish
-from services.kit.server import ActorInterceptor
-from services.kit.tables import define_kit_tables
 from tests.fire.support import DISTRICT, Clock, find_hazard
-from tests.support.services import RunningService, running_service
-
-CASES_SIGNER = ActorSigner(DEV_ACTOR_KEY.encode(), "cases")
+from tests.support.cases_stand_in import cases_stand_in, create_stand_in_tables
+from tests.support.services import RunningService, free_port, running_service, wait_until
 
 
 def closed_event(sequence: int, reference: str, source_service: str = "fire",
@@ -98,63 +85,15 @@ async def test_case_closed_before_hand_over_is_ignored(fire: RunningService, dat
 
 # ---- across real gRPC servers: a stand-in for the cases side built from the kit alone ----------------
 
-stand_in_metadata = MetaData()
-STAND_IN_KIT = define_kit_tables(stand_in_metadata)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@asynccontextmanager
-async def cases_stand_in(database: Database, port: int, fire_address: str) -> AsyncIterator[list[str]]:
-    """Consumes fire's CaseRequested and answers each with CaseClosed from its own outbox, served on Watch.
-
-    Yields the source references it received, in order.
-    """
-    received: list[str] = []
-    notifier = OutboxNotifier()
-    database.on_publish.append(notifier.notify)
-
-    async def open_and_close(session: AsyncSession, event: event_pb2.Event) -> None:
-        request = event_pb2.CaseRequested()
-        assert event.payload.Unpack(request)
-        received.append(request.source_reference)
-        await publish(session, STAND_IN_KIT, "CaseClosed", event_pb2.CaseClosed(
-            case_id=f"case-{len(received)}", case_number=f"AJ-{len(received)}", source_service=request.source_service,
-            source_reference=request.source_reference, resolution="派出所已处理"), request.jurisdiction_code)
-
-    server = grpc.aio.server(interceptors=[ActorInterceptor(CASES_SIGNER)])
-    event_pb2_grpc.add_EventServiceServicer_to_server(
-        EventServicer(database, STAND_IN_KIT, "cases", notifier, poll_interval=0.2), server)
-    server.add_insecure_port(f"127.0.0.1:{port}")
-    await server.start()
-    consumer = Consumer(source="fire", address=fire_address, database=database, tables=STAND_IN_KIT,
-                        handler=open_and_close, signer=CASES_SIGNER, types=["CaseRequested"])
-    task = asyncio.create_task(consumer.run())
-    try:
-        yield received
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        await server.stop(grace=None)
-
-
-async def wait_until(probe: Callable[[], Awaitable[Any]], seconds: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not await probe():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {seconds}s")
-        await asyncio.sleep(0.05)
+def answer(request: event_pb2.CaseRequested, count: int) -> event_pb2.CaseClosed:
+    return event_pb2.CaseClosed(case_id=f"case-{count}", case_number=f"AJ-{count}",
+                                source_service=request.source_service, source_reference=request.source_reference,
+                                resolution="派出所已处理")
 
 
 async def test_hand_over_waits_in_the_outbox_until_cases_starts(database: Database, tmp_path: Path) -> None:
     stand_in_db = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'cases.db'}")
-    async with stand_in_db.engine.begin() as connection:
-        await connection.run_sync(stand_in_metadata.create_all)
+    await create_stand_in_tables(stand_in_db)
     port = free_port()
     try:
         async with running_service("fire", database, peers={"cases": f"127.0.0.1:{port}"},
@@ -163,7 +102,7 @@ async def test_hand_over_waits_in_the_outbox_until_cases_starts(database: Databa
             hazard = await handed_over(fire)  # cases is not running: the hand-over waits in fire's outbox
             await asyncio.sleep(0.3)
             assert (await state_of(fire, hazard.id)).state == fire_pb2.HAZARD_STATE_HANDED_OVER
-            async with cases_stand_in(stand_in_db, port, fire.address) as received:
+            async with cases_stand_in(stand_in_db, port, "fire", fire.address, answer) as received:
                 async def closed() -> bool:
                     return (await state_of(fire, hazard.id)).state == fire_pb2.HAZARD_STATE_CLOSED
                 await wait_until(closed)

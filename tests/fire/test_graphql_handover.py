@@ -4,7 +4,7 @@ gRPC servers consuming each other's events; then the same run with cases started
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -13,9 +13,9 @@ from services.kit.database import Database
 from services.kit.plugin import load_plugins
 from tests.conftest import POSTGRES_URL
 from tests.fire.support import GRID, Clock
-from tests.gateway.harness import RunningGateway, free_port, gateway_settings, running_gateway, token
+from tests.gateway.harness import RunningGateway, gateway_settings, running_gateway, token
 from tests.support.databases import postgres_schema
-from tests.support.services import RunningService, running_service
+from tests.support.services import RunningService, free_port, running_service, wait_until
 
 STREET = GRID[:9]
 PLACE = """mutation($place: FirePlaceInput!) { createFirePlace(place: $place) { id } }"""
@@ -104,21 +104,12 @@ class Portal:
         assert await act(self.street, "verifyCase", ", passed: true") == "CLOSED"
 
 
-async def eventually(probe: Callable[[], Awaitable[Any]], seconds: float = 15.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not (value := await probe()):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"not within {seconds}s")
-        await asyncio.sleep(0.1)
-    return value
-
-
 async def check_closed(portal: Portal, hazard_id: str, case_id: str) -> None:
     async def closed() -> dict[str, Any] | None:
         hazard = await portal.hazard(hazard_id)
         return hazard if hazard["state"] == "CLOSED" else None
 
-    hazard = await eventually(closed)
+    hazard = await wait_until(closed)
     assert (hazard["closure"], hazard["caseId"]) == ("CASE_CLOSED", case_id)
     assert hazard["caseNumber"]
     assert [h["action"] for h in hazard["history"]] == [
@@ -137,7 +128,7 @@ async def test_inspection_to_hand_over_to_case_closed(database: Database, tmp_pa
         async with running_gateway(settings, load_plugins(["fire", "cases"])) as gateway:
             portal = Portal(gateway)
             hazard_id = await portal.hand_over(fire)
-            case = await eventually(lambda: portal.case_for(hazard_id))
+            case = await wait_until(lambda: portal.case_for(hazard_id))
             assert (case["state"], case["urgent"], case["sourceService"], case["jurisdictionCode"]) == (
                 "REPORTED", False, "fire", GRID)
             await portal.close_case(case["id"])
@@ -166,6 +157,6 @@ async def test_the_hand_over_waits_for_cases_to_start(database: Database, tmp_pa
             both = gateway_settings(tmp_path / "both", services={"fire": fire.address, "cases": cases.address})
             async with running_gateway(both, load_plugins(["fire", "cases"])) as gateway:
                 portal = Portal(gateway)
-                case = await eventually(lambda: portal.case_for(hazard_id))
+                case = await wait_until(lambda: portal.case_for(hazard_id))
                 await portal.close_case(case["id"])
                 await check_closed(portal, hazard_id, case["id"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import socket
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,12 +18,7 @@ from gateway.auth import load_or_create_private_key, mint_token
 from gateway.runtime import GatewayRuntime, build_runtime
 from gateway.settings import GatewaySettings
 from services.kit.plugin import Plugin
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.support.services import free_port
 
 
 def gateway_settings(tmp_path: Path, *, services: Mapping[str, str] | None = None, database_url: str | None = None,
@@ -61,6 +55,19 @@ class RunningGateway:
         response = await self.graphql(query, bearer, variables)
         assert response.status_code == 200, response.text
         return response.json()  # type: ignore[no-any-return]
+
+    async def ok(self, query: str, bearer: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The data of a query that must succeed (fails the test with the errors otherwise)."""
+        body = await self.data(query, bearer, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]  # type: ignore[no-any-return]
+
+    async def first_error(self, query: str, bearer: str,
+                          variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The first error of a query that must fail."""
+        body = await self.data(query, bearer, variables)
+        assert body.get("errors"), body
+        return body["errors"][0]  # type: ignore[no-any-return]
 
 
 @asynccontextmanager

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from tests.gateway.harness import free_port
+from tests.support.services import free_port
 
 
 @dataclass

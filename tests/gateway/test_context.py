@@ -28,7 +28,8 @@ from services.kit.errors import (
     PermissionDenied,
 )
 from services.kit.server import abort_with
-from tests.gateway.harness import free_port, gateway_settings
+from tests.gateway.harness import gateway_settings
+from tests.support.services import free_port
 
 METHOD = "/gridgov.test.v1.Echo/Echo"
 ERRORS: dict[str, DomainError] = {

@@ -18,7 +18,8 @@ from sqlalchemy import text
 from services.kit.database import Database
 from services.kit.plugin import load_plugins
 from services.registry.bulk import bulk_load
-from tests.gateway.harness import RunningGateway, free_port, gateway_settings, running_gateway, token
+from tests.gateway.harness import RunningGateway, gateway_settings, running_gateway, token
+from tests.support.services import free_port
 
 COMMUNITY = "110108001001"
 OTHER_COMMUNITY = "110108002001"

@@ -11,8 +11,9 @@ from gateway.policy.bundle import load_bundle
 from gateway.policy.engine import OpaEngine
 from gateway.runtime import build_runtime
 from services.kit.config import Mode
-from tests.gateway.harness import free_port, gateway_settings, running_gateway, token
+from tests.gateway.harness import gateway_settings, running_gateway, token
 from tests.gateway.opa_server import fake_opa
+from tests.support.services import free_port
 
 VIEWER = "{ viewer { id } }"
 

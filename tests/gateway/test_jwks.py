@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from gateway.auth import Authenticator, AuthError
-from tests.gateway.harness import free_port
+from tests.support.services import free_port
 
 ISSUER, AUDIENCE = "https://idp.example.gov.cn", "gridgov"
 

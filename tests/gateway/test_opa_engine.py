@@ -8,9 +8,9 @@ import pytest
 
 from gateway.policy.bundle import load_bundle
 from gateway.policy.engine import OpaEngine, PolicyUnavailable, RegorusEngine
-from tests.gateway.harness import free_port
 from tests.gateway.opa_server import fake_opa
 from tests.gateway.test_policy_engines import POLICIES, TABLE
+from tests.support.services import free_port
 
 
 async def test_opa_decides_like_the_embedded_engine() -> None:

@@ -4,81 +4,21 @@ Watch stream and answers each CaseRequested with CaseClosed from its own outbox,
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-import grpc
-from sqlalchemy import MetaData
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gridgov.common.v1 import event_pb2, event_pb2_grpc
+from gridgov.common.v1 import event_pb2
 from gridgov.inspection.v1 import inspection_pb2 as pb
-from services.kit.actor import ActorSigner
-from services.kit.config import DEV_ACTOR_KEY
-from services.kit.consumer import Consumer
 from services.kit.database import Database
-from services.kit.outbox import EventServicer, OutboxNotifier, publish
-from services.kit.server import ActorInterceptor
-from services.kit.tables import define_kit_tables
 from tests.inspection.fixtures import DISTRICT_MD, grid_md, source_input
-from tests.support.services import RunningService, running_service
-
-CASES_SIGNER = ActorSigner(DEV_ACTOR_KEY.encode(), "cases")
-stand_in_metadata = MetaData()
-STAND_IN_KIT = define_kit_tables(stand_in_metadata)
+from tests.support.cases_stand_in import STAND_IN_KIT, cases_stand_in, create_stand_in_tables
+from tests.support.services import RunningService, free_port, running_service, wait_until
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@asynccontextmanager
-async def cases_stand_in(database: Database, port: int, inspection_address: str) -> AsyncIterator[list[str]]:
-    """Consumes CaseRequested from inspection and answers each with CaseClosed; yields the references received."""
-    received: list[str] = []
-    notifier = OutboxNotifier()
-    database.on_publish.append(notifier.notify)
-
-    async def open_and_close(session: AsyncSession, event: event_pb2.Event) -> None:
-        request = event_pb2.CaseRequested()
-        assert event.payload.Unpack(request)
-        assert (request.source_service, request.category_code) == ("inspection", "pollution_violation")
-        received.append(request.source_reference)
-        await publish(session, STAND_IN_KIT, "CaseClosed", event_pb2.CaseClosed(
-            case_id=f"case-{request.source_reference}", case_number=f"AJ-{len(received)}",
-            source_service=request.source_service, source_reference=request.source_reference,
-            resolution="已苫盖整改"), request.jurisdiction_code)
-
-    server = grpc.aio.server(interceptors=[ActorInterceptor(CASES_SIGNER)])
-    event_pb2_grpc.add_EventServiceServicer_to_server(
-        EventServicer(database, STAND_IN_KIT, "cases", notifier, poll_interval=0.2), server)
-    server.add_insecure_port(f"127.0.0.1:{port}")
-    await server.start()
-    consumer = Consumer(source="inspection", address=inspection_address, database=database, tables=STAND_IN_KIT,
-                        handler=open_and_close, signer=CASES_SIGNER, types=["CaseRequested"])
-    task = asyncio.create_task(consumer.run())
-    try:
-        yield received
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        await server.stop(grace=None)
-        database.on_publish.remove(notifier.notify)
-
-
-async def wait_until(probe: Callable[[], Awaitable[Any]], seconds: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not await probe():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {seconds}s")
-        await asyncio.sleep(0.05)
+def answer(request: event_pb2.CaseRequested, count: int) -> event_pb2.CaseClosed:
+    assert (request.source_service, request.category_code) == ("inspection", "pollution_violation")
+    return event_pb2.CaseClosed(case_id=f"case-{request.source_reference}", case_number=f"AJ-{count}",
+                                source_service=request.source_service, source_reference=request.source_reference,
+                                resolution="已苫盖整改")
 
 
 async def report(inspection: RunningService, source_id: str, description: str) -> pb.Violation:
@@ -96,8 +36,7 @@ async def state_of(inspection: RunningService, violation_id: str) -> int:
 async def test_violation_waits_for_cases_then_closes_exactly_once_across_restarts(
         database: Database, tmp_path: Path) -> None:
     stand_in_db = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'cases.db'}")
-    async with stand_in_db.engine.begin() as connection:
-        await connection.run_sync(stand_in_metadata.create_all)
+    await create_stand_in_tables(stand_in_db)
     port = free_port()
     peers = {"cases": f"127.0.0.1:{port}"}
     try:
@@ -107,10 +46,10 @@ async def test_violation_waits_for_cases_then_closes_exactly_once_across_restart
             first = await report(inspection, yard.id, "砂石未苫盖")  # cases is down: the request waits
             await asyncio.sleep(0.3)
             assert await state_of(inspection, first.id) == pb.VIOLATION_STATE_OPEN
-            async with cases_stand_in(stand_in_db, port, inspection.address) as received:
+            async with cases_stand_in(stand_in_db, port, "inspection", inspection.address, answer) as received:
                 async def first_closed() -> bool:
                     return await state_of(inspection, first.id) == pb.VIOLATION_STATE_CLOSED
-                await wait_until(first_closed)
+                await wait_until(first_closed, seconds=30)
                 assert received == [first.id]
                 closed = (await inspection.stub.GetViolation(pb.GetViolationRequest(id=first.id),
                                                              metadata=DISTRICT_MD)).violation
@@ -119,10 +58,10 @@ async def test_violation_waits_for_cases_then_closes_exactly_once_across_restart
         # Both sides restart on the same databases; their cursors say where each stream resumes.
         async with running_service("inspection", database, peers=peers, background=True) as inspection:
             second = await report(inspection, yard.id, "再次未苫盖")
-            async with cases_stand_in(stand_in_db, port, inspection.address) as received:
+            async with cases_stand_in(stand_in_db, port, "inspection", inspection.address, answer) as received:
                 async def second_closed() -> bool:
                     return await state_of(inspection, second.id) == pb.VIOLATION_STATE_CLOSED
-                await wait_until(second_closed)
+                await wait_until(second_closed, seconds=30)
                 await asyncio.sleep(0.3)  # room for a wrongly repeated delivery to show up
                 assert received == [second.id]
             assert await state_of(inspection, first.id) == pb.VIOLATION_STATE_CLOSED

@@ -37,14 +37,10 @@ class Stack:
     auditor: str
 
     async def ok(self, query: str, bearer: str, **variables: Any) -> dict[str, Any]:
-        body = await self.gateway.data(query, bearer, variables)
-        assert "errors" not in body, body["errors"]
-        return body["data"]  # type: ignore[no-any-return]
+        return await self.gateway.ok(query, bearer, variables)
 
     async def error(self, query: str, bearer: str, **variables: Any) -> dict[str, Any]:
-        body = await self.gateway.data(query, bearer, variables)
-        assert body.get("errors"), body
-        return body["errors"][0]["extensions"]  # type: ignore[no-any-return]
+        return (await self.gateway.first_error(query, bearer, variables))["extensions"]  # type: ignore[no-any-return]
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +19,7 @@ from tests.conftest import POSTGRES_URL
 from tests.gateway.harness import RunningGateway, gateway_settings, running_gateway, token
 from tests.inspection.fixtures import DISTRICT, GOOD_ROWS, GRID, survey_csv
 from tests.support.databases import postgres_schema
-from tests.support.services import running_service
+from tests.support.services import free_port, running_service, wait_until
 
 IMPORT = """mutation($data: String!) { importPollutionSources(format: CSV, data: $data) { imported } }"""
 SOURCES = """query { pollutionSources(first: 10) { sources { id name sourceType contactPhone status areaM2
@@ -40,12 +39,6 @@ DUE = """query($start: String!, $end: String!) { patrolsDue(start: $start, end: 
   missed due complianceRate windows { start status } } }"""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @asynccontextmanager
 async def second_database(database: Database, tmp_path: Path) -> AsyncIterator[Database]:
     """A database of the same kind for the cases service (each service owns its own)."""
@@ -61,21 +54,7 @@ async def second_database(database: Database, tmp_path: Path) -> AsyncIterator[D
 
 
 async def ok(gateway: RunningGateway, bearer: str, query: str, **variables: Any) -> dict[str, Any]:
-    body = await gateway.data(query, bearer, variables)
-    assert "errors" not in body, body["errors"]
-    return body["data"]  # type: ignore[no-any-return]
-
-
-async def wait_for(probe: Callable[[], Awaitable[Any]], seconds: float = 30.0) -> Any:
-    """Polls ``probe``; generous because consumers and channels reconnect with back-off (up to 10 s)."""
-    deadline = asyncio.get_running_loop().time() + seconds
-    while True:
-        found = await probe()
-        if found:
-            return found
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {seconds}s")
-        await asyncio.sleep(0.05)
+    return await gateway.ok(query, bearer, variables)
 
 
 class People:
@@ -98,7 +77,8 @@ async def case_for(gateway: RunningGateway, people: People, violation_id: str) -
         mine = [c for c in items if c["sourceReference"] == violation_id]
         assert len(mine) <= 1, mine  # exactly one case per violation
         return mine[0] if mine else None
-    return await wait_for(probe)  # type: ignore[no-any-return]
+    # Generous: consumers and channels reconnect with back-off (up to 10 s).
+    return await wait_until(probe, seconds=30)
 
 
 async def close_case(gateway: RunningGateway, people: People, case_id: str) -> None:
@@ -117,7 +97,8 @@ async def closed_violation(gateway: RunningGateway, people: People, violation_id
     async def probe() -> dict[str, Any] | None:
         found = (await ok(gateway, people.bureau, VIOLATION, id=violation_id))["pollutionViolation"]
         return found if found["state"] == "CLOSED" else None
-    return await wait_for(probe)  # type: ignore[no-any-return]
+    # Generous: consumers and channels reconnect with back-off (up to 10 s).
+    return await wait_until(probe, seconds=30)
 
 
 def this_month() -> tuple[str, str]:

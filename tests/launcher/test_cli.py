@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,10 @@ import httpx
 import jwt
 import pytest
 
+from tests.support.services import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 GRIDGOV = [sys.executable, "-m", "launcher.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environment(tmp_path: Path, services: list[str]) -> dict[str, str]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -78,3 +79,20 @@ async def running_service(
                 await task
         await channel.close()
         await server.stop(grace=None)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now, for a server a test starts (or restarts) at a known address."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def wait_until(probe: Callable[[], Awaitable[Any]], seconds: float = 15.0, interval: float = 0.05) -> Any:
+    """Polls ``probe`` until it returns something truthy, and returns that; fails after ``seconds``."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not (value := await probe()):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {seconds}s")
+        await asyncio.sleep(interval)
+    return value
