@@ -39,6 +39,29 @@ class Row:
     def shout(self, times: int = 1) -> str:
         return self.name.upper() * times
 
+    # Plain methods (computed attributes): the fast path calls them as graphql-core would.
+    @strawberry.field
+    def shade(self) -> Colour:
+        return Colour.BLUE if self.count % 2 else Colour.RED
+
+    @strawberry.field
+    def maybe(self) -> str | None:
+        return None if self.count == 1 else f"maybe {self.count}"
+
+    @strawberry.field
+    def strict(self) -> str:
+        if self.count == 3:
+            raise ValueError("three is not allowed")
+        return "fine"
+
+    @strawberry.field
+    def blank(self) -> str:
+        return None if self.count == 4 else "set"  # type: ignore[return-value]
+
+    @strawberry.field
+    async def later(self) -> int:
+        return self.count * 10
+
 
 class Source:
     def __init__(self, i: int) -> None:
@@ -67,6 +90,13 @@ QUERIES = [
     "{ rows { id missing } }",
     "{ rows { a: name b: name shout loud: shout(times: 2) } violations { field description } }",
     "fragment F on Row { name colour } { rows { ...F id @skip(if: true) note @include(if: true) } }",
+    "{ rows { id shade maybe } }",
+    "{ rows { __typename id shade } }",
+    "{ rows { id strict } }",
+    "{ rows { id blank } }",
+    "{ rows { id later shade } }",
+    "{ rows { id note missing shade } }",
+    "{ rows { shade } other: rows { count maybe } }",
 ]
 
 
@@ -83,3 +113,17 @@ async def test_the_fast_path_answers_as_graphql_core_does() -> None:
         assert fast == standard, query
     data, errors = await execute(LeafFastPathExecutionContext, QUERIES[1])
     assert data is None and errors and errors[0][1] == ["rows", 2, "missing"]
+
+
+async def test_a_list_of_plain_rows_is_completed_without_graphql_core_field_calls() -> None:
+    calls: list[str] = []
+
+    class Counting(LeafFastPathExecutionContext):
+        def complete_list_item_value(self, *args: Any, **kwargs: Any) -> Any:
+            calls.append("row")
+            return super().complete_list_item_value(*args, **kwargs)
+
+    fast, _ = await execute(Counting, "{ rows { id shade maybe colour note } }")
+    assert calls == [] and len(fast["rows"]) == 5
+    await execute(Counting, "{ rows { id blank } }")  # row 4's null goes through graphql-core, alone
+    assert calls == ["row"]
