@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum as PyEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Enum, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.cases.catalogue import CategoryKind
 from services.cases.deadlines import DueStatus, LimitUnit
 from services.cases.domain import CaseState, RequestKind, Satisfaction, SourceChannel, Tier
-from services.kit.tables import define_kit_tables
+from services.kit.tables import define_kit_tables, enum_column
 
 
 class Base(DeclarativeBase):
@@ -20,12 +19,6 @@ class Base(DeclarativeBase):
 
 
 KIT = define_kit_tables(Base.metadata)
-
-
-def enum_column(enum: type[PyEnum]) -> Enum:
-    """Stores an enum as a short lowercase word in a VARCHAR (tiers by name), on both databases."""
-    return Enum(enum, native_enum=False, length=32, validate_strings=True,
-                values_callable=lambda e: [m.name.lower() if isinstance(m.value, int) else m.value for m in e])
 
 
 class CaseRow(Base):

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from datetime import datetime
+from collections.abc import Awaitable, Callable
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.cases.v1 import cases_pb2 as pb
@@ -17,8 +14,9 @@ from services.cases.events import publish_outcome
 from services.cases.intake import DuplicateRule
 from services.cases.store import CaseStore, Loaded
 from services.kit import actor as actor_context
-from services.kit.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
+from services.kit.errors import InvalidArgument, NotFound, PermissionDenied
 from services.kit.runtime import ServiceRuntime
+from services.kit.servicer import ServicerBase as KitServicerBase
 
 KIND = "case"
 
@@ -75,24 +73,11 @@ class FiguresCache:
         self._entries[key] = (time.monotonic() + self.ttl, counts)
 
 
-class ServicerBase:
+class ServicerBase(KitServicerBase):
     def __init__(self, runtime: ServiceRuntime, duplicates: DuplicateRule, figures_ttl: float = 0.0) -> None:
-        self.runtime = runtime
-        self.database = runtime.database
+        super().__init__(runtime)
         self.duplicates = duplicates
         self.figures_cache = FiguresCache(figures_ttl)
-
-    def now(self) -> datetime:
-        return self.runtime.clock()
-
-    @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """One transaction per command; a unique index hit by a concurrent writer becomes ALREADY_EXISTS."""
-        try:
-            async with self.database.transaction() as session:
-                yield session
-        except IntegrityError as error:
-            raise AlreadyExists(f"conflicts with a record stored meanwhile: {error.orig}") from None
 
     async def load(self, session: AsyncSession, case_id: str, *, for_update: bool = False) -> Loaded:
         loaded = await CaseStore(session).get(require_id(case_id), for_update=for_update)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum as PyEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.fire.domain import (
@@ -19,7 +18,7 @@ from services.fire.domain import (
     RiskLevel,
     Severity,
 )
-from services.kit.tables import define_kit_tables
+from services.kit.tables import define_kit_tables, enum_column
 
 
 class Base(DeclarativeBase):
@@ -27,12 +26,6 @@ class Base(DeclarativeBase):
 
 
 KIT = define_kit_tables(Base.metadata)
-
-
-def enum_column(enum: type[PyEnum]) -> Enum:
-    """Stores an enum by its value (a short lowercase word) in a VARCHAR, on both databases."""
-    return Enum(enum, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
 
 
 class PlaceRow(Base):

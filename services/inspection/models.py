@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum as PyEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Enum, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.inspection.domain import (
@@ -17,7 +16,7 @@ from services.inspection.domain import (
     ViolationState,
 )
 from services.inspection.schedule import Pollutant
-from services.kit.tables import define_kit_tables
+from services.kit.tables import define_kit_tables, enum_column
 
 
 class Base(DeclarativeBase):
@@ -25,12 +24,6 @@ class Base(DeclarativeBase):
 
 
 KIT = define_kit_tables(Base.metadata)
-
-
-def enum_column(enum: type[PyEnum]) -> Enum:
-    """Stores an enum by its value (a short lowercase word) in a VARCHAR, on both databases."""
-    return Enum(enum, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
 
 
 class SourceRow(Base):

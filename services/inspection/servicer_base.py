@@ -10,18 +10,11 @@ from services.kit import actor
 from services.kit.calendar import BEIJING
 from services.kit.errors import InvalidArgument
 from services.kit.jurisdiction import problem
-from services.kit.runtime import ServiceRuntime
+from services.kit.servicer import ServicerBase as KitServicerBase
 
 
-class ServicerBase:
-    """Holds the runtime; each RPC mixin reads the database and the injected clock through it."""
-
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self.runtime = runtime
-        self.database = runtime.database
-
-    def now(self) -> datetime:
-        return self.runtime.clock()
+class ServicerBase(KitServicerBase):
+    """The kit's servicer base, and the local date of the injected clock."""
 
     def today(self) -> date:
         return self.now().astimezone(BEIJING).date()

@@ -1,19 +1,29 @@
-"""The tables every service keeps beside its own: event outbox, consumer cursors, job leases."""
+"""The tables every service keeps beside its own (event outbox, consumer cursors, job leases), and enum columns."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum as PyEnum
 
 from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Enum,
     Integer,
     LargeBinary,
     MetaData,
     String,
     Table,
 )
+
+
+def enum_column(enum: type[PyEnum]) -> Enum:
+    """Stores an enum as a short lowercase word in a VARCHAR, on both databases: its value, or for an int-valued
+    enum (ordered tiers) its lowercase name, so the stored text still reads as a word."""
+    return Enum(enum, native_enum=False, length=32, validate_strings=True,
+                values_callable=lambda e: [m.name.lower() if isinstance(m.value, int) else m.value for m in e])
+
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for a long-lived outbox.
 SEQUENCE_TYPE = BigInteger().with_variant(Integer(), "sqlite")

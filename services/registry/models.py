@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum as PyEnum
 
-from sqlalchemy import Date, DateTime, Enum, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.kit.tables import define_kit_tables
+from services.kit.tables import define_kit_tables, enum_column
 from services.registry.domain import (
     CareLevel,
     Gender,
@@ -25,12 +24,6 @@ class Base(DeclarativeBase):
 
 
 KIT = define_kit_tables(Base.metadata)
-
-
-def enum_column(enum: type[PyEnum]) -> Enum:
-    """Stores an enum by its value (a short lowercase word) in a VARCHAR, on both databases."""
-    return Enum(enum, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
 
 
 class JurisdictionNode(Base):

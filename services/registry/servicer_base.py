@@ -1,38 +1,13 @@
-"""What every part of the registry's gRPC servicer shares: runtime, clock, transactions, input checks."""
+"""What every part of the registry's gRPC servicer shares: the kit's servicer base and the input checks."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import datetime
-
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.errors import AlreadyExists, InvalidArgument
-from services.kit.runtime import ServiceRuntime
+from services.kit.errors import InvalidArgument
+from services.kit.servicer import ServicerBase as ServicerBase  # the registry's RPC mixins share the kit's
 from services.registry import domain
 from services.registry.store import TreeStore
-
-
-class ServicerBase:
-    """The runtime the RPC mixins work with."""
-
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self.runtime = runtime
-        self.database = runtime.database
-
-    def now(self) -> datetime:
-        return self.runtime.clock()
-
-    @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """One transaction per command; a unique index hit by a concurrent writer becomes ALREADY_EXISTS."""
-        try:
-            async with self.database.transaction() as session:
-                yield session
-        except IntegrityError as error:
-            raise AlreadyExists(f"conflicts with a record stored meanwhile: {error.orig}") from None
 
 
 def check_prefix(prefix: str, field: str = "jurisdiction_prefix") -> str:
