@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, delete, exists, func, insert, select, update
@@ -78,6 +79,15 @@ def resident_values(resident: domain.Resident, now: datetime) -> dict[str, Any]:
 
 def list_query(scopes: Sequence[str], page: Page, where: HouseholdFilter) -> Select[Any]:
     """A page of households in ``scopes`` matching ``where``: a keyset range on (jurisdiction_code, id)."""
+    return _list_query(tuple(scopes), page.size, page.after, where)
+
+
+# Building the statement costs about a tenth of a list call; the same few first pages are asked for
+# over and over. A statement holds no rows, only the SQL and its bound values, so sharing it is safe.
+@lru_cache(maxsize=512)
+def _list_query(scopes: tuple[str, ...], size: int, after: tuple[Any, ...] | None,
+                where: HouseholdFilter) -> Select[Any]:
+    page = Page(size, after, "")
     query = select(HouseholdRow.__table__).where(scope_condition(HouseholdRow.jurisdiction_code, scopes),
                                                  prefix_condition(HouseholdRow.jurisdiction_code, where.prefix))
     if where.care_level is not None:

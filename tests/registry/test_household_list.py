@@ -14,7 +14,7 @@ from services.kit.database import Database
 from services.kit.pagination import page_from
 from services.registry import convert, domain
 from services.registry.bulk import bulk_load
-from services.registry.household_list import list_households, timestamp
+from services.registry.household_list import list_households, set_timestamp
 from services.registry.household_store import HouseholdFilter, HouseholdStore, with_summary
 from services.registry.store import BuildingStore
 
@@ -29,7 +29,9 @@ STREET = "110108001"
 def test_timestamp_equals_from_datetime(value: datetime) -> None:
     expected = Timestamp()
     expected.FromDatetime(value)
-    assert timestamp(value) == expected
+    stamp = Timestamp()
+    set_timestamp(stamp, value)
+    assert stamp == expected
 
 
 async def _add_odd_household(database: Database) -> None:
