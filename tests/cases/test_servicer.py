@@ -9,24 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from gridgov.cases.v1 import cases_pb2 as pb
-from gridgov.common.v1 import error_pb2, event_pb2, geo_pb2
+from gridgov.common.v1 import event_pb2, geo_pb2
 from services.cases.models import KIT, CaseRow, HistoryRow
 from services.kit.database import Database
-from services.kit.server import ERROR_DETAIL_KEY
 from tests.cases import people
 from tests.support.actors import actor_metadata
-from tests.support.services import running_service
+from tests.support.services import error_detail, running_service
 
 # Monday 23 Nov 2026, 10:00 in Beijing.
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-
-
-def detail(error: grpc.aio.AioRpcError) -> error_pb2.ErrorDetail:
-    found = error_pb2.ErrorDetail()
-    for key, value in error.trailing_metadata() or ():
-        if key == ERROR_DETAIL_KEY:
-            found.ParseFromString(value)
-    return found
 
 
 async def report(stub, category: str = "garbage_exposed", metadata=None, **fields):  # type: ignore[no-untyped-def]
@@ -86,7 +77,7 @@ async def test_illegal_action_names_the_state_and_the_allowed_actions(database: 
             await svc.stub.AcceptCase(pb.AcceptCaseRequest(case_id=case.id),
                                       metadata=people.unit("community_workstation"))
         assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-        d = detail(raised.value)
+        d = error_detail(raised.value)
         assert d.code == "ILLEGAL_TRANSITION" and d.current_state == "reported"
         assert list(d.allowed_actions) == ["link_emergency", "merge", "register", "reject"]
 
@@ -98,12 +89,12 @@ async def test_bad_input_names_every_field(database: Database) -> None:
                                                            location=geo_pb2.GeoPoint(latitude=91, longitude=0)),
                                       metadata=people.grid_worker())
         assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-        fields = [v.field for v in detail(raised.value).field_violations]
+        fields = [v.field for v in error_detail(raised.value).field_violations]
         assert fields == ["category_code", "description", "jurisdiction_code", "source", "location.latitude"]
         case = await report(svc.stub)
         with pytest.raises(grpc.aio.AioRpcError) as raised:
             await svc.stub.RejectCase(pb.RejectCaseRequest(case_id=case.id), metadata=people.community_staff())
-        assert [v.field for v in detail(raised.value).field_violations] == ["reason"]
+        assert [v.field for v in error_detail(raised.value).field_violations] == ["reason"]
 
 
 async def test_roles_and_tiers_are_checked_by_the_service(database: Database) -> None:

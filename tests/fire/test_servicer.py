@@ -8,17 +8,16 @@ from datetime import timedelta
 import grpc
 import pytest
 
-from gridgov.common.v1 import error_pb2, event_pb2
+from gridgov.common.v1 import event_pb2
 from gridgov.fire.v1 import fire_pb2
 from services.fire import catalogue, domain
 from services.fire.jobs import DeadlineJob
 from services.kit import calendar
 from services.kit.database import Database
 from services.kit.outbox import read_events
-from services.kit.server import ERROR_DETAIL_KEY
 from tests.fire.support import DISTRICT, GRID, INSPECTOR, OTHER_GRID, START, Clock, create_place, find_hazard
 from tests.support.actors import actor_metadata
-from tests.support.services import RunningService, running_service
+from tests.support.services import RunningService, error_detail, running_service
 
 
 @pytest.fixture
@@ -26,14 +25,6 @@ async def fire(database: Database) -> AsyncIterator[RunningService]:
     async with running_service("fire", database) as service:
         service.runtime.clock = Clock()
         yield service
-
-
-def detail(error: grpc.aio.AioRpcError) -> error_pb2.ErrorDetail:
-    found = error_pb2.ErrorDetail()
-    for key, value in error.trailing_metadata() or ():
-        if key == ERROR_DETAIL_KEY:
-            found.ParseFromString(value)
-    return found
 
 
 async def test_create_and_read_a_place_masks_contacts_when_told(fire: RunningService) -> None:
@@ -52,7 +43,7 @@ async def test_bad_place_names_every_field(fire: RunningService) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await create_place(fire.stub, type=0, owner_phone="1", jurisdiction_code="110108001")
     assert raised.value.code() is grpc.StatusCode.INVALID_ARGUMENT
-    assert {v.field for v in detail(raised.value).field_violations} == {
+    assert {v.field for v in error_detail(raised.value).field_violations} == {
         "place.type", "place.owner_phone", "place.jurisdiction_code"}
 
 
@@ -90,7 +81,7 @@ async def test_inspection_is_locked_once_finalised(fire: RunningService) -> None
         await fire.stub.RecordChecklist(fire_pb2.RecordChecklistRequest(inspection_id=hazard.inspection_id),
                                         metadata=DISTRICT)
     assert raised.value.code() is grpc.StatusCode.FAILED_PRECONDITION
-    assert detail(raised.value).current_state == "finalized"
+    assert error_detail(raised.value).current_state == "finalized"
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await fire.stub.FinalizeInspection(fire_pb2.FinalizeInspectionRequest(inspection_id=hazard.inspection_id),
                                            metadata=DISTRICT)
@@ -119,7 +110,7 @@ async def test_bad_checklist_names_the_lines(fire: RunningService) -> None:
                 fire_pb2.ChecklistItem(hazard_type_code="exit_locked", result=fire_pb2.CHECK_RESULT_HAZARD_FOUND),
                 fire_pb2.ChecklistItem(hazard_type_code="nope", result=fire_pb2.CHECK_RESULT_PASSED),
             ]), metadata=DISTRICT)
-    assert {v.field for v in detail(raised.value).field_violations} == {
+    assert {v.field for v in error_detail(raised.value).field_violations} == {
         "items[0].evidence", "items[1].hazard_type_code"}
 
 
@@ -168,7 +159,7 @@ async def test_illegal_transition_is_failed_precondition(fire: RunningService) -
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await fire.stub.VerifyFix(fire_pb2.VerifyFixRequest(id=hazard.id), metadata=DISTRICT)
     assert raised.value.code() is grpc.StatusCode.FAILED_PRECONDITION
-    found = detail(raised.value)
+    found = error_detail(raised.value)
     assert (found.code, found.current_state, list(found.allowed_actions)) == (
         "ILLEGAL_TRANSITION", "open", ["fix_on_spot", "order_rectification"])
 
@@ -301,7 +292,7 @@ async def test_catalogue_edits_are_versioned(fire: RunningService) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await fire.stub.UpdateHazardType(fire_pb2.UpdateHazardTypeRequest(
             code="clutter", severity=0, rectify_days=-1), metadata=DISTRICT)
-    assert {v.field for v in detail(raised.value).field_violations} == {"severity", "rectify_days"}
+    assert {v.field for v in error_detail(raised.value).field_violations} == {"severity", "rectify_days"}
 
 
 async def test_order_rectification_with_an_explicit_deadline(fire: RunningService) -> None:
@@ -309,7 +300,7 @@ async def test_order_rectification_with_an_explicit_deadline(fire: RunningServic
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await fire.stub.OrderRectification(fire_pb2.OrderRectificationRequest(
             id=hazard.id, rectify_by=START - timedelta(hours=1)), metadata=DISTRICT)
-    assert [v.field for v in detail(raised.value).field_violations] == ["rectify_by"]
+    assert [v.field for v in error_detail(raised.value).field_violations] == ["rectify_by"]
     ordered = (await fire.stub.OrderRectification(fire_pb2.OrderRectificationRequest(
         id=hazard.id, rectify_by=START + timedelta(days=2)), metadata=DISTRICT)).hazard
     assert ordered.rectify_by.ToDatetime().replace(tzinfo=START.tzinfo) == START + timedelta(days=2)

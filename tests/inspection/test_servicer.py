@@ -9,7 +9,7 @@ import grpc
 import pytest
 from google.protobuf import any_pb2, timestamp_pb2
 
-from gridgov.common.v1 import error_pb2, event_pb2
+from gridgov.common.v1 import event_pb2
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.convert import to_proto
 from services.inspection.domain import DEFAULT_CHECKLIST, SourceAction, SourceDraft, SourceStatus
@@ -17,7 +17,6 @@ from services.inspection.survey import COLUMNS, REQUIRED, parse_row
 from services.kit.consumer import apply_event
 from services.kit.database import Database
 from services.kit.outbox import read_events
-from services.kit.server import ERROR_DETAIL_KEY
 from services.kit.tabular import FileFormat, read_table
 from tests.inspection.fixtures import (
     DISTRICT,
@@ -31,7 +30,7 @@ from tests.inspection.fixtures import (
     survey_csv,
 )
 from tests.inspection.test_domain import SOURCE_ALLOWED, SOURCE_TABLE
-from tests.support.services import RunningService, running_service
+from tests.support.services import RunningService, error_detail, running_service
 
 
 @pytest.fixture
@@ -40,15 +39,8 @@ async def service(database: Database) -> AsyncIterator[RunningService]:
         yield running
 
 
-def detail(error: grpc.aio.AioRpcError) -> error_pb2.ErrorDetail:
-    for key, value in error.trailing_metadata() or ():
-        if key == ERROR_DETAIL_KEY:
-            return error_pb2.ErrorDetail.FromString(value)
-    raise AssertionError("no error detail")
-
-
 def fields(error: grpc.aio.AioRpcError) -> list[str]:
-    return [v.field for v in detail(error).field_violations]
+    return [v.field for v in error_detail(error).field_violations]
 
 
 def ts(moment: datetime) -> timestamp_pb2.Timestamp:
@@ -73,8 +65,8 @@ async def test_source_lifecycle_and_masking(service: RunningService) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await stub.ReopenSource(pb.ReopenSourceRequest(id=created.id), metadata=grid_md())
     assert caught.value.code() is grpc.StatusCode.FAILED_PRECONDITION
-    assert detail(caught.value).current_state == "rectifying"
-    assert list(detail(caught.value).allowed_actions) == ["close", "relocate", "resume"]
+    assert error_detail(caught.value).current_state == "rectifying"
+    assert list(error_detail(caught.value).allowed_actions) == ["close", "relocate", "resume"]
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await stub.GetSource(pb.GetSourceRequest(id=created.id), metadata=grid_md(scope=OTHER_GRID))
     assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
@@ -326,7 +318,7 @@ async def test_violation_raises_one_case_and_closes_from_case_closed(service: Ru
         await stub.AddViolationEvidence(pb.AddViolationEvidenceRequest(id=reported.id, evidence=["late.jpg"]),
                                         metadata=grid_md())
     assert caught.value.code() is grpc.StatusCode.FAILED_PRECONDITION
-    assert detail(caught.value).current_state == "closed"
+    assert error_detail(caught.value).current_state == "closed"
     listed = await stub.ListViolations(pb.ListViolationsRequest(state=pb.VIOLATION_STATE_CLOSED),
                                        metadata=DISTRICT_MD)
     assert [v.id for v in listed.violations] == [reported.id]
@@ -487,7 +479,7 @@ async def test_every_source_status_and_verb_over_grpc(service: RunningService) -
             with pytest.raises(grpc.aio.AioRpcError) as caught:
                 await call
             assert caught.value.code() is grpc.StatusCode.FAILED_PRECONDITION, (status, action)
-            assert (detail(caught.value).current_state, list(detail(caught.value).allowed_actions)) == (
+            assert (error_detail(caught.value).current_state, list(error_detail(caught.value).allowed_actions)) == (
                 status.value, list(SOURCE_ALLOWED[status]))
         else:
             assert (await call).source.status == to_proto(expected), (status, action)

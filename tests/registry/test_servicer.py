@@ -7,10 +7,9 @@ import pytest
 
 from gridgov.common.v1 import error_pb2
 from gridgov.registry.v1 import registry_pb2 as pb
-from services.kit.server import ERROR_DETAIL_KEY
 from tests.registry.conftest import ADMIN, build_tree
 from tests.support.actors import actor_metadata
-from tests.support.services import RunningService
+from tests.support.services import RunningService, error_detail
 
 GRID = "110108001001001"
 OTHER_GRID = "110108001002001"
@@ -30,11 +29,7 @@ CHILD = member("何娟平", "110108199508289582", pb.GENDER_FEMALE, "1995-08-28"
 async def rpc_error(call: object) -> tuple[grpc.StatusCode, error_pb2.ErrorDetail]:
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await call  # type: ignore[misc]
-    detail = error_pb2.ErrorDetail()
-    for key, value in caught.value.trailing_metadata() or ():
-        if key == ERROR_DETAIL_KEY:
-            detail.ParseFromString(value)
-    return caught.value.code(), detail
+    return caught.value.code(), error_detail(caught.value)
 
 
 def fields(detail: error_pb2.ErrorDetail) -> set[str]:

@@ -12,13 +12,14 @@ from typing import Any
 
 import grpc
 
+from gridgov.common.v1 import error_pb2
 from services.kit.actor import ActorSigner
 from services.kit.config import DEV_ACTOR_KEY, Mode, ServiceSettings
 from services.kit.database import Database
 from services.kit.migrations import upgrade
 from services.kit.plugin import Plugin, load_plugins
 from services.kit.runtime import ServiceRuntime
-from services.kit.server import create_server, plugin_tables, start_background
+from services.kit.server import ERROR_DETAIL_KEY, create_server, plugin_tables, start_background
 
 
 @dataclass
@@ -96,3 +97,11 @@ async def wait_until(probe: Callable[[], Awaitable[Any]], seconds: float = 15.0,
             raise AssertionError(f"condition not met within {seconds}s")
         await asyncio.sleep(interval)
     return value
+
+
+def error_detail(error: grpc.aio.AioRpcError) -> error_pb2.ErrorDetail:
+    """The ErrorDetail a service put in an error's trailing metadata; fails the test if there is none."""
+    for key, value in error.trailing_metadata() or ():
+        if key == ERROR_DETAIL_KEY:
+            return error_pb2.ErrorDetail.FromString(value)
+    raise AssertionError(f"no error detail on {error.code()}: {error.details()}")
