@@ -28,6 +28,8 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 Plan = tuple[Callable[[Any], Any], Callable[[Any], Any], bool] | None
 _PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Plan]] = WeakKeyDictionary()
 _FAILED = object()
+# Values that are never awaitable: no need to ask.
+_PLAIN = frozenset({str, int, float, bool})
 
 
 class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -66,15 +68,27 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
         rows: list[Any] = []
         awaitable_indices: list[int] = []
         for index, item in enumerate(items):
+            # The loop of _complete, inlined: it runs for every field of every row.
             row = {}
-            for response_name, plan in fields:
-                value = _complete(plan, item, is_awaitable)
-                if value is _FAILED:
-                    break
-                row[response_name] = value
-            else:
-                rows.append(row)
-                continue
+            try:
+                for response_name, (read, coerce, nullable) in fields:
+                    result = read(item)
+                    if result is None:
+                        if not nullable:
+                            break
+                        row[response_name] = None
+                        continue
+                    if type(result) not in _PLAIN and is_awaitable(result):
+                        break
+                    coerced = coerce(result)
+                    if coerced is None or coerced is Undefined:
+                        break
+                    row[response_name] = coerced
+                else:
+                    rows.append(row)
+                    continue
+            except Exception:  # graphql-core's path below reports it, with the field's path
+                pass
             # This row needs graphql-core's path (a null, an error): it completes it in place, at its index.
             if self.complete_list_item_value(item, rows, item_type, field_details_list, info,
                                              path.add_key(index, None), position_context):
@@ -119,7 +133,7 @@ def _complete(plan: Plan, source: Any, is_awaitable: Callable[[Any], bool]) -> A
         result = read(source)
         if result is None:
             return None if nullable else _FAILED
-        if is_awaitable(result):
+        if type(result) not in _PLAIN and is_awaitable(result):
             return _FAILED
         coerced = coerce(result)
     except Exception:  # the full path reports it, with the field's path
