@@ -15,9 +15,8 @@ from gridgov.fire.v1 import fire_pb2
 from services.fire.jobs import DeadlineJob
 from services.kit.database import Database
 from tests.fire.support import DISTRICT, GRID, INSPECTOR, OTHER_GRID, START, Clock, create_place, find_hazard
-from tests.fire.test_servicer import detail
 from tests.support.actors import actor_metadata
-from tests.support.services import RunningService, running_service
+from tests.support.services import RunningService, error_detail, running_service
 
 
 @pytest.fixture
@@ -137,7 +136,7 @@ async def test_export_outside_scope_is_refused(fire: RunningService) -> None:
     assert raised.value.code() is grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await fire.stub.ExportLedger(fire_pb2.ExportLedgerRequest(jurisdiction_code=GRID), metadata=DISTRICT)
-    assert {v.field for v in detail(raised.value).field_violations} == {"section", "format"}
+    assert {v.field for v in error_detail(raised.value).field_violations} == {"section", "format"}
 
 
 HEADER = ["类型", "名称", "地址", "网格编码", "负责人", "负责人电话", "联系人", "联系人电话", "风险等级"]
@@ -187,7 +186,7 @@ async def test_import_reports_every_bad_row_and_imports_nothing(fire: RunningSer
         await fire.stub.ImportPlaces(fire_pb2.ImportPlacesRequest(content=csv_file(rows),
                                                                   format=fire_pb2.FILE_FORMAT_CSV), metadata=DISTRICT)
     assert raised.value.code() is grpc.StatusCode.INVALID_ARGUMENT
-    fields = [(v.field, v.description) for v in detail(raised.value).field_violations]
+    fields = [(v.field, v.description) for v in error_detail(raised.value).field_violations]
     assert [f for f, _ in fields] == ["rows[3].type", "rows[3].name", "rows[3].jurisdiction_code",
                                       "rows[3].owner_phone", "rows[5].risk_level"]
     assert "超市" in fields[0][1]
