@@ -7,6 +7,11 @@ The same page fetched over gRPC by a Python client shows the gateway's overhead 
 in-process policy decision's cost. A benchmark prints numbers; it asserts nothing.
 
     python -m bench.households [--households 100000] [--seconds 10] [--data-dir var/bench/households]
+                               [--postgres postgresql+asyncpg://user:password@host:5432]
+
+With --postgres, the registry and the gateway's decision log live on that PostgreSQL server instead (the
+production path): databases gridgov_bench_registry (loaded once, then reused) and gridgov_bench_gateway
+(made afresh each run).
 """
 
 from __future__ import annotations
@@ -50,6 +55,10 @@ def load_households(data_dir: Path, households: int) -> str:
         return url
     for stale in data_dir.glob("registry.db*"):
         stale.unlink()
+    return _bulk(url, households, marker)
+
+
+def _bulk(url: str, households: int, marker: Path) -> str:
     from services.kit.database import Database
     from services.registry.bulk import bulk_load
 
@@ -66,6 +75,42 @@ def load_households(data_dir: Path, households: int) -> str:
           f"{time.perf_counter() - started:.0f} s (bulk path)")
     marker.touch()
     return url
+
+
+POSTGRES_REGISTRY = "gridgov_bench_registry"
+POSTGRES_GATEWAY = "gridgov_bench_gateway"
+
+
+def postgres_database(server: str, name: str, *, fresh: bool) -> str:
+    """The URL of database ``name`` on ``server``, created if missing (dropped first when ``fresh``)."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(server)
+    admin = base.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+
+    async def ensure() -> None:
+        connection = await asyncpg.connect(admin)
+        try:
+            if fresh:
+                await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+                await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(ensure())
+    return base.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
+
+
+def load_households_postgres(data_dir: Path, server: str, households: int) -> str:
+    """The registry's PostgreSQL URL, holding ``households`` households (loaded once, then reused)."""
+    marker = data_dir / f"loaded-postgres-{households}"
+    url = postgres_database(server, POSTGRES_REGISTRY, fresh=not marker.exists())
+    if marker.exists():
+        print(f"registry: reusing {households:,} households in PostgreSQL {POSTGRES_REGISTRY}")
+        return url
+    return _bulk(url, households, marker)
 
 
 # --- processes ------------------------------------------------------------------------------------------
@@ -270,17 +315,21 @@ def _best(call: Any, repeat: int, per: int = 1) -> float:
 def run(args: argparse.Namespace) -> None:
     data_dir = Path(args.data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    registry_url = load_households(data_dir, args.households)
-    gateway_db = data_dir / "gateway.db"
-    for stale in data_dir.glob("gateway.db*"):
-        stale.unlink()
+    if args.postgres:
+        registry_url = load_households_postgres(data_dir, args.postgres, args.households)
+        gateway_url = postgres_database(args.postgres, POSTGRES_GATEWAY, fresh=True)
+    else:
+        registry_url = load_households(data_dir, args.households)
+        for stale in data_dir.glob("gateway.db*"):
+            stale.unlink()
+        gateway_url = f"sqlite+aiosqlite:///{data_dir / 'gateway.db'}"
     registry_address = f"127.0.0.1:{free_port()}"
     gateway_listen = f"127.0.0.1:{free_port()}"
     environ = {
         **os.environ, "GRIDGOV_DATA_DIR": str(data_dir), "GRIDGOV_SERVICES": "registry",
         "GRIDGOV_REGISTRY_LISTEN": registry_address, "GRIDGOV_REGISTRY_ADDRESS": registry_address,
         "GRIDGOV_REGISTRY_DATABASE_URL": registry_url, "GRIDGOV_GATEWAY_LISTEN": gateway_listen,
-        "GRIDGOV_GATEWAY_DATABASE_URL": f"sqlite+aiosqlite:///{gateway_db}",
+        "GRIDGOV_GATEWAY_DATABASE_URL": gateway_url,
     }
     os.environ.update({k: v for k, v in environ.items() if k.startswith("GRIDGOV_")})
     registry = start("services.registry", environ, data_dir / "registry.log")
@@ -326,7 +375,7 @@ def report(args: argparse.Namespace, tool: str, gateway: dict[str, float], direc
     cores = os.cpu_count()
     print()
     print(f"households list, {PAGE} per page, {args.households:,} households, street scope, {CONCURRENCY} clients, "
-          f"{args.seconds} s, {cores} cores")
+          f"{args.seconds} s, {cores} cores, {'PostgreSQL' if args.postgres else 'SQLite'}")
     print(f"{'path':<34}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}{'errors':>8}")
     rows = ((f"gateway (GraphQL, policy, log; {tool})", gateway), ("registry direct (gRPC, Python)", direct))
     for label, figures in rows:
@@ -350,6 +399,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--data-dir", default="var/bench/households")
     parser.add_argument("--no-wrk", action="store_true", help="use the asyncio httpx client even if wrk exists")
+    parser.add_argument("--postgres", default="", help="a PostgreSQL server URL: serve the registry and the "
+                        "decision log from it instead of SQLite files")
     run(parser.parse_args())
 
 
