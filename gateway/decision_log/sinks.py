@@ -28,14 +28,15 @@ class Sink(Protocol):
 
 
 class SessionSink:
-    """Appends through the database's async sessions (PostgreSQL: asyncpg, advisory-locked)."""
+    """Appends through the database's async engine, one Core transaction a batch (PostgreSQL: asyncpg,
+    advisory-locked)."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
 
     async def write(self, records: Sequence[DecisionRecord]) -> list[dict[str, Any]]:
-        async with self.database.transaction() as session:
-            return await store.append(session, records)
+        async with self.database.engine.begin() as connection:
+            return await store.append(connection, records)
 
     async def probe(self) -> None:
         async with self.database.transaction() as session:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, Table, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.decision_log.chain import GENESIS, hashed_fields, link_hash
 from gateway.decision_log.models import AccessDecision
@@ -61,12 +61,15 @@ def chained_rows(head: Any, records: Sequence[DecisionRecord]) -> list[dict[str,
     return rows
 
 
-async def append(session: AsyncSession, records: Sequence[DecisionRecord]) -> list[dict[str, Any]]:
-    """Chains ``records`` after the current head, inside the caller's transaction (any async database)."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK})
-    rows = chained_rows((await session.execute(head_query())).first(), records)
-    await session.execute(insert(TABLE), rows)
+async def append(connection: AsyncConnection, records: Sequence[DecisionRecord]) -> list[dict[str, Any]]:
+    """Chains ``records`` after the current head, inside the caller's transaction (any async database).
+
+    A Core connection, not an ORM session: the session's bookkeeping cost more than the statements.
+    """
+    if connection.dialect.name == "postgresql":
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK})
+    rows = chained_rows((await connection.execute(head_query())).first(), records)
+    await connection.execute(insert(TABLE), rows)
     return rows
 
 
