@@ -36,6 +36,8 @@ class ProtoEnums(dict[Any, tuple[Any, str]]):
 
     def __init__(self, pairs: Mapping[Any, tuple[Any, str]]) -> None:
         super().__init__(pairs)
+        # (GraphQL enum, proto number) -> member: from_proto runs for every row of a list.
+        self._members: dict[tuple[Any, int], Any] = {}
 
     def to_proto(self, member: Enum | None) -> int:
         """The proto value of a GraphQL enum member (UNSPECIFIED for None)."""
@@ -48,8 +50,11 @@ class ProtoEnums(dict[Any, tuple[Any, str]]):
         """The GraphQL enum member of a proto value; None for UNSPECIFIED."""
         if number == 0:
             return None
-        wrapper, prefix = self[enum]
-        return enum[wrapper.Name(number).removeprefix(prefix + "_")]
+        member = self._members.get((enum, number))
+        if member is None:
+            wrapper, prefix = self[enum]
+            member = self._members[(enum, number)] = enum[wrapper.Name(number).removeprefix(prefix + "_")]
+        return member
 
 
 def moment(message: Any, field: str) -> datetime.datetime | None:

@@ -48,7 +48,11 @@ def test_every_member_round_trips_through_the_proto(enum: type[Enum]) -> None:
         number = ENUMS.to_proto(member)
         assert pb.Gender.Name(number) == f"GENDER_{member.name}"
         assert ENUMS.from_proto(enum, number) is member
+        assert ENUMS.from_proto(enum, number) is member  # answered from memory the second time
     assert ENUMS.to_proto(None) == 0 and ENUMS.from_proto(enum, 0) is None
+    for _ in range(2):  # an unknown number is never remembered as anything
+        with pytest.raises(ValueError):
+            ENUMS.from_proto(enum, 99)
     assert dict(ENUMS)[enum] == (pb.Gender, "GENDER")
 
 
