@@ -10,6 +10,7 @@ from typing import Any
 
 from gateway.policy.bundle import DECISION_PATH
 from services.kit.clock import as_utc
+from services.kit.masking import mask_value
 
 # The bundle name under which bundles.<name>.revision is reported.
 BUNDLE_NAME = "gridgov"
@@ -18,15 +19,6 @@ BUNDLE_NAME = "gridgov"
 def canonical_json(value: Any) -> str:
     """The one JSON spelling of ``value`` that hashes are computed over."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def mask_value(value: str) -> str:
-    """Keeps enough to recognise a value, not to use it: "110108********2913", "138****5289"."""
-    if len(value) >= 15:
-        return value[:6] + "*" * (len(value) - 10) + value[-4:]
-    if len(value) >= 7:
-        return value[:3] + "*" * (len(value) - 7) + value[-4:]
-    return "*" * len(value)
 
 
 def mask_personal(value: Any, fields: frozenset[str]) -> Any:

@@ -12,6 +12,7 @@ from services.cases import catalogue, deadlines, domain, evaluation
 from services.kit.actor import masks
 from services.kit.clock import as_utc
 from services.kit.enums import EnumMapping
+from services.kit.masking import mask_phone
 
 STATES = EnumMapping(domain.CaseState, pb.CaseState, "CASE_STATE")
 TIERS = EnumMapping(domain.Tier, pb.Tier, "TIER")
@@ -33,11 +34,6 @@ def timestamp(value: datetime | None) -> Timestamp | None:
 
 def from_timestamp(stamp: Timestamp, present: bool) -> datetime | None:
     return as_utc(stamp.ToDatetime()) if present else None
-
-
-def mask_phone(value: str) -> str:
-    """"13812345289" -> "138****5289", the masking format every gridgov service uses."""
-    return value[:3] + "*" * max(len(value) - 7, 0) + value[-4:] if len(value) >= 7 else "*" * len(value)
 
 
 def participant(p: domain.Participant) -> pb.Participant:

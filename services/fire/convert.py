@@ -10,7 +10,6 @@ from google.protobuf import timestamp_pb2
 
 from gridgov.fire.v1 import fire_pb2
 from services.fire import catalogue, domain
-from services.fire.domain import mask_phone
 from services.fire.models import (
     HazardChangeRow,
     HazardRow,
@@ -21,6 +20,7 @@ from services.fire.models import (
 )
 from services.kit.clock import as_utc
 from services.kit.enums import EnumMapping
+from services.kit.masking import mask_phone
 
 PLACE_TYPE = EnumMapping(domain.PlaceType, fire_pb2.PlaceType, "PLACE_TYPE")
 RISK_LEVEL = EnumMapping(domain.RiskLevel, fire_pb2.RiskLevel, "RISK_LEVEL")

@@ -319,15 +319,6 @@ def place_problems(draft: PlaceDraft, prefix: str = "place") -> list[FieldViolat
     return found
 
 
-def mask_phone(phone: str) -> str:
-    """"13812345289" -> "138****5289": the first three and last four digits stay visible."""
-    if not phone:
-        return ""
-    if len(phone) >= 7:
-        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-    return "*" * max(0, len(phone) - 2) + phone[-2:]
-
-
 # ---- inspections ----------------------------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ from services.kit.calendar import BEIJING
 from services.kit.clock import as_utc
 from services.kit.enums import EnumMapping
 from services.kit.errors import InvalidArgument, Violations
+from services.kit.masking import mask_phone
 
 E = TypeVar("E", bound=Enum)
 
@@ -57,13 +58,6 @@ def from_proto(kind: type[E], number: int, field: str, *, required: bool = True)
     """The domain member of a proto enum number; UNSPECIFIED is None, or INVALID_ARGUMENT when ``required``."""
     mapping: EnumMapping[E] = MAPPINGS[kind]
     return mapping.required(number, field) if required else mapping.optional(number, field)
-
-
-def mask_phone(phone: str) -> str:
-    """"13800135289" -> "138****5289"; short numbers keep only their last two digits."""
-    if len(phone) >= 8:
-        return phone[:3] + "****" + phone[-4:]
-    return "*" * max(len(phone) - 2, 0) + phone[-2:]
 
 
 def timestamp(moment: datetime | None) -> timestamp_pb2.Timestamp | None:

@@ -8,7 +8,6 @@ from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.convert import (
     draft_from,
     from_proto,
-    mask_phone,
     rules_from,
     rules_message,
     source_message,
@@ -32,6 +31,7 @@ from services.inspection.survey import COLUMNS, EXPORT_COLUMNS, REQUIRED, export
 from services.kit import actor
 from services.kit.errors import FieldViolation, InvalidArgument, PermissionDenied
 from services.kit.jurisdiction import within_any
+from services.kit.masking import mask_phone
 from services.kit.pagination import page_from
 from services.kit.tabular import FileFormat, read_table, write_table
 

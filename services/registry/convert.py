@@ -10,6 +10,7 @@ from gridgov.common.v1 import geo_pb2
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.kit.actor import masks
 from services.kit.enums import EnumMapping
+from services.kit.masking import mask_id_number, mask_phone
 from services.registry import domain
 
 LEVELS = EnumMapping(domain.JurisdictionLevel, pb.JurisdictionLevel, "JURISDICTION_LEVEL")
@@ -28,11 +29,11 @@ def timestamp(value: datetime) -> Timestamp:
 
 
 def _id_number(value: str) -> str:
-    return domain.mask_id_number(value) if masks("id_number") else value
+    return mask_id_number(value) if masks("id_number") else value
 
 
 def _phone(value: str, field: str = "phone") -> str:
-    return domain.mask_phone(value) if value and masks(field) else value
+    return mask_phone(value) if value and masks(field) else value
 
 
 def staff(member: domain.StaffMember) -> pb.GridStaffMember:

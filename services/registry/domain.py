@@ -146,14 +146,7 @@ def parse_national_id(text: str, today: date | None = None) -> NationalId:
     return NationalId(number, born, gender)
 
 
-def mask_id_number(number: str) -> str:
-    """Keeps the region and the last four characters: 110108********2913."""
-    return number[:6] + "*" * max(len(number) - 10, 0) + number[-4:] if len(number) > 10 else "*" * len(number)
 
-
-def mask_phone(phone: str) -> str:
-    """Keeps the first three and last four digits: 138****5289."""
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
 
 
 # --- unified social credit code (GB 32100-2015) --------------------------------------------

@@ -14,10 +14,11 @@ from typing import Any
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from gridgov.registry.v1 import registry_pb2 as pb
+from services.kit import masking
 from services.kit.actor import masks
 from services.kit.database import Database
 from services.kit.pagination import Page
-from services.registry import convert, domain
+from services.registry import convert
 from services.registry.household_store import HouseholdFilter, household_key, list_query
 from services.registry.models import HouseholdRow
 from services.registry.paging import page_of
@@ -60,7 +61,7 @@ def add_households(response: pb.ListHouseholdsResponse, rows: Sequence[Any], mas
         if helper_phone:
             helper = message.helper
             helper.name = helper_name or ""
-            helper.phone = domain.mask_phone(helper_phone) if mask_phone else helper_phone
+            helper.phone = masking.mask_phone(helper_phone) if mask_phone else helper_phone
 
 
 async def list_households(database: Database, scopes: Sequence[str], page: Page,

@@ -14,6 +14,7 @@ from services.kit.actor import read_scopes, require_in_scope
 from services.kit.clock import as_utc
 from services.kit.errors import AlreadyExists, InvalidArgument, NotFound, Violations
 from services.kit.ids import new_id
+from services.kit.masking import mask_id_number
 from services.kit.pagination import page_from
 from services.registry import convert, domain
 from services.registry.household_list import list_households
@@ -35,7 +36,7 @@ async def reject_registered(session: AsyncSession, id_numbers: Sequence[str], *,
     registered = await HouseholdStore(session).registered_id_numbers(id_numbers)
     if registered:
         number, household = next(iter(sorted(registered.items())))
-        raise AlreadyExists(f"{field}: national ID {domain.mask_id_number(number)} is already registered "
+        raise AlreadyExists(f"{field}: national ID {mask_id_number(number)} is already registered "
                             f"in household {household}")
 
 

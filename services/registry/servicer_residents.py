@@ -9,6 +9,7 @@ from services.kit.actor import read_scopes, require_in_scope
 from services.kit.errors import FailedPrecondition, InvalidArgument, NotFound, Violations
 from services.kit.ids import new_id
 from services.kit.jurisdiction import within_any
+from services.kit.masking import mask_id_number
 from services.kit.pagination import page_from
 from services.registry import convert, domain
 from services.registry.household_store import HouseholdStore, ResidentStore
@@ -122,7 +123,7 @@ class ResidentRpcs(ServicerBase):
             resident = await ResidentStore(session).by_id_number(number)
         # Out of scope reads the same as absent, so the lookup cannot probe other jurisdictions.
         if resident is None or not _readable(resident.jurisdiction_code):
-            raise NotFound("resident", domain.mask_id_number(number))
+            raise NotFound("resident", mask_id_number(number))
         return pb.FindResidentByIdNumberResponse(resident=convert.resident(resident))
 
 

@@ -223,12 +223,6 @@ def test_every_place_problem_is_reported_at_once() -> None:
                       "rows[3].owner_name", "rows[3].owner_phone", "rows[3].risk_level"}
 
 
-@pytest.mark.parametrize(("phone", "masked"), [
-    ("13812345289", "138****5289"), ("010-62345678", "010*****5678"), ("", ""), ("12345", "***45"),
-])
-def test_mask_phone(phone: str, masked: str) -> None:
-    assert domain.mask_phone(phone) == masked
-
 
 # ---- checklists -----------------------------------------------------------------------------------
 
