@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -88,12 +88,22 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# regorus's objects are "unsendable": dropping one on a thread other than the one that made it
+# raises an unraisable RuntimeError (and leaks it). Python's cycle collector runs on whichever
+# thread happens to allocate — a database driver's thread, say — so an engine caught in a
+# reference cycle could free them on the wrong thread. So no engine owns a regorus object: they
+# live here for the life of the process, one of each kind per bundle revision and thread (the same
+# revision means the same Rego files, so engines of one revision share them), made on first use
+# by the thread that uses them.
+_RETAINED: dict[tuple[str, str, int], Any] = {}
+
+
 class RegorusEngine:
     """The embedded default: the Rego bundle evaluated in-process by regorus (Rust).
 
-    The bundle is compiled once to regorus's VM (``Program`` + ``Rvm``): a decision costs tens of
-    microseconds there against hundreds through the tree-walking interpreter. Should the compiler
-    reject a construct some plugin's policy uses, the interpreter evaluates the same files
+    The bundle is compiled once per thread to regorus's VM (``Program`` + ``Rvm``): a decision costs
+    tens of microseconds there against hundreds through the tree-walking interpreter. Should the
+    compiler reject a construct some plugin's policy uses, the interpreter evaluates the same files
     instead (same decisions, slower); ``compiled`` says which path is in use.
     """
 
@@ -102,42 +112,48 @@ class RegorusEngine:
 
         self.revision = bundle.revision
         self._regorus = regorus
-        self._local = threading.local()
-        self._program: Any = None
+        self._modules = bundle.modules
+        self.compiled = False
         if compiled:
             try:
-                modules = [(name, expand_aliases(text)) for name, text in bundle.modules]
-                self._program = regorus.Program.compile_from_modules("{}", modules, [DECISION_RULE])
+                self._retained("program", self._compile)
+                self.compiled = True
             except Exception as error:  # regorus raises RuntimeError with the compiler's text
                 log.warning("regorus could not compile the policy bundle; interpreting it instead: %s",
                             str(error).splitlines()[0] if str(error) else error)
-        self._prototype = regorus.Engine()
-        for name, text in bundle.modules:
-            self._prototype.add_policy(name, text)
-        self.compiled = self._program is not None
+        if not self.compiled:
+            self._retained("engine", self._interpreter)
 
-    def _vm(self) -> Any:
-        vm = getattr(self._local, "vm", None)
-        if vm is None:
-            vm = self._regorus.Rvm()
-            vm.load_program(self._program)
-            self._local.vm = vm
+    def _retained(self, kind: str, make: Callable[[], Any]) -> Any:
+        key = (kind, self.revision, threading.get_ident())
+        value = _RETAINED.get(key)
+        if value is None:
+            value = _RETAINED[key] = make()
+        return value
+
+    def _compile(self) -> Any:
+        modules = [(name, expand_aliases(text)) for name, text in self._modules]
+        return self._regorus.Program.compile_from_modules("{}", modules, [DECISION_RULE])
+
+    def _load_vm(self) -> Any:
+        vm = self._regorus.Rvm()
+        vm.load_program(self._retained("program", self._compile))
         return vm
 
-    def _engine(self) -> Any:
-        engine = getattr(self._local, "engine", None)
-        if engine is None:
-            engine = self._local.engine = self._prototype.clone()
+    def _interpreter(self) -> Any:
+        engine = self._regorus.Engine()
+        for name, text in self._modules:
+            engine.add_policy(name, text)
         return engine
 
     def decide_sync(self, policy_input: Mapping[str, Any]) -> Decision:
         try:
-            if self._program is not None:
-                vm = self._vm()
+            if self.compiled:
+                vm = self._retained("vm", self._load_vm)
                 vm.set_input_json(input_json(policy_input))
                 result = json.loads(vm.execute())
             else:
-                engine = self._engine()
+                engine = self._retained("engine", self._interpreter)
                 engine.set_input_json(input_json(policy_input))
                 result = _jsonable(engine.eval_rule(DECISION_RULE))
         except Exception as error:  # regorus raises RuntimeError with the Rego error text

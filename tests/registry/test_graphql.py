@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import gc
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -35,9 +34,6 @@ async def gateway(tmp_path: Path) -> AsyncIterator[RunningGateway]:
         async with running_gateway(settings, {"registry": registry.plugin}) as running:
             yield running
     await database.dispose()
-    # regorus objects must be dropped on the thread that made them: collect the stopped gateway's
-    # reference cycles here rather than let a collection on a driver thread find them.
-    gc.collect()
 
 
 def bearer(gateway: RunningGateway, role: str, scope: str) -> str:
