@@ -100,8 +100,9 @@ class Database:
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Database:
         engine = create_engine(url, **kwargs)
-        if engine.dialect.name == "sqlite":
+        if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
             return cls(engine, create_engine(url, writer=False, **kwargs), sqlite_reader_url=url)
+        # PostgreSQL, or an in-memory SQLite database, which a second engine would not see.
         return cls(engine)
 
     @property

@@ -1,49 +1,46 @@
-"""Database.fetch: one-statement reads on both databases, beside an open writer on SQLite."""
+"""The database wrapper: transactions, reads beside the writer, one-hop fetches."""
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from pathlib import Path
-
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, insert, select
 
 from services.kit.database import Database
 
 metadata = MetaData()
-NOTE = Table("fetch_note", metadata, Column("id", Integer, primary_key=True), Column("text", String(20)))
+numbers = Table("numbers", metadata, Column("n", Integer, primary_key=True))
 
 
-async def _create(database: Database) -> None:
+async def fill(database: Database) -> None:
     async with database.engine.begin() as connection:
         await connection.run_sync(metadata.create_all)
-
-
-async def test_fetch_reads_committed_rows_in_order(database: Database) -> None:
-    await _create(database)
     async with database.transaction() as session:
-        await session.execute(insert(NOTE), [{"id": i, "text": f"note {i}"} for i in (3, 1, 2)])
-    rows = await database.fetch(select(NOTE).order_by(NOTE.c.id))
-    assert [(r.id, r.text) for r in rows] == [(1, "note 1"), (2, "note 2"), (3, "note 3")]
-    assert await database.fetch(select(NOTE).where(NOTE.c.id > 3)) == []
+        await session.execute(insert(numbers), [{"n": i} for i in range(5)])
 
 
-async def test_fetch_runs_beside_an_open_write_and_sees_only_what_is_committed(database: Database) -> None:
-    await _create(database)
-    async with database.transaction() as session:
-        await session.execute(insert(NOTE), [{"id": 1, "text": "committed"}])
-    async with database.transaction() as session:
-        await session.execute(insert(NOTE), [{"id": 2, "text": "pending"}])
-        await session.flush()
-        rows = await asyncio.wait_for(database.fetch(select(NOTE.c.text)), 5)
-        assert [r.text for r in rows] == ["committed"]
-    assert sorted(r.text for r in await database.fetch(select(NOTE.c.text))) == ["committed", "pending"]
+async def test_reads_and_fetches_see_committed_writes(database: Database) -> None:
+    await fill(database)
+    async with database.read() as session:
+        assert (await session.execute(select(numbers.c.n).order_by(numbers.c.n))).scalars().all() == [0, 1, 2, 3, 4]
+    rows = await database.fetch(select(numbers).where(numbers.c.n > 2).order_by(numbers.c.n))
+    assert [row.n for row in rows] == [3, 4]
 
 
-async def test_dispose_stops_the_sqlite_reader_threads(tmp_path: Path) -> None:
-    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'a.db'}")
-    await _create(database)
-    assert await database.fetch(select(NOTE)) == []
-    assert any(t.name.startswith("sqlite-read") for t in threading.enumerate())
-    await database.dispose()
-    assert not any(t.name.startswith("sqlite-read") for t in threading.enumerate())
+async def test_a_failed_transaction_writes_nothing(database: Database) -> None:
+    await fill(database)
+    with pytest.raises(ValueError):
+        async with database.transaction() as session:
+            await session.execute(insert(numbers).values(n=99))
+            raise ValueError("half-way")
+    assert len(await database.fetch(select(numbers))) == 5
+
+
+async def test_an_in_memory_database_reads_what_it_wrote() -> None:
+    database = Database.from_url("sqlite+aiosqlite:///:memory:")
+    try:
+        await fill(database)
+        assert len(await database.fetch(select(numbers))) == 5
+        async with database.read() as session:
+            assert len((await session.execute(select(numbers))).all()) == 5
+    finally:
+        await database.dispose()
