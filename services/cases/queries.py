@@ -13,10 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.cases import domain
 from services.cases.deadlines import DueStatus
 from services.cases.models import CaseRow, TallyRow
-from services.cases.store import CaseStore
+from services.cases.store import CaseStore, to_domain
+from services.kit.database import Database
 from services.kit.errors import InvalidArgument
 from services.kit.jurisdiction import prefix_condition, scope_condition
 from services.kit.pagination import Page
+
+CASES = CaseRow.__table__
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,10 @@ class CaseFilter:
 
 
 def _jurisdiction(session: AsyncSession) -> Any:
+    return _jurisdiction_on(session.get_bind().dialect.name)
+
+
+def _jurisdiction_on(dialect: str) -> Any:
     """The jurisdiction column as lists should filter on it.
 
     Lists come newest first: walking the primary key backwards and testing the jurisdiction finds a
@@ -46,7 +53,7 @@ def _jurisdiction(session: AsyncSession) -> Any:
     read the whole jurisdiction range and sort it (a street of a million cases: hundreds of ms). Its
     unary + is a no-op that keeps the planner off that index; PostgreSQL plans this well alone.
     """
-    if session.get_bind().dialect.name == "sqlite":
+    if dialect == "sqlite":
         return literal_column("+case_record.jurisdiction_code", String)
     return CaseRow.jurisdiction_code
 
@@ -98,13 +105,17 @@ async def list_cases(session: AsyncSession, f: CaseFilter, scopes: Sequence[str]
     return cases, page.next_token([rows[-1].id] if rows else None, more)
 
 
-async def overdue_cases(session: AsyncSession, prefix: str, scopes: Sequence[str],
+async def overdue_cases(database: Database, prefix: str, scopes: Sequence[str],
                         page: Page) -> tuple[list[domain.Case], str]:
-    """Overdue cases, most overdue (earliest deadline) first: a walk of ix_case_due_deadline."""
+    """Overdue cases, most overdue (earliest deadline) first: a walk of ix_case_due_deadline.
+
+    One Core statement through Database.fetch (one hop, no ORM session): the rows carry the same
+    column attributes as CaseRow, so to_domain reads them alike.
+    """
     # Walking ix_case_due_deadline in deadline order finds a page after a few dozen entries (see
-    # _jurisdiction for why the jurisdiction index is kept out of it on SQLite).
-    code = _jurisdiction(session)
-    query = select(CaseRow).where(CaseRow.due_status == DueStatus.OVERDUE, scope_condition(code, scopes))
+    # _jurisdiction_on for why the jurisdiction index is kept out of it on SQLite).
+    code = _jurisdiction_on(database.engine.dialect.name)
+    query = select(CASES).where(CaseRow.due_status == DueStatus.OVERDUE, scope_condition(code, scopes))
     if prefix:
         query = query.where(prefix_condition(code, prefix))
     after = _after(page, 2)
@@ -115,10 +126,9 @@ async def overdue_cases(session: AsyncSession, prefix: str, scopes: Sequence[str
         except ValueError:
             raise InvalidArgument.field("page.page_token", "is not a token this service issued") from None
         query = query.where(or_(CaseRow.deadline > deadline, (CaseRow.deadline == deadline) & (CaseRow.id > last_id)))
-    rows = list(await session.scalars(query.order_by(CaseRow.deadline, CaseRow.id).limit(page.size + 1)))
+    rows = list(await database.fetch(query.order_by(CaseRow.deadline, CaseRow.id).limit(page.size + 1)))
     more = len(rows) > page.size
-    rows = rows[: page.size]
-    cases = await CaseStore(session).many(rows)
+    cases = [to_domain(row) for row in rows[: page.size]]  # type: ignore[arg-type]
     last = cases[-1] if cases else None
     key = [last.deadline.isoformat() if last.deadline else "", last.id] if last else None
     return cases, page.next_token(key, more)
@@ -131,8 +141,8 @@ class Dashboard:
     supervised: int
 
 
-async def dashboard(session: AsyncSession, prefix: str, scopes: Sequence[str]) -> Dashboard:
-    """Counts from the tallies: a few rows per grid, whatever the number of cases."""
+async def dashboard(database: Database, prefix: str, scopes: Sequence[str]) -> Dashboard:
+    """Counts from the tallies: a few rows per grid, whatever the number of cases (one statement, one hop)."""
     query = (select(TallyRow.state, TallyRow.due_status, TallyRow.supervised, func.sum(TallyRow.count))
              .where(scope_condition(TallyRow.jurisdiction_code, scopes))
              .group_by(TallyRow.state, TallyRow.due_status, TallyRow.supervised))
@@ -141,7 +151,7 @@ async def dashboard(session: AsyncSession, prefix: str, scopes: Sequence[str]) -
     by_state: dict[domain.CaseState, int] = {}
     by_due: dict[DueStatus, int] = {}
     supervised = 0
-    for state, due, is_supervised, count in (await session.execute(query)).all():
+    for state, due, is_supervised, count in await database.fetch(query):
         count = int(count or 0)
         by_state[state] = by_state.get(state, 0) + count
         if state in domain.OPEN_STATES:

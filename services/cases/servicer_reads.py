@@ -82,8 +82,7 @@ class ReadServicer(ServicerBase):
     async def GetDashboard(self, request: pb.GetDashboardRequest, context: Ctx) -> pb.GetDashboardResponse:
         scopes = actor_context.read_scopes()
         prefix = _scoped_prefix(request.jurisdiction_prefix, scopes)
-        async with self.database.read() as session:
-            board = await queries.dashboard(session, prefix, scopes)
+        board = await queries.dashboard(self.database, prefix, scopes)
         return pb.GetDashboardResponse(
             by_state=[pb.StateCount(state=convert.STATES.to_proto(s), count=n) for s, n in sorted(
                 board.by_state.items(), key=lambda item: convert.STATES.to_proto(item[0])) if n],
@@ -97,8 +96,7 @@ class ReadServicer(ServicerBase):
         scopes = actor_context.read_scopes()
         prefix = _scoped_prefix(request.jurisdiction_prefix, scopes)
         page = page_from(request.page.page_size, request.page.page_token, {"overdue": prefix, "scopes": scopes})
-        async with self.database.read() as session:
-            cases, token = await queries.overdue_cases(session, prefix, scopes, page)
+        cases, token = await queries.overdue_cases(self.database, prefix, scopes, page)
         return pb.ListOverdueCasesResponse(cases=[convert.case(c) for c in cases],
                                            page=page_pb2.PageResponse(next_page_token=token))
 
