@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Row, String, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.cases import domain
 from services.cases.deadlines import DueStatus
 from services.cases.models import CaseRow, TallyRow
-from services.cases.store import CaseStore, to_domain
+from services.cases.store import CaseStore
+from services.kit.clock import as_utc
 from services.kit.database import Database
 from services.kit.errors import InvalidArgument
 from services.kit.jurisdiction import prefix_condition, scope_condition
@@ -106,11 +107,11 @@ async def list_cases(session: AsyncSession, f: CaseFilter, scopes: Sequence[str]
 
 
 async def overdue_cases(database: Database, prefix: str, scopes: Sequence[str],
-                        page: Page) -> tuple[list[domain.Case], str]:
+                        page: Page) -> tuple[list[Row[Any]], str]:
     """Overdue cases, most overdue (earliest deadline) first: a walk of ix_case_due_deadline.
 
-    One Core statement through Database.fetch (one hop, no ORM session): the rows carry the same
-    column attributes as CaseRow, so to_domain reads them alike.
+    One Core statement through Database.fetch (one hop, no ORM session); the rows hold every column of
+    the case table in table order (case_list.add_cases turns them into messages).
     """
     # Walking ix_case_due_deadline in deadline order finds a page after a few dozen entries (see
     # _jurisdiction_on for why the jurisdiction index is kept out of it on SQLite).
@@ -128,10 +129,12 @@ async def overdue_cases(database: Database, prefix: str, scopes: Sequence[str],
         query = query.where(or_(CaseRow.deadline > deadline, (CaseRow.deadline == deadline) & (CaseRow.id > last_id)))
     rows = list(await database.fetch(query.order_by(CaseRow.deadline, CaseRow.id).limit(page.size + 1)))
     more = len(rows) > page.size
-    cases = [to_domain(row) for row in rows[: page.size]]  # type: ignore[arg-type]
-    last = cases[-1] if cases else None
-    key = [last.deadline.isoformat() if last.deadline else "", last.id] if last else None
-    return cases, page.next_token(key, more)
+    rows = rows[: page.size]
+    last = rows[-1] if rows else None
+    # The deadline as the domain record has it: known only while the clock runs.
+    running = last is not None and last.started_at is not None and last.deadline is not None
+    key = [as_utc(last.deadline).isoformat() if running else "", last.id] if last is not None else None
+    return rows, page.next_token(key, more)
 
 
 @dataclass(frozen=True)

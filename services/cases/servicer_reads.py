@@ -9,6 +9,7 @@ import grpc
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.common.v1 import page_pb2
 from services.cases import catalogue, convert, evaluation, queries, roles
+from services.cases.case_list import add_cases
 from services.cases.catalogue_store import CatalogueStore
 from services.cases.deadlines import Limit
 from services.cases.evaluation_store import counts_for, ranking_counts
@@ -96,9 +97,10 @@ class ReadServicer(ServicerBase):
         scopes = actor_context.read_scopes()
         prefix = _scoped_prefix(request.jurisdiction_prefix, scopes)
         page = page_from(request.page.page_size, request.page.page_token, {"overdue": prefix, "scopes": scopes})
-        cases, token = await queries.overdue_cases(self.database, prefix, scopes, page)
-        return pb.ListOverdueCasesResponse(cases=[convert.case(c) for c in cases],
-                                           page=page_pb2.PageResponse(next_page_token=token))
+        rows, token = await queries.overdue_cases(self.database, prefix, scopes, page)
+        response = pb.ListOverdueCasesResponse(page=page_pb2.PageResponse(next_page_token=token))
+        add_cases(response.cases, rows, actor_context.masks("reporter_phone"))
+        return response
 
     async def GetEvaluation(self, request: pb.GetEvaluationRequest, context: Ctx) -> pb.GetEvaluationResponse:
         subject = SUBJECTS.get(request.subject)
