@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, String, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Row, Select, String, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.cases import domain
@@ -113,21 +114,16 @@ async def overdue_cases(database: Database, prefix: str, scopes: Sequence[str],
     One Core statement through Database.fetch (one hop, no ORM session); the rows hold every column of
     the case table in table order (case_list.add_cases turns them into messages).
     """
-    # Walking ix_case_due_deadline in deadline order finds a page after a few dozen entries (see
-    # _jurisdiction_on for why the jurisdiction index is kept out of it on SQLite).
-    code = _jurisdiction_on(database.engine.dialect.name)
-    query = select(CASES).where(CaseRow.due_status == DueStatus.OVERDUE, scope_condition(code, scopes))
-    if prefix:
-        query = query.where(prefix_condition(code, prefix))
     after = _after(page, 2)
+    deadline: datetime | None = None
     if after:
-        deadline_text, last_id = after
         try:
-            deadline = datetime.fromisoformat(deadline_text)
+            deadline = datetime.fromisoformat(after[0])
         except ValueError:
             raise InvalidArgument.field("page.page_token", "is not a token this service issued") from None
-        query = query.where(or_(CaseRow.deadline > deadline, (CaseRow.deadline == deadline) & (CaseRow.id > last_id)))
-    rows = list(await database.fetch(query.order_by(CaseRow.deadline, CaseRow.id).limit(page.size + 1)))
+    query = _overdue_query(database.engine.dialect.name, prefix, tuple(scopes), page.size,
+                           None if after is None or deadline is None else (deadline, after[1]))
+    rows = list(await database.fetch(query))
     more = len(rows) > page.size
     rows = rows[: page.size]
     last = rows[-1] if rows else None
@@ -135,6 +131,23 @@ async def overdue_cases(database: Database, prefix: str, scopes: Sequence[str],
     running = last is not None and last.started_at is not None and last.deadline is not None
     key = [as_utc(last.deadline).isoformat() if running else "", last.id] if last is not None else None
     return rows, page.next_token(key, more)
+
+
+# Building a statement costs more than running it here (a street's dashboard asks for the same few over
+# and over). A statement holds no rows, only the SQL and its bound values, so sharing it is safe.
+@lru_cache(maxsize=512)
+def _overdue_query(dialect: str, prefix: str, scopes: tuple[str, ...], size: int,
+                   after: tuple[datetime, str] | None) -> Select[Any]:
+    # Walking ix_case_due_deadline in deadline order finds a page after a few dozen entries (see
+    # _jurisdiction_on for why the jurisdiction index is kept out of it on SQLite).
+    code = _jurisdiction_on(dialect)
+    query = select(CASES).where(CaseRow.due_status == DueStatus.OVERDUE, scope_condition(code, scopes))
+    if prefix:
+        query = query.where(prefix_condition(code, prefix))
+    if after:
+        deadline, last_id = after
+        query = query.where(or_(CaseRow.deadline > deadline, (CaseRow.deadline == deadline) & (CaseRow.id > last_id)))
+    return query.order_by(CaseRow.deadline, CaseRow.id).limit(size + 1)
 
 
 @dataclass(frozen=True)
@@ -146,11 +159,7 @@ class Dashboard:
 
 async def dashboard(database: Database, prefix: str, scopes: Sequence[str]) -> Dashboard:
     """Counts from the tallies: a few rows per grid, whatever the number of cases (one statement, one hop)."""
-    query = (select(TallyRow.state, TallyRow.due_status, TallyRow.supervised, func.sum(TallyRow.count))
-             .where(scope_condition(TallyRow.jurisdiction_code, scopes))
-             .group_by(TallyRow.state, TallyRow.due_status, TallyRow.supervised))
-    if prefix:
-        query = query.where(prefix_condition(TallyRow.jurisdiction_code, prefix))
+    query = _dashboard_query(prefix, tuple(scopes))
     by_state: dict[domain.CaseState, int] = {}
     by_due: dict[DueStatus, int] = {}
     supervised = 0
@@ -161,3 +170,13 @@ async def dashboard(database: Database, prefix: str, scopes: Sequence[str]) -> D
             by_due[due] = by_due.get(due, 0) + count
             supervised += count if is_supervised else 0
     return Dashboard(by_state, by_due, supervised)
+
+
+@lru_cache(maxsize=512)
+def _dashboard_query(prefix: str, scopes: tuple[str, ...]) -> Select[Any]:
+    query = (select(TallyRow.state, TallyRow.due_status, TallyRow.supervised, func.sum(TallyRow.count))
+             .where(scope_condition(TallyRow.jurisdiction_code, scopes))
+             .group_by(TallyRow.state, TallyRow.due_status, TallyRow.supervised))
+    if prefix:
+        query = query.where(prefix_condition(TallyRow.jurisdiction_code, prefix))
+    return query
