@@ -6,10 +6,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -104,6 +105,22 @@ def _upsert(session: AsyncSession, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+# Statements every command runs, built once: building them cost about as much as running them.
+_GET = select(CaseRow).where(CaseRow.id == bindparam("case_id"))
+_GET_FOR_UPDATE = _GET.with_for_update()
+
+
+@lru_cache(maxsize=2)
+def _tally_upsert(dialect: str) -> Any:
+    """The tally upsert, run once per moved tally (executemany): adds ``count`` to the row of its key."""
+    table = TallyRow.__table__
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return statement.on_conflict_do_update(
+        index_elements=["jurisdiction_code", "state", "due_status", "supervised"],
+        set_={"count": table.c.count + statement.excluded.count},
+    )
+
+
 @dataclass
 class Loaded:
     """A case read for a change, with the row it came from."""
@@ -119,10 +136,8 @@ class CaseStore:
         self.session = session
 
     async def get(self, case_id: str, *, for_update: bool = False) -> Loaded | None:
-        query = select(CaseRow).where(CaseRow.id == case_id)
-        if for_update:
-            query = query.with_for_update()
-        row = (await self.session.scalars(query)).first()
+        query = _GET_FOR_UPDATE if for_update else _GET
+        row = (await self.session.scalars(query, {"case_id": case_id})).first()
         return None if row is None else Loaded(to_domain(row), row)
 
     async def many(self, rows: Sequence[CaseRow]) -> list[domain.Case]:
@@ -184,15 +199,11 @@ class CaseStore:
 
     async def _tally(self, *moves: tuple[tuple[str, domain.CaseState, DueStatus, bool], int]) -> None:
         """Adds each delta to its tally row, in one statement."""
-        table = TallyRow.__table__
-        statement = _upsert(self.session, table).values([
+        statement = _tally_upsert(self.session.get_bind().dialect.name)
+        await self.session.execute(statement, [
             dict(jurisdiction_code=code, state=state, due_status=due, supervised=supervised, count=delta)
             for (code, state, due, supervised), delta in moves
         ])
-        await self.session.execute(statement.on_conflict_do_update(
-            index_elements=["jurisdiction_code", "state", "due_status", "supervised"],
-            set_={"count": table.c.count + statement.excluded.count},
-        ))
 
     async def history(self, case_id: str) -> list[tuple[str, domain.HistoryEntry]]:
         rows = await self.session.scalars(
