@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Executable, Row, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
+# A unit of work written once for both databases: plain synchronous SQLAlchemy on the Session it is given.
+Work = Callable[[Session], T]
 
 
 def create_engine(url: str, *, writer: bool = True, **kwargs: Any) -> AsyncEngine:
@@ -56,13 +62,24 @@ def _sqlite_begin(connection: Any) -> None:
 def create_sqlite_reader(url: str) -> Engine | None:
     """A synchronous reader engine on the same SQLite file, for one-hop reads; None for in-memory databases
     (a second engine would open a different, empty database)."""
+    return _sync_sqlite_engine(url, writer=False, pool_size=READER_THREADS)
+
+
+def create_sqlite_writer(url: str) -> Engine | None:
+    """A synchronous writer engine (BEGIN IMMEDIATE) on the same SQLite file, for one-hop write transactions;
+    None for in-memory databases."""
+    return _sync_sqlite_engine(url, writer=True, pool_size=1)
+
+
+def _sync_sqlite_engine(url: str, *, writer: bool, pool_size: int) -> Engine | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
-    # Connections move between the reader threads, one thread at a time (the pool hands each out once).
-    engine = create_sync_engine(parsed.set(drivername="sqlite"), pool_size=READER_THREADS, max_overflow=0,
+    # Connections move between the worker threads, one thread at a time (the pool hands each out once).
+    engine = create_sync_engine(parsed.set(drivername="sqlite"), pool_size=pool_size, max_overflow=0,
                                 connect_args={"timeout": 30, "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin_immediate if writer else _sqlite_begin)
     return engine
 
 
@@ -79,7 +96,7 @@ class Database:
     """One service's database: the engine and a session factory bound to it."""
 
     def __init__(self, engine: AsyncEngine, read_engine: AsyncEngine | None = None, *,
-                 sqlite_reader_url: str | None = None) -> None:
+                 sqlite_url: str | None = None) -> None:
         self.engine = engine
         self.read_engine = read_engine or engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
@@ -93,15 +110,20 @@ class Database:
         self._writer_task: asyncio.Task[object] | None = None
         # SQLite: single-statement reads run whole (connect, execute, fetch) on a reader thread, one hop,
         # where aiosqlite hops threads for every step. Made on the first fetch: most processes never fetch.
-        self._sqlite_reader_url = sqlite_reader_url
+        self._sqlite_reader_url = sqlite_url
         self._sqlite_reader: Engine | None = None
         self._reader_threads: ThreadPoolExecutor | None = None
+        # SQLite: run_write() runs a whole transaction on one writer thread, one hop instead of one per
+        # statement, fetch and commit. Made on the first run_write.
+        self._sqlite_writer_url = sqlite_url
+        self._sqlite_writer: sessionmaker[Session] | None = None
+        self._writer_thread: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Database:
         engine = create_engine(url, **kwargs)
         if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-            return cls(engine, create_engine(url, writer=False, **kwargs), sqlite_reader_url=url)
+            return cls(engine, create_engine(url, writer=False, **kwargs), sqlite_url=url)
         # PostgreSQL, or an in-memory SQLite database, which a second engine would not see.
         return cls(engine)
 
@@ -144,14 +166,9 @@ class Database:
         """Every row of one read-only statement (a Core select), with the fewest hops: on SQLite one trip
         to a reader thread, beside the writer; otherwise one pooled connection of the read engine.
         A single statement sees one consistent snapshot on both databases."""
-        if self._sqlite_reader_url is not None and self._reader_threads is None:
-            self._sqlite_reader = create_sqlite_reader(self._sqlite_reader_url)
-            self._sqlite_reader_url = None
-            if self._sqlite_reader is not None:
-                self._reader_threads = ThreadPoolExecutor(READER_THREADS, thread_name_prefix="sqlite-read")
-        if self._reader_threads is not None:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._reader_threads, self._fetch_sqlite, statement)
+        threads = self._reader()
+        if threads is not None:
+            return await _in_thread(threads, self._fetch_sqlite, statement)
         async with self.read_engine.connect() as connection:
             return (await connection.execute(statement)).all()
 
@@ -160,11 +177,87 @@ class Database:
         with self._sqlite_reader.connect() as connection:
             return connection.execute(statement).all()
 
+    def _reader(self) -> ThreadPoolExecutor | None:
+        if self._sqlite_reader_url is not None and self._reader_threads is None:
+            self._sqlite_reader = create_sqlite_reader(self._sqlite_reader_url)
+            self._sqlite_reader_url = None
+            if self._sqlite_reader is not None:
+                self._reader_threads = ThreadPoolExecutor(READER_THREADS, thread_name_prefix="sqlite-read")
+        return self._reader_threads
+
+    async def run_read(self, work: Work[T]) -> T:
+        """``work(session)`` inside one read-only transaction (one snapshot): on SQLite whole on a reader
+        thread, one hop, beside the writer; otherwise through the read engine."""
+        threads = self._reader()
+        if threads is None:
+            async with self.read() as session:
+                return await session.run_sync(work)
+        return await _in_thread(threads, self._read_sqlite, work)
+
+    def _read_sqlite(self, work: Work[T]) -> T:
+        assert self._sqlite_reader is not None
+        with Session(self._sqlite_reader, expire_on_commit=False) as session, session.begin():
+            return work(session)
+
+    async def run_write(self, work: Work[T]) -> T:
+        """``work(session)`` inside one write transaction: committed when it returns, rolled back if it raises.
+
+        The same synchronous code runs on both databases. On a SQLite file the whole transaction (BEGIN
+        IMMEDIATE, every statement, COMMIT) is one trip to the writer thread, where the async engine hops
+        threads for every statement, fetch and commit; behind the same queue as transaction(). Elsewhere it
+        runs in transaction() through the async driver. Context variables (the actor) are seen by ``work``.
+        """
+        if self._writer is None or not self._sqlite_writer_ready():
+            async with self.transaction() as session:
+                return await session.run_sync(work)
+        assert self._writer_thread is not None
+        if self._writer_task is asyncio.current_task():
+            raise RuntimeError("run_write() inside transaction() of the same task would wait for itself")
+        async with self._writer:
+            future = _in_thread(self._writer_thread, self._write_sqlite, work)
+            try:
+                result, published = await asyncio.shield(future)
+            except asyncio.CancelledError:
+                # The caller gave up, the thread did not: hand the lock on only once it has committed or rolled back.
+                await asyncio.wait([future])
+                raise
+        if published:
+            for callback in self.on_publish:
+                callback()
+        return result
+
+    def _sqlite_writer_ready(self) -> bool:
+        if self._sqlite_writer_url is not None and self._writer_thread is None:
+            engine = create_sqlite_writer(self._sqlite_writer_url)
+            self._sqlite_writer_url = None
+            if engine is not None:
+                self._sqlite_writer = sessionmaker(engine, expire_on_commit=False)
+                self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-write")
+        return self._writer_thread is not None
+
+    def _write_sqlite(self, work: Work[T]) -> tuple[T, bool]:
+        assert self._sqlite_writer is not None
+        with self._sqlite_writer() as session:
+            with session.begin():
+                result = work(session)
+            return result, bool(session.info.pop("published", False))
+
     async def dispose(self) -> None:
         if self._reader_threads is not None and self._sqlite_reader is not None:
             self._reader_threads.shutdown(wait=True)
             self._sqlite_reader.dispose()
             self._reader_threads = self._sqlite_reader = None
+        if self._writer_thread is not None and self._sqlite_writer is not None:
+            self._writer_thread.shutdown(wait=True)
+            bind = self._sqlite_writer.kw["bind"]
+            bind.dispose()
+            self._writer_thread = self._sqlite_writer = None
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()
+
+
+def _in_thread(threads: ThreadPoolExecutor, function: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+    """``function(*args)`` on one of ``threads``, seeing the caller's context variables."""
+    context = contextvars.copy_context()
+    return asyncio.get_running_loop().run_in_executor(threads, context.run, function, *args)

@@ -12,6 +12,7 @@ from google.protobuf import any_pb2, timestamp_pb2
 from google.protobuf.message import Message
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from gridgov.common.v1 import event_pb2, event_pb2_grpc
 from services.kit.clock import utcnow
@@ -23,6 +24,7 @@ from services.kit.tables import KitTables
 # consumer could read 7 before 6 is visible and skip 6 forever. Publishing transactions take
 # this advisory lock, making commit order equal sequence order. SQLite serializes writers anyway.
 _OUTBOX_LOCK_KEY = 0x67726964  # "grid"
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 async def publish(
@@ -37,20 +39,30 @@ async def publish(
 
     ``occurred_at`` is the change's own time (the service's clock); wall-clock time by default.
     """
+    return await session.run_sync(publish_in, tables, event_type, payload, jurisdiction_code, occurred_at)
+
+
+def publish_in(
+    session: Session,
+    tables: KitTables,
+    event_type: str,
+    payload: Message,
+    jurisdiction_code: str,
+    occurred_at: datetime | None = None,
+) -> str:
+    """publish() for a unit of work running on a synchronous Session (Database.run_write)."""
     if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OUTBOX_LOCK_KEY})
+        session.execute(_LOCK, {"key": _OUTBOX_LOCK_KEY})
     packed = any_pb2.Any()
     packed.Pack(payload)
     event_id = new_id()
-    await session.execute(
-        tables.outbox.insert().values(
-            event_id=event_id,
-            type=event_type,
-            jurisdiction_code=jurisdiction_code,
-            occurred_at=occurred_at or utcnow(),
-            payload=packed.SerializeToString(),
-        )
-    )
+    session.execute(tables.outbox.insert(), {
+        "event_id": event_id,
+        "type": event_type,
+        "jurisdiction_code": jurisdiction_code,
+        "occurred_at": occurred_at or utcnow(),
+        "payload": packed.SerializeToString(),
+    })
     session.info["published"] = True
     return event_id
 
