@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from services.cases.catalogue import Category
 from services.cases.deadlines import Limit
@@ -19,31 +19,31 @@ def _category(row: CategoryRow) -> Category:
 
 
 class CatalogueStore:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
 
-    async def current(self, code: str) -> Category | None:
+    def current(self, code: str) -> Category | None:
         """The newest version of category ``code``."""
-        row = (await self.session.scalars(
+        row = (self.session.scalars(
             select(CategoryRow).where(CategoryRow.code == code).order_by(CategoryRow.version.desc()).limit(1)
         )).first()
         return None if row is None else _category(row)
 
-    async def version(self, code: str, version: int) -> Category | None:
-        row = await self.session.get(CategoryRow, (code, version))
+    def version(self, code: str, version: int) -> Category | None:
+        row = self.session.get(CategoryRow, (code, version))
         return None if row is None else _category(row)
 
-    async def all_current(self) -> list[Category]:
+    def all_current(self) -> list[Category]:
         newest = (select(CategoryRow.code, func.max(CategoryRow.version).label("version"))
                   .group_by(CategoryRow.code).subquery())
-        rows = await self.session.scalars(
+        rows = self.session.scalars(
             select(CategoryRow).join(newest, (CategoryRow.code == newest.c.code)
                                      & (CategoryRow.version == newest.c.version)).order_by(CategoryRow.code))
         return [_category(r) for r in rows]
 
-    async def add_version(self, category: Category, now: datetime) -> Category:
+    def add_version(self, category: Category, now: datetime) -> Category:
         """Stores ``category`` as the next version of its code (1 for a new code)."""
-        current = await self.current(category.code)
+        current = self.current(category.code)
         version = (current.version if current else 0) + 1
         self.session.add(CategoryRow(
             code=category.code, version=version, kind=category.kind, major_class=category.major_class,
@@ -51,27 +51,27 @@ class CatalogueStore:
             closing_condition=category.closing_condition, default_unit=category.default_unit,
             lowest_tier=category.lowest_tier, changed_by=category.changed_by, changed_at=now,
         ))
-        await self.session.flush()
+        self.session.flush()
         return Category(category.code, version, category.kind, category.major_class, category.name,
                         category.limit, category.closing_condition, category.default_unit, category.lowest_tier,
                         category.changed_by)
 
-    async def rules(self) -> list[DispatchRuleRow]:
-        return list(await self.session.scalars(
+    def rules(self) -> list[DispatchRuleRow]:
+        return list(self.session.scalars(
             select(DispatchRuleRow).order_by(DispatchRuleRow.category_code, DispatchRuleRow.jurisdiction_prefix)))
 
-    async def set_rule(self, category_code: str, prefix: str, unit: str) -> None:
-        row = await self.session.get(DispatchRuleRow, (category_code, prefix))
+    def set_rule(self, category_code: str, prefix: str, unit: str) -> None:
+        row = self.session.get(DispatchRuleRow, (category_code, prefix))
         if row is None:
             self.session.add(DispatchRuleRow(category_code=category_code, jurisdiction_prefix=prefix, unit=unit))
         else:
             row.unit = unit
-        await self.session.flush()
+        self.session.flush()
 
-    async def route(self, category: Category, jurisdiction_code: str) -> str:
+    def route(self, category: Category, jurisdiction_code: str) -> str:
         """The handling unit for a case: the longest matching dispatch rule, else the category's default."""
         prefixes = [jurisdiction_code[:n] for n in (15, 12, 9, 6) if len(jurisdiction_code) >= n]
-        rows = list(await self.session.scalars(select(DispatchRuleRow).where(
+        rows = list(self.session.scalars(select(DispatchRuleRow).where(
             DispatchRuleRow.category_code == category.code, DispatchRuleRow.jurisdiction_prefix.in_(prefixes))))
         if rows:
             return max(rows, key=lambda r: len(r.jurisdiction_prefix)).unit

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from gridgov.common.v1 import event_pb2
 from services.cases import domain
@@ -28,17 +29,20 @@ CASE_REQUESTED = "CaseRequested"
 
 def case_requested_handler(clock: Clock, duplicates: DuplicateRule):  # type: ignore[no-untyped-def]
     async def handle(session: AsyncSession, event: event_pb2.Event) -> None:
+        await session.run_sync(open_requested, event)
+
+    def open_requested(session: Session, event: event_pb2.Event) -> None:
         request = event_pb2.CaseRequested()
         if not event.payload.Unpack(request):
             log.warning("event %s is not a CaseRequested payload; skipped", event.event_id)
             return
         service = request.source_service or event.source
         reference = request.source_reference
-        if await CaseStore(session).by_source(service, reference) is not None:
+        if CaseStore(session).by_source(service, reference) is not None:
             return  # already opened: the request repeats
         category = request.category_code
         description = request.description
-        if await CatalogueStore(session).current(category) is None:
+        if CatalogueStore(session).current(category) is None:
             # Never drop a request: file it under the catalogue's catch-all and say what it was.
             description = f"[{category}] {description}"
             category = FALLBACK_CATEGORY
@@ -52,12 +56,12 @@ def case_requested_handler(clock: Clock, duplicates: DuplicateRule):  # type: ig
             evidence=tuple(request.evidence), source_service=service, source_reference=reference,
         )
         try:
-            await check(session, new)
+            check(session, new)
         except InvalidArgument as error:
             # A malformed request cannot become a case; blocking the stream on it would stop every later one.
             log.error("CaseRequested %s/%s cannot become a case: %s", service, reference, error.message)
             return
-        await open_case(session, new, f"system:{service}", clock(), duplicates)
+        open_case(session, new, f"system:{service}", clock(), duplicates)
 
     return handle
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from gridgov.cases.v1 import cases_pb2 as pb
 from services.cases import domain
@@ -45,10 +45,10 @@ class NewCase:
     source_reference: str = ""
 
 
-async def check(session: AsyncSession, new: NewCase) -> None:
+def check(session: Session, new: NewCase) -> None:
     """Raises InvalidArgument naming every bad field of the report."""
     v = Violations()
-    if not new.category_code or await CatalogueStore(session).current(new.category_code) is None:
+    if not new.category_code or CatalogueStore(session).current(new.category_code) is None:
         v.add("category_code", f"no category {new.category_code!r} in the catalogue")
     if not new.description.strip():
         v.add("description", "is required")
@@ -64,17 +64,17 @@ async def check(session: AsyncSession, new: NewCase) -> None:
     v.raise_if_any()
 
 
-async def open_case(session: AsyncSession, new: NewCase, actor: str, now: datetime,
+def open_case(session: Session, new: NewCase, actor: str, now: datetime,
                     duplicates: DuplicateRule) -> domain.Case:
     """Stores a reported case (validated by check()), flags a likely duplicate, and links an urgent
     case to emergency linkage at once; publishes the state changes. Returns the case as stored."""
-    category = await CatalogueStore(session).current(new.category_code)
+    category = CatalogueStore(session).current(new.category_code)
     assert category is not None and new.source is not None  # check() ran
     store = CaseStore(session)
-    duplicate = await store.likely_duplicate(new.category_code, new.latitude, new.longitude,
+    duplicate = store.likely_duplicate(new.category_code, new.latitude, new.longitude,
                                              window_start(now, duplicates.hours), duplicates.meters)
     case = domain.Case(
-        id=new_id(), number=await store.next_number(new.jurisdiction_code[:6], now),
+        id=new_id(), number=store.next_number(new.jurisdiction_code[:6], now),
         category_code=category.code, category_version=category.version, description=new.description.strip(),
         jurisdiction_code=new.jurisdiction_code, source=new.source, reporter=new.reporter, reported_at=now,
         tier=category.lowest_tier, address=new.address, latitude=new.latitude, longitude=new.longitude,
@@ -83,14 +83,14 @@ async def open_case(session: AsyncSession, new: NewCase, actor: str, now: dateti
     )
     entry = domain.HistoryEntry("report", actor, now, domain.CaseState.REPORTED, domain.CaseState.REPORTED,
                                 new.description.strip(), new.evidence)
-    await store.add(case, entry, now)
-    await publish_state_change(session, case, "report", pb.CASE_STATE_UNSPECIFIED, actor)
+    store.add(case, entry, now)
+    publish_state_change(session, case, "report", pb.CASE_STATE_UNSPECIFIED, actor)
     if new.urgent:
-        loaded = await store.get(case.id)
+        loaded = store.get(case.id)
         assert loaded is not None
         command = domain.Command(domain.Action.LINK_EMERGENCY, actor, "urgent: straight to emergency linkage")
         outcome = domain.transition(case, command, now)
-        await store.save(loaded, outcome.case, [outcome.history], now)
-        await publish_outcome(session, case, outcome, now)
+        store.save(loaded, outcome.case, [outcome.history], now)
+        publish_outcome(session, case, outcome, now)
         case = outcome.case
     return case

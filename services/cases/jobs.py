@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from services.cases.convert import STATES
 from services.cases.events import publish_reminders, publish_state_change
 from services.cases.store import CaseStore
@@ -29,25 +31,27 @@ async def run_sweep(runtime: ServiceRuntime, batch: int = BATCH) -> SweepReport:
     """Sweeps every case due for a check at the runtime's now, a batch per transaction."""
     now = runtime.clock()
     report = SweepReport()
-    while True:
-        async with runtime.database.transaction() as session:
-            store = CaseStore(session)
-            loaded = await store.due_for_sweep(now, batch)
-            results = [(item, sweep(item.case, now)) for item in loaded]
-            report.examined += len(loaded)
-            # save_many() recomputes next_check_at, so even an unchanged case leaves the due set.
-            await store.save_many([(item, result.case if result else item.case, result.history if result else ())
-                                   for item, result in results], now)
-            for item, result in results:
-                if result is None:
-                    continue
-                report.changed += 1
-                await publish_reminders(session, result.case, result.reminders)
-                if result.case.supervised and not item.case.supervised:
-                    await publish_state_change(session, result.case, "supervise", STATES.to_proto(item.case.state),
-                                               SWEEPER)
-        if len(loaded) < batch:
-            return report
+
+    def sweep_batch(session: Session) -> int:
+        store = CaseStore(session)
+        loaded = store.due_for_sweep(now, batch)
+        results = [(item, sweep(item.case, now)) for item in loaded]
+        report.examined += len(loaded)
+        # save_many() recomputes next_check_at, so even an unchanged case leaves the due set.
+        store.save_many([(item, result.case if result else item.case, result.history if result else ())
+                         for item, result in results], now)
+        for item, result in results:
+            if result is None:
+                continue
+            report.changed += 1
+            publish_reminders(session, result.case, result.reminders)
+            if result.case.supervised and not item.case.supervised:
+                publish_state_change(session, result.case, "supervise", STATES.to_proto(item.case.state), SWEEPER)
+        return len(loaded)
+
+    while await runtime.database.run_write(sweep_batch) == batch:
+        pass
+    return report
 
 
 def jobs(runtime: ServiceRuntime) -> list[Job]:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.cases import domain
 from services.cases.deadlines import DueStatus
 from services.cases.models import CaseRow, TallyRow
-from services.cases.store import CaseStore
+from services.cases.store import to_domain
 from services.kit.clock import as_utc
 from services.kit.database import Database
 from services.kit.errors import InvalidArgument
@@ -103,7 +103,7 @@ async def list_cases(session: AsyncSession, f: CaseFilter, scopes: Sequence[str]
     rows = list(await session.scalars(query.order_by(CaseRow.id.desc()).limit(page.size + 1)))
     more = len(rows) > page.size
     rows = rows[: page.size]
-    cases = await CaseStore(session).many(rows)
+    cases = [to_domain(r) for r in rows]
     return cases, page.next_token([rows[-1].id] if rows else None, more)
 
 

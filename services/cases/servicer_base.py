@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from gridgov.cases.v1 import cases_pb2 as pb
 from services.cases import convert, domain, roles
@@ -79,8 +79,8 @@ class ServicerBase(KitServicerBase):
         self.duplicates = duplicates
         self.figures_cache = FiguresCache(figures_ttl)
 
-    async def load(self, session: AsyncSession, case_id: str, *, for_update: bool = False) -> Loaded:
-        loaded = await CaseStore(session).get(require_id(case_id), for_update=for_update)
+    def load(self, session: Session, case_id: str, *, for_update: bool = False) -> Loaded:
+        loaded = CaseStore(session).get(require_id(case_id), for_update=for_update)
         if loaded is None:
             raise NotFound(KIND, case_id)
         return loaded
@@ -89,29 +89,34 @@ class ServicerBase(KitServicerBase):
         self,
         case_id: str,
         action: domain.Action,
-        build: Callable[[domain.Case, roles.Actor], domain.Command] | None = None,
+        build: Callable[[Session, domain.Case, roles.Actor], domain.Command] | None = None,
         *,
-        after: Callable[[AsyncSession, domain.Outcome, roles.Actor], Awaitable[None]] | None = None,
+        after: Callable[[Session, domain.Outcome, roles.Actor], None] | None = None,
     ) -> tuple[pb.Case, domain.Outcome]:
-        """Loads, checks scope, role and tier, transitions, saves, publishes; one transaction.
+        """Loads, checks scope, role and tier, transitions, saves, publishes; one transaction, one unit of work
+        (on SQLite one trip to the writer thread). ``build`` makes the command from the loaded case; ``after``
+        adds the action's own writes in the same transaction.
 
         Raises NotFound, PermissionDenied, IllegalTransition, InvalidArgument, FailedPrecondition.
         """
         actor = current_actor()
         now = self.now()
-        async with self.write() as session:
-            loaded = await self.load(session, case_id, for_update=True)
+        require_id(case_id)
+
+        def work(session: Session) -> tuple[pb.Case, domain.Outcome]:
+            loaded = self.load(session, case_id, for_update=True)
             case = loaded.case
             require_visible(case, actor)
             domain.check_legal(case, action)  # the state first: its error names the allowed actions
             why = roles.refusal(actor, action, case)
             if why:
                 raise PermissionDenied(why)
-            command = build(case, actor) if build else domain.Command(action, actor.subject)
+            command = build(session, case, actor) if build else domain.Command(action, actor.subject)
             outcome = domain.transition(case, command, now)
-            await CaseStore(session).save(loaded, outcome.case, [outcome.history], now)
-            await publish_outcome(session, case, outcome, now)
+            CaseStore(session).save(loaded, outcome.case, [outcome.history], now)
+            publish_outcome(session, case, outcome, now)
             if after is not None:
-                await after(session, outcome, actor)
-            message = convert.case(outcome.case)
-        return message, outcome
+                after(session, outcome, actor)
+            return convert.case(outcome.case), outcome
+
+        return await self.run_write(work)

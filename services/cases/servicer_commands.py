@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import grpc
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from gridgov.cases.v1 import cases_pb2 as pb
 from services.cases import convert, domain, roles
@@ -23,7 +23,7 @@ Ctx = grpc.aio.ServicerContext
 
 def _cmd(action: domain.Action, **fields: Any) -> Any:
     """A command builder: the acting subject, and for unit actions the subject's department as the unit."""
-    def build(case: domain.Case, actor: roles.Actor) -> domain.Command:
+    def build(session: Session, case: domain.Case, actor: roles.Actor) -> domain.Command:
         unit = fields.get("unit", "")
         if action in roles.UNIT_ACTIONS:
             # A trusted system actor (the demo loader) acts for the lead unit.
@@ -46,14 +46,17 @@ class CommandServicer(ServicerBase):
             longitude=request.location.longitude if located else None, urgent=request.urgent,
             evidence=tuple(request.evidence), reporter_phone=request.reporter_phone.strip(),
         )
-        async with self.write() as session:
-            await check(session, new)
+        now = self.now()
+
+        def work(session: Session) -> pb.Case:
+            check(session, new)
             actor_context.require_in_scope(new.jurisdiction_code)
             why = roles.report_refusal(actor, new.jurisdiction_code)
             if why:
                 raise PermissionDenied(why)
-            case = await open_case(session, new, actor.subject, self.now(), self.duplicates)
-        return pb.ReportCaseResponse(case=convert.case(case))
+            return convert.case(open_case(session, new, actor.subject, now, self.duplicates))
+
+        return pb.ReportCaseResponse(case=await self.run_write(work))
 
     async def RegisterCase(self, request: pb.RegisterCaseRequest, context: Ctx) -> pb.RegisterCaseResponse:
         case, _ = await self.perform(request.case_id, A.REGISTER, _cmd(A.REGISTER, comment=request.comment))
@@ -69,8 +72,7 @@ class CommandServicer(ServicerBase):
 
     async def MergeCase(self, request: pb.MergeCaseRequest, context: Ctx) -> pb.MergeCaseResponse:
         original_id = require_id(request.original_id, "original_id")
-        async with self.database.read() as session:
-            original = await CaseStore(session).get(original_id)
+        original = await self.database.run_read(lambda session: CaseStore(session).get(original_id))
         if original is None:
             raise NotFound("case", original_id)
         actor_context.require_in_scope(original.case.jurisdiction_code)
@@ -82,16 +84,18 @@ class CommandServicer(ServicerBase):
         return pb.MergeCaseResponse(case=case)
 
     async def DispatchCase(self, request: pb.DispatchCaseRequest, context: Ctx) -> pb.DispatchCaseResponse:
-        async with self.database.read() as session:
-            loaded = await self.load(session, request.case_id)
+        co_units = tuple(u.strip() for u in request.co_units)
+
+        def build(session: Session, case: domain.Case, actor: roles.Actor) -> domain.Command:
             catalogue = CatalogueStore(session)
-            category = await catalogue.current(loaded.case.category_code)
+            category = catalogue.current(case.category_code)
             if category is None:
-                raise FailedPrecondition(f"category {loaded.case.category_code} is no longer in the catalogue")
+                raise FailedPrecondition(f"category {case.category_code} is no longer in the catalogue")
             # The command centre's choice overrides the dispatch table.
-            unit = request.unit.strip() or await catalogue.route(category, loaded.case.jurisdiction_code)
-        build = _cmd(A.DISPATCH, unit=unit, co_units=tuple(u.strip() for u in request.co_units),
-                     limit=category.limit, category_version=category.version, comment=request.comment)
+            unit = request.unit.strip() or catalogue.route(category, case.jurisdiction_code)
+            return _cmd(A.DISPATCH, unit=unit, co_units=co_units, limit=category.limit,
+                        category_version=category.version, comment=request.comment)(session, case, actor)
+
         case, _ = await self.perform(request.case_id, A.DISPATCH, build)
         return pb.DispatchCaseResponse(case=case)
 
@@ -119,9 +123,9 @@ class CommandServicer(ServicerBase):
         action = A.REOPEN if satisfaction is domain.Satisfaction.UNSATISFIED else A.CALLBACK
         reporters: list[str] = []
 
-        async def called_back(session: AsyncSession, outcome: domain.Outcome, actor: roles.Actor) -> None:
+        def called_back(session: Session, outcome: domain.Outcome, actor: roles.Actor) -> None:
             # The reporters of every report merged into this case hear the same callback.
-            merged = await CaseStore(session).merged_reporters(outcome.case.id)
+            merged = CaseStore(session).merged_reporters(outcome.case.id)
             reporters.extend(r for r in [outcome.case.reporter, *merged] if r)
 
         case, _ = await self.perform(request.case_id, action,
@@ -175,12 +179,12 @@ class CommandServicer(ServicerBase):
         if not 1 <= request.score <= 5:
             raise InvalidArgument.field("score", "must be 1 to 5")
 
-        async def rate(session: AsyncSession, outcome: domain.Outcome, actor: roles.Actor) -> None:
+        def rate(session: Session, outcome: domain.Outcome, actor: roles.Actor) -> None:
             case = outcome.case
             tier = max((roles.CENTRE_TIERS[r] for r, s in actor.roles
                         if r in roles.RATER_ROLES and case.jurisdiction_code.startswith(s)), default=None)
             assert tier is not None  # roles.refusal() checked it
-            if await session.get(RatingRow, (case.id, tier)) is not None:
+            if session.get(RatingRow, (case.id, tier)) is not None:
                 raise AlreadyExists(f"the {tier.name.lower()} tier has already rated case {case.number}")
             session.add(RatingRow(case_id=case.id, rater_tier=tier, rater=actor.subject, unit=case.answerable_unit,
                                   jurisdiction_code=case.jurisdiction_code, reported_at=case.reported_at,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import grpc
+from sqlalchemy.orm import Session
 
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.common.v1 import page_pb2
@@ -56,11 +57,14 @@ def _require_admin() -> roles.Actor:
 
 class ReadServicer(ServicerBase):
     async def GetCase(self, request: pb.GetCaseRequest, context: Ctx) -> pb.GetCaseResponse:
-        async with self.database.read() as session:
-            loaded = await self.load(session, request.case_id)
-            require_visible(loaded.case, current_actor())
-            history = await CaseStore(session).history(loaded.case.id)
-        return pb.GetCaseResponse(case=convert.case(loaded.case, history))
+        actor = current_actor()
+
+        def read(session: Session) -> pb.Case:
+            loaded = self.load(session, request.case_id)
+            require_visible(loaded.case, actor)
+            return convert.case(loaded.case, CaseStore(session).history(loaded.case.id))
+
+        return pb.GetCaseResponse(case=await self.database.run_read(read))
 
     async def ListCases(self, request: pb.ListCasesRequest, context: Ctx) -> pb.ListCasesResponse:
         actor = current_actor()
@@ -142,8 +146,7 @@ class ReadServicer(ServicerBase):
             pb.RankingEntry(rank=rank, evaluation=convert.figures(f), score=score) for rank, f, score in ranked])
 
     async def ListCategories(self, request: pb.ListCategoriesRequest, context: Ctx) -> pb.ListCategoriesResponse:
-        async with self.database.read() as session:
-            categories = await CatalogueStore(session).all_current()
+        categories = await self.database.run_read(lambda session: CatalogueStore(session).all_current())
         return pb.ListCategoriesResponse(categories=[convert.category(c) for c in categories])
 
     async def UpdateCategory(self, request: pb.UpdateCategoryRequest, context: Ctx) -> pb.UpdateCategoryResponse:
@@ -163,14 +166,13 @@ class ReadServicer(ServicerBase):
         category = catalogue.Category(c.code.strip(), 0, kind, c.major_class.strip(), c.name.strip(),
                                       Limit(c.limit, unit), c.closing_condition.strip(), c.default_unit.strip(),
                                       tier, actor.subject)
-        async with self.write() as session:
-            stored = await CatalogueStore(session).add_version(category, self.now())
+        now = self.now()
+        stored = await self.run_write(lambda session: CatalogueStore(session).add_version(category, now))
         return pb.UpdateCategoryResponse(category=convert.category(stored))
 
     async def ListDispatchRules(self, request: pb.ListDispatchRulesRequest,
                                 context: Ctx) -> pb.ListDispatchRulesResponse:
-        async with self.database.read() as session:
-            rules = await CatalogueStore(session).rules()
+        rules = await self.database.run_read(lambda session: CatalogueStore(session).rules())
         return pb.ListDispatchRulesResponse(rules=[
             pb.DispatchRule(category_code=r.category_code, jurisdiction_prefix=r.jurisdiction_prefix, unit=r.unit)
             for r in rules])
@@ -184,12 +186,15 @@ class ReadServicer(ServicerBase):
             v.add("rule.jurisdiction_prefix", problem(prefix) or "")
         if not rule.unit.strip():
             v.add("rule.unit", "is required")
-        async with self.write() as session:
+
+        def work(session: Session) -> None:
             store = CatalogueStore(session)
-            if await store.current(rule.category_code.strip()) is None:
+            if store.current(rule.category_code.strip()) is None:
                 v.add("rule.category_code", f"no category {rule.category_code!r} in the catalogue")
             v.raise_if_any()
             actor_context.require_in_scope(prefix)
-            await store.set_rule(rule.category_code.strip(), prefix, rule.unit.strip())
+            store.set_rule(rule.category_code.strip(), prefix, rule.unit.strip())
+
+        await self.run_write(work)
         return pb.SetDispatchRuleResponse(rule=pb.DispatchRule(
             category_code=rule.category_code.strip(), jurisdiction_prefix=prefix, unit=rule.unit.strip()))

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from services.cases import domain, supervision
 from services.cases.deadlines import Clockwork, DueStatus, Limit
@@ -100,7 +100,7 @@ def tally_key(case: domain.Case) -> tuple[str, domain.CaseState, DueStatus, bool
     return case.jurisdiction_code, case.state, case.due_status, case.supervised
 
 
-def _upsert(session: AsyncSession, table: Any) -> Any:
+def _upsert(session: Session, table: Any) -> Any:
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
@@ -130,42 +130,42 @@ class Loaded:
 
 
 class CaseStore:
-    """One transaction's view of cases."""
+    """One transaction's view of cases (synchronous: run inside Database.run_write / run_read)."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
 
-    async def get(self, case_id: str, *, for_update: bool = False) -> Loaded | None:
+    def get(self, case_id: str, *, for_update: bool = False) -> Loaded | None:
         query = _GET_FOR_UPDATE if for_update else _GET
-        row = (await self.session.scalars(query, {"case_id": case_id})).first()
+        row = (self.session.scalars(query, {"case_id": case_id})).first()
         return None if row is None else Loaded(to_domain(row), row)
 
-    async def many(self, rows: Sequence[CaseRow]) -> list[domain.Case]:
+    def many(self, rows: Sequence[CaseRow]) -> list[domain.Case]:
         return [to_domain(r) for r in rows]
 
-    async def by_source(self, service: str, reference: str) -> domain.Case | None:
-        row = (await self.session.scalars(select(CaseRow).where(
+    def by_source(self, service: str, reference: str) -> domain.Case | None:
+        row = (self.session.scalars(select(CaseRow).where(
             CaseRow.source_service == service, CaseRow.source_reference == reference))).first()
-        return None if row is None else (await self.many([row]))[0]
+        return None if row is None else self.many([row])[0]
 
-    async def add(self, case: domain.Case, entry: domain.HistoryEntry, now: datetime) -> None:
+    def add(self, case: domain.Case, entry: domain.HistoryEntry, now: datetime) -> None:
         self.session.add(CaseRow(**row_values(case, now)))
-        await self.session.flush()
-        await self._history(case.id, [entry])
-        await self._tally((tally_key(case), +1))
+        self.session.flush()
+        self._history(case.id, [entry])
+        self._tally((tally_key(case), +1))
 
-    async def save(self, loaded: Loaded, after: domain.Case, entries: Sequence[domain.HistoryEntry],
+    def save(self, loaded: Loaded, after: domain.Case, entries: Sequence[domain.HistoryEntry],
                    now: datetime) -> None:
         """Writes ``after`` over the loaded row, appends the history, moves the tally."""
         before, row = loaded.case, loaded.row
         for name, value in row_values(after, now, row.ever_overdue).items():
             setattr(row, name, value)
-        await self.session.flush()
-        await self._history(after.id, entries)
+        self.session.flush()
+        self._history(after.id, entries)
         if tally_key(before) != tally_key(after):
-            await self._tally((tally_key(before), -1), (tally_key(after), +1))
+            self._tally((tally_key(before), -1), (tally_key(after), +1))
 
-    async def save_many(self, changes: Sequence[tuple[Loaded, domain.Case, Sequence[domain.HistoryEntry]]],
+    def save_many(self, changes: Sequence[tuple[Loaded, domain.Case, Sequence[domain.HistoryEntry]]],
                         now: datetime) -> None:
         """save() for many cases at once: one history insert and one tally statement for them all."""
         moves: dict[tuple[str, domain.CaseState, DueStatus, bool], int] = {}
@@ -178,63 +178,63 @@ class CaseStore:
             if tally_key(before) != tally_key(after):
                 moves[tally_key(before)] = moves.get(tally_key(before), 0) - 1
                 moves[tally_key(after)] = moves.get(tally_key(after), 0) + 1
-        await self.session.flush()
+        self.session.flush()
         if entries:
-            await self.session.execute(HistoryRow.__table__.insert(), [  # type: ignore[attr-defined]
+            self.session.execute(HistoryRow.__table__.insert(), [  # type: ignore[attr-defined]
                 dict(id=new_id(), case_id=case_id, action=e.action, actor=e.actor, at=e.at, from_state=e.from_state,
                      to_state=e.to_state, comment=e.comment, evidence=list(e.evidence), unit=e.unit)
                 for case_id, e in entries
             ])
         nonzero = [(key, delta) for key, delta in moves.items() if delta]
         if nonzero:
-            await self._tally(*nonzero)
+            self._tally(*nonzero)
 
-    async def _history(self, case_id: str, entries: Sequence[domain.HistoryEntry]) -> None:
+    def _history(self, case_id: str, entries: Sequence[domain.HistoryEntry]) -> None:
         if entries:
-            await self.session.execute(HistoryRow.__table__.insert(), [  # type: ignore[attr-defined]
+            self.session.execute(HistoryRow.__table__.insert(), [  # type: ignore[attr-defined]
                 dict(id=new_id(), case_id=case_id, action=e.action, actor=e.actor, at=e.at, from_state=e.from_state,
                      to_state=e.to_state, comment=e.comment, evidence=list(e.evidence), unit=e.unit)
                 for e in entries
             ])
 
-    async def _tally(self, *moves: tuple[tuple[str, domain.CaseState, DueStatus, bool], int]) -> None:
+    def _tally(self, *moves: tuple[tuple[str, domain.CaseState, DueStatus, bool], int]) -> None:
         """Adds each delta to its tally row, in one statement."""
         statement = _tally_upsert(self.session.get_bind().dialect.name)
-        await self.session.execute(statement, [
+        self.session.execute(statement, [
             dict(jurisdiction_code=code, state=state, due_status=due, supervised=supervised, count=delta)
             for (code, state, due, supervised), delta in moves
         ])
 
-    async def history(self, case_id: str) -> list[tuple[str, domain.HistoryEntry]]:
-        rows = await self.session.scalars(
+    def history(self, case_id: str) -> list[tuple[str, domain.HistoryEntry]]:
+        rows = self.session.scalars(
             select(HistoryRow).where(HistoryRow.case_id == case_id).order_by(HistoryRow.id))
         return [(r.id, domain.HistoryEntry(r.action, r.actor, as_utc(r.at), r.from_state, r.to_state, r.comment,
                                            tuple(r.evidence), r.unit)) for r in rows]
 
-    async def next_number(self, district: str, now: datetime) -> str:
+    def next_number(self, district: str, now: datetime) -> str:
         """district code + Beijing date + the day's sequence, e.g. 110108-20261127-0001."""
         day = now.astimezone(BEIJING).strftime("%Y%m%d")
         key = f"{district}-{day}"
         table = NumberCounterRow.__table__
         statement = _upsert(self.session, table).values(day_key=key, last=1)
         statement = statement.on_conflict_do_update(index_elements=["day_key"], set_={"last": table.c.last + 1})
-        last = (await self.session.execute(statement.returning(table.c.last))).scalar_one()
+        last = (self.session.execute(statement.returning(table.c.last))).scalar_one()
         return f"{key}-{last:04d}"
 
-    async def merged_reporters(self, case_id: str) -> list[str]:
+    def merged_reporters(self, case_id: str) -> list[str]:
         """Reporters of the reports merged into ``case_id`` (called back with it)."""
-        rows = await self.session.scalars(select(CaseRow).where(CaseRow.merged_into == case_id,
+        rows = self.session.scalars(select(CaseRow).where(CaseRow.merged_into == case_id,
                                                                 CaseRow.state == domain.CaseState.MERGED))
         return [r.reporter for r in rows if r.reporter]
 
-    async def likely_duplicate(self, category: str, latitude: float | None, longitude: float | None,
+    def likely_duplicate(self, category: str, latitude: float | None, longitude: float | None,
                                since: datetime, meters: float) -> str:
         """An open case of ``category`` reported since ``since`` within ``meters``; "" if none."""
         if latitude is None or longitude is None:
             return ""
         degrees = meters / 111_320  # a degree of latitude; longitude degrees shrink with cos(latitude)
         lon_degrees = degrees / max(math.cos(math.radians(latitude)), 0.01)
-        rows = await self.session.scalars(
+        rows = self.session.scalars(
             select(CaseRow).where(
                 CaseRow.category_code == category, CaseRow.reported_at >= since,
                 CaseRow.state.in_(list(domain.OPEN_STATES)),
@@ -248,8 +248,8 @@ class CaseStore:
                 return row.id
         return ""
 
-    async def due_for_sweep(self, now: datetime, limit: int) -> list[Loaded]:
-        rows = list(await self.session.scalars(
+    def due_for_sweep(self, now: datetime, limit: int) -> list[Loaded]:
+        rows = list(self.session.scalars(
             select(CaseRow).where(CaseRow.next_check_at <= now).order_by(CaseRow.next_check_at, CaseRow.id)
             .limit(limit).with_for_update(skip_locked=True)))
         return [Loaded(to_domain(r), r) for r in rows]

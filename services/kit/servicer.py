@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.database import Work
 from services.kit.errors import AlreadyExists
 from services.kit.runtime import ServiceRuntime
+
+T = TypeVar("T")
 
 
 class ServicerBase:
@@ -29,5 +33,12 @@ class ServicerBase:
         try:
             async with self.database.transaction() as session:
                 yield session
+        except IntegrityError as error:
+            raise AlreadyExists(f"conflicts with a record stored meanwhile: {error.orig}") from None
+
+    async def run_write(self, work: Work[T]) -> T:
+        """write() for a synchronous unit of work (Database.run_write: one hop on SQLite)."""
+        try:
+            return await self.database.run_write(work)
         except IntegrityError as error:
             raise AlreadyExists(f"conflicts with a record stored meanwhile: {error.orig}") from None
