@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from services.cases.catalogue import Category
 from services.cases.deadlines import Limit
 from services.cases.models import CategoryRow, DispatchRuleRow
 
+CATEGORIES: Any = CategoryRow.__table__
+RULES: Any = DispatchRuleRow.__table__
+# Every report and dispatch reads these: built once.
+_CURRENT = (select(CATEGORIES).where(CATEGORIES.c.code == bindparam("code"))
+            .order_by(CATEGORIES.c.version.desc()).limit(1))
+_ROUTES = select(RULES.c.jurisdiction_prefix, RULES.c.unit).where(
+    RULES.c.category_code == bindparam("code"), RULES.c.jurisdiction_prefix.in_(bindparam("prefixes", expanding=True)))
 
-def _category(row: CategoryRow) -> Category:
+
+def _category(row: Any) -> Category:
     return Category(row.code, row.version, row.kind, row.major_class, row.name,
                     Limit(row.limit_value, row.limit_unit), row.closing_condition, row.default_unit,
                     row.lowest_tier, row.changed_by)
@@ -24,9 +33,7 @@ class CatalogueStore:
 
     def current(self, code: str) -> Category | None:
         """The newest version of category ``code``."""
-        row = (self.session.scalars(
-            select(CategoryRow).where(CategoryRow.code == code).order_by(CategoryRow.version.desc()).limit(1)
-        )).first()
+        row = self.session.execute(_CURRENT, {"code": code}).first()
         return None if row is None else _category(row)
 
     def version(self, code: str, version: int) -> Category | None:
@@ -71,8 +78,7 @@ class CatalogueStore:
     def route(self, category: Category, jurisdiction_code: str) -> str:
         """The handling unit for a case: the longest matching dispatch rule, else the category's default."""
         prefixes = [jurisdiction_code[:n] for n in (15, 12, 9, 6) if len(jurisdiction_code) >= n]
-        rows = list(self.session.scalars(select(DispatchRuleRow).where(
-            DispatchRuleRow.category_code == category.code, DispatchRuleRow.jurisdiction_prefix.in_(prefixes))))
+        rows = self.session.execute(_ROUTES, {"code": category.code, "prefixes": prefixes}).all()
         if rows:
             return max(rows, key=lambda r: len(r.jurisdiction_prefix)).unit
         return category.default_unit

@@ -56,12 +56,12 @@ def case_requested_handler(clock: Clock, duplicates: DuplicateRule):  # type: ig
             evidence=tuple(request.evidence), source_service=service, source_reference=reference,
         )
         try:
-            check(session, new)
+            known = check(session, new)
         except InvalidArgument as error:
             # A malformed request cannot become a case; blocking the stream on it would stop every later one.
             log.error("CaseRequested %s/%s cannot become a case: %s", service, reference, error.message)
             return
-        open_case(session, new, f"system:{service}", clock(), duplicates)
+        open_case(session, new, known, f"system:{service}", clock(), duplicates)
 
     return handle
 

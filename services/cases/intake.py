@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from gridgov.cases.v1 import cases_pb2 as pb
 from services.cases import domain
+from services.cases.catalogue import Category
 from services.cases.catalogue_store import CatalogueStore
 from services.cases.events import publish_outcome, publish_state_change
 from services.cases.store import CaseStore, window_start
@@ -45,10 +46,11 @@ class NewCase:
     source_reference: str = ""
 
 
-def check(session: Session, new: NewCase) -> None:
-    """Raises InvalidArgument naming every bad field of the report."""
+def check(session: Session, new: NewCase) -> Category:
+    """The report's category; raises InvalidArgument naming every bad field of the report."""
     v = Violations()
-    if not new.category_code or CatalogueStore(session).current(new.category_code) is None:
+    category = CatalogueStore(session).current(new.category_code) if new.category_code else None
+    if category is None:
         v.add("category_code", f"no category {new.category_code!r} in the catalogue")
     if not new.description.strip():
         v.add("description", "is required")
@@ -62,14 +64,15 @@ def check(session: Session, new: NewCase) -> None:
     if new.reporter_phone and not (new.reporter_phone.isdigit() and 7 <= len(new.reporter_phone) <= 15):
         v.add("reporter_phone", "must be 7 to 15 digits")
     v.raise_if_any()
+    assert category is not None
+    return category
 
 
-def open_case(session: Session, new: NewCase, actor: str, now: datetime,
-                    duplicates: DuplicateRule) -> domain.Case:
+def open_case(session: Session, new: NewCase, category: Category, actor: str, now: datetime,
+              duplicates: DuplicateRule) -> domain.Case:
     """Stores a reported case (validated by check()), flags a likely duplicate, and links an urgent
     case to emergency linkage at once; publishes the state changes. Returns the case as stored."""
-    category = CatalogueStore(session).current(new.category_code)
-    assert category is not None and new.source is not None  # check() ran
+    assert new.source is not None  # check() ran and returned ``category``
     store = CaseStore(session)
     duplicate = store.likely_duplicate(new.category_code, new.latitude, new.longitude,
                                              window_start(now, duplicates.hours), duplicates.meters)

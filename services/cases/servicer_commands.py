@@ -49,12 +49,12 @@ class CommandServicer(ServicerBase):
         now = self.now()
 
         def work(session: Session) -> pb.Case:
-            check(session, new)
+            category = check(session, new)
             actor_context.require_in_scope(new.jurisdiction_code)
             why = roles.report_refusal(actor, new.jurisdiction_code)
             if why:
                 raise PermissionDenied(why)
-            return convert.case(open_case(session, new, actor.subject, now, self.duplicates))
+            return convert.case(open_case(session, new, category, actor.subject, now, self.duplicates))
 
         return pb.ReportCaseResponse(case=await self.run_write(work))
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -37,7 +37,8 @@ def participants_json(parts: Sequence[domain.Participant]) -> list[dict[str, Any
              "handled_at": p.handled_at.isoformat() if p.handled_at else None} for p in parts]
 
 
-def to_domain(row: CaseRow) -> domain.Case:
+def to_domain(row: Any) -> domain.Case:
+    """The case of a row of the case table (an ORM CaseRow or a Core row)."""
     work = None
     if row.started_at is not None and row.deadline is not None:
         assert row.due_soon_at is not None and row.escalate_at is not None
@@ -105,9 +106,16 @@ def _upsert(session: Session, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-# Statements every command runs, built once: building them cost about as much as running them.
-_GET = select(CaseRow).where(CaseRow.id == bindparam("case_id"))
+CASES: Any = CaseRow.__table__
+HISTORY: Any = HistoryRow.__table__
+
+# Statements every command runs, built once: building them cost about as much as running them. Core, not the
+# ORM: a command reads one row and writes the columns that changed, and the ORM's identity map and unit of
+# work would only add to it.
+_GET = select(CASES).where(CASES.c.id == bindparam("case_id"))
 _GET_FOR_UPDATE = _GET.with_for_update()
+# The SET clause is the parameters' columns (compiled once per set of columns, then cached).
+_UPDATE = update(CASES).where(CASES.c.id == bindparam("case_key"))
 
 
 @lru_cache(maxsize=2)
@@ -121,12 +129,18 @@ def _tally_upsert(dialect: str) -> Any:
     )
 
 
+def _same(stored: Any, value: Any) -> bool:
+    if isinstance(stored, datetime) and isinstance(value, datetime):
+        return as_utc(stored) == as_utc(value)  # SQLite hands datetimes back naive
+    return bool(stored == value)
+
+
 @dataclass
 class Loaded:
-    """A case read for a change, with the row it came from."""
+    """A case read for a change, with the column values it was stored with."""
 
     case: domain.Case
-    row: CaseRow
+    stored: Mapping[str, Any]
 
 
 class CaseStore:
@@ -137,64 +151,63 @@ class CaseStore:
 
     def get(self, case_id: str, *, for_update: bool = False) -> Loaded | None:
         query = _GET_FOR_UPDATE if for_update else _GET
-        row = (self.session.scalars(query, {"case_id": case_id})).first()
-        return None if row is None else Loaded(to_domain(row), row)
+        row = self.session.execute(query, {"case_id": case_id}).first()
+        return None if row is None else Loaded(to_domain(row), row._mapping)
 
     def many(self, rows: Sequence[CaseRow]) -> list[domain.Case]:
         return [to_domain(r) for r in rows]
 
     def by_source(self, service: str, reference: str) -> domain.Case | None:
-        row = (self.session.scalars(select(CaseRow).where(
-            CaseRow.source_service == service, CaseRow.source_reference == reference))).first()
-        return None if row is None else self.many([row])[0]
+        row = self.session.execute(select(CASES).where(
+            CASES.c.source_service == service, CASES.c.source_reference == reference)).first()
+        return None if row is None else to_domain(row)
 
     def add(self, case: domain.Case, entry: domain.HistoryEntry, now: datetime) -> None:
-        self.session.add(CaseRow(**row_values(case, now)))
-        self.session.flush()
-        self._history(case.id, [entry])
+        self.session.execute(CASES.insert(), row_values(case, now))
+        self._history([(case.id, entry)])
         self._tally((tally_key(case), +1))
 
     def save(self, loaded: Loaded, after: domain.Case, entries: Sequence[domain.HistoryEntry],
-                   now: datetime) -> None:
-        """Writes ``after`` over the loaded row, appends the history, moves the tally."""
-        before, row = loaded.case, loaded.row
-        for name, value in row_values(after, now, row.ever_overdue).items():
-            setattr(row, name, value)
-        self.session.flush()
-        self._history(after.id, entries)
-        if tally_key(before) != tally_key(after):
-            self._tally((tally_key(before), -1), (tally_key(after), +1))
+             now: datetime) -> None:
+        """Writes the columns of ``after`` that changed, appends the history, moves the tally."""
+        stored = loaded.stored
+        values = row_values(after, now, stored["ever_overdue"])
+        changed = {name: value for name, value in values.items() if not _same(stored[name], value)}
+        self.session.execute(_UPDATE, {"case_key": after.id, **changed, "updated_at": now})
+        self._history([(after.id, e) for e in entries])
+        if tally_key(loaded.case) != tally_key(after):
+            self._tally((tally_key(loaded.case), -1), (tally_key(after), +1))
 
     def save_many(self, changes: Sequence[tuple[Loaded, domain.Case, Sequence[domain.HistoryEntry]]],
-                        now: datetime) -> None:
-        """save() for many cases at once: one history insert and one tally statement for them all."""
+                  now: datetime) -> None:
+        """save() for many cases at once: one update, one history insert and one tally statement for them
+        all (every column is written, so the update is one executemany)."""
+        if not changes:
+            return
         moves: dict[tuple[str, domain.CaseState, DueStatus, bool], int] = {}
         entries: list[tuple[str, domain.HistoryEntry]] = []
+        updates = []
         for loaded, after, history in changes:
-            before, row = loaded.case, loaded.row
-            for name, value in row_values(after, now, row.ever_overdue).items():
-                setattr(row, name, value)
+            before = loaded.case
+            updates.append({"case_key": after.id, **row_values(after, now, loaded.stored["ever_overdue"])})
             entries.extend((after.id, e) for e in history)
             if tally_key(before) != tally_key(after):
                 moves[tally_key(before)] = moves.get(tally_key(before), 0) - 1
                 moves[tally_key(after)] = moves.get(tally_key(after), 0) + 1
-        self.session.flush()
-        if entries:
-            self.session.execute(HistoryRow.__table__.insert(), [  # type: ignore[attr-defined]
-                dict(id=new_id(), case_id=case_id, action=e.action, actor=e.actor, at=e.at, from_state=e.from_state,
-                     to_state=e.to_state, comment=e.comment, evidence=list(e.evidence), unit=e.unit)
-                for case_id, e in entries
-            ])
+        for row in updates:
+            del row["id"]  # the key is case_key; the primary key never changes
+        self.session.execute(_UPDATE, updates)
+        self._history(entries)
         nonzero = [(key, delta) for key, delta in moves.items() if delta]
         if nonzero:
             self._tally(*nonzero)
 
-    def _history(self, case_id: str, entries: Sequence[domain.HistoryEntry]) -> None:
+    def _history(self, entries: Sequence[tuple[str, domain.HistoryEntry]]) -> None:
         if entries:
-            self.session.execute(HistoryRow.__table__.insert(), [  # type: ignore[attr-defined]
+            self.session.execute(HISTORY.insert(), [
                 dict(id=new_id(), case_id=case_id, action=e.action, actor=e.actor, at=e.at, from_state=e.from_state,
                      to_state=e.to_state, comment=e.comment, evidence=list(e.evidence), unit=e.unit)
-                for e in entries
+                for case_id, e in entries
             ])
 
     def _tally(self, *moves: tuple[tuple[str, domain.CaseState, DueStatus, bool], int]) -> None:
@@ -249,10 +262,10 @@ class CaseStore:
         return ""
 
     def due_for_sweep(self, now: datetime, limit: int) -> list[Loaded]:
-        rows = list(self.session.scalars(
-            select(CaseRow).where(CaseRow.next_check_at <= now).order_by(CaseRow.next_check_at, CaseRow.id)
-            .limit(limit).with_for_update(skip_locked=True)))
-        return [Loaded(to_domain(r), r) for r in rows]
+        rows = self.session.execute(
+            select(CASES).where(CASES.c.next_check_at <= now).order_by(CASES.c.next_check_at, CASES.c.id)
+            .limit(limit).with_for_update(skip_locked=True)).all()
+        return [Loaded(to_domain(r), r._mapping) for r in rows]
 
 
 def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
