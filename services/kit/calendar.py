@@ -33,6 +33,11 @@ def is_workday(day: date) -> bool:
     return bool(_china(day.year).is_working_day(day))
 
 
+# The holidays package imports its country modules on first use, about half a second: a service pays it
+# as it starts rather than in the first request that computes a deadline.
+_china(datetime.now(BEIJING).year)
+
+
 def next_workday(day: date) -> date:
     """The first working day on or after ``day``."""
     while not is_workday(day):
