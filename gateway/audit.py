@@ -76,7 +76,7 @@ class AccessDecisionPage:
     has_next_page: bool
 
 
-@strawberry.type(description="The outcome of walking the hash chain.")
+@strawberry.type(description="The outcome of walking the hash chain and checking it against its anchor.")
 class DecisionLogVerification:
     ok: bool
     checked: int
@@ -85,6 +85,10 @@ class DecisionLogVerification:
     broken_sequence: int | None
     broken_decision_id: str | None
     reason: str | None
+    anchor_sequence: int | None = strawberry.field(
+        description="The sequence anchored outside the database when verification began; null if none yet.")
+    anchor_hash: str | None = strawberry.field(description="The hash anchored with anchorSequence.")
+    anchored_at: datetime | None = strawberry.field(description="When anchorSequence was anchored.")
 
 
 @strawberry.type(description="Decisions in OPA's decision-log format, one JSON object per line.")
@@ -119,14 +123,20 @@ class AuditQuery:
         cursor = store.encode_cursor(rows[-1].sequence) if rows else None
         return AccessDecisionPage(nodes=nodes, end_cursor=cursor, has_next_page=more)
 
-    @strawberry.field(description="Walks the whole chain and reports the first broken record; auditors only.")
+    @strawberry.field(description="Walks the whole chain, reports the first broken record, then whether the chain "
+                                  "still holds the head anchored outside the database; auditors only.")
     async def verify_decision_log(self, info: Info) -> DecisionLogVerification:
         ctx = _context(info)
         await ctx.authorize("access_decision.verify", Resource("access_decision"))
-        result = await audit.verify(ctx.runtime.database, ctx.runtime.decision_log.head_sequence)
+        log = ctx.runtime.decision_log
+        result = await audit.verify(ctx.runtime.database, log.head_sequence, anchor=log.anchor,
+                                    noticed=log.anchor_problem)
+        anchored = result.anchored
         return DecisionLogVerification(
             ok=result.ok, checked=result.checked, head_sequence=result.head_sequence, head_hash=result.head_hash,
             broken_sequence=result.broken_sequence, broken_decision_id=result.broken_decision_id, reason=result.reason,
+            anchor_sequence=anchored.sequence if anchored else None, anchor_hash=anchored.hash if anchored else None,
+            anchored_at=anchored.time if anchored else None,
         )
 
     @strawberry.field(description="Matching decisions as OPA decision-log JSON lines, oldest first; auditors only.")

@@ -11,6 +11,7 @@ from typing import Any
 import grpc
 
 from gateway.auth import Authenticator, load_or_create_private_key
+from gateway.decision_log.anchor import FileAnchor
 from gateway.decision_log.writer import DecisionLog
 from gateway.migrate import migrate_database
 from gateway.policy.bundle import PERSONAL_FIELDS, load_bundle
@@ -45,12 +46,15 @@ class GatewayRuntime:
         return self.settings.call_timeout
 
     async def start(self) -> None:
-        """Migrates (when configured), uploads the bundle to OPA, opens one channel per enabled service.
+        """Migrates (when configured), checks the decision log against its anchor, uploads the bundle to OPA, opens
+        one channel per enabled service.
 
-        Runs inside the serving loop: grpc.aio channels belong to the loop that made them.
+        Runs inside the serving loop: grpc.aio channels belong to the loop that made them. A decision log that lost
+        anchored records is logged as an error and reported by verifyDecisionLog; the gateway still serves.
         """
         if self.settings.migrate_on_start:
             await migrate_database(self.database)
+        await self.decision_log.start()
         if isinstance(self.engine, OpaEngine):
             await asyncio.to_thread(self.engine.upload)
         for name, address in self.settings.services.items():
@@ -104,7 +108,8 @@ def build_runtime(settings: GatewaySettings, plugins: Mapping[str, Plugin], *,
         plugins=plugins,
         engine=engine or build_engine(settings, plugins),
         database=database,
-        decision_log=DecisionLog(database, PERSONAL_FIELDS),
+        decision_log=DecisionLog(database, PERSONAL_FIELDS, anchor=FileAnchor(settings.decision_log_anchor),
+                                 clock=clock),
         authenticator=build_authenticator(settings),
         signer=ActorSigner(settings.actor_key, "gateway"),
         clock=clock,

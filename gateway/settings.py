@@ -16,6 +16,8 @@ class GatewaySettings:
     mode: Mode
     listen: str
     database_url: str
+    # Where the decision log's head is anchored, outside its database (a file; see decision_log/anchor.py).
+    decision_log_anchor: Path
     migrate_on_start: bool
     # "embedded" (regorus, in-process) or "opa" (an OPA server at opa_url).
     policy_engine: str
@@ -56,6 +58,7 @@ class GatewaySettings:
         if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ConfigError("GRIDGOV_GATEWAY_DATABASE_URL must start with sqlite+aiosqlite:// or "
                               f"postgresql+asyncpg://, got {database_url!r}")
+        anchor = decision_log_anchor(env)
         engine = env.text("GRIDGOV_POLICY_ENGINE", "opa" if production else "embedded")
         if engine not in ENGINES:
             raise ConfigError(f"GRIDGOV_POLICY_ENGINE must be embedded or opa, got {engine!r}")
@@ -68,6 +71,7 @@ class GatewaySettings:
             mode=mode,
             listen=listen,
             database_url=database_url,
+            decision_log_anchor=anchor,
             migrate_on_start=env.flag("GRIDGOV_MIGRATE_ON_START", not production),
             policy_engine=engine,
             opa_url=opa_url,
@@ -82,3 +86,14 @@ class GatewaySettings:
             max_depth=env.integer("GRIDGOV_MAX_QUERY_DEPTH", 10, minimum=1),
             max_aliases=env.integer("GRIDGOV_MAX_ALIASES", 15, minimum=1),
         )
+
+
+def decision_log_anchor(env: Env) -> Path:
+    """GRIDGOV_DECISION_LOG_ANCHOR: the file the decision log's head is anchored in (default in the data dir)."""
+    raw = env.text("GRIDGOV_DECISION_LOG_ANCHOR", str(data_dir(env) / "gateway-decision-log.anchor"))
+    if "://" in raw:
+        raise ConfigError(f"GRIDGOV_DECISION_LOG_ANCHOR must be a file path (the anchor is a file), got {raw!r}")
+    path = Path(raw).resolve()
+    if raw.endswith(("/", "\\")) or path.is_dir():
+        raise ConfigError(f"GRIDGOV_DECISION_LOG_ANCHOR must name a file, not a directory, got {raw!r}")
+    return path

@@ -2,23 +2,43 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 
 from gateway.decision_log import store
+from gateway.decision_log.anchor import AnchorDamaged, AnchoredHead, HeadAnchor
 from gateway.decision_log.chain import ChainWalker, Verification
 from gateway.decision_log.models import AccessDecision
 from gateway.decision_log.record import opa_record
 from services.kit.database import Database
 
 
-async def verify(database: Database, known_head: int | None = None) -> Verification:
-    """Walks the whole chain; reports the first altered, missing or misplaced record."""
-    walker = ChainWalker()
+async def verify(database: Database, known_head: int | None = None, *, anchor: HeadAnchor | None = None,
+                 noticed: str | None = None) -> Verification:
+    """Walks the whole chain; reports the first altered, missing or misplaced record, then whether the chain still
+    holds the head anchored outside the database (a cut-off tail, or a tail replaced by another).
+
+    ``known_head`` is the last sequence this process committed; ``noticed`` a problem the running log already
+    found (the anchor stopped advancing).
+    """
+    anchored: AnchoredHead | None = None
+    damaged = None
+    if anchor is not None:
+        # Read before the walk: the chain only grows meanwhile, so the anchor read cannot be ahead of it.
+        try:
+            anchored = await anchor.read()
+        except AnchorDamaged as error:
+            damaged = f"{error}: the chain cannot be checked against it"
+    walker = ChainWalker(anchored)
     async for row in store.scan(database):
         if not walker.feed(row):
             break
-    return walker.result(known_head)
+    result = walker.result(known_head)
+    problem = damaged or noticed
+    if result.ok and problem is not None:
+        return dataclasses.replace(result, ok=False, reason=problem)
+    return result
 
 
 def as_opa(row: AccessDecision) -> dict[str, object]:

@@ -41,6 +41,18 @@ def head_query() -> Select[int, str]:
     return select(AccessDecision.sequence, AccessDecision.hash).order_by(AccessDecision.sequence.desc()).limit(1)
 
 
+async def head(database: Database) -> tuple[int, str] | None:
+    """The chain's last (sequence, hash), None when the log is empty."""
+    async with database.read() as session:
+        row = (await session.execute(head_query())).first()
+    return (row[0], row[1]) if row else None
+
+
+async def record_at(database: Database, sequence: int) -> AccessDecision | None:
+    async with database.read() as session:
+        return await session.get(AccessDecision, sequence)
+
+
 def chained_rows(head: Any, records: Sequence[DecisionRecord]) -> list[dict[str, Any]]:
     """Column values for ``records`` chained after ``head`` (sequence, hash), or after the genesis."""
     sequence, previous = (head[0], head[1]) if head else (0, GENESIS)

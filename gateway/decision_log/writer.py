@@ -8,10 +8,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from gateway.decision_log.anchor import HeadAnchor
+from gateway.decision_log.anchoring import AnchorCheck, AnchorKeeper, Head
 from gateway.decision_log.record import DecisionRecord, mask_personal
 from gateway.decision_log.sinks import Sink, sink_for
 from gateway.errors import DecisionLogUnavailable
 from gateway.policy.engine import Decision
+from services.kit.clock import Clock, utcnow
 from services.kit.database import Database
 from services.kit.ids import new_id
 
@@ -23,13 +26,17 @@ MAX_BATCH = 512
 class DecisionLog:
     """Appends decisions to the chain in batches; ``record`` returns only once the batch has committed.
 
-    There is deliberately no update or delete here: the log is append-only.
+    There is deliberately no update or delete here: the log is append-only. With an ``anchor``, the head of the
+    chain is also kept outside the database after each commit (anchoring.py), so a cut-off tail shows after a
+    restart too.
     """
 
     def __init__(self, database: Database, personal_fields: frozenset[str], *, max_batch: int = MAX_BATCH,
-                 sink: Sink | None = None) -> None:
+                 sink: Sink | None = None, anchor: HeadAnchor | None = None, clock: Clock = utcnow) -> None:
         self.database = database
         self.sink = sink or sink_for(database)
+        self.anchor = anchor
+        self.keeper = AnchorKeeper(anchor, database, clock=clock) if anchor is not None else None
         self.personal_fields = personal_fields
         self.max_batch = max_batch
         self._pending: list[tuple[DecisionRecord, asyncio.Future[int]]] = []
@@ -75,6 +82,29 @@ class DecisionLog:
             for (_, future), row in zip(batch, rows, strict=True):
                 if not future.done():
                     future.set_result(row["sequence"])
+            if self.keeper is not None:
+                self.keeper.committed(Head(rows[0]["sequence"] - 1, rows[0]["previous_hash"]),
+                                      Head(rows[-1]["sequence"], rows[-1]["hash"]))
+
+    async def start(self) -> AnchorCheck | None:
+        """At start-up: checks that the chain still holds the anchored head (None without an anchor).
+
+        A mismatch is logged as an error and reported by every verification; the anchor is then left as found,
+        never moved onto the shorter chain. When the database cannot be read yet, the check runs again before
+        the first anchor write.
+        """
+        if self.keeper is None:
+            return None
+        try:
+            return await self.keeper.check()
+        except Exception as error:
+            log.error("decision log: could not check the chain against its anchor at start-up: %s", error)
+            return None
+
+    @property
+    def anchor_problem(self) -> str | None:
+        """Why the anchor stopped advancing (the chain lost anchored or committed records), if it did."""
+        return self.keeper.problem if self.keeper is not None else None
 
     async def probe(self) -> None:
         """Raises when a decision could not be written now (readiness)."""
@@ -84,4 +114,6 @@ class DecisionLog:
         """Waits for writes in flight, then releases the sink (at shutdown)."""
         if self._flusher is not None:
             await asyncio.gather(self._flusher, return_exceptions=True)
+        if self.keeper is not None:
+            await self.keeper.settle()
         await self.sink.close()
