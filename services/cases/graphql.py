@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 import strawberry
-from google.protobuf import timestamp_pb2
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from gateway.context import RequestContext, Resource
 from gateway.plugin_types import stamp
@@ -43,11 +44,16 @@ def _context(info: Info) -> RequestContext:
     return info.context  # type: ignore[no-any-return]
 
 
-def _month(now: datetime.datetime) -> tuple[timestamp_pb2.Timestamp, timestamp_pb2.Timestamp]:
-    """This calendar month in UTC: the dashboard's default evaluation period."""
-    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    end = (start + datetime.timedelta(days=32)).replace(day=1)
-    return stamp(start, "periodStart"), stamp(end, "periodEnd")
+def _selected(fields: Sequence[Any]) -> set[str]:
+    """The names of the fields selected directly under ``fields`` (through fragments too)."""
+    names: set[str] = set()
+    for field in fields:
+        for selection in getattr(field, "selections", ()):
+            if isinstance(selection, SelectedField):
+                names.add(selection.name)
+            else:  # a fragment spread or an inline fragment: its own selections count as ours
+                names |= _selected([selection])
+    return names
 
 
 async def _case_resource(ctx: RequestContext, case_id: str) -> Resource:
@@ -104,30 +110,17 @@ class CaseQuery:
     async def case_dashboard(self, info: Info, jurisdiction_prefix: str = "", overdue_first: int = 20,
                              period_start: datetime.datetime | None = None,
                              period_end: datetime.datetime | None = None) -> CaseDashboard:
-        ctx = _context(info)
-        decision = await ctx.authorize("case.dashboard", Resource("case"))
-        board = await ctx.call(SERVICE, "GetDashboard", pb.GetDashboardRequest(
-            jurisdiction_prefix=jurisdiction_prefix), decision)
-
-        async def overdue() -> Any:
-            return (await ctx.call(SERVICE, "ListOverdueCases", pb.ListOverdueCasesRequest(
-                jurisdiction_prefix=jurisdiction_prefix, page={"page_size": overdue_first}), decision)).cases
-
-        async def figures() -> Any:
-            key = jurisdiction_prefix or (decision.scopes[0] if len(decision.scopes) == 1 else "")
-            if not key:
-                return None
-            start, end = _month(datetime.datetime.now(datetime.UTC))
-            if period_start is not None:
-                start = stamp(period_start, "periodStart")
-            if period_end is not None:
-                end = stamp(period_end, "periodEnd")
-            return (await ctx.call(SERVICE, "GetEvaluation", pb.GetEvaluationRequest(
-                subject=pb.EVALUATION_SUBJECT_JURISDICTION, key=key, period_start=start, period_end=end),
-                decision)).evaluation
-
+        asked = _selected(info.selected_fields)
+        request = pb.GetDashboardRequest(
+            jurisdiction_prefix=jurisdiction_prefix, overdue_first=overdue_first if "overdue" in asked else 0,
+            with_evaluation="evaluation" in asked,
+            period_start=stamp(period_start, "periodStart") if period_start is not None else None,
+            period_end=stamp(period_end, "periodEnd") if period_end is not None else None)
+        # One call: the counts, the overdue list and the figures come back together, read side by side.
+        board = await _scoped(info, "case.dashboard", "GetDashboard", request)
         return CaseDashboard(by_state=board.by_state, by_due_status=board.by_due_status,  # type: ignore[arg-type]
-                             supervised=board.supervised, load_overdue=overdue, load_evaluation=figures)
+                             supervised=board.supervised, overdue=board.overdue,
+                             evaluation=board.evaluation if board.HasField("evaluation") else None)
 
     @strawberry.field(description="Evaluation figures of a unit, jurisdiction or grid worker for a period.")
     async def case_evaluation(self, info: Info, subject: CaseEvaluationSubject, key: str,

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Awaitable, Callable
 from enum import Enum
-from typing import Any
 
 import strawberry
 
@@ -240,21 +238,14 @@ class CaseDueCount:
 
 @strawberry.type
 class CaseDashboard:
-    """Counts come with the dashboard; the overdue list and the figures are fetched only when asked for."""
+    """Counts, and the overdue list and the figures when the query selects them (one call to the service)."""
 
     by_state: list[CaseStateCount]
     by_due_status: list[CaseDueCount]
     supervised: int
-    load_overdue: strawberry.Private[Callable[[], Awaitable[Any]]]
-    load_evaluation: strawberry.Private[Callable[[], Awaitable[Any]]]
-
-    @strawberry.field(description="Overdue open cases, most overdue first.")
-    async def overdue(self) -> list[Case]:
-        return await self.load_overdue()  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The jurisdiction's evaluation figures for the period (default: this month).")
-    async def evaluation(self) -> CaseEvaluation | None:
-        return await self.load_evaluation()  # type: ignore[no-any-return]
+    overdue: list[Case] = strawberry.field(description="Overdue open cases, most overdue first.")
+    evaluation: CaseEvaluation | None = strawberry.field(
+        description="The jurisdiction's evaluation figures for the period (default: this month, Beijing time).")
 
 
 @strawberry.type

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any
 
 import grpc
 from sqlalchemy.orm import Session
@@ -17,9 +19,11 @@ from services.cases.evaluation_store import counts_for, ranking_counts
 from services.cases.servicer_base import ServicerBase, check_prefix, current_actor, require_visible
 from services.cases.store import CaseStore
 from services.kit import actor as actor_context
+from services.kit.calendar import BEIJING
+from services.kit.clock import as_utc
 from services.kit.errors import InvalidArgument, PermissionDenied, Violations
 from services.kit.jurisdiction import problem
-from services.kit.pagination import page_from
+from services.kit.pagination import MAX_PAGE_SIZE, page_from
 
 Ctx = grpc.aio.ServicerContext
 SUBJECTS = {pb.EVALUATION_SUBJECT_UNIT: "unit", pb.EVALUATION_SUBJECT_JURISDICTION: "jurisdiction",
@@ -36,6 +40,18 @@ def _period(request: pb.GetEvaluationRequest | pb.RankEvaluationRequest) -> tupl
     start = convert.from_timestamp(request.period_start, True)
     end = convert.from_timestamp(request.period_end, True)
     assert start is not None and end is not None
+    if end <= start:
+        raise InvalidArgument.field("period_end", "must be after period_start")
+    return start, end
+
+
+def _dashboard_period(request: pb.GetDashboardRequest, now: datetime) -> tuple[datetime, datetime]:
+    """The figures' period: as asked, each end defaulting to this calendar month in Beijing time."""
+    month = now.astimezone(BEIJING).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    next_month = (month + timedelta(days=32)).replace(day=1)
+    start = convert.from_timestamp(request.period_start, True) if request.HasField("period_start") else None
+    end = convert.from_timestamp(request.period_end, True) if request.HasField("period_end") else None
+    start, end = as_utc(start or month), as_utc(end or next_month)
     if end <= start:
         raise InvalidArgument.field("period_end", "must be after period_start")
     return start, end
@@ -85,16 +101,39 @@ class ReadServicer(ServicerBase):
                                     page=page_pb2.PageResponse(next_page_token=token))
 
     async def GetDashboard(self, request: pb.GetDashboardRequest, context: Ctx) -> pb.GetDashboardResponse:
+        """Counts, and when asked the overdue list and the month's figures: one call, the three read side by side."""
         scopes = actor_context.read_scopes()
         prefix = _scoped_prefix(request.jurisdiction_prefix, scopes)
-        board = await queries.dashboard(self.database, prefix, scopes)
-        return pb.GetDashboardResponse(
+        if not 0 <= request.overdue_first <= MAX_PAGE_SIZE:
+            raise InvalidArgument.field("overdue_first", f"must be 0 to {MAX_PAGE_SIZE}, got {request.overdue_first}")
+        start, end = _dashboard_period(request, self.now())
+        # The figures are a jurisdiction's: the prefix asked for, or the caller's one scope.
+        key = prefix or (scopes[0] if len(scopes) == 1 else "")
+        if request.with_evaluation and key and problem(key):
+            raise InvalidArgument.field("jurisdiction_prefix", f"figures need a jurisdiction code: {problem(key)}")
+
+        async def overdue() -> list[Any]:
+            if not request.overdue_first:
+                return []
+            page = page_from(request.overdue_first, "", {"overdue": prefix, "scopes": scopes})
+            return (await queries.overdue_cases(self.database, prefix, scopes, page))[0]
+
+        async def figures() -> pb.Evaluation | None:
+            if not request.with_evaluation or not key:
+                return None
+            return await self.jurisdiction_figures(key, start, end)
+
+        board, rows, evaluated = await asyncio.gather(queries.dashboard(self.database, prefix, scopes), overdue(),
+                                                      figures())
+        response = pb.GetDashboardResponse(
             by_state=[pb.StateCount(state=convert.STATES.to_proto(s), count=n) for s, n in sorted(
                 board.by_state.items(), key=lambda item: convert.STATES.to_proto(item[0])) if n],
             by_due_status=[pb.DueCount(due_status=convert.DUE.to_proto(d), count=n) for d, n in sorted(
                 board.by_due.items(), key=lambda item: convert.DUE.to_proto(item[0])) if n],
-            supervised=board.supervised,
+            supervised=board.supervised, evaluation=evaluated,
         )
+        add_cases(response.overdue, rows, actor_context.masks("reporter_phone"))
+        return response
 
     async def ListOverdueCases(self, request: pb.ListOverdueCasesRequest,
                                context: Ctx) -> pb.ListOverdueCasesResponse:
@@ -122,13 +161,22 @@ class ReadServicer(ServicerBase):
         elif "" not in scopes and not any(len(s) == 6 for s in scopes):
             # Unit and grid-worker figures span jurisdictions: the district's view.
             raise PermissionDenied("unit and grid-worker figures need a district-wide scope")
+        if subject == "jurisdiction":
+            return pb.GetEvaluationResponse(evaluation=await self.jurisdiction_figures(key, start, end))
+        return pb.GetEvaluationResponse(evaluation=await self._figures(subject, key, start, end))
+
+    async def jurisdiction_figures(self, key: str, start: datetime, end: datetime) -> pb.Evaluation:
+        """A jurisdiction's figures for [start, end); the caller has checked the key lies in scope."""
+        return await self._figures("jurisdiction", key, start, end)
+
+    async def _figures(self, subject: str, key: str, start: datetime, end: datetime) -> pb.Evaluation:
         cache_key = (subject, key, start, end)
         counts = self.figures_cache.get(cache_key)
         if counts is None:
             async with self.database.read() as session:
                 counts = await counts_for(session, subject, key, start, end, self.now())
             self.figures_cache.put(cache_key, counts)
-        return pb.GetEvaluationResponse(evaluation=convert.figures(evaluation.figures(key, counts)))
+        return convert.figures(evaluation.figures(key, counts))
 
     async def RankEvaluation(self, request: pb.RankEvaluationRequest, context: Ctx) -> pb.RankEvaluationResponse:
         dimensions = {pb.RANKING_DIMENSION_STREET: "street", pb.RANKING_DIMENSION_UNIT: "unit"}

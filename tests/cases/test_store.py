@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import grpc
+import pytest
 from sqlalchemy import func, select
 
 from gridgov.cases.v1 import cases_pb2 as pb
@@ -11,7 +13,7 @@ from services.cases.jobs import run_sweep
 from services.cases.models import KIT, CaseRow, HistoryRow, TallyRow
 from services.kit.database import Database
 from tests.cases import people
-from tests.support.services import running_service
+from tests.support.services import error_detail, running_service
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 Beijing
 
@@ -85,6 +87,14 @@ async def test_dashboard_tallies_match_a_direct_count(database: Database) -> Non
                                                                pb.CASE_STATE_ACCEPTED: 1}
         assert {d.due_status: d.count for d in board.by_due_status} == {pb.DUE_STATUS_OVERDUE: 2}
         assert board.supervised == 2
+        # The overdue list and the month's figures come with the counts when asked for, in the same call.
+        whole = await svc.stub.GetDashboard(pb.GetDashboardRequest(
+            jurisdiction_prefix=people.STREET, overdue_first=10, with_evaluation=True), metadata=people.street_staff())
+        listed = await svc.stub.ListOverdueCases(pb.ListOverdueCasesRequest(jurisdiction_prefix=people.STREET),
+                                                 metadata=people.street_staff())
+        assert [c.id for c in whole.overdue] == [c.id for c in listed.cases] and len(whole.overdue) == 2
+        assert (whole.evaluation.key, whole.evaluation.reported, whole.evaluation.dispatched) == (people.STREET, 2, 2)
+        assert not board.overdue and not board.HasField("evaluation")
         district = await svc.stub.GetDashboard(pb.GetDashboardRequest(), metadata=people.district_admin())
         async with database.read() as session:
             direct = dict((await session.execute(select(CaseRow.state, func.count()).group_by(CaseRow.state))).all())
@@ -153,3 +163,36 @@ def test_the_figures_cache_expires_and_can_be_off(monkeypatch) -> None:  # type:
     off = servicer_base.FiguresCache(ttl=0)
     off.put(("unit", "water"), Counts(reported=1))
     assert off.get(("unit", "water")) is None
+
+
+async def test_the_dashboard_month_is_beijings(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        # 23:00 on 30 November in Beijing, then half past midnight on 1 December (both 30 November in UTC).
+        svc.runtime.clock = lambda: datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+        november = await open_and_dispatch(svc.stub)
+        svc.runtime.clock = lambda: datetime(2026, 11, 30, 16, 30, tzinfo=UTC)
+        december = await open_and_dispatch(svc.stub)
+        street = people.street_staff()
+        board = await svc.stub.GetDashboard(pb.GetDashboardRequest(jurisdiction_prefix=people.STREET,
+                                                                   with_evaluation=True), metadata=street)
+        assert (board.evaluation.key, board.evaluation.reported) == (people.STREET, 1)
+        period = pb.GetDashboardRequest(jurisdiction_prefix=people.STREET, with_evaluation=True, overdue_first=1)
+        period.period_start.FromDatetime(datetime(2026, 10, 31, 16, 0))  # 1 November, Beijing
+        period.period_end.FromDatetime(datetime(2026, 11, 30, 16, 0))  # 1 December, Beijing
+        assert (await svc.stub.GetDashboard(period, metadata=street)).evaluation.reported == 1
+        assert {november.number[7:15], december.number[7:15]} == {"20261130", "20261201"}
+
+
+async def test_the_dashboard_refuses_a_bad_overdue_count_or_period(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        street = people.street_staff()
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await svc.stub.GetDashboard(pb.GetDashboardRequest(overdue_first=201), metadata=street)
+        assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert [v.field for v in error_detail(raised.value).field_violations] == ["overdue_first"]
+        backwards = pb.GetDashboardRequest(with_evaluation=True)
+        backwards.period_start.FromDatetime(datetime(2026, 12, 1))
+        backwards.period_end.FromDatetime(datetime(2026, 11, 1))
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await svc.stub.GetDashboard(backwards, metadata=street)
+        assert [v.field for v in error_detail(raised.value).field_violations] == ["period_end"]
