@@ -25,8 +25,15 @@ from services.inspection.domain import (
     ViolationType,
     missing_checklist_items,
 )
-from services.inspection.models import GridHeadRow, PatrolCheckRow, PatrolRow, SourceRow, ViolationRow
-from services.inspection.schedule import AssessmentUnit, Pollutant, Window, WindowStatus
+from services.inspection.models import (
+    GridHeadRow,
+    MissedWindowRow,
+    PatrolCheckRow,
+    PatrolRow,
+    SourceRow,
+    ViolationRow,
+)
+from services.inspection.schedule import AssessmentUnit, MissedKind, Pollutant, Window, WindowStatus
 from services.kit import actor
 from services.kit.calendar import BEIJING
 from services.kit.clock import as_utc
@@ -47,6 +54,7 @@ MAPPINGS: dict[type[Enum], EnumMapping[Any]] = {mapping.domain_enum: mapping for
     EnumMapping(WindowStatus, pb.WindowStatus, "WINDOW_STATUS"),
     EnumMapping(Pollutant, pb.Pollutant, "POLLUTANT"),
     EnumMapping(AssessmentUnit, pb.AssessmentUnit, "ASSESSMENT_UNIT"),
+    EnumMapping(MissedKind, pb.MissedKind, "MISSED_KIND"),
 )}
 
 
@@ -213,3 +221,13 @@ def rules_from(message: pb.Rules) -> InspectionRules:
 def window_message(window: Window) -> pb.DueWindow:
     return pb.DueWindow(start=window.start.isoformat(), end=window.end.isoformat(), required=window.required,
                         done=window.done, status=to_proto(window.status))
+
+
+def missed_patrol_message(row: MissedWindowRow) -> pb.MissedPatrol:
+    return pb.MissedPatrol(
+        id=row.id, kind=to_proto(row.kind), subject_id=row.subject_id, name=row.name,
+        jurisdiction_code=row.jurisdiction_code, level=row.level or 0,
+        control_level=to_proto(row.control_level) if row.control_level else 0,
+        window_start=row.window_start.isoformat(), window_end=row.window_end.isoformat(), required=row.required,
+        done=row.done, raised_at=timestamp(row.raised_at),
+    )

@@ -16,6 +16,8 @@ from services.inspection.graphql_types import (
     AssessmentUnit,
     GridHeadPage,
     LedgerFormat,
+    MissedPatrolKind,
+    MissedPatrolPage,
     PatrolDue,
     PatrolPage,
     PollutantComparison,
@@ -116,6 +118,17 @@ class InspectionQuery:
         response = await ctx.call(SERVICE, "ListSupervisionDue", pb.ListSupervisionDueRequest(
             period=_period(start, end), jurisdiction_code=jurisdiction_code), decision)
         return list(response.entries)
+
+    @strawberry.field(description="Missed patrol windows raised to the notifier (grid heads' patrols, key sources' "
+                                  "supervision checks), most recently raised first.")
+    async def missed_patrols(self, info: Info, jurisdiction_code: str = "",
+                             kind: MissedPatrolKind | None = None,  # type: ignore[valid-type]
+                             subject_id: str = "", first: int = 50, after: str = "") -> MissedPatrolPage:
+        ctx = _ctx(info)
+        decision = await ctx.authorize("missed_patrol.list", Resource("missed_patrol"))
+        return await ctx.call(SERVICE, "ListMissedPatrols", pb.ListMissedPatrolsRequest(  # type: ignore[no-any-return]
+            jurisdiction_code=jurisdiction_code, kind=int(kind or 0), subject_id=subject_id,
+            page=_page(first, after)), decision)
 
     @strawberry.field(description="Violations, newest first.")
     async def pollution_violations(self, info: Info, jurisdiction_code: str = "",

@@ -28,6 +28,8 @@ WindowStatus = _enum("PatrolWindowStatus", pb.WindowStatus, "WINDOW_STATUS_", "A
 Pollutant = _enum("Pollutant", pb.Pollutant, "POLLUTANT_", "The six monitored pollutants.")
 AssessmentUnit = _enum("PollutionAssessmentUnit", pb.AssessmentUnit, "ASSESSMENT_UNIT_",
                        "What an assessment is broken down by.")
+MissedPatrolKind = _enum("MissedPatrolKind", pb.MissedKind, "MISSED_KIND_",
+                         "Whose duty a missed window was: a grid head's patrols or a key source's supervision checks.")
 LedgerFormat = _enum("PollutionLedgerFormat", pb.FileFormat, "FILE_FORMAT_", "Survey ledger file formats.")
 
 
@@ -169,6 +171,38 @@ class SupervisionDue:
     due: int
 
 
+@strawberry.type(description="A window that closed with patrols or supervision checks lacking, raised once to the "
+                             "notifier.")
+class MissedPatrol:
+    id: strawberry.ID
+    kind: MissedPatrolKind  # type: ignore[valid-type]
+    subject_id: str = strawberry.field(description="The grid head's subject id, or the key source's id.")
+    name: str
+    jurisdiction_code: str
+    level: int = strawberry.field(description="The head's grid level 1..4; 0 for a key source.")
+    window_start: str = strawberry.field(description="First local day of the window, YYYY-MM-DD.")
+    window_end: str = strawberry.field(description="Last local day of the window, YYYY-MM-DD.")
+    required: int
+    done: int
+
+    @strawberry.field(description="Control level of a key source; null for a grid head.")
+    def control_level(self) -> ControlLevel | None:  # type: ignore[valid-type]
+        return self.control_level or None  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def raised_at(self) -> datetime | None:
+        return moment(self, "raised_at")  # type: ignore[arg-type]
+
+
+@strawberry.type(description="One page of missed patrol windows.")
+class MissedPatrolPage:
+    missed_patrols: list[MissedPatrol]
+
+    @strawberry.field(description="Token for the next page; empty on the last.")
+    def next_page_token(self) -> str:
+        return self.page.next_page_token  # type: ignore[attr-defined,no-any-return]
+
+
 @strawberry.type(name="PollutionViolationType", description="A violation catalogue entry.")
 class ViolationType:
     code: str
@@ -277,4 +311,5 @@ class AssessmentRow:
     violations_closed_on_time: int
 
 
-TYPES = (Source, GridHead, Patrol, Violation, PatrolDue, SupervisionDue, Rules, PollutantComparison, AssessmentRow)
+TYPES = (Source, GridHead, Patrol, Violation, PatrolDue, SupervisionDue, MissedPatrol, Rules, PollutantComparison,
+         AssessmentRow)

@@ -1,11 +1,12 @@
-"""The inspection service's tables: sources, grid heads, patrols, violations, rules, air-quality readings."""
+"""The inspection service's tables: sources, grid heads, patrols, violations, rules, air-quality readings and
+the missed windows raised."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.inspection.domain import (
@@ -15,7 +16,7 @@ from services.inspection.domain import (
     SourceType,
     ViolationState,
 )
-from services.inspection.schedule import Pollutant
+from services.inspection.schedule import MissedKind, Pollutant
 from services.kit.tables import define_kit_tables, enum_column
 
 
@@ -191,3 +192,32 @@ class ReferenceReadingRow(Base):
     observed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     pollutant: Mapped[Pollutant] = mapped_column(enum_column(Pollutant), primary_key=True)
     value: Mapped[float] = mapped_column(Float)
+
+
+class MissedWindowRow(Base):
+    """A window that closed with patrols or supervision checks lacking, raised once to the notifier."""
+
+    __tablename__ = "missed_window"
+    __table_args__ = (
+        # One reminder per (head or source, window), however many runs or replicas find it.
+        UniqueConstraint("kind", "subject_id", "window_start", "window_end", name="uq_missed_window_subject_window"),
+        Index("ix_missed_window_jurisdiction_id", "jurisdiction_code", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[MissedKind] = mapped_column(enum_column(MissedKind))
+    # The grid head's subject id, or the key source's id.
+    subject_id: Mapped[str] = mapped_column(String(128))
+    # The head's or the source's name when raised.
+    name: Mapped[str] = mapped_column(String(128))
+    jurisdiction_code: Mapped[str] = mapped_column(String(15))
+    # Grid level 1..4 of a head; null for a source.
+    level: Mapped[int | None] = mapped_column(Integer)
+    # Control level of a key source; null for a head.
+    control_level: Mapped[ControlLevel | None] = mapped_column(enum_column(ControlLevel))
+    # Local (Beijing) dates, inclusive.
+    window_start: Mapped[date] = mapped_column(Date)
+    window_end: Mapped[date] = mapped_column(Date)
+    required: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -7,6 +7,7 @@ from pathlib import Path
 from gridgov.inspection.v1 import inspection_pb2, inspection_pb2_grpc
 from services.inspection.demo import load_demo_data
 from services.inspection.events import subscriptions
+from services.inspection.jobs import jobs
 from services.inspection.models import Base
 from services.inspection.servicer import register
 from services.kit.plugin import Plugin
@@ -23,5 +24,6 @@ plugin = Plugin(
     policies=(HERE / "policy.rego",),
     graphql="services.inspection.graphql:contribution",
     demo_data=load_demo_data,
+    jobs=jobs,
     subscriptions=subscriptions,
 )

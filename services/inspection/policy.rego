@@ -1,11 +1,12 @@
-# Access to pollution-source inspection: sources, grid heads, patrols, violations, assessments,
-# air quality and the configurable rules.
+# Access to pollution-source inspection: sources, grid heads, patrols, the missed patrol windows
+# raised to the notifier, violations, assessments, air quality and the configurable rules.
 #
 # - grid_leader (a grid head at level 1..4, the level given by its scope's length) reads inside its
 #   scope, keeps the sources and reports violations there, records patrols at its own level and
 #   scope only, and assigns grid heads strictly below its level.
 # - environment_bureau reads district-wide (or wherever its scope is), keeps sources and violations,
 #   assigns grid heads, ingests air-quality readings and, with a district scope, changes the rules.
+# - Missed patrol windows (missed_patrol) are read like patrols: every reading role, inside its scope.
 # - district_admin, street_staff, community_staff and grid_worker read inside their scope;
 #   district_admin also assigns grid heads and, with a district scope, changes the rules.
 # - auditor, and every role not named here, gets no inspection data.
@@ -20,7 +21,7 @@ import rego.v1
 import data.gridgov.lib
 
 resource_types := {
-	"pollution_source", "grid_head", "patrol", "violation", "assessment", "air_quality",
+	"pollution_source", "grid_head", "patrol", "missed_patrol", "violation", "assessment", "air_quality",
 	"inspection_rules",
 }
 
@@ -47,7 +48,7 @@ admin_writes := {"grid_head.assign", "inspection_rules.set"}
 # Actions over many records at once, asked without a jurisdiction_code.
 bulk_actions := {
 	"pollution_source.list", "pollution_source.export", "pollution_source.import", "grid_head.list",
-	"patrol.list", "patrol.due", "violation.list", "assessment.read", "air_quality.compare",
+	"patrol.list", "patrol.due", "missed_patrol.list", "violation.list", "assessment.read", "air_quality.compare",
 	"air_quality.ingest", "inspection_rules.read", "inspection_rules.set",
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.common.v1 import event_pb2, geo_pb2
 from services.inspection.domain import (
+    GridLevel,
     ViolationAction,
     ViolationState,
     ViolationType,
@@ -23,6 +24,7 @@ from services.inspection.domain import (
 )
 from services.inspection.models import (
     KIT,
+    GridHeadRow,
     PatrolCheckRow,
     PatrolRow,
     ReferenceReadingRow,
@@ -30,7 +32,7 @@ from services.inspection.models import (
     StationReadingRow,
     ViolationRow,
 )
-from services.inspection.schedule import Pollutant
+from services.inspection.schedule import HeadPatrols, Pollutant
 from services.inspection.store import keyset
 from services.kit import calendar
 from services.kit.calendar import BEIJING
@@ -53,6 +55,12 @@ CASE_CATEGORY = "pollution_violation"
 def local_date(moment: datetime) -> date:
     """The Beijing date a stored moment falls on (patrol windows are local days)."""
     return as_utc(moment).astimezone(BEIJING).date()
+
+
+def head_patrols(head: GridHeadRow, dates: Mapping[str, Sequence[date]]) -> HeadPatrols:
+    """A stored head with its patrol dates of ``dates``; patrols are owed from the local day of assignment."""
+    return HeadPatrols(head.subject_id, GridLevel(head.level), head.jurisdiction_code,
+                       tuple(dates.get(head.subject_id, ())), local_date(head.assigned_at))
 
 
 @dataclass(frozen=True)

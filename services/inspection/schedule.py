@@ -19,6 +19,13 @@ class WindowStatus(StrEnum):
     UPCOMING = "upcoming"  # the window has not started
 
 
+class MissedKind(StrEnum):
+    """What a missed window was owed by: a grid head's patrols or a key source's supervision checks."""
+
+    PATROL = "patrol"
+    SUPERVISION = "supervision"
+
+
 class Pollutant(StrEnum):
     PM25 = "pm25"
     PM10 = "pm10"
@@ -39,7 +46,8 @@ class Window:
     status: WindowStatus
 
 
-def _window_bounds(day: date, unit: PeriodUnit) -> tuple[date, date]:
+def window_bounds(day: date, unit: PeriodUnit) -> tuple[date, date]:
+    """The whole window of ``unit`` that ``day`` falls in (first and last day, inclusive)."""
     if unit is PeriodUnit.DAY:
         return day, day
     if unit is PeriodUnit.WEEK:
@@ -62,11 +70,11 @@ def windows(period_start: date, period_end: date, frequency: Frequency, done_dat
     counts: dict[date, int] = defaultdict(int)
     for day in done_dates:
         if period_start <= day <= period_end:
-            counts[_window_bounds(day, frequency.unit)[0]] += 1
+            counts[window_bounds(day, frequency.unit)[0]] += 1
     result = []
     cursor = period_start
     while cursor <= period_end:
-        full_start, full_end = _window_bounds(cursor, frequency.unit)
+        full_start, full_end = window_bounds(cursor, frequency.unit)
         start, end = max(full_start, period_start), min(full_end, period_end)
         share = ((end - start).days + 1) / ((full_end - full_start).days + 1)
         required = math.ceil(frequency.times * share - 1e-9)
@@ -132,13 +140,42 @@ class HeadPatrols:
     since: date | None = None
 
 
-def head_windows(head: HeadPatrols, frequency: Frequency, period_start: date, period_end: date,
-                 today: date) -> list[Window]:
-    """The head's windows of the period from the day of assignment: no one answers for days before it."""
-    start = max(period_start, head.since) if head.since else period_start
+def owed_windows(since: date | None, frequency: Frequency, done_dates: Iterable[date], period_start: date,
+                 period_end: date, today: date) -> list[Window]:
+    """The windows of the period from ``since`` on (a head's assignment, a source's entry into the inventory):
+    no one answers for days before it."""
+    start = max(period_start, since) if since else period_start
     if start > period_end:
         return []
-    return windows(start, period_end, frequency, head.patrol_dates, today)
+    return windows(start, period_end, frequency, done_dates, today)
+
+
+def head_windows(head: HeadPatrols, frequency: Frequency, period_start: date, period_end: date,
+                 today: date) -> list[Window]:
+    """The head's windows of the period from the day of assignment."""
+    return owed_windows(head.since, frequency, head.patrol_dates, period_start, period_end, today)
+
+
+def settled_span(unit: PeriodUnit, earliest_end: date, today: date) -> tuple[date, date]:
+    """Whole windows of ``unit`` from the one holding ``earliest_end`` to the one holding ``today``.
+
+    A period aligned on whole windows gives every run the same windows (a period starting mid-week
+    would cut the first week differently each day), so a missed window has one identity.
+    """
+    return window_bounds(earliest_end, unit)[0], window_bounds(today, unit)[1]
+
+
+def missed_windows(since: date | None, frequency: Frequency, done_dates: Iterable[date], earliest_end: date,
+                   today: date) -> list[Window]:
+    """The windows that closed with patrols lacking and ended on or after ``earliest_end``.
+
+    The same arithmetic as the read path (``owed_windows``), over the whole windows of ``settled_span``
+    (the first of which holds ``earliest_end``, so none ended before it); the window running today is
+    never among them, nor one before ``since``.
+    """
+    first, last = settled_span(frequency.unit, earliest_end, today)
+    return [window for window in owed_windows(since, frequency, done_dates, first, last, today)
+            if window.status is WindowStatus.MISSED]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The patrol RPCs: grid heads, patrol records, patrols due and missed, supervision checks on key sources."""
+"""The patrol RPCs: grid heads, patrol records, patrols due and missed, supervision checks on key sources, and the
+missed windows raised to the notifier."""
 
 from __future__ import annotations
 
@@ -11,16 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.convert import (
     frequency_message,
+    from_proto,
     grid_head_message,
+    missed_patrol_message,
     moment,
     patrol_message,
     to_proto,
     window_message,
 )
-from services.inspection.domain import GridLevel, SourceStatus, SourceType, phone_problem
+from services.inspection.domain import GridLevel, phone_problem
 from services.inspection.models import GridHeadRow
-from services.inspection.records import Check, PatrolStore, local_date
-from services.inspection.schedule import HeadPatrols, compliance, head_windows, windows
+from services.inspection.records import Check, PatrolStore, head_patrols, local_date
+from services.inspection.reminders import ReminderStore
+from services.inspection.schedule import MissedKind, compliance, head_windows, owed_windows
 from services.inspection.servicer_base import ServicerBase, period_bounds, scopes_within
 from services.inspection.store import GridHeadStore, RulesStore, SourceStore
 from services.kit import actor
@@ -170,9 +174,8 @@ class PatrolRpcs(ServicerBase):
         today = self.today()
         entries = []
         for head in heads:
-            frequency = rules.patrol[GridLevel(head.level)]
-            patrols = HeadPatrols(head.subject_id, GridLevel(head.level), head.jurisdiction_code,
-                                  tuple(dates.get(head.subject_id, ())), local_date(head.assigned_at))
+            patrols = head_patrols(head, dates)
+            frequency = rules.patrol[patrols.level]
             found = head_windows(patrols, frequency, first, last, today)
             result = compliance(found)
             if request.only_lacking and not (result.missed_windows or result.due_windows):
@@ -188,23 +191,41 @@ class PatrolRpcs(ServicerBase):
         first, last, lower, upper = period_bounds(request.period.start, request.period.end)
         scopes = scopes_within(request.jurisdiction_code)
         async with self.database.read() as session:
-            sources = await SourceStore(session).all_in(
-                scopes, source_type=SourceType.INDUSTRIAL_KEY_SOURCE,
-                statuses=(SourceStatus.ACTIVE, SourceStatus.RECTIFYING))
+            sources, _ = await SourceStore(session).key_sources(scopes)
             dates = await PatrolStore(session).check_dates_by_source([s.id for s in sources], lower, upper)
             rules = await RulesStore(session).load()
         today = self.today()
         entries = []
         for source in sources:
-            if source.control_level is None:
-                continue
+            assert source.control_level is not None  # key_sources() lists only sources with one
             frequency = rules.supervision[source.control_level]
             # Checks are owed from the day the source entered the inventory.
-            since = max(first, local_date(source.created_at))
-            found = windows(since, last, frequency, dates.get(source.id, []), today) if since <= last else []
+            found = owed_windows(local_date(source.created_at), frequency, dates.get(source.id, []), first, last,
+                                 today)
             result = compliance(found)
             entries.append(pb.SupervisionDue(
                 source_id=source.id, name=source.name, jurisdiction_code=source.jurisdiction_code,
                 control_level=to_proto(source.control_level), frequency=frequency_message(frequency),
                 windows=[window_message(w) for w in found], missed=result.missed_windows, due=result.due_windows))
         return pb.ListSupervisionDueResponse(entries=entries)
+
+    async def ListMissedPatrols(self, request: pb.ListMissedPatrolsRequest, context: grpc.aio.ServicerContext
+                                ) -> pb.ListMissedPatrolsResponse:
+        problems = Violations()  # every bad filter named at once
+        try:
+            kind = from_proto(MissedKind, request.kind, "kind", required=False)
+        except InvalidArgument as error:
+            kind = None
+            problems.extend(error.violations)
+        if request.jurisdiction_code and (reason := problem(request.jurisdiction_code)):
+            problems.add("jurisdiction_code", reason)
+        problems.raise_if_any()
+        scopes = scopes_within(request.jurisdiction_code)
+        subject_id = request.subject_id.strip()
+        page = page_from(request.page.page_size, request.page.page_token,
+                         {"scopes": scopes, "kind": kind, "subject_id": subject_id})
+        async with self.database.read() as session:
+            rows, more = await ReminderStore(session).list(scopes, page, kind=kind, subject_id=subject_id)
+        last = (rows[-1].id,) if rows else None
+        return pb.ListMissedPatrolsResponse(missed_patrols=[missed_patrol_message(r) for r in rows],
+                                            page={"next_page_token": page.next_token(last, more)})

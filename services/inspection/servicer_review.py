@@ -8,11 +8,9 @@ import grpc
 
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.convert import from_proto, moment, to_proto
-from services.inspection.domain import GridLevel
-from services.inspection.records import AirQualityStore, PatrolStore, ViolationStore, local_date
+from services.inspection.records import AirQualityStore, PatrolStore, ViolationStore, head_patrols
 from services.inspection.schedule import (
     AssessmentUnit,
-    HeadPatrols,
     Pollutant,
     ViolationOutcome,
     assess,
@@ -116,8 +114,7 @@ class ReviewRpcs(ServicerBase):
             dates = await PatrolStore(session).dates_by_patroller([h.subject_id for h in heads], lower, upper)
             violations = await ViolationStore(session).found_between(scopes, lower, upper)
             rules = await RulesStore(session).load()
-        patrols = [HeadPatrols(h.subject_id, GridLevel(h.level), h.jurisdiction_code,
-                               tuple(dates.get(h.subject_id, ())), local_date(h.assigned_at)) for h in heads]
+        patrols = [head_patrols(h, dates) for h in heads]
         outcomes = [ViolationOutcome(v.jurisdiction_code, v.reporter, v.closed_at is not None,
                                      v.closed_at is not None and as_utc(v.closed_at) <= as_utc(v.deadline))
                     for v in violations]

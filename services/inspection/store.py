@@ -33,6 +33,9 @@ from services.kit.ids import new_id
 from services.kit.jurisdiction import normalize_scopes, scope_condition
 from services.kit.pagination import Page
 
+# A key source owes supervision checks while it operates; a closed or relocated one owes none.
+SUPERVISED_STATUSES = (SourceStatus.ACTIVE, SourceStatus.RECTIFYING)
+
 
 def narrow(scopes: Sequence[str], prefix: str) -> list[str]:
     """The part of ``scopes`` inside ``prefix``: a request's filter never widens what the actor may read."""
@@ -128,16 +131,27 @@ class SourceStore:
         rows = list((await self.session.execute(query)).scalars())
         return rows[: page.size], len(rows) > page.size
 
-    async def all_in(self, scopes: Sequence[str], *, source_type: SourceType | None = None,
-                     statuses: Sequence[SourceStatus] = ()) -> list[SourceRow]:
-        """Every source in ``scopes`` (export, supervision), by code."""
+    async def all_in(self, scopes: Sequence[str]) -> list[SourceRow]:
+        """Every source in ``scopes`` (export), by code."""
         query = select(SourceRow).where(scope_condition(SourceRow.jurisdiction_code, scopes))
-        if source_type is not None:
-            query = query.where(SourceRow.source_type == source_type)
-        if statuses:
-            query = query.where(SourceRow.status.in_(list(statuses)))
         query = query.order_by(SourceRow.jurisdiction_code, SourceRow.id)
         return list((await self.session.execute(query)).scalars())
+
+    async def key_sources(self, scopes: Sequence[str], page: Page | None = None) -> tuple[list[SourceRow], bool]:
+        """Industrial key sources owing supervision checks (active or rectifying, with a control level), by
+        (jurisdiction_code, id): one page and whether more follow, or every one without ``page``."""
+        query = (select(SourceRow).where(scope_condition(SourceRow.jurisdiction_code, scopes))
+                 .where(SourceRow.source_type == SourceType.INDUSTRIAL_KEY_SOURCE)
+                 .where(SourceRow.status.in_(SUPERVISED_STATUSES), SourceRow.control_level.is_not(None)))
+        if page is None:
+            return list((await self.session.execute(query.order_by(SourceRow.jurisdiction_code, SourceRow.id)))
+                        .scalars()), False
+        after = keyset((SourceRow.jurisdiction_code, SourceRow.id), page)
+        if after is not None:
+            query = query.where(after)
+        query = query.order_by(SourceRow.jurisdiction_code, SourceRow.id).limit(page.size + 1)
+        rows = list((await self.session.execute(query)).scalars())
+        return rows[: page.size], len(rows) > page.size
 
     async def existing_keys(self, keys: Sequence[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
         """Which (jurisdiction_code, name, address) keys the inventory already holds."""

@@ -17,6 +17,10 @@ from services.inspection.schedule import (
     compare_air_quality,
     compliance,
     head_windows,
+    missed_windows,
+    owed_windows,
+    settled_span,
+    window_bounds,
     windows,
 )
 
@@ -126,6 +130,59 @@ def test_a_head_owes_patrols_from_assignment() -> None:
     rows = assess(AssessmentUnit.PERSON, [head, later], [], DEFAULT_PATROL_FREQUENCIES, NOV_1, NOV_30,
                   date(2026, 12, 1))
     assert [(r.key, r.compliance.required) for r in rows] == [("new", 15), ("newer", 0)]
+
+
+TWICE_A_WEEK = DEFAULT_PATROL_FREQUENCIES[GridLevel.COMMUNITY]
+
+
+def test_missed_windows_are_the_closed_lacking_ones_within_the_look_back() -> None:
+    done = [date(2026, 12, d) for d in (1, 2, 4, 7)]
+    today = date(2026, 12, 9)  # a Wednesday
+    missed = missed_windows(None, DAILY, done, earliest_end=date(2026, 12, 3), today=today)
+    # 3, 5, 6 and 8 December closed without a patrol; 9 December is running; 30 November is before the look-back.
+    assert [(w.start.day, w.required, w.done) for w in missed] == [(3, 1, 0), (5, 1, 0), (6, 1, 0), (8, 1, 0)]
+    assert all(w.status is WindowStatus.MISSED and w.start == w.end for w in missed)
+    assert missed_windows(None, DAILY, done, earliest_end=date(2026, 12, 8), today=today)[0].start.day == 8
+
+
+def test_the_running_window_is_never_missed_however_hopeless() -> None:
+    today = date(2026, 12, 13)  # Sunday, the last day of its week, nothing done
+    missed = missed_windows(None, TWICE_A_WEEK, [], earliest_end=date(2026, 11, 30), today=today)
+    assert [(w.start, w.end) for w in missed] == [(date(2026, 11, 30), date(2026, 12, 6))]
+    assert missed_windows(None, TWICE_A_WEEK, [], earliest_end=today, today=today) == []
+
+
+def test_a_window_has_one_identity_whatever_day_the_look_back_starts() -> None:
+    """The look-back starting mid-week still yields the whole week, with the whole week's requirement."""
+    done = [date(2026, 11, 24)]  # once in the week of 23 November, which needed twice
+    seen = {tuple((w.start, w.end, w.required, w.done) for w in missed_windows(
+        None, TWICE_A_WEEK, done, earliest_end=date(2026, 11, 23) + timedelta(days=shift),
+        today=date(2026, 11, 30) + timedelta(days=shift))) for shift in range(7)}
+    assert seen == {((date(2026, 11, 23), date(2026, 11, 29), 2, 1),)}
+
+
+def test_no_window_before_the_assignment_is_missed() -> None:
+    since = date(2026, 12, 3)  # a Thursday: the week is owed from then on, its share rounded up
+    missed = missed_windows(since, TWICE_A_WEEK, [], earliest_end=date(2026, 11, 1), today=date(2026, 12, 15))
+    assert [(w.start, w.end, w.required) for w in missed] == [(since, date(2026, 12, 6), 2),
+                                                               (date(2026, 12, 7), date(2026, 12, 13), 2)]
+    assert missed_windows(date(2026, 12, 20), DAILY, [], earliest_end=date(2026, 12, 1), today=date(2026, 12, 15)) == []
+
+
+@pytest.mark.parametrize(("unit", "times"), [(PeriodUnit.DAY, 1), (PeriodUnit.WEEK, 2), (PeriodUnit.MONTH, 2),
+                                             (PeriodUnit.QUARTER, 10)])
+@pytest.mark.parametrize("since", [None, date(2026, 11, 11)])
+def test_missed_windows_agree_with_the_read_path(unit: PeriodUnit, times: int, since: date | None) -> None:
+    """Over the same whole windows, the job's missed windows are exactly the read path's (owed_windows)."""
+    frequency = Frequency(times, unit)
+    done = [date(2026, 11, 2) + timedelta(days=5 * i) for i in range(6)]  # 2 to 27 November, then nothing
+    today, earliest_end = date(2027, 1, 6), date(2026, 11, 12)
+    first, last = settled_span(unit, earliest_end, today)
+    assert (first, last) == (window_bounds(earliest_end, unit)[0], window_bounds(today, unit)[1])
+    read_path = [w for w in owed_windows(since, frequency, done, first, last, today)
+                 if w.status is WindowStatus.MISSED and w.end >= earliest_end]
+    assert read_path, "the case must have missed windows to compare"
+    assert missed_windows(since, frequency, done, earliest_end, today) == read_path
 
 
 def test_air_quality_comparison() -> None:

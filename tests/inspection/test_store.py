@@ -29,7 +29,7 @@ from services.inspection.domain import (
 from services.inspection.models import SourceRow, ViolationRow
 from services.inspection.plugin import plugin
 from services.inspection.records import ViolationStore
-from services.inspection.schedule import AssessmentUnit, Pollutant, WindowStatus
+from services.inspection.schedule import AssessmentUnit, MissedKind, Pollutant, WindowStatus
 from services.inspection.store import GridHeadStore, RulesStore, SourceStore, narrow
 from services.kit.clock import as_utc
 from services.kit.database import Database
@@ -42,7 +42,7 @@ NOW = datetime(2026, 11, 27, 2, tzinfo=UTC)
 GRAPHQL = {SourceType: gql.PollutionSourceType, SourceStatus: gql.PollutionSourceStatus,
            ControlLevel: gql.ControlLevel, DustControl: gql.DustControl, ViolationState: gql.ViolationState,
            PeriodUnit: gql.PeriodUnit, WindowStatus: gql.WindowStatus, Pollutant: gql.Pollutant,
-           AssessmentUnit: gql.AssessmentUnit}
+           AssessmentUnit: gql.AssessmentUnit, MissedKind: gql.MissedPatrolKind}
 
 
 @pytest.fixture
