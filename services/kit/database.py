@@ -79,7 +79,10 @@ def _sync_sqlite_engine(url: str, *, writer: bool, pool_size: int) -> Engine | N
     engine = create_sync_engine(parsed.set(drivername="sqlite"), pool_size=pool_size, max_overflow=0,
                                 connect_args={"timeout": 30, "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
-    event.listen(engine, "begin", _sqlite_begin_immediate if writer else _sqlite_begin)
+    if writer:
+        event.listen(engine, "begin", _sqlite_begin_immediate)
+    # A reader runs autocommit: a single statement (fetch) is its own snapshot without a BEGIN and ROLLBACK
+    # around it; run_read begins a transaction itself, for a snapshot across its statements.
     return engine
 
 
@@ -197,6 +200,7 @@ class Database:
     def _read_sqlite(self, work: Work[T]) -> T:
         assert self._sqlite_reader is not None
         with Session(self._sqlite_reader, expire_on_commit=False) as session, session.begin():
+            session.connection().exec_driver_sql("BEGIN")  # one snapshot for every statement of the work
             return work(session)
 
     async def run_write(self, work: Work[T]) -> T:

@@ -168,3 +168,26 @@ async def test_run_write_on_an_in_memory_database_goes_through_the_async_engine(
         assert await database.run_read(_count) == 6
     finally:
         await database.dispose()
+
+
+async def test_run_read_sees_one_snapshot_while_a_writer_commits(tmp_path: Path) -> None:
+    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'snapshot.db'}")
+    try:
+        await fill(database)
+        counted, written = threading.Event(), threading.Event()
+
+        def count_twice(session: Session) -> tuple[int, int]:
+            first = _count(session)
+            counted.set()
+            written.wait(5)
+            return first, _count(session)
+
+        reading = asyncio.create_task(database.run_read(count_twice))
+        await asyncio.to_thread(counted.wait, 5)
+        assert await database.run_write(_add(50)) == 6
+        written.set()
+        assert await reading == (5, 5)
+        assert await database.run_read(_count) == 6
+        assert len(await database.fetch(select(numbers))) == 6
+    finally:
+        await database.dispose()
