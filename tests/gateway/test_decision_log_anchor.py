@@ -4,6 +4,7 @@ and PostgreSQL; clean restarts, first starts, torn and damaged anchors; the sett
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -249,27 +250,67 @@ async def test_the_check_runs_before_the_first_anchor_write_when_start_up_could_
     assert log.anchor_problem is None and await anchored_sequence(anchor) == 2
 
 
-async def test_a_crash_mid_write_leaves_the_previous_head(migrated: Database, anchor: FileAnchor) -> None:
+async def test_a_crash_mid_append_leaves_the_previous_head(migrated: Database, anchor: FileAnchor) -> None:
     async with gateway_run(migrated, anchor) as (log, _):
         await write_many(log, 2)
-    before = anchor.path.read_bytes()
-    newer = AnchoredHead(3, "f" * 64, datetime.now(UTC))
-    # The crash: the new head half written to the temporary file, never renamed over the anchor.
-    anchor.path.with_name(anchor.path.name + ".tmp").write_bytes(encode(newer)[:30])
-    assert anchor.path.read_bytes() == before and await anchored_sequence(anchor) == 2
-    async with gateway_run(migrated, anchor) as (log, check):
-        assert check.ok
+    complete = anchor.path.read_bytes()
+    # The crash: the next head only partly appended (no newline), as a power cut mid-write leaves it.
+    torn = complete + encode(AnchoredHead(3, "f" * 64, datetime.now(UTC)))[:40]
+    anchor.path.write_bytes(torn)
+    assert await anchored_sequence(anchor) == 2
+    async with gateway_run(migrated, FileAnchor(anchor.path)) as (log, check):  # the restarted process
+        assert check.ok and check.anchored is not None and check.anchored.sequence == 2
         await write_many(log, 1)
+    raw = anchor.path.read_bytes()
+    assert raw.startswith(complete) and raw.endswith(b"\n") and b"f" * 64 not in raw  # the fragment was cut off
     assert await anchored_sequence(anchor) == 3
-    assert not anchor.path.with_name(anchor.path.name + ".tmp").exists()
+
+
+def test_an_append_that_fails_halfway_is_cut_off_before_the_next(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    anchor = FileAnchor(tmp_path / "disk-full.anchor")
+    first, third = (AnchoredHead(n, c * 64, datetime.now(UTC)) for n, c in ((1, "a"), (3, "c")))
+    anchor.write_now(first)
+    real_write = os.write
+
+    def half_then_full(descriptor: int, data: bytes) -> int:
+        real_write(descriptor, data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", half_then_full)
+    with pytest.raises(OSError, match="No space"):
+        anchor.write_now(AnchoredHead(2, "b" * 64, datetime.now(UTC)))
+    monkeypatch.setattr(os, "write", real_write)
+    assert anchor.read_now() == first
+    anchor.write_now(third)
+    assert len(anchor.path.read_bytes().splitlines()) == 2 and anchor.read_now() == third
+
+
+async def test_a_first_write_torn_by_a_crash_counts_as_no_anchor(migrated: Database, anchor: FileAnchor) -> None:
+    anchor.path.parent.mkdir(parents=True)
+    anchor.path.write_bytes(encode(AnchoredHead(1, "e" * 64, datetime.now(UTC)))[:25])
+    assert await anchor.read() is None
+    async with gateway_run(migrated, anchor) as (log, check):
+        assert check.ok and check.anchored is None
+        await write_many(log, 1)
+    assert await anchored_sequence(anchor) == 1
+
+
+async def test_the_anchor_file_is_compacted_to_its_newest_head(migrated: Database, tmp_path: Path) -> None:
+    anchor = FileAnchor(tmp_path / "small.anchor", compact_at=600)  # room for three heads
+    async with gateway_run(migrated, anchor) as (log, _):
+        for _ in range(7):
+            await write_many(log, 1)
+        assert len(anchor.path.read_bytes()) <= 600
+    assert await anchored_sequence(anchor) == 7
+    assert (await audit.verify(migrated, anchor=anchor)).ok
 
 
 @pytest.mark.parametrize(("damage", "message"), [
-    (lambda raw: raw[: len(raw) // 2], "not a complete JSON line"),
-    (lambda raw: b"", "not a complete JSON line"),
     (lambda raw: raw.replace(b'"sequence":2', b'"sequence":1'), "fails its checksum"),
     (lambda raw: b'{"sequence": 2}\n', "does not hold a head"),
-], ids=["torn", "empty", "edited", "foreign"])
+    (lambda raw: raw + b"\x00\x00 not a head\n", "not JSON"),
+], ids=["edited", "foreign", "garbage"])
 async def test_a_damaged_anchor_is_reported_and_left_as_found(
         migrated: Database, anchor: FileAnchor, caplog: pytest.LogCaptureFixture, damage: Callable[[bytes], bytes],
         message: str) -> None:
@@ -289,7 +330,7 @@ async def test_a_damaged_anchor_is_reported_and_left_as_found(
     assert not result.ok and result.checked == 4 and message in (result.reason or "")
 
 
-def test_the_anchor_file_is_one_checksummed_line() -> None:
+def test_an_anchored_head_is_one_checksummed_line() -> None:
     head = AnchoredHead(12, "ab" * 32, datetime(2026, 11, 27, 8, 0, tzinfo=UTC))
     raw = encode(head)
     assert raw.count(b"\n") == 1 and raw.endswith(b"\n")
