@@ -17,7 +17,7 @@ FORMAT = "gridgov-decision-log-anchor/1"
 
 
 class AnchorDamaged(Exception):
-    """The anchor exists but does not hold a readable head (torn, truncated or edited)."""
+    """The anchor exists but its last head is unreadable: edited or corrupted (a crash's torn append is not this)."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ class HeadAnchor(Protocol):
         ...
 
     async def write(self, head: AnchoredHead) -> None:
-        """Replaces the anchored head; durable when it returns. A crash mid-write leaves the old head or the new."""
+        """Makes ``head`` the anchored head; durable when it returns. A crash mid-write leaves the old head or the new,
+        never an unreadable anchor."""
         ...
 
 
