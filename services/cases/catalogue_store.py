@@ -21,7 +21,8 @@ _ROUTES = select(RULES.c.jurisdiction_prefix, RULES.c.unit).where(
     RULES.c.category_code == bindparam("code"), RULES.c.jurisdiction_prefix.in_(bindparam("prefixes", expanding=True)))
 
 
-def _category(row: Any) -> Category:
+def category_of(row: Any) -> Category:
+    """The category of a catalogue row."""
     return Category(row.code, row.version, row.kind, row.major_class, row.name,
                     Limit(row.limit_value, row.limit_unit), row.closing_condition, row.default_unit,
                     row.lowest_tier, row.changed_by)
@@ -34,11 +35,11 @@ class CatalogueStore:
     def current(self, code: str) -> Category | None:
         """The newest version of category ``code``."""
         row = self.session.execute(_CURRENT, {"code": code}).first()
-        return None if row is None else _category(row)
+        return None if row is None else category_of(row)
 
     def version(self, code: str, version: int) -> Category | None:
         row = self.session.get(CategoryRow, (code, version))
-        return None if row is None else _category(row)
+        return None if row is None else category_of(row)
 
     def all_current(self) -> list[Category]:
         newest = (select(CategoryRow.code, func.max(CategoryRow.version).label("version"))
@@ -46,7 +47,7 @@ class CatalogueStore:
         rows = self.session.scalars(
             select(CategoryRow).join(newest, (CategoryRow.code == newest.c.code)
                                      & (CategoryRow.version == newest.c.version)).order_by(CategoryRow.code))
-        return [_category(r) for r in rows]
+        return [category_of(r) for r in rows]
 
     def add_version(self, category: Category, now: datetime) -> Category:
         """Stores ``category`` as the next version of its code (1 for a new code)."""

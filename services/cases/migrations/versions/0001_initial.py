@@ -11,13 +11,71 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from services.cases.catalogue import seed
 from services.kit.tables import create_kit_tables
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+
+
+# Version 1 of the catalogue as this migration stored it, written out so that a later change to the live
+# catalogue module never changes what an old migration did: (code, kind, major class, name, limit,
+# limit unit, closing condition, default unit, lowest tier).
+SEED = (
+    ('manhole_cover_damaged', 'component', 'public_facilities', '井盖破损或丢失', 4, 'working_hours',
+     '井盖已补齐或更换，路面平整无安全隐患', 'urban_management', 'street'),
+    ('street_lamp_broken', 'component', 'public_facilities', '路灯不亮或损坏', 2, 'working_days',
+     '路灯恢复正常照明', 'urban_management', 'street'),
+    ('public_toilet_damaged', 'component', 'public_facilities', '公厕设施损坏', 3, 'working_days',
+     '公厕设施修复并可正常使用', 'urban_management', 'street'),
+    ('road_pothole', 'component', 'roads_and_traffic', '道路坑洼破损', 5, 'working_days',
+     '路面修补完毕，无坑洼积水', 'traffic', 'district'),
+    ('traffic_sign_damaged', 'component', 'roads_and_traffic', '交通标志损坏', 3, 'working_days',
+     '交通标志修复或更换', 'traffic', 'district'),
+    ('billboard_damaged', 'component', 'city_appearance', '户外广告设施破损', 5, 'working_days',
+     '破损设施已修复或拆除', 'urban_management', 'street'),
+    ('tree_damaged', 'component', 'greening', '行道树倒伏或损坏', 2, 'working_days',
+     '树木已扶正、修剪或补植', 'landscaping', 'street'),
+    ('green_space_damaged', 'component', 'greening', '绿地被毁或黄土裸露', 5, 'working_days',
+     '绿地恢复，无裸露黄土', 'landscaping', 'community'),
+    ('dangerous_building', 'component', 'housing_and_land', '危房隐患', 10, 'working_days',
+     '危房已排险或人员已撤离并设警示', 'housing', 'district'),
+    ('facility_other', 'component', 'other_components', '其他部件问题', 5, 'working_days',
+     '部件恢复正常', 'street_office', 'street'),
+    ('garbage_exposed', 'event', 'appearance_and_environment', '暴露垃圾', 2, 'working_hours',
+     '垃圾已清理，现场整洁', 'community_workstation', 'community'),
+    ('clutter', 'event', 'appearance_and_environment', '乱堆乱放', 1, 'working_days',
+     '堆放物已清理', 'community_workstation', 'community'),
+    ('sewage_overflow', 'event', 'appearance_and_environment', '污水外溢', 4, 'working_hours',
+     '污水已疏通，现场无外溢', 'water', 'street'),
+    ('illegal_posting', 'event', 'advertising', '非法小广告', 1, 'working_days',
+     '小广告已清除', 'community_workstation', 'community'),
+    ('illegal_billboard', 'event', 'advertising', '违规户外广告', 5, 'working_days',
+     '违规广告已拆除', 'law_enforcement', 'street'),
+    ('construction_dust', 'event', 'construction_management', '施工扬尘', 1, 'working_days',
+     '已落实覆盖、洒水等防尘措施', 'law_enforcement', 'street'),
+    ('illegal_construction', 'event', 'construction_management', '违法建设', 10, 'working_days',
+     '违法建设已拆除或依法处理', 'law_enforcement', 'district'),
+    ('street_vending', 'event', 'street_order', '无照游商', 2, 'working_hours',
+     '游商已劝离，现场恢复秩序', 'law_enforcement', 'street'),
+    ('shop_encroachment', 'event', 'street_order', '店外经营', 1, 'working_days',
+     '店外经营已清理', 'law_enforcement', 'street'),
+    ('illegal_parking', 'event', 'street_order', '违规停车', 2, 'working_hours',
+     '车辆已驶离或依法处理', 'public_security', 'street'),
+    ('road_collapse', 'event', 'emergencies', '道路塌陷', 2, 'working_hours',
+     '塌陷区域已围挡并修复', 'emergency_linkage', 'district'),
+    ('gas_leak', 'event', 'emergencies', '燃气泄漏', 1, 'working_hours',
+     '泄漏已处置，现场安全', 'emergency_linkage', 'district'),
+    ('neighbourhood_dispute', 'event', 'other_events', '邻里纠纷', 5, 'working_days',
+     '纠纷已调解，双方签字确认', 'community_workstation', 'community'),
+    ('event_other', 'event', 'other_events', '其他事件', 5, 'working_days',
+     '问题已解决', 'street_office', 'street'),
+    ('fire_hazard_handed_over', 'event', 'handed_over', '消防隐患移交', 3, 'working_days',
+     '隐患已整改并经消防复查合格', 'police_station', 'street'),
+    ('pollution_violation', 'event', 'handed_over', '大气污染违法行为', 3, 'working_days',
+     '违法行为已查处，防尘措施到位', 'environment_bureau', 'street'),
+)
 
 
 def upgrade() -> None:
@@ -162,11 +220,10 @@ def upgrade() -> None:
     )
     seeded_at = datetime(2026, 11, 27, tzinfo=UTC)
     op.bulk_insert(category, [
-        {"code": c.code, "version": c.version, "kind": c.kind.value, "major_class": c.major_class, "name": c.name,
-         "limit_value": c.limit.value, "limit_unit": c.limit.unit.value, "closing_condition": c.closing_condition,
-         "default_unit": c.default_unit, "lowest_tier": c.lowest_tier.name.lower(), "changed_by": "seed",
-         "changed_at": seeded_at}
-        for c in seed()
+        {"code": code, "version": 1, "kind": kind, "major_class": major, "name": name, "limit_value": limit,
+         "limit_unit": unit, "closing_condition": condition, "default_unit": default_unit, "lowest_tier": tier,
+         "changed_by": "seed", "changed_at": seeded_at}
+        for code, kind, major, name, limit, unit, condition, default_unit, tier in SEED
     ])
 
 
