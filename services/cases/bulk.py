@@ -22,7 +22,7 @@ from sqlalchemy import Engine, create_engine, delete, event, func, insert, selec
 from services.cases import deadlines, domain
 from services.cases.catalogue import seed as catalogue_seed
 from services.cases.deadlines import Clockwork, Limit
-from services.cases.models import CaseRow, TallyRow
+from services.cases.models import CaseRow, CaseUnitRow, TallyRow
 from services.cases.store import row_values
 from services.kit import demo
 from services.kit.clock import as_utc
@@ -147,6 +147,7 @@ async def bulk_load(database: Database, cases: int, seed: int, now: datetime) ->
             else:
                 async with database.transaction() as session:
                     await session.execute(cases_table.insert(), rows)  # type: ignore[attr-defined]
+                    await session.execute(CaseUnitRow.__table__.insert(), unit_rows(rows))  # type: ignore[attr-defined]
             done += len(rows)
         if pending is not None:
             await pending
@@ -204,8 +205,15 @@ def _insert_sync(engine: Engine, rows: list[dict[str, Any]]) -> None:
     # The driver's executemany with values converted here: SQLAlchemy's per-value bind processing
     # would cost as much as generating the rows.
     with engine.begin() as connection:
-        sql, values = _raw_insert(CaseRow.__table__, rows)
-        connection.exec_driver_sql(sql, values)
+        for table, table_rows in ((CaseRow.__table__, rows), (CaseUnitRow.__table__, unit_rows(rows))):
+            sql, values = _raw_insert(table, table_rows)
+            connection.exec_driver_sql(sql, values)
+
+
+def unit_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The case_unit rows of case rows: one per participant."""
+    return [{"case_id": row["id"], "unit": part["unit"], "lead": part["lead"]}
+            for row in rows for part in row["participants"]]
 
 
 async def rebuild_tallies(database: Database) -> None:

@@ -123,6 +123,18 @@ class HistoryRow(Base):
     unit: Mapped[str] = mapped_column(String(64))
 
 
+class CaseUnitRow(Base):
+    """A unit taking part in a case's current dispatch (the lead or a co-handler): what a unit's work list
+    reads, by index. Kept in step with the case's participants in each change's transaction."""
+
+    __tablename__ = "case_unit"
+    __table_args__ = (Index("ix_case_unit_unit", "unit", "case_id"),)
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lead: Mapped[bool] = mapped_column(Boolean)
+
+
 class RatingRow(Base):
     """The raising tier's rating of the department's handling: one per case and rater tier.
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.cases import domain
 from services.cases.deadlines import DueStatus
-from services.cases.models import CaseRow, TallyRow
+from services.cases.models import CaseRow, CaseUnitRow, TallyRow
 from services.cases.store import to_domain
 from services.kit.clock import as_utc
 from services.kit.database import Database
@@ -75,7 +75,8 @@ def _conditions(f: CaseFilter, scopes: Sequence[str], code: Any) -> list[ColumnE
     if f.source is not None:
         where.append(CaseRow.source == f.source)
     if f.handling_unit:
-        where.append(CaseRow.handling_unit == f.handling_unit)
+        # The lead or a co-handler of the current dispatch (a walk of ix_case_unit_unit).
+        where.append(CaseRow.id.in_(select(CaseUnitRow.case_id).where(CaseUnitRow.unit == f.handling_unit)))
     if f.reporter:
         where.append(CaseRow.reporter == f.reporter)
     if f.text:

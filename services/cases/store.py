@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.cases import domain, supervision
 from services.cases.deadlines import Clockwork, DueStatus, Limit
-from services.cases.models import CaseRow, HistoryRow, NumberCounterRow, TallyRow
+from services.cases.models import CaseRow, CaseUnitRow, HistoryRow, NumberCounterRow, TallyRow
 from services.kit.clock import as_utc
 from services.kit.ids import new_id
 
@@ -108,6 +108,7 @@ def _upsert(session: Session, table: Any) -> Any:
 
 CASES: Any = CaseRow.__table__
 HISTORY: Any = HistoryRow.__table__
+UNITS: Any = CaseUnitRow.__table__
 
 # Statements every command runs, built once: building them cost about as much as running them. Core, not the
 # ORM: a command reads one row and writes the columns that changed, and the ORM's identity map and unit of
@@ -127,6 +128,10 @@ def _tally_upsert(dialect: str) -> Any:
         index_elements=["jurisdiction_code", "state", "due_status", "supervised"],
         set_={"count": table.c.count + statement.excluded.count},
     )
+
+
+def _units_of(case: domain.Case | None) -> frozenset[tuple[str, bool]]:
+    return frozenset() if case is None else frozenset((p.unit, p.lead) for p in case.participants)
 
 
 def _same(stored: Any, value: Any) -> bool:
@@ -164,6 +169,7 @@ class CaseStore:
 
     def add(self, case: domain.Case, entry: domain.HistoryEntry, now: datetime) -> None:
         self.session.execute(CASES.insert(), row_values(case, now))
+        self._units([(None, case)])
         self._history([(case.id, entry)])
         self._tally((tally_key(case), +1))
 
@@ -174,6 +180,7 @@ class CaseStore:
         values = row_values(after, now, stored["ever_overdue"])
         changed = {name: value for name, value in values.items() if not _same(stored[name], value)}
         self.session.execute(_UPDATE, {"case_key": after.id, **changed, "updated_at": now})
+        self._units([(loaded.case, after)])
         self._history([(after.id, e) for e in entries])
         if tally_key(loaded.case) != tally_key(after):
             self._tally((tally_key(loaded.case), -1), (tally_key(after), +1))
@@ -197,10 +204,23 @@ class CaseStore:
         for row in updates:
             del row["id"]  # the key is case_key; the primary key never changes
         self.session.execute(_UPDATE, updates)
+        self._units([(loaded.case, after) for loaded, after, _ in changes])
         self._history(entries)
         nonzero = [(key, delta) for key, delta in moves.items() if delta]
         if nonzero:
             self._tally(*nonzero)
+
+    def _units(self, changes: Sequence[tuple[domain.Case | None, domain.Case]]) -> None:
+        """Rewrites the unit rows of each case whose units (or lead) changed: on dispatch, return,
+        escalation, emergency linkage; accepting and handling a part leave them as they are."""
+        changed = [(before, after) for before, after in changes if _units_of(before) != _units_of(after)]
+        stale = [after.id for before, after in changed if before is not None and before.participants]
+        if stale:
+            self.session.execute(UNITS.delete().where(UNITS.c.case_id.in_(stale)))
+        rows = [{"case_id": after.id, "unit": p.unit, "lead": p.lead}
+                for _, after in changed for p in after.participants]
+        if rows:
+            self.session.execute(UNITS.insert(), rows)
 
     def _history(self, entries: Sequence[tuple[str, domain.HistoryEntry]]) -> None:
         if entries:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from gridgov.cases.v1 import cases_pb2 as pb
 from services.cases.bulk import bulk_load
 from services.cases.jobs import run_sweep
-from services.cases.models import CaseRow
+from services.cases.models import CaseRow, CaseUnitRow
 from services.kit.database import Database
 from tests.cases.people import district_admin
 from tests.support.services import running_service
@@ -26,7 +26,10 @@ async def test_bulk_loaded_cases_are_whole(database: Database) -> None:
             total = (await session.execute(select(func.count()).select_from(CaseRow))).scalar_one()
             running = list(await session.scalars(select(CaseRow.id).where(CaseRow.deadline.is_not(None))
                                                  .where(CaseRow.state.in_(["dispatched", "accepted"])).limit(5)))
+            parts = sum(len(p) for p in await session.scalars(select(CaseRow.participants)))
+            unit_rows = (await session.execute(select(func.count()).select_from(CaseUnitRow))).scalar_one()
         assert total == 600 and sum(s.count for s in board.by_state) == 600
+        assert unit_rows == parts > 0
         for case_id in running:
             case = (await svc.stub.GetCase(pb.GetCaseRequest(case_id=case_id), metadata=district_admin())).case
             assert case.deadline.ToDatetime(UTC) > case.dispatched_at.ToDatetime(UTC)

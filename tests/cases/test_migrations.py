@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
 from services.cases.catalogue import seed
 from services.cases.catalogue_store import category_of
-from services.cases.models import Base, CategoryRow
+from services.cases.domain import CaseState, Participant
+from services.cases.models import Base, CaseRow, CaseUnitRow, CategoryRow
 from services.cases.plugin import plugin
+from services.cases.store import row_values
 from services.kit.database import Database
 from services.kit.migrations import upgrade
+from tests.cases.factory import CO, LEAD, T0, case_in
 
 
 async def test_migrations_match_the_models(database: Database) -> None:
@@ -24,3 +29,16 @@ async def test_migrations_match_the_models(database: Database) -> None:
         rows = (await session.scalars(select(CategoryRow).order_by(CategoryRow.code))).all()
     # The migration writes its seed out literally; it must be the catalogue module's version 1.
     assert [category_of(r) for r in rows] == sorted(seed(), key=lambda c: c.code)
+
+
+async def test_0002_fills_the_unit_rows_from_the_participants_cases_already_carry(database: Database) -> None:
+    await upgrade(database, plugin.migrations, "0001")
+    shared = replace(case_in(CaseState.DISPATCHED), participants=(Participant(LEAD, True), Participant(CO, False)))
+    fresh = replace(case_in(CaseState.REPORTED), id="c2", number="110108-20261123-0002")
+    async with database.transaction() as session:
+        await session.execute(CaseRow.__table__.insert(), [row_values(shared, T0), row_values(fresh, T0)])
+    await upgrade(database, plugin.migrations)
+    async with database.read() as session:
+        rows = (await session.execute(select(CaseUnitRow.case_id, CaseUnitRow.unit, CaseUnitRow.lead)
+                                      .order_by(CaseUnitRow.unit))).all()
+    assert sorted(tuple(r) for r in rows) == sorted([("c1", LEAD, True), ("c1", CO, False)])

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from gridgov.cases.v1 import cases_pb2 as pb
 from services.cases.jobs import run_sweep
-from services.cases.models import KIT, CaseRow, HistoryRow, TallyRow
+from services.cases.models import KIT, CaseRow, CaseUnitRow, HistoryRow, TallyRow
 from services.kit.database import Database
 from tests.cases import people
 from tests.support.services import error_detail, running_service
@@ -196,3 +196,40 @@ async def test_the_dashboard_refuses_a_bad_overdue_count_or_period(database: Dat
         with pytest.raises(grpc.aio.AioRpcError) as raised:
             await svc.stub.GetDashboard(backwards, metadata=street)
         assert [v.field for v in error_detail(raised.value).field_violations] == ["period_end"]
+
+
+async def test_a_units_work_list_holds_the_cases_it_leads_or_co_handles(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        svc.runtime.clock = lambda: NOW
+        admin = people.district_admin()
+
+        async def dispatched(unit: str, co_units: tuple[str, ...] = ()) -> pb.Case:
+            case = (await svc.stub.ReportCase(pb.ReportCaseRequest(
+                category_code="garbage_exposed", description="d", jurisdiction_code=people.GRID,
+                source=pb.SOURCE_CHANNEL_GRID_WORKER), metadata=people.grid_worker())).case
+            await svc.stub.RegisterCase(pb.RegisterCaseRequest(case_id=case.id), metadata=admin)
+            return (await svc.stub.DispatchCase(pb.DispatchCaseRequest(case_id=case.id, unit=unit, co_units=co_units),
+                                                metadata=admin)).case
+
+        async def work_list(unit: str) -> set[str]:
+            listed = await svc.stub.ListCases(pb.ListCasesRequest(handling_unit=unit), metadata=admin)
+            return {c.id for c in listed.cases}
+
+        shared = await dispatched("water", ("landscaping",))
+        own = await dispatched("landscaping")
+        assert await work_list("landscaping") == {shared.id, own.id}
+        assert await work_list("water") == {shared.id}
+        # Returned: no unit has a part in it until it is dispatched again.
+        await svc.stub.ReturnCase(pb.ReturnCaseRequest(case_id=shared.id, reason="not ours"),
+                                  metadata=people.unit("water"))
+        assert (await work_list("landscaping"), await work_list("water")) == ({own.id}, set())
+        await svc.stub.DispatchCase(pb.DispatchCaseRequest(case_id=shared.id, unit="urban_management",
+                                                           co_units=["water"]), metadata=admin)
+        assert (await work_list("water"), await work_list("urban_management")) == ({shared.id}, {shared.id})
+        # Accepting a part leaves the rows as they are.
+        await svc.stub.AcceptCase(pb.AcceptCaseRequest(case_id=shared.id), metadata=people.unit("water"))
+        async with database.read() as session:
+            rows = (await session.execute(select(CaseUnitRow.case_id, CaseUnitRow.unit, CaseUnitRow.lead)
+                                          .order_by(CaseUnitRow.unit))).all()
+        assert [tuple(r) for r in rows] == [(own.id, "landscaping", True), (shared.id, "urban_management", True),
+                                            (shared.id, "water", False)]
