@@ -218,7 +218,8 @@ async def main() -> None:
     gateway_env = {**common, "GRIDGOV_GATEWAY_LISTEN": f"127.0.0.1:{gateway_port}"}
     gateway = start(["-m", "gateway"], gateway_env, workdir / "gateway.log")
     try:
-        await wait_http(f"http://127.0.0.1:{gateway_port}/healthz")
+        # Ready: the gateway and the service behind it (which may be migrating a large database first).
+        await wait_http(f"http://127.0.0.1:{gateway_port}/readyz", seconds=600)
         settings = GatewaySettings.from_env({**os.environ, **gateway_env})
         key = load_or_create_private_key(settings.jwt_key_file)
         token = mint_token(key, "bench-street", [("street_staff", STREET)], "", 3600,
