@@ -33,6 +33,9 @@ DEFAULT_LOOKBACK_DAYS = 14
 MAX_LOOKBACK_DAYS = 366
 # Heads or sources read per query and raised per transaction; a run keeps going until none are left.
 BATCH = 500
+# Windows raised per transaction: SQLite has one writer, so a first run's backlog (every window of the look-back)
+# goes in short transactions (about 0.2 s each) rather than one that holds back every command for seconds.
+RAISE_PER_TRANSACTION = 200
 # Windows close at local midnight, and a backdated assignment or a rules change settles on the next run:
 # every five minutes is prompt enough for a reminder and spares the database a full pass every 30 seconds.
 INTERVAL_SECONDS = 300.0
@@ -127,10 +130,11 @@ class MissedWindowJob:
         return found
 
     async def _raise(self, found: list[Missed], now: datetime) -> int:
-        if not found:
-            return 0
-        async with self.runtime.database.transaction() as session:
-            return len(await ReminderStore(session).raise_new(found, now))
+        count = 0
+        for start in range(0, len(found), RAISE_PER_TRANSACTION):
+            async with self.runtime.database.transaction() as session:
+                count += len(await ReminderStore(session).raise_new(found[start:start + RAISE_PER_TRANSACTION], now))
+        return count
 
 
 def _instants(units: set[PeriodUnit], earliest_end: date, today: date) -> tuple[datetime, datetime]:

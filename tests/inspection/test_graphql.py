@@ -189,3 +189,34 @@ async def test_patrols_violations_rules_and_air_quality(stack: Stack) -> None:
                                                   {"start": "2026-12-01", "status": "UPCOMING"}]}]
     exported = (await stack.ok("""query { pollutionSourceExport(format: XLSX) }""", stack.bureau))
     assert base64.b64decode(exported["pollutionSourceExport"])[:2] == b"PK"
+
+
+MISSED = """query($after: String!, $kind: MissedPatrolKind) { missedPatrols(first: 10, after: $after, kind: $kind) {
+  missedPatrols { id kind subjectId name jurisdictionCode level controlLevel windowStart windowEnd required done
+  raisedAt } nextPageToken } }"""
+
+
+async def test_missed_patrols_raised_by_the_job_as_each_role_sees_them(stack: Stack) -> None:
+    [job] = stack.inspection.plugin.jobs(stack.inspection.runtime)
+    await job.run()
+    # Friday 27 November: the daily heads' 13 to 26 November (the 14-day look-back), the street head's two
+    # weeks that closed in it; the week and the day running now are not missed yet.
+    mine = (await stack.ok(MISSED, stack.head, after=""))["missedPatrols"]
+    assert len(mine["missedPatrols"]) == 10 and mine["nextPageToken"]
+    rest = (await stack.ok(MISSED, stack.head, after=mine["nextPageToken"]))["missedPatrols"]
+    days = [m["windowStart"] for m in mine["missedPatrols"] + rest["missedPatrols"]]
+    assert days == [f"2026-11-{d}" for d in range(26, 12, -1)] and rest["nextPageToken"] == ""
+    assert mine["missedPatrols"][0] == {
+        "id": mine["missedPatrols"][0]["id"], "kind": "PATROL", "subjectId": "head-4", "name": "网格长",
+        "jurisdictionCode": GRID, "level": 4, "controlLevel": None, "windowStart": "2026-11-26",
+        "windowEnd": "2026-11-26", "required": 1, "done": 0, "raisedAt": "2026-11-27T02:00:00+00:00"}
+    street = (await stack.ok(MISSED, stack.street_staff, after="", kind="PATROL"))["missedPatrols"]["missedPatrols"]
+    assert [m["subjectId"] for m in street][:2] == ["head-4", "head-4"]
+    weeks = (await stack.ok("""query { missedPatrols(jurisdictionCode: "110108001", first: 50) { missedPatrols {
+        subjectId windowStart windowEnd } } }""", stack.street_staff))["missedPatrols"]["missedPatrols"]
+    assert [(m["windowStart"], m["windowEnd"]) for m in weeks if m["subjectId"] == "head-2"] == [
+        ("2026-11-16", "2026-11-22"), ("2026-11-09", "2026-11-15")]
+    assert {m["subjectId"] for m in weeks} == {"head-4", "head-2"}  # not the other street's head-x
+    assert (await stack.error(MISSED, stack.auditor, after=""))["code"] == "PERMISSION_DENIED"
+    bad = await stack.error("""query { missedPatrols(jurisdictionCode: "1101") { nextPageToken } }""", stack.bureau)
+    assert (bad["code"], [v["field"] for v in bad["fieldViolations"]]) == ("INVALID_ARGUMENT", ["jurisdiction_code"])

@@ -19,11 +19,11 @@ NEIGHBOUR = "110108002001001"  # another street of the same district
 SINGLE = ("pollution_source.read", "pollution_source.create", "pollution_source.rectify", "violation.read",
           "violation.report", "violation.add_evidence", "patrol.record", "grid_head.assign")
 BULK = ("pollution_source.list", "pollution_source.export", "pollution_source.import", "patrol.due",
-        "assessment.read", "air_quality.compare", "air_quality.ingest", "inspection_rules.read",
+        "missed_patrol.list", "assessment.read", "air_quality.compare", "air_quality.ingest", "inspection_rules.read",
         "inspection_rules.set")
 READS = {"pollution_source.read", "violation.read"}
-BULK_READS = {"pollution_source.list", "pollution_source.export", "patrol.due", "assessment.read",
-              "air_quality.compare", "inspection_rules.read"}
+BULK_READS = {"pollution_source.list", "pollution_source.export", "patrol.due", "missed_patrol.list",
+              "assessment.read", "air_quality.compare", "inspection_rules.read"}
 HEAD_SINGLE = set(SINGLE) - {"patrol.record"}
 
 # (role, scope) -> single-record actions allowed on a grid inside the scope, and bulk actions allowed.
@@ -59,6 +59,9 @@ CASES = (
         ("grid_leader", STREET, "pollution_source.read", NEIGHBOUR, False),
         ("street_staff", STREET, "violation.read", NEIGHBOUR, False),
         ("environment_bureau", DISTRICT, "violation.report", NEIGHBOUR, True),
+        # Missed patrol windows are raised by the service alone: nobody writes them, not even the bureau.
+        ("environment_bureau", DISTRICT, "missed_patrol.create", GRID, False),
+        ("grid_leader", GRID, "missed_patrol.close", GRID, False),
         # Other services' resources get nothing from this policy.
         ("grid_leader", DISTRICT, "household.read", GRID, False),
         ("environment_bureau", DISTRICT, "case.read", GRID, False),
@@ -116,6 +119,9 @@ def test_list_scopes_are_the_reading_roles(engine: str) -> None:
     decision = decide(engine, [("grid_leader", GRID), ("street_staff", STREET), ("auditor", DISTRICT)],
                       "violation.list", "")
     assert decision.scopes == (STREET, GRID)
+    missed = decide(engine, [("grid_leader", GRID), ("street_staff", STREET), ("auditor", DISTRICT)],
+                    "missed_patrol.list", "")
+    assert missed.allow and missed.scopes == (STREET, GRID)
     rules = decide(engine, [("environment_bureau", STREET), ("district_admin", DISTRICT)], "inspection_rules.set", "")
     assert rules.allow and rules.scopes == (DISTRICT,)
 
@@ -123,7 +129,7 @@ def test_list_scopes_are_the_reading_roles(engine: str) -> None:
 def test_table_covers_every_role_and_action_kind() -> None:
     assert {role for role, _ in TABLE} >= {"grid_leader", "environment_bureau", "district_admin", "street_staff",
                                            "community_staff", "grid_worker", "auditor"}
-    assert len(CASES) == len(TABLE) * (2 * len(SINGLE) + len(BULK)) + 11
+    assert len(CASES) == len(TABLE) * (2 * len(SINGLE) + len(BULK)) + 13
 
 
 def test_other_plugins_policies_do_not_change_these_decisions() -> None:
