@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from typing import Any
 
 import strawberry
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from strawberry.types import Info
-from strawberry.types.nodes import SelectedField
 
 from gateway.context import RequestContext, Resource
 from gateway.plugin_types import stamp
@@ -44,15 +43,21 @@ def _context(info: Info) -> RequestContext:
     return info.context  # type: ignore[no-any-return]
 
 
-def _selected(fields: Sequence[Any]) -> set[str]:
-    """The names of the fields selected directly under ``fields`` (through fragments too)."""
+def _selected(info: Info) -> set[str]:
+    """The names of the fields selected directly under this field (through fragments too), read from the
+    query's syntax tree: Info.selected_fields would build the whole selection tree with its arguments."""
+    raw = info._raw_info
     names: set[str] = set()
-    for field in fields:
-        for selection in getattr(field, "selections", ()):
-            if isinstance(selection, SelectedField):
-                names.add(selection.name)
-            else:  # a fragment spread or an inline fragment: its own selections count as ours
-                names |= _selected([selection])
+    pending = [node.selection_set for node in raw.field_nodes]
+    while pending:
+        selection_set = pending.pop()
+        for selection in selection_set.selections if selection_set is not None else ():
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value in raw.fragments:
+                pending.append(raw.fragments[selection.name.value].selection_set)
     return names
 
 
@@ -110,7 +115,7 @@ class CaseQuery:
     async def case_dashboard(self, info: Info, jurisdiction_prefix: str = "", overdue_first: int = 20,
                              period_start: datetime.datetime | None = None,
                              period_end: datetime.datetime | None = None) -> CaseDashboard:
-        asked = _selected(info.selected_fields)
+        asked = _selected(info)
         request = pb.GetDashboardRequest(
             jurisdiction_prefix=jurisdiction_prefix, overdue_first=overdue_first if "overdue" in asked else 0,
             with_evaluation="evaluation" in asked,

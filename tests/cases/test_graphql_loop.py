@@ -124,6 +124,11 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
                 evaluation { key closed } } }"""))["caseDashboard"]
             assert board == {"byState": [{"state": "ARCHIVED", "count": 1}], "byDueStatus": [], "supervised": 0,
                              "overdue": [], "evaluation": {"key": STREET, "closed": 1}}
+            # Parts selected through fragments are fetched as well.
+            framed = (await run(gw, street, """query { caseDashboard { ...Board } }
+                fragment Board on CaseDashboard { supervised ... on CaseDashboard { evaluation { key closed } } }
+                """))["caseDashboard"]
+            assert framed == {"supervised": 0, "evaluation": {"key": STREET, "closed": 1}}
             listed = (await run(gw, community, """query($prefix: String!) {
                 cases(states: [ARCHIVED], jurisdictionPrefix: $prefix) { items { id number } nextPageToken } }""",
                 prefix=COMMUNITY))["cases"]
