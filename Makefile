@@ -5,8 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PROTOS := $(shell find protos -name '*.proto')
 GENSTAMP := gen/.stamp
+# buf (protobuf lint), from npm's registry into .tools/, at a pinned version.
+BUF_VERSION := 1.75.0
+BUF := .tools/node_modules/.bin/buf
 
-.PHONY: run test install gen lint typecheck bench clean
+.PHONY: run test install gen lint-protos bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +28,16 @@ $(GENSTAMP): $(STAMP) $(PROTOS)
 
 gen: $(GENSTAMP)
 
+$(BUF):
+	npm install --prefix .tools --no-audit --no-fund --loglevel=error @bufbuild/buf@$(BUF_VERSION)
+
+lint-protos: $(BUF)
+	cd protos && ../$(BUF) lint
+
 run: gen
 	$(BIN)/gridgov up --demo-data
 
-test: gen
+test: gen lint-protos
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -37,4 +46,4 @@ bench: gen
 	$(BIN)/python -m bench.households
 
 clean:
-	rm -rf gen var $(VENV)
+	rm -rf gen var .tools $(VENV)
