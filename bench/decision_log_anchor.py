@@ -6,9 +6,10 @@
 1. One anchor write on its own (append a line, fdatasync; the file's occasional compaction included), in µs.
 2. The decision log as the gateway drives it: ``--clients`` concurrent callers, each recording decisions one after
    another (every caller waits until its record is durable), ``--decisions`` in all; then one caller alone, where
-   every decision is its own group commit and so triggers its own anchor write (the worst case). Each case runs
-   with and without the file anchor, alternately, ``--rounds`` times; the medians are printed, with the added cost
-   per decision in throughput terms (µs of wall time per decision) and in each caller's latency.
+   every decision is its own group commit. Each case runs without an anchor, with the file anchor as the gateway
+   keeps it (paced: at most one write per 20 ms), and with an anchor write after every group commit, in turn,
+   ``--rounds`` times; the medians are printed, with the added cost per decision (µs of wall time and of the
+   process's CPU time per decision) and at each caller's median latency.
 
 SQLite files and anchors in ``--data-dir`` (default: a temporary directory under var/bench, on the project's disk,
 removed afterwards); with ``--postgres``, also a fresh schema on that server per run.
@@ -77,8 +78,10 @@ def anchor_write_cost(directory: Path, writes: int) -> float:
     return (time.perf_counter() - started) / writes * 1e6
 
 
-async def drive(database: Database, anchor: FileAnchor | None, decisions: int, clients: int) -> Run:
+async def drive(database: Database, anchor: FileAnchor | None, paced: bool, decisions: int, clients: int) -> Run:
     log = DecisionLog(database, PERSONAL_FIELDS, anchor=anchor)
+    if log.keeper is not None and not paced:
+        log.keeper.min_interval = 0.0
     await log.start()
     latencies: list[float] = []
 
@@ -138,34 +141,41 @@ async def postgres(url: str) -> AsyncIterator[Databases]:
         await admin.dispose()
 
 
-async def compare(name: str, databases: Databases, directory: Path, decisions: int,
-                  clients: int, rounds: int) -> None:
-    results: dict[bool, list[Run]] = {False: [], True: []}
+# (label, anchored, paced)
+VARIANTS = (("no anchor", False, False), ("anchored", True, True), ("every commit", True, False))
+
+
+async def compare(name: str, databases: Databases, directory: Path, decisions: int, clients: int,
+                  rounds: int) -> None:
+    results: dict[str, list[Run]] = {label: [] for label, _, _ in VARIANTS}
     for round_ in range(rounds):
-        for anchored in ((False, True) if round_ % 2 == 0 else (True, False)):
+        for label, anchored, paced in VARIANTS[round_ % 3:] + VARIANTS[: round_ % 3]:
             async with databases() as database:
                 anchor = FileAnchor(directory / f"{uuid.uuid4().hex[:8]}.anchor") if anchored else None
-                results[anchored].append(await drive(database, anchor, decisions, clients))
+                results[label].append(await drive(database, anchor, paced, decisions, clients))
 
-    def median(anchored: bool, measure: Callable[[Run], float]) -> float:
-        return statistics.median(measure(run) for run in results[anchored])
+    def median(label: str, measure: Callable[[Run], float]) -> float:
+        return statistics.median(measure(run) for run in results[label])
 
     print(f"\n{name}: {decisions:,} decisions, {clients} concurrent caller(s), median of {rounds} rounds")
     print(f"  {'':<14}{'µs/decision':>12}{'CPU µs/dec.':>12}{'decisions/s':>13}{'p50 ms':>9}{'p99 ms':>9}"
           f"{'batches':>9}{'anchor writes':>15}")
-    for anchored in (False, True):
-        per = median(anchored, Run.per_decision_us)
-        print(f"  {'anchored' if anchored else 'no anchor':<14}{per:>12.1f}"
-              f"{median(anchored, Run.cpu_per_decision_us):>12.1f}{1e6 / per:>13,.0f}"
-              f"{median(anchored, lambda run: run.latency_ms(0.5)):>9.2f}"
-              f"{median(anchored, lambda run: run.latency_ms(0.99)):>9.2f}"
-              f"{median(anchored, lambda run: run.batches):>9,.0f}"
-              f"{median(anchored, lambda run: run.anchor_writes):>15,.0f}")
-    added = median(True, Run.per_decision_us) - median(False, Run.per_decision_us)
-    added_cpu = median(True, Run.cpu_per_decision_us) - median(False, Run.cpu_per_decision_us)
-    added_p50 = median(True, lambda run: run.latency_ms(0.5)) - median(False, lambda run: run.latency_ms(0.5))
-    print(f"  added by the anchor per decision: {added:+.1f} µs wall, {added_cpu:+.1f} µs CPU, "
-          f"{added_p50 * 1e3:+.0f} µs at a caller's p50")
+    for label, _, _ in VARIANTS:
+        per = median(label, Run.per_decision_us)
+        print(f"  {label:<14}{per:>12.1f}{median(label, Run.cpu_per_decision_us):>12.1f}{1e6 / per:>13,.0f}"
+              f"{median(label, lambda run: run.latency_ms(0.5)):>9.2f}"
+              f"{median(label, lambda run: run.latency_ms(0.99)):>9.2f}"
+              f"{median(label, lambda run: run.batches):>9,.0f}"
+              f"{median(label, lambda run: run.anchor_writes):>15,.0f}")
+    for label, anchored, _ in VARIANTS:
+        if not anchored:
+            continue
+        added = median(label, Run.per_decision_us) - median("no anchor", Run.per_decision_us)
+        added_cpu = median(label, Run.cpu_per_decision_us) - median("no anchor", Run.cpu_per_decision_us)
+        added_p50 = (median(label, lambda run: run.latency_ms(0.5))
+                     - median("no anchor", lambda run: run.latency_ms(0.5)))
+        print(f"  {label}: {added:+.1f} µs wall, {added_cpu:+.1f} µs CPU per decision, "
+              f"{added_p50 * 1e3:+.0f} µs at a caller's p50")
 
 
 async def main() -> None:

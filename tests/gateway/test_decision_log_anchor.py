@@ -3,6 +3,7 @@ and PostgreSQL; clean restarts, first starts, torn and damaged anchors; the sett
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator, Callable
@@ -192,6 +193,23 @@ async def test_a_tail_replaced_while_running_is_not_adopted_by_the_anchor(migrat
     anchored = await anchor.read()
     assert anchored is not None and (anchored.sequence, anchored.hash) == (3, committed)
     assert not result.ok and result.broken_sequence == 3 and "does not match the anchor" in (result.reason or "")
+
+
+async def test_anchor_writes_are_prompt_when_quiet_and_paced_under_load(migrated: Database,
+                                                                        anchor: FileAnchor) -> None:
+    async with gateway_run(migrated, anchor) as (log, _):
+        assert log.keeper is not None
+        log.keeper.min_interval = 30.0  # long enough that nothing but the first write and the shutdown can happen
+        await write(log)
+        for _ in range(200):  # nobody waits for it: the anchor follows a commit after a quiet spell on its own
+            if await anchored_sequence(anchor) == 1:
+                break
+            await asyncio.sleep(0.005)
+        assert await anchored_sequence(anchor) == 1
+        for _ in range(5):
+            await asyncio.gather(*(write(log) for _ in range(20)))
+        assert log.batches >= 6 and await anchored_sequence(anchor) == 1 and log.keeper.writes == 1
+    assert await anchored_sequence(anchor) == 101 and log.keeper.writes == 2  # shutdown does not wait the interval
 
 
 class FlakyAnchor(FileAnchor):
