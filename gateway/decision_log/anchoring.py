@@ -17,7 +17,7 @@ from services.kit.database import Database
 log = logging.getLogger(__name__)
 
 # The least time between two anchor writes. Each write is a disk flush beside the database's own; under load the
-# newest head every 20 ms costs a few flushes a second instead of one per group commit, and widens what a crash
+# newest head every 20 ms costs at most 50 flushes a second instead of one per group commit, and widens what a crash
 # can leave unanchored by at most this much. Light load is unaffected: a commit after a quiet spell is anchored
 # at once.
 MIN_INTERVAL = 0.02
