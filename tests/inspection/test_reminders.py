@@ -25,6 +25,7 @@ from services.inspection.records import Check, PatrolStore
 from services.inspection.reminders import Missed, ReminderStore
 from services.inspection.schedule import MissedKind, Window, WindowStatus
 from services.inspection.store import GridHeadStore, SourceStore
+from services.kit import lease
 from services.kit.actor import ActorSigner
 from services.kit.calendar import BEIJING
 from services.kit.config import DEV_ACTOR_KEY, ConfigError, Env
@@ -256,6 +257,10 @@ async def test_the_plugin_runs_it_as_a_leased_job(db: Database, monkeypatch: pyt
     await assign(db, "head-4", GRID, day(1))
     await job.run()
     assert [r.window_start for r in await raised(db)] == [day(29), day(30)]  # the look-back read at start-up
+    # One replica at a time: while "a" holds the job's lease, "b" does not run it.
+    ttl = 3 * job.interval  # type: ignore[operator]
+    assert await lease.acquire(db, KIT, job.name, "a", ttl) and not await lease.acquire(db, KIT, job.name, "b", ttl)
+    assert await lease.acquire(db, KIT, job.name, "a", ttl)
     monkeypatch.setenv(LOOKBACK_VARIABLE, "soon")
     with pytest.raises(ConfigError, match=LOOKBACK_VARIABLE):
         plugin.jobs(runtime)
