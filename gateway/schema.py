@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLObjectType
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -25,7 +25,7 @@ from strawberry.types.base import StrawberryOptional
 from gateway.audit import AuditQuery
 from gateway.execution import LeafFastPathExecutionContext
 from gateway.viewer import ViewerQuery
-from services.kit.plugin import GraphQLContribution, Plugin, PluginError
+from services.kit.plugin import GraphQLContribution, Plugin, PluginError, TypeExtension
 
 GATEWAY = "gateway"
 CACHE_SIZE = 512
@@ -126,17 +126,23 @@ def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limit
     query_parts: list[tuple[str, type]] = [(GATEWAY, ViewerQuery), (GATEWAY, AuditQuery)]
     mutation_parts: list[tuple[str, type]] = []
     types: list[type] = []
+    enabled = {name for name, _ in parts}
+    applied: list[tuple[str, TypeExtension]] = []
     for name, contribution in parts:
         if contribution.query is not None:
             query_parts.append((name, make_nullable(contribution.query)))
         if contribution.mutation is not None:
             mutation_parts.append((name, make_nullable(contribution.mutation)))
         types.extend(contribution.types)
+        for extension in contribution.extensions:
+            if extension.plugin in enabled:  # otherwise the type it extends is not in this schema
+                applied.append((name, extension))
+                types.append(make_nullable(extension.fields))
     query = merge_root("Query", query_parts)
     assert query is not None  # the gateway's own fields are always there
     mutation = merge_root("Mutation", mutation_parts)
     try:
-        return GatewaySchema(
+        schema = GatewaySchema(
             query=query, mutation=mutation, types=types, extensions=extensions(limits),
             config=StrawberryConfig(disable_field_suggestions=True),
             execution_context_class=LeafFastPathExecutionContext,
@@ -144,6 +150,37 @@ def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limit
     except Exception as error:  # strawberry raises many kinds for conflicting or broken types
         owners = ", ".join(name for name, _ in parts) or "none"
         raise SchemaCompositionError(f"the GraphQL schema cannot be built from plugins ({owners}): {error}") from error
+    extend_types(schema, applied)
+    return schema
+
+
+def extend_types(schema: strawberry.Schema, applied: Sequence[tuple[str, TypeExtension]]) -> None:
+    """Moves each extension's fields onto the type it extends, in place, and drops the carrier type.
+
+    Strawberry has no way to add fields to a type defined elsewhere; its types become graphql-core
+    types when the schema is built, and there the fields of the extension's (converted, resolvers
+    and all) carrier type are added to the target's. Raises SchemaCompositionError for a target
+    that does not exist or a field name the target (or another extension) already has.
+    """
+    type_map = schema._schema.type_map
+    owners: dict[tuple[str, str], str] = {}
+    for owner, extension in applied:
+        target = type_map.get(extension.type_name)
+        if not isinstance(target, GraphQLObjectType):
+            raise SchemaCompositionError(
+                f"{_describe(owner)} extends {extension.type_name!r} of plugin {extension.plugin!r}, "
+                "which has no such object type")
+        carrier_name = extension.fields.__strawberry_definition__.name  # type: ignore[attr-defined]
+        carrier = type_map.pop(carrier_name)
+        assert isinstance(carrier, GraphQLObjectType)
+        for name, field in carrier.fields.items():
+            if name in target.fields:
+                first = owners.get((target.name, name), extension.plugin)
+                raise SchemaCompositionError(
+                    f"{target.name}.{name} is defined by both {_describe(first)} and {_describe(owner)}; "
+                    "field names must be unique across plugins")
+            owners[(target.name, name)] = owner
+            target.fields[name] = field
 
 
 def compose(plugins: Mapping[str, Plugin], limits: Limits = Limits()) -> strawberry.Schema:

@@ -52,16 +52,32 @@ class DemoContext:
 
 
 @dataclass(frozen=True)
+class TypeExtension:
+    """Fields one plugin adds to another plugin's GraphQL type, present only while both are enabled.
+
+    ``fields`` is a Strawberry type whose fields join the type called ``type_name`` of plugin
+    ``plugin``; their resolvers get that type's object as ``self`` (e.g. a registry Jurisdiction
+    message). The fields are made nullable, so a service that is down fails only its own fields.
+    """
+
+    plugin: str
+    type_name: str
+    fields: type
+
+
+@dataclass(frozen=True)
 class GraphQLContribution:
     """A plugin's part of the gateway schema.
 
     ``query`` and ``mutation`` are Strawberry types whose fields join the root types (merged;
     a field name two plugins define stops start-up). ``types`` are extra types to register.
+    ``extensions`` add fields to other plugins' types (dropped when that plugin is not enabled).
     """
 
     query: type | None = None
     mutation: type | None = None
     types: tuple[type, ...] = ()
+    extensions: tuple[TypeExtension, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import strawberry
 
-from services.kit.plugin import GraphQLContribution, Plugin
+from strawberry.types import Info
+
+from services.kit.plugin import GraphQLContribution, Plugin, TypeExtension
 
 
 @strawberry.type
@@ -44,6 +46,47 @@ class ViewerClash:
         return "not yours"
 
 
+@strawberry.type
+class Book:
+    title: str
+
+
+@strawberry.type
+class ShelfQuery:
+    @strawberry.field
+    def books(self) -> list[Book]:
+        return [Book(title="Tea"), Book(title="Rice")]
+
+
+@strawberry.type
+class BookReviews:
+    """What the review plugin adds to the shelf plugin's Book."""
+
+    @strawberry.field
+    def stars(self) -> int:
+        return len(self.title)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def loud_title(self, info: Info, times: int = 1) -> str:
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        return self.title.upper() * times  # type: ignore[attr-defined,no-any-return]
+
+
+@strawberry.type
+class BookTitleClash:
+    @strawberry.field
+    def title(self) -> str:
+        return "mine"
+
+
+@strawberry.type
+class NoSuchTypeFields:
+    @strawberry.field
+    def anything(self) -> str:
+        return ""
+
+
 def alpha() -> GraphQLContribution:
     return GraphQLContribution(query=AlphaQuery)
 
@@ -58,6 +101,22 @@ def gamma() -> GraphQLContribution:
 
 def viewer_clash() -> GraphQLContribution:
     return GraphQLContribution(query=ViewerClash)
+
+
+def shelf() -> GraphQLContribution:
+    return GraphQLContribution(query=ShelfQuery)
+
+
+def review() -> GraphQLContribution:
+    return GraphQLContribution(extensions=(TypeExtension("shelf", "Book", BookReviews),))
+
+
+def title_clash() -> GraphQLContribution:
+    return GraphQLContribution(extensions=(TypeExtension("shelf", "Book", BookTitleClash),))
+
+
+def no_such_type() -> GraphQLContribution:
+    return GraphQLContribution(extensions=(TypeExtension("shelf", "Magazine", NoSuchTypeFields),))
 
 
 def not_a_contribution() -> object:

@@ -108,3 +108,37 @@ async def test_only_unexpected_errors_are_logged(caplog: pytest.LogCaptureFixtur
         assert not caplog.records
         await schema.execute("{ broken }")
     assert len(caplog.records) == 1 and "a bug" in caplog.text
+
+
+def test_a_plugin_adds_fields_to_another_plugins_type_when_both_are_enabled() -> None:
+    schema = compose({"shelf": plugin("shelf", f"{M}:shelf"), "review": plugin("review", f"{M}:review")})
+    result = schema.execute_sync("{ books { title stars } }")
+    assert result.errors is None and result.data == {"books": [{"title": "Tea", "stars": 3},
+                                                               {"title": "Rice", "stars": 4}]}
+    printed = str(schema)
+    assert "stars: Int" in printed and "loudTitle(times: Int! = 1): String" in printed
+    assert "BookReviews" not in printed  # the carrier type is gone: only Book has the fields
+
+
+async def test_an_added_field_that_fails_nulls_only_itself() -> None:
+    schema = compose({"shelf": plugin("shelf", f"{M}:shelf"), "review": plugin("review", f"{M}:review")})
+    result = await schema.execute("{ books { title loud: loudTitle(times: 2) quiet: loudTitle(times: 0) } }")
+    assert result.data == {"books": [{"title": "Tea", "loud": "TEATEA", "quiet": None},
+                                     {"title": "Rice", "loud": "RICERICE", "quiet": None}]}
+    assert result.errors is not None and {e.path[-1] for e in result.errors} == {"quiet"}
+
+
+def test_an_extension_of_a_plugin_that_is_not_enabled_is_dropped() -> None:
+    schema = compose({"review": plugin("review", f"{M}:review")})
+    printed = str(schema)
+    assert "stars" not in printed and "BookReviews" not in printed
+
+
+def test_an_extension_may_not_redefine_a_field_of_its_target() -> None:
+    with pytest.raises(SchemaCompositionError, match=r"Book\.title is defined by both plugin 'shelf' and plugin 'clash'"):
+        compose({"shelf": plugin("shelf", f"{M}:shelf"), "clash": plugin("clash", f"{M}:title_clash")})
+
+
+def test_an_extension_of_a_type_its_plugin_lacks_stops_start_up() -> None:
+    with pytest.raises(SchemaCompositionError, match=r"plugin 'odd' extends 'Magazine' of plugin 'shelf'"):
+        compose({"shelf": plugin("shelf", f"{M}:shelf"), "odd": plugin("odd", f"{M}:no_such_type")})
