@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import grpc
 from google.protobuf.message import Message
 from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
 
 from gateway.errors import DecisionLogUnavailable, error_from_rpc, gateway_error
 from gateway.policy.engine import Decision, PolicyInput, PolicyUnavailable
@@ -79,6 +80,17 @@ class RequestContext:
         self.operation = operation
         self.portal = portal
         self.requested_by = requested_by
+        self._loaders: dict[str, DataLoader[Any, Any]] = {}
+
+    def loader(self, name: str, load: Callable[[list[Any]], Awaitable[list[Any]]], *,
+               max_batch_size: int | None = None) -> DataLoader[Any, Any]:
+        """This request's DataLoader called ``name``: the keys many resolvers ask for in one tick (a field on
+        every row of a list) are loaded with one call of ``load`` (at most ``max_batch_size`` keys a call),
+        each key once per request."""
+        found = self._loaders.get(name)
+        if found is None:
+            found = self._loaders[name] = DataLoader(load_fn=load, max_batch_size=max_batch_size)
+        return found
 
     def _policy_input(self, action: str, resource: Resource, time: str) -> PolicyInput:
         resource_input = resource.policy_input()

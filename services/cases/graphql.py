@@ -23,6 +23,7 @@ from services.cases.graphql_types import (
     CaseDueStatus,
     CaseEvaluation,
     CaseEvaluationSubject,
+    CaseOpenCount,
     CasePage,
     CaseRankingDimension,
     CaseRankingEntry,
@@ -34,7 +35,7 @@ from services.cases.graphql_types import (
     from_proto,
     to_proto,
 )
-from services.kit.plugin import GraphQLContribution
+from services.kit.plugin import GraphQLContribution, TypeExtension
 
 SERVICE = "cases"
 
@@ -295,5 +296,30 @@ class CaseMutation:
         return response.rule  # type: ignore[no-any-return]
 
 
+# CountOpenCases takes at most this many codes a call.
+OPEN_COUNT_BATCH = 200
+
+
+@strawberry.type
+class JurisdictionCases:
+    """What the cases plugin adds to the registry's Jurisdiction (the jurisdiction tree's markers)."""
+
+    @strawberry.field(description="Open cases under this jurisdiction, inside the viewer's scope, by due status "
+                                  "(the cases plugin; loaded for a whole list of jurisdictions at once).")
+    async def open_cases(self, info: Info) -> CaseOpenCount:
+        message: Any = self
+        ctx = _context(info)
+
+        async def load(codes: list[str]) -> list[Any]:
+            decision = await ctx.authorize("case.dashboard", Resource("case"))
+            response = await ctx.call(SERVICE, "CountOpenCases",
+                                      pb.CountOpenCasesRequest(jurisdiction_codes=codes), decision)
+            return list(response.counts)
+
+        return await ctx.loader("cases.open_counts", load, max_batch_size=OPEN_COUNT_BATCH).load(  # type: ignore[no-any-return]
+            message.code)
+
+
 def contribution() -> GraphQLContribution:
-    return GraphQLContribution(query=CaseQuery, mutation=CaseMutation)
+    return GraphQLContribution(query=CaseQuery, mutation=CaseMutation,
+                               extensions=(TypeExtension("registry", "Jurisdiction", JurisdictionCases),))

@@ -248,6 +248,14 @@ class CaseDashboard:
         description="The jurisdiction's evaluation figures for the period (default: this month, Beijing time).")
 
 
+@strawberry.type(description="Open cases under a jurisdiction.")
+class CaseOpenCount:
+    open: int
+    due_soon: int
+    overdue: int
+    supervised: int
+
+
 @strawberry.type
 class CaseCategory:
     code: str

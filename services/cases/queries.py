@@ -181,3 +181,37 @@ def _dashboard_query(prefix: str, scopes: tuple[str, ...]) -> Select[Any]:
     if prefix:
         query = query.where(prefix_condition(TallyRow.jurisdiction_code, prefix))
     return query
+
+
+@dataclass
+class OpenCount:
+    """Open cases under one jurisdiction code, by due status and supervision."""
+
+    open: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    supervised: int = 0
+
+
+async def open_counts(database: Database, codes: Sequence[str], scopes: Sequence[str]) -> dict[str, OpenCount]:
+    """Open cases under each code (inside ``scopes``), from the tallies: one statement for all the codes,
+    then each tally row (a grid's) added to the counts of the codes it lies under."""
+    wanted = sorted(set(codes))
+    counts = {code: OpenCount() for code in wanted}
+    if not wanted:
+        return counts
+    lengths = sorted({len(code) for code in wanted})
+    tally = TallyRow
+    query = (select(tally.jurisdiction_code, tally.due_status, tally.supervised, tally.count)
+             .where(scope_condition(tally.jurisdiction_code, scopes), tally.state.in_(list(domain.OPEN_STATES)),
+                    tally.count > 0, or_(*(prefix_condition(tally.jurisdiction_code, code) for code in wanted))))
+    for code, due, supervised, count in await database.fetch(query):
+        for length in lengths:
+            found = counts.get(code[:length])
+            if found is None:
+                continue
+            found.open += count
+            found.due_soon += count if due is DueStatus.DUE_SOON else 0
+            found.overdue += count if due is DueStatus.OVERDUE else 0
+            found.supervised += count if supervised else 0
+    return counts

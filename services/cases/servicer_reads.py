@@ -135,6 +135,22 @@ class ReadServicer(ServicerBase):
         add_cases(response.overdue, rows, actor_context.masks("reporter_phone"))
         return response
 
+    async def CountOpenCases(self, request: pb.CountOpenCasesRequest, context: Ctx) -> pb.CountOpenCasesResponse:
+        scopes = actor_context.read_scopes()
+        if len(request.jurisdiction_codes) > MAX_PAGE_SIZE:
+            raise InvalidArgument.field("jurisdiction_codes", f"at most {MAX_PAGE_SIZE} codes at a time")
+        v = Violations()
+        for i, code in enumerate(request.jurisdiction_codes):
+            if problem(code):
+                v.add(f"jurisdiction_codes[{i}]", problem(code) or "")
+        v.raise_if_any()
+        codes = [_scoped_prefix(code, scopes) for code in request.jurisdiction_codes]
+        counts = await queries.open_counts(self.database, codes, scopes)
+        return pb.CountOpenCasesResponse(counts=[
+            pb.JurisdictionCaseCount(jurisdiction_code=code, open=c.open, due_soon=c.due_soon, overdue=c.overdue,
+                                     supervised=c.supervised)
+            for code, c in ((code, counts[code]) for code in codes)])
+
     async def ListOverdueCases(self, request: pb.ListOverdueCasesRequest,
                                context: Ctx) -> pb.ListOverdueCasesResponse:
         scopes = actor_context.read_scopes()

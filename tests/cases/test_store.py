@@ -233,3 +233,23 @@ async def test_a_units_work_list_holds_the_cases_it_leads_or_co_handles(database
                                           .order_by(CaseUnitRow.unit))).all()
         assert [tuple(r) for r in rows] == [(own.id, "landscaping", True), (shared.id, "urban_management", True),
                                             (shared.id, "water", False)]
+
+
+async def test_open_counts_refuse_bad_codes_and_codes_outside_the_scope(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        street = people.street_staff()
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await svc.stub.CountOpenCases(pb.CountOpenCasesRequest(
+                jurisdiction_codes=[people.STREET, "11010800", "x"]), metadata=street)
+        assert [v.field for v in error_detail(raised.value).field_violations] == [
+            "jurisdiction_codes[1]", "jurisdiction_codes[2]"]
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await svc.stub.CountOpenCases(pb.CountOpenCasesRequest(jurisdiction_codes=[people.GRID] * 201),
+                                          metadata=street)
+        assert [v.field for v in error_detail(raised.value).field_violations] == ["jurisdiction_codes"]
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await svc.stub.CountOpenCases(pb.CountOpenCasesRequest(jurisdiction_codes=["110108002"]), metadata=street)
+        assert raised.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        empty = await svc.stub.CountOpenCases(pb.CountOpenCasesRequest(jurisdiction_codes=[people.GRID]),
+                                              metadata=street)
+        assert [(c.jurisdiction_code, c.open) for c in empty.counts] == [(people.GRID, 0)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import strawberry
-
 from strawberry.types import Info
 
 from services.kit.plugin import GraphQLContribution, Plugin, TypeExtension

@@ -135,7 +135,8 @@ def test_an_extension_of_a_plugin_that_is_not_enabled_is_dropped() -> None:
 
 
 def test_an_extension_may_not_redefine_a_field_of_its_target() -> None:
-    with pytest.raises(SchemaCompositionError, match=r"Book\.title is defined by both plugin 'shelf' and plugin 'clash'"):
+    expected = r"Book\.title is defined by both plugin 'shelf' and plugin 'clash'"
+    with pytest.raises(SchemaCompositionError, match=expected):
         compose({"shelf": plugin("shelf", f"{M}:shelf"), "clash": plugin("clash", f"{M}:title_clash")})
 
 
