@@ -15,7 +15,8 @@ RUN pip install --no-cache-dir -c constraints.txt . \
  && python -m grpc_tools.protoc -Iprotos --python_out=gen --grpc_python_out=gen $(find protos -name '*.proto') \
  && echo /app/gen > "$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/gridgov-gen.pth"
 
-RUN useradd --system --uid 10001 gridgov
+RUN useradd --system --uid 10001 gridgov \
+ && mkdir -p /var/lib/gridgov/anchor && chown gridgov /var/lib/gridgov/anchor
 USER gridgov
 
 CMD ["gridgov", "--help"]
