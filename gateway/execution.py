@@ -25,7 +25,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 # (read the value from the source, coerce it, may it be null) for a field that qualifies, None otherwise.
-Plan = tuple[Callable[[Any], Any], Callable[[Any], Any], bool] | None
+_Steps = tuple[Callable[[Any], Any], Callable[[Any], Any], bool]
+Plan = _Steps | None
 _PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Plan]] = WeakKeyDictionary()
 _FAILED = object()
 # Values that are never awaitable: no need to ask.
@@ -69,7 +70,7 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
         awaitable_indices: list[int] = []
         for index, item in enumerate(items):
             # The loop of _complete, inlined: it runs for every field of every row.
-            row = {}
+            row: dict[str, Any] = {}
             try:
                 for response_name, (read, coerce, nullable) in fields:
                     result = read(item)
@@ -105,7 +106,7 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return completed()
 
     def _row_plan(self, item_type: Any, field_details_list: Any, path: Path,
-                  items: Any) -> list[tuple[str, Plan]] | None:
+                  items: Any) -> list[tuple[str, _Steps]] | None:
         """The (response name, plan) of every selected field when each row can be completed in one loop."""
         object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
         if (not isinstance(object_type, GraphQLObjectType) or object_type.is_type_of is not None
@@ -115,7 +116,7 @@ class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
         if new_defer_usages:
             return None
-        fields = []
+        fields: list[tuple[str, _Steps]] = []
         for response_name, details in grouped_field_set.items():
             node = details[0].node
             plan = None if node.arguments else self._plan(object_type, node.name.value)
@@ -145,7 +146,7 @@ def _plan(field_def: GraphQLField | None) -> Plan:
     if field_def is None or field_def.args:
         return None
     nullable = not isinstance(field_def.type, GraphQLNonNull)
-    leaf = field_def.type if nullable else field_def.type.of_type  # type: ignore[attr-defined]
+    leaf = field_def.type.of_type if isinstance(field_def.type, GraphQLNonNull) else field_def.type
     definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if not is_leaf_type(leaf) or definition is None or definition.extensions:
         return None
