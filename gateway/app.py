@@ -23,6 +23,7 @@ from gateway.policy.engine import PolicyInput, PolicyUnavailable
 from gateway.runtime import GatewayRuntime, build_runtime
 from gateway.schema import Limits, compose
 from gateway.settings import GatewaySettings
+from services.kit import heap
 from services.kit.clock import utcnow
 from services.kit.config import Mode
 from services.kit.ids import new_id
@@ -170,6 +171,7 @@ def create_app(settings: GatewaySettings | None = None, *, plugins: Mapping[str,
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await runtime.start()
+        heap.settle()
         try:
             yield
         finally:

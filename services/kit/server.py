@@ -15,7 +15,7 @@ from grpc_reflection.v1alpha import reflection
 
 from gridgov.common.v1 import error_pb2, event_pb2, event_pb2_grpc
 from services.kit import actor as actor_context
-from services.kit import lease
+from services.kit import heap, lease
 from services.kit.actor import ActorSigner
 from services.kit.config import Mode, ServiceSettings
 from services.kit.consumer import Consumer
@@ -193,6 +193,7 @@ async def serve(name: str) -> None:
     server, port = await create_server(plugin, runtime)
     await server.start()
     tasks = start_background(plugin, runtime)
+    heap.settle()
     log.info("%s serving on port %d", name, port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
