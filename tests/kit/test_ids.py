@@ -1,5 +1,6 @@
 """Identifiers are UUIDv7 and sort by creation."""
 
+import os
 import uuid
 
 from services.kit.ids import new_id
@@ -10,3 +11,24 @@ def test_ids_are_version_7_and_ordered() -> None:
     assert ids == sorted(ids)
     assert len(set(ids)) == len(ids)
     assert all(uuid.UUID(i).version == 7 for i in ids[:10])
+
+
+def test_ids_are_canonical_uuid_strings() -> None:
+    ids = [new_id() for _ in range(2000)]  # crosses several refills of the random pool
+    assert all(str(uuid.UUID(i)) == i for i in ids)
+    assert len({i[-12:] for i in ids}) == len(ids)
+
+
+def test_a_forked_child_never_repeats_its_parents_random_bits() -> None:
+    new_id()  # the pool is filled
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next id, then out without running the parent's cleanup
+        os.write(writing, new_id().encode())
+        os._exit(0)
+    os.close(writing)
+    os.waitpid(pid, 0)
+    child = os.read(reading, 64).decode()
+    os.close(reading)
+    parent = new_id()
+    assert child[-17:] != parent[-17:]  # variant and random bits
