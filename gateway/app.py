@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import re
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+import orjson
 import strawberry
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from starlette.applications import Starlette
@@ -57,7 +57,7 @@ class GraphQLEndpoint:
         if content_type != "application/json":
             return _error(400, "BAD_REQUEST", "send a JSON body with Content-Type: application/json")
         try:
-            body = json.loads(await request.body())
+            body = orjson.loads(await request.body())
         except (ValueError, UnicodeDecodeError) as error:
             return _error(400, "BAD_REQUEST", f"malformed JSON body: {error}")
         problem = _body_problem(body)
@@ -77,7 +77,9 @@ class GraphQLEndpoint:
         payload: dict[str, Any] = {"data": result.data}
         if result.errors:
             payload["errors"] = [error.formatted for error in result.errors]
-        return JSONResponse(payload, headers={"X-Request-Id": context.request_id})
+        # orjson: the standard encoder cost about a twentieth of the gateway's time on list answers.
+        return Response(orjson.dumps(payload), media_type="application/json",
+                        headers={"X-Request-Id": context.request_id})
 
     @staticmethod
     def _context(request: Request, runtime: GatewayRuntime, subject: Subject, operation: Any) -> RequestContext:
