@@ -11,7 +11,7 @@ from gridgov.cases.v1 import cases_pb2 as pb
 from services.cases import domain
 from services.cases.catalogue import Category
 from services.cases.catalogue_store import CatalogueStore
-from services.cases.events import publish_outcome, publish_state_change
+from services.cases.events import outcome_events, publish, state_change
 from services.cases.store import CaseStore, window_start
 from services.kit.errors import Violations
 from services.kit.ids import new_id
@@ -87,13 +87,14 @@ def open_case(session: Session, new: NewCase, category: Category, actor: str, no
     entry = domain.HistoryEntry("report", actor, now, domain.CaseState.REPORTED, domain.CaseState.REPORTED,
                                 new.description.strip(), new.evidence)
     store.add(case, entry, now)
-    publish_state_change(session, case, "report", pb.CASE_STATE_UNSPECIFIED, actor)
+    events = [state_change(case, "report", pb.CASE_STATE_UNSPECIFIED, actor)]
     if new.urgent:
         loaded = store.get(case.id)
         assert loaded is not None
         command = domain.Command(domain.Action.LINK_EMERGENCY, actor, "urgent: straight to emergency linkage")
         outcome = domain.transition(case, command, now)
         store.save(loaded, outcome.case, [outcome.history], now)
-        publish_outcome(session, case, outcome, now)
+        events += outcome_events(case, outcome, now)
         case = outcome.case
+    publish(session, events)
     return case

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from services.cases.convert import STATES
-from services.cases.events import publish_reminders, publish_state_change
+from services.cases.events import publish, reminders, state_change
 from services.cases.store import CaseStore
 from services.cases.supervision import SWEEPER, sweep
 from services.kit.plugin import Job
@@ -40,13 +40,15 @@ async def run_sweep(runtime: ServiceRuntime, batch: int = BATCH) -> SweepReport:
         # save_many() recomputes next_check_at, so even an unchanged case leaves the due set.
         store.save_many([(item, result.case if result else item.case, result.history if result else ())
                          for item, result in results], now)
+        events = []
         for item, result in results:
             if result is None:
                 continue
             report.changed += 1
-            publish_reminders(session, result.case, result.reminders)
+            events += reminders(result.case, result.reminders)
             if result.case.supervised and not item.case.supervised:
-                publish_state_change(session, result.case, "supervise", STATES.to_proto(item.case.state), SWEEPER)
+                events.append(state_change(result.case, "supervise", STATES.to_proto(item.case.state), SWEEPER))
+        publish(session, events)
         return len(loaded)
 
     while await runtime.database.run_write(sweep_batch) == batch:

@@ -20,7 +20,7 @@ from services.inspection.schedule import MissedKind, Window
 from services.inspection.store import keyset
 from services.kit.ids import new_id
 from services.kit.jurisdiction import scope_condition
-from services.kit.outbox import publish
+from services.kit.outbox import Outgoing, publish_all
 from services.kit.pagination import Page
 
 # The outbox event type of each kind.
@@ -99,11 +99,11 @@ class ReminderStore:
                 .returning(MissedWindowRow.id)
             )
             inserted = set((await self.session.execute(statement)).scalars())
-            for reminder_id, missed in chunk.items():
-                if reminder_id in inserted:
-                    await publish(self.session, KIT, EVENT_TYPES[missed.kind], event_of(missed, reminder_id),
-                                  missed.jurisdiction_code, occurred_at=now)
-                    raised.append(missed)
+            new = [(reminder_id, missed) for reminder_id, missed in chunk.items() if reminder_id in inserted]
+            await publish_all(self.session, KIT, [
+                Outgoing(EVENT_TYPES[missed.kind], event_of(missed, reminder_id), missed.jurisdiction_code, now)
+                for reminder_id, missed in new])
+            raised.extend(missed for _, missed in new)
         return raised
 
     async def list(self, scopes: Sequence[str], page: Page, *, kind: MissedKind | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import grpc
@@ -42,6 +43,11 @@ async def publish(
     return await session.run_sync(publish_in, tables, event_type, payload, jurisdiction_code, occurred_at)
 
 
+async def publish_all(session: AsyncSession, tables: KitTables, events: Sequence[Outgoing]) -> list[str]:
+    """publish() of many events at once (one statement); their ids, in order."""
+    return await session.run_sync(publish_all_in, tables, events)
+
+
 def publish_in(
     session: Session,
     tables: KitTables,
@@ -51,20 +57,41 @@ def publish_in(
     occurred_at: datetime | None = None,
 ) -> str:
     """publish() for a unit of work running on a synchronous Session (Database.run_write)."""
+    return publish_all_in(session, tables, [Outgoing(event_type, payload, jurisdiction_code, occurred_at)])[0]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One event to publish: its type, payload, jurisdiction and (default: wall-clock now) time."""
+
+    event_type: str
+    payload: Message
+    jurisdiction_code: str
+    occurred_at: datetime | None = None
+
+
+def publish_all_in(session: Session, tables: KitTables, events: Sequence[Outgoing]) -> list[str]:
+    """Adds ``events`` to the outbox in the caller's transaction, in order, with one statement; their ids."""
+    if not events:
+        return []
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_LOCK, {"key": _OUTBOX_LOCK_KEY})
-    packed = any_pb2.Any()
-    packed.Pack(payload)
-    event_id = new_id()
-    session.execute(tables.outbox.insert(), {
-        "event_id": event_id,
-        "type": event_type,
-        "jurisdiction_code": jurisdiction_code,
-        "occurred_at": occurred_at or utcnow(),
-        "payload": packed.SerializeToString(),
-    })
+    now = utcnow()
+    rows = []
+    for event in events:
+        packed = any_pb2.Any()
+        packed.Pack(event.payload)
+        rows.append({
+            "event_id": new_id(),
+            "type": event.event_type,
+            "jurisdiction_code": event.jurisdiction_code,
+            "occurred_at": event.occurred_at or now,
+            "payload": packed.SerializeToString(),
+        })
+    # executemany keeps the order: sequence numbers follow the list.
+    session.execute(tables.outbox.insert(), rows)
     session.info["published"] = True
-    return event_id
+    return [row["event_id"] for row in rows]
 
 
 class OutboxNotifier:

@@ -15,7 +15,7 @@ from services.kit.actor import ActorSigner
 from services.kit.config import DEV_ACTOR_KEY
 from services.kit.consumer import Consumer, apply_event, read_cursor
 from services.kit.database import Database
-from services.kit.outbox import EventServicer, OutboxNotifier, publish
+from services.kit.outbox import EventServicer, OutboxNotifier, Outgoing, publish, publish_all_in, read_events
 from services.kit.server import ActorInterceptor
 from services.kit.tables import define_kit_tables
 
@@ -146,3 +146,26 @@ async def wait_for(probe, expected: int, seconds: float = 10.0) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"expected {expected}, still {value} after {seconds}s")
         await asyncio.sleep(0.05)
+
+
+async def test_many_events_publish_in_one_statement_in_their_order(database: Database) -> None:
+    await create_tables(database)
+    woken: list[int] = []
+    database.on_publish.append(lambda: woken.append(1))
+    references = [f"batch-{i}" for i in range(7)]
+
+    def publish_batch(session) -> list[str]:  # type: ignore[no-untyped-def]
+        return publish_all_in(session, KIT, [Outgoing("CaseRequested", requested(r), "110108001001001")
+                                             for r in references])
+
+    ids = await database.run_write(publish_batch)
+    assert len(set(ids)) == 7 and woken == [1]
+    events = await read_events(database, KIT, "fire", 0)
+    assert [e.event_id for e in events] == ids
+    payloads = [event_pb2.CaseRequested() for _ in events]
+    for event, payload in zip(events, payloads, strict=True):
+        event.payload.Unpack(payload)
+    assert [p.source_reference for p in payloads] == references
+    assert [e.sequence for e in events] == sorted(e.sequence for e in events)
+    assert await database.run_write(lambda session: publish_all_in(session, KIT, [])) == []
+    assert woken == [1]
