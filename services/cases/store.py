@@ -187,23 +187,26 @@ class CaseStore:
 
     def save_many(self, changes: Sequence[tuple[Loaded, domain.Case, Sequence[domain.HistoryEntry]]],
                   now: datetime) -> None:
-        """save() for many cases at once: one update, one history insert and one tally statement for them
-        all (every column is written, so the update is one executemany)."""
+        """save() for many cases at once: the cases that changed the same columns in one executemany (an
+        update rewrites the index entries of every column it sets: a sweep sets a handful, not sixty),
+        one history insert and one tally statement for them all."""
         if not changes:
             return
         moves: dict[tuple[str, domain.CaseState, DueStatus, bool], int] = {}
         entries: list[tuple[str, domain.HistoryEntry]] = []
-        updates = []
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for loaded, after, history in changes:
-            before = loaded.case
-            updates.append({"case_key": after.id, **row_values(after, now, loaded.stored["ever_overdue"])})
+            before, stored = loaded.case, loaded.stored
+            values = row_values(after, now, stored["ever_overdue"])
+            changed = {name: value for name, value in values.items() if not _same(stored[name], value)}
+            updates.setdefault(tuple(sorted(changed)), []).append({"case_key": after.id, **changed,
+                                                                    "updated_at": now})
             entries.extend((after.id, e) for e in history)
             if tally_key(before) != tally_key(after):
                 moves[tally_key(before)] = moves.get(tally_key(before), 0) - 1
                 moves[tally_key(after)] = moves.get(tally_key(after), 0) + 1
-        for row in updates:
-            del row["id"]  # the key is case_key; the primary key never changes
-        self.session.execute(_UPDATE, updates)
+        for rows in updates.values():
+            self.session.execute(_UPDATE, rows)
         self._units([(loaded.case, after) for loaded, after, _ in changes])
         self._history(entries)
         nonzero = [(key, delta) for key, delta in moves.items() if delta]
