@@ -14,13 +14,12 @@ from gridgov.common.v1 import event_pb2
 from services.fire import catalogue, domain
 from services.fire.domain import HazardAction, HazardClock, HazardState
 from services.fire.models import KIT, HazardChangeRow, HazardRow, HazardTypeRow, PlaceRow
-from services.fire.store import keyset
 from services.kit import outbox
 from services.kit.clock import as_utc
 from services.kit.errors import FailedPrecondition, NotFound
 from services.kit.ids import new_id
 from services.kit.jurisdiction import prefix_condition, scope_condition
-from services.kit.pagination import Page
+from services.kit.pagination import Page, keyset
 
 SOURCE_SERVICE = "fire"
 HANDOVER_CATEGORY = "fire_hazard_handed_over"

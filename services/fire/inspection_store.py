@@ -14,11 +14,11 @@ from services.fire.convert import item_from_record, item_record
 from services.fire.domain import GridLevel, InspectionState
 from services.fire.hazard_store import HazardStore
 from services.fire.models import HazardRow, HazardTypeRow, InspectionRow, PlaceRow
-from services.fire.store import CatalogueStore, PlaceStore, keyset
+from services.fire.store import CatalogueStore, PlaceStore
 from services.kit.errors import IllegalTransition, InvalidArgument, NotFound
 from services.kit.ids import new_id
 from services.kit.jurisdiction import prefix_condition, scope_condition
-from services.kit.pagination import Page
+from services.kit.pagination import Page, keyset
 
 
 class InspectionStore:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.fire import domain
@@ -15,22 +14,13 @@ from services.fire.models import HazardTypeRow, HazardTypeVersionRow, Inspection
 from services.kit.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.kit.ids import new_id
 from services.kit.jurisdiction import prefix_condition, scope_condition
-from services.kit.pagination import Page
+from services.kit.pagination import Page, keyset
 
 
 def code_filter(field: str, code: str) -> None:
     """Raises InvalidArgument unless ``code`` is empty or a jurisdiction code."""
     if code and (not (code.isascii() and code.isdigit()) or len(code) not in (6, 9, 12, 15)):
         raise InvalidArgument.field(field, "must be a 6, 9, 12 or 15-digit jurisdiction code")
-
-
-def keyset(query: Select[Any], columns: Sequence[Any], page: Page, *, descending: bool = False) -> Select[Any]:
-    """Orders by ``columns`` and continues after the page's key; fetches one extra row to see if more follow."""
-    if page.after is not None:
-        key = tuple_(*columns)
-        query = query.where(key < tuple_(*page.after) if descending else key > tuple_(*page.after))
-    order = [c.desc() for c in columns] if descending else list(columns)
-    return query.order_by(*order).limit(page.size + 1)
 
 
 class PlaceStore:

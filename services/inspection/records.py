@@ -33,7 +33,6 @@ from services.inspection.models import (
     ViolationRow,
 )
 from services.inspection.schedule import HeadPatrols, Pollutant
-from services.inspection.store import keyset
 from services.kit import calendar
 from services.kit.calendar import BEIJING
 from services.kit.clock import as_utc
@@ -41,7 +40,7 @@ from services.kit.errors import NotFound
 from services.kit.ids import new_id
 from services.kit.jurisdiction import scope_condition
 from services.kit.outbox import publish
-from services.kit.pagination import Page
+from services.kit.pagination import Page, fetch_page
 
 log = logging.getLogger(__name__)
 # Rows per multi-row upsert statement (five columns each, well under SQLite's parameter limit).
@@ -104,12 +103,7 @@ class PatrolStore:
         query = select(PatrolRow).where(scope_condition(PatrolRow.jurisdiction_code, scopes))
         if patroller:
             query = query.where(PatrolRow.patroller == patroller)
-        after = keyset((PatrolRow.id,), page, descending=True)
-        if after is not None:
-            query = query.where(after)
-        rows = list((await self.session.execute(query.order_by(PatrolRow.id.desc()).limit(page.size + 1))).scalars())
-        has_more = len(rows) > page.size
-        rows = rows[: page.size]
+        rows, has_more = await fetch_page(self.session, query, (PatrolRow.id,), page, descending=True)
         checks: dict[str, list[PatrolCheckRow]] = defaultdict(list)
         if rows:
             found = await self.session.execute(
@@ -211,12 +205,7 @@ class ViolationStore:
             query = query.where(ViolationRow.state == state)
         if source_id:
             query = query.where(ViolationRow.source_id == source_id)
-        after = keyset((ViolationRow.id,), page, descending=True)
-        if after is not None:
-            query = query.where(after)
-        rows = list((await self.session.execute(query.order_by(ViolationRow.id.desc()).limit(page.size + 1)))
-                    .scalars())
-        return rows[: page.size], len(rows) > page.size
+        return await fetch_page(self.session, query, (ViolationRow.id,), page, descending=True)
 
     async def found_between(self, scopes: Sequence[str], start: datetime, end: datetime) -> list[ViolationRow]:
         query = (select(ViolationRow).where(scope_condition(ViolationRow.jurisdiction_code, scopes))

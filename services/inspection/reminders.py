@@ -17,11 +17,10 @@ from services.inspection.convert import to_proto
 from services.inspection.domain import ControlLevel, GridLevel
 from services.inspection.models import KIT, MissedWindowRow
 from services.inspection.schedule import MissedKind, Window
-from services.inspection.store import keyset
 from services.kit.ids import new_id
 from services.kit.jurisdiction import scope_condition
 from services.kit.outbox import Outgoing, publish_all
-from services.kit.pagination import Page
+from services.kit.pagination import Page, fetch_page
 
 # The outbox event type of each kind.
 EVENT_TYPES = {MissedKind.PATROL: "PatrolMissed", MissedKind.SUPERVISION: "SupervisionMissed"}
@@ -114,12 +113,7 @@ class ReminderStore:
             query = query.where(MissedWindowRow.kind == kind)
         if subject_id:
             query = query.where(MissedWindowRow.subject_id == subject_id)
-        after = keyset((MissedWindowRow.id,), page, descending=True)
-        if after is not None:
-            query = query.where(after)
-        rows = list((await self.session.execute(query.order_by(MissedWindowRow.id.desc()).limit(page.size + 1)))
-                    .scalars())
-        return rows[: page.size], len(rows) > page.size
+        return await fetch_page(self.session, query, (MissedWindowRow.id,), page, descending=True)
 
 
 def _values(reminder_id: str, missed: Missed, now: datetime) -> dict[str, object]:

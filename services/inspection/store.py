@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select, tuple_
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.inspection.domain import (
@@ -31,7 +30,7 @@ from services.inspection.models import (
 from services.kit.errors import NotFound
 from services.kit.ids import new_id
 from services.kit.jurisdiction import normalize_scopes, scope_condition
-from services.kit.pagination import Page
+from services.kit.pagination import Page, fetch_page
 
 # A key source owes supervision checks while it operates; a closed or relocated one owes none.
 SUPERVISED_STATUSES = (SourceStatus.ACTIVE, SourceStatus.RECTIFYING)
@@ -44,14 +43,6 @@ def narrow(scopes: Sequence[str], prefix: str) -> list[str]:
     kept = [prefix for scope in scopes if prefix.startswith(scope)]
     kept += [scope for scope in scopes if scope.startswith(prefix)]
     return normalize_scopes(kept)
-
-
-def keyset(columns: Sequence[Any], page: Page, descending: bool = False) -> ColumnElement[bool] | None:
-    """The condition "after the page token's key" on ``columns``, or None on the first page."""
-    if page.after is None:
-        return None
-    key, after = tuple_(*columns), tuple_(*page.after)
-    return key < after if descending else key > after
 
 
 def draft_of(row: SourceRow) -> SourceDraft:
@@ -124,12 +115,7 @@ class SourceStore:
             query = query.where(SourceRow.source_type == source_type)
         if status is not None:
             query = query.where(SourceRow.status == status)
-        after = keyset((SourceRow.jurisdiction_code, SourceRow.id), page)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(SourceRow.jurisdiction_code, SourceRow.id).limit(page.size + 1)
-        rows = list((await self.session.execute(query)).scalars())
-        return rows[: page.size], len(rows) > page.size
+        return await fetch_page(self.session, query, (SourceRow.jurisdiction_code, SourceRow.id), page)
 
     async def all_in(self, scopes: Sequence[str]) -> list[SourceRow]:
         """Every source in ``scopes`` (export), by code."""
@@ -146,12 +132,7 @@ class SourceStore:
         if page is None:
             return list((await self.session.execute(query.order_by(SourceRow.jurisdiction_code, SourceRow.id)))
                         .scalars()), False
-        after = keyset((SourceRow.jurisdiction_code, SourceRow.id), page)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(SourceRow.jurisdiction_code, SourceRow.id).limit(page.size + 1)
-        rows = list((await self.session.execute(query)).scalars())
-        return rows[: page.size], len(rows) > page.size
+        return await fetch_page(self.session, query, (SourceRow.jurisdiction_code, SourceRow.id), page)
 
     async def existing_keys(self, keys: Sequence[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
         """Which (jurisdiction_code, name, address) keys the inventory already holds."""
@@ -246,12 +227,7 @@ class GridHeadStore:
 
     async def list(self, scopes: Sequence[str], page: Page) -> tuple[list[GridHeadRow], bool]:
         query = select(GridHeadRow).where(scope_condition(GridHeadRow.jurisdiction_code, scopes))
-        after = keyset((GridHeadRow.jurisdiction_code, GridHeadRow.subject_id), page)
-        if after is not None:
-            query = query.where(after)
-        query = query.order_by(GridHeadRow.jurisdiction_code, GridHeadRow.subject_id).limit(page.size + 1)
-        rows = list((await self.session.execute(query)).scalars())
-        return rows[: page.size], len(rows) > page.size
+        return await fetch_page(self.session, query, (GridHeadRow.jurisdiction_code, GridHeadRow.subject_id), page)
 
     async def all_in(self, scopes: Sequence[str]) -> list[GridHeadRow]:
         query = (select(GridHeadRow).where(scope_condition(GridHeadRow.jurisdiction_code, scopes))

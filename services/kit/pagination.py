@@ -9,6 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from services.kit.errors import InvalidArgument
 
 DEFAULT_PAGE_SIZE = 50
@@ -64,3 +67,20 @@ def page_from(page_size: int, page_token: str, filters: Mapping[str, Any],
     if not isinstance(key, list):
         raise InvalidArgument.field(f"{field}.page_token", "is not a token this service issued")
     return Page(size, tuple(key), print_)
+
+
+def keyset(query: Select[Any], columns: Sequence[Any], page: Page, *, descending: bool = False) -> Select[Any]:
+    """``query`` ordered by ``columns`` (a unique key, e.g. (jurisdiction_code, id)), continued after the
+    page token's key, one row longer than the page so the caller sees whether more follow."""
+    if page.after is not None:
+        key, after = tuple_(*columns), tuple_(*page.after)
+        query = query.where(key < after if descending else key > after)
+    order = [column.desc() for column in columns] if descending else list(columns)
+    return query.order_by(*order).limit(page.size + 1)
+
+
+async def fetch_page(session: AsyncSession, query: Select[Any], columns: Sequence[Any], page: Page, *,
+                     descending: bool = False) -> tuple[list[Any], bool]:
+    """One page of ``query``'s entities by keyset on ``columns``, and whether more follow."""
+    rows = list((await session.execute(keyset(query, columns, page, descending=descending))).scalars())
+    return rows[: page.size], len(rows) > page.size

@@ -1,9 +1,11 @@
-"""Page tokens are bound to the query that issued them."""
+"""Page tokens are bound to the query that issued them; keyset pages walk a unique key either way."""
 
 import pytest
+from sqlalchemy import Column, MetaData, String, Table, select
 
+from services.kit.database import Database
 from services.kit.errors import InvalidArgument
-from services.kit.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_from
+from services.kit.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, fetch_page, keyset, page_from
 
 
 def test_first_page_defaults() -> None:
@@ -42,3 +44,30 @@ def test_forged_token_is_refused(token: str) -> None:
     with pytest.raises(InvalidArgument) as error:
         page_from(10, token, {})
     assert error.value.violations[0].field == "page.page_token"
+
+
+async def test_fetch_page_walks_a_keyset_both_ways(database: Database) -> None:
+    metadata = MetaData()
+    items = Table("items", metadata, Column("code", String(15), primary_key=True),
+                  Column("id", String(8), primary_key=True))
+    async with database.engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+        await connection.execute(items.insert(), [{"code": f"11010800{c}", "id": f"i{n}"}
+                                                  for c in range(3) for n in range(3)])
+    everything = sorted((f"11010800{c}", f"i{n}") for c in range(3) for n in range(3))
+    for descending, expected in ((False, everything), (True, everything[::-1])):
+        seen: list[tuple[str, str]] = []
+        token = ""
+        while True:
+            page = page_from(4, token, {"descending": descending})
+            async with database.read() as session:
+                rows, more = await fetch_page(session, select(items.c.code), (items.c.code, items.c.id), page,
+                                              descending=descending)
+                keys = (await session.execute(keyset(select(items.c.code, items.c.id), (items.c.code, items.c.id),
+                                                     page, descending=descending))).all()
+            assert rows == [k[0] for k in keys[:4]] and more == (len(keys) > 4)
+            seen.extend((k[0], k[1]) for k in keys[:4])
+            if not more:
+                break
+            token = page.next_token(list(keys[3]), more)
+        assert seen == expected
