@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from gridgov.common.v1 import event_pb2
+from gridgov.fire.v1 import fire_pb2
 from services.fire import catalogue, domain
+from services.fire.convert import timestamp
 from services.fire.domain import HazardAction, HazardClock, HazardState
 from services.fire.models import KIT, HazardChangeRow, HazardRow, HazardTypeRow, PlaceRow
 from services.kit import outbox
@@ -24,6 +26,7 @@ from services.kit.pagination import Page, keyset
 SOURCE_SERVICE = "fire"
 HANDOVER_CATEGORY = "fire_hazard_handed_over"
 CASE_REQUESTED = "CaseRequested"
+HAZARD_OVERDUE = "HazardOverdue"
 _CLOCK_FIELDS = ("rectify_by", "rectified_at", "overdue_at", "handed_over_at", "closed_at")
 
 
@@ -111,8 +114,20 @@ class HazardStore:
         self._log(row.id, action.value, before, after.state, actor, now, note)
         if action is HazardAction.HAND_OVER:
             await self._publish_hand_over(row, actor)
+        if action is HazardAction.MARK_OVERDUE:
+            await self._publish_overdue(row, grace_days)
         await self.session.flush()
         return row
+
+    async def _publish_overdue(self, row: HazardRow, grace_days: int) -> None:
+        """Tells a notifier the deadline passed, while there is still time before the hand-over."""
+        assert row.rectify_by is not None  # only a hazard under rectification goes overdue
+        rectify_by = as_utc(row.rectify_by)
+        event = fire_pb2.HazardOverdue(
+            hazard_id=row.id, place_id=row.place_id, place_name=row.place_name,
+            jurisdiction_code=row.jurisdiction_code, hazard_type_code=row.hazard_type_code, found_by=row.found_by,
+            rectify_by=timestamp(rectify_by), hand_over_at=timestamp(domain.handover_due_at(rectify_by, grace_days)))
+        await outbox.publish(self.session, KIT, HAZARD_OVERDUE, event, row.jurisdiction_code)
 
     async def _publish_hand_over(self, row: HazardRow, actor: str) -> None:
         hazard_type = await self.session.get(HazardTypeRow, row.hazard_type_code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from services.fire.events import CaseClosedHandler
 from services.fire.jobs import DeadlineJob
 from services.kit.consumer import apply_event
 from services.kit.database import Database
+from services.kit.outbox import read_events
 from tests.fire.support import DISTRICT, Clock, find_hazard
 from tests.support.cases_stand_in import cases_stand_in, create_stand_in_tables
 from tests.support.services import RunningService, free_port, running_service, wait_until
@@ -117,3 +119,27 @@ async def test_hand_over_waits_in_the_outbox_until_cases_starts(database: Databa
                 assert received == [hazard.id, second.id]
     finally:
         await stand_in_db.dispose()
+
+
+async def test_an_overdue_hazard_is_announced_once_before_its_hand_over(fire: RunningService,
+                                                                        database: Database) -> None:
+    clock: Clock = fire.runtime.clock  # type: ignore[assignment]
+    hazard = await find_hazard(fire.stub, "exit_locked")
+    await fire.stub.OrderRectification(fire_pb2.OrderRectificationRequest(id=hazard.id), metadata=DISTRICT)
+    clock.advance(days=2)
+    assert (await DeadlineJob(fire.runtime).run()).marked_overdue == 1
+    assert (await DeadlineJob(fire.runtime).run()).marked_overdue == 0
+    overdue = await state_of(fire, hazard.id)
+    announced = [e for e in await read_events(database, fire.runtime.tables, "fire", 0) if e.type == "HazardOverdue"]
+    assert len(announced) == 1 and announced[0].jurisdiction_code == hazard.jurisdiction_code
+    message = fire_pb2.HazardOverdue()
+    assert announced[0].payload.Unpack(message)
+    assert (message.hazard_id, message.place_id, message.found_by) == (hazard.id, hazard.place_id, hazard.found_by)
+    assert message.rectify_by == overdue.rectify_by
+    assert message.hand_over_at.ToDatetime() - message.rectify_by.ToDatetime() == timedelta(days=7)
+    # Handed over after the grace period: the police get the case, the notifier no second announcement.
+    clock.advance(days=7)
+    assert (await DeadlineJob(fire.runtime).run()).handed_over == 1
+    events = await read_events(database, fire.runtime.tables, "fire", 0)
+    assert [e.type for e in events if e.type in ("HazardOverdue", "CaseRequested")] == ["HazardOverdue",
+                                                                                        "CaseRequested"]
