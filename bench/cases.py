@@ -1,10 +1,14 @@
 """Benchmark of the cases service with a million cases (prints numbers; not a test).
 
     .venv/bin/python -m bench.cases [--cases 1000000] [--seconds 10] [--loops 300]
+                                    [--postgres postgresql+asyncpg://user:password@host:5432]
 
 1. Loads the cases (services.cases.bulk, the benchmark loader) into var/bench/cases.pristine.db, unless that
    file already holds that many, and copies it to var/bench/cases.db: every run starts from the same data
    (the loop adds cases and the sweep changes them, in the copy only).
+   With --postgres, the cases and the gateway's decision log live on that PostgreSQL server instead (the
+   production path): gridgov_bench_cases_pristine is loaded once, and each run serves gridgov_bench_cases, made
+   afresh from it as a template.
 2. Starts the cases service and the gateway as separate processes (embedded policy, decision log on).
 3. Street dashboard and overdue list through the gateway with wrk (-t1, 16 connections, then 1: the
    latency of one request without queueing), p50/p99 from wrk's latency distribution.
@@ -102,6 +106,51 @@ async def load(cases: int) -> None:
     print(f"load: copied to {DB} and synced in {time.perf_counter() - started:.0f} s")
 
 
+POSTGRES_CASES = "gridgov_bench_cases"
+POSTGRES_PRISTINE = "gridgov_bench_cases_pristine"
+POSTGRES_GATEWAY = "gridgov_bench_cases_gateway"
+
+
+async def postgres_database(server: str, name: str, *, fresh: bool, template: str = "") -> str:
+    """The URL of database ``name`` on ``server``, created if missing (dropped first when ``fresh``; copied
+    from ``template`` when given)."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(server)
+    connection = await asyncpg.connect(base.set(drivername="postgresql", database="postgres")
+                                       .render_as_string(hide_password=False))
+    try:
+        if fresh:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await connection.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    finally:
+        await connection.close()
+    return base.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
+
+
+async def load_postgres(server: str, cases: int) -> str:
+    """The working PostgreSQL database of this run: a fresh copy of the pristine one (loaded once)."""
+    pristine = await postgres_database(server, POSTGRES_PRISTINE, fresh=False)
+    database = Database.from_url(pristine)
+    have = await count_cases(database)
+    if have == cases:
+        print(f"load: reusing PostgreSQL {POSTGRES_PRISTINE} ({have:,} cases)")
+    else:
+        await database.dispose()
+        pristine = await postgres_database(server, POSTGRES_PRISTINE, fresh=True)
+        database = Database.from_url(pristine)
+        started = time.perf_counter()
+        await bulk_load(database, cases, seed=1, now=datetime.now(UTC))
+        print(f"load: {cases:,} cases into PostgreSQL in {time.perf_counter() - started:.0f} s")
+    await database.dispose()
+    started = time.perf_counter()
+    url = await postgres_database(server, POSTGRES_CASES, fresh=True, template=POSTGRES_PRISTINE)
+    print(f"load: copied to {POSTGRES_CASES} in {time.perf_counter() - started:.0f} s")
+    return url
+
+
 def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, *args], cwd=ROOT, env={**os.environ, **env},
                             stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -188,8 +237,8 @@ async def loop_throughput(address: str, loops: int, concurrency: int = 8) -> flo
         return transitions / (time.perf_counter() - started)
 
 
-async def sweep_times() -> tuple[float, int, float]:
-    database = Database.from_url(f"sqlite+aiosqlite:///{DB}")
+async def sweep_times(url: str) -> tuple[float, int, float]:
+    database = Database.from_url(url)
     settings = ServiceSettings("cases", Mode.DEV, "127.0.0.1:0", database.url, DEV_ACTOR_KEY.encode(), False, {},
                                3600.0)
     runtime = ServiceRuntime(settings, database, KIT, ActorSigner(DEV_ACTOR_KEY.encode(), "cases"))
@@ -212,21 +261,30 @@ async def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--loops", type=int, default=300)
+    parser.add_argument("--postgres", default="", help="a PostgreSQL server URL: serve the cases and the "
+                        "gateway's decision log from it")
     parser.add_argument("--db", type=Path, default=None,
                         help="the SQLite file to serve (its pristine copy sits beside it, .pristine.db)")
     options = parser.parse_args()
     if options.db is not None:
         DB, PRISTINE = options.db, options.db.with_suffix(".pristine.db")
     DB.parent.mkdir(parents=True, exist_ok=True)
-    await load(options.cases)
+    if options.postgres:
+        database_url = await load_postgres(options.postgres, options.cases)
+        gateway_url = await postgres_database(options.postgres, POSTGRES_GATEWAY, fresh=True)
+    else:
+        await load(options.cases)
+        database_url, gateway_url = f"sqlite+aiosqlite:///{DB}", ""
     workdir = Path(tempfile.mkdtemp(prefix="gridgov-bench-"))
     service_port, gateway_port = free_port(), free_port()
     common = {"GRIDGOV_SERVICES": "cases", "GRIDGOV_DATA_DIR": str(workdir), "GRIDGOV_JOB_INTERVAL": "86400",
               "GRIDGOV_CASES_ADDRESS": f"127.0.0.1:{service_port}"}
     service = start(["-m", "services.cases"], {**common, "GRIDGOV_CASES_LISTEN": f"127.0.0.1:{service_port}",
-                                               "GRIDGOV_CASES_DATABASE_URL": f"sqlite+aiosqlite:///{DB}"},
+                                               "GRIDGOV_CASES_DATABASE_URL": database_url},
                     workdir / "cases.log")
     gateway_env = {**common, "GRIDGOV_GATEWAY_LISTEN": f"127.0.0.1:{gateway_port}"}
+    if gateway_url:
+        gateway_env["GRIDGOV_GATEWAY_DATABASE_URL"] = gateway_url
     gateway = start(["-m", "gateway"], gateway_env, workdir / "gateway.log")
     try:
         # Ready: the gateway and the service behind it (which may be migrating a large database first).
@@ -257,7 +315,7 @@ async def main() -> None:
                 process.kill()
                 process.wait()
         shutil.rmtree(workdir, ignore_errors=True)
-    first, changed, second = await sweep_times()
+    first, changed, second = await sweep_times(database_url)
     print(f"overdue sweep four days later over {options.cases:,} cases: {first:.2f} s ({changed:,} cases changed); "
           f"run again: {second * 1000:.0f} ms (no changes)")
 

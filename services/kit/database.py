@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import Executable, Row, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import Engine, make_url
@@ -22,13 +23,15 @@ Work = Callable[[Session], T]
 
 
 def create_engine(url: str, *, writer: bool = True, **kwargs: Any) -> AsyncEngine:
-    """An engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout.
+    """An engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout. JSON columns are read with
+    orjson (the standard decoder was a third of the time of reading a page of cases).
 
     A SQLite ``writer`` engine begins every transaction with BEGIN IMMEDIATE, taking the write
     lock up front so read-modify-write transactions serialize instead of failing on upgrade;
     a reader engine begins deferred transactions, which WAL lets run beside the writer.
     """
     parsed = make_url(url)
+    kwargs.setdefault("json_deserializer", orjson.loads)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +80,8 @@ def _sync_sqlite_engine(url: str, *, writer: bool, pool_size: int) -> Engine | N
         return None
     # Connections move between the worker threads, one thread at a time (the pool hands each out once).
     engine = create_sync_engine(parsed.set(drivername="sqlite"), pool_size=pool_size, max_overflow=0,
-                                connect_args={"timeout": 30, "check_same_thread": False})
+                                connect_args={"timeout": 30, "check_same_thread": False},
+                                json_deserializer=orjson.loads)
     event.listen(engine, "connect", _sqlite_pragmas)
     if writer:
         event.listen(engine, "begin", _sqlite_begin_immediate)
