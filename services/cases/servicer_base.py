@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.orm import Session
 
@@ -51,13 +52,16 @@ class FiguresCache:
 
     A street's month is tens of thousands of cases to aggregate (tens of milliseconds); dashboards ask for
     the same figures over and over, and figures a minute old serve assessment as well as fresh ones.
-    Authorization is checked before the cache is consulted. ``ttl`` 0 turns the cache off.
+    Requests that miss together share one computation rather than each running the aggregate (at the
+    start of a month every street's dashboard misses at once). Authorization is checked before the cache
+    is consulted. ``ttl`` 0 turns the cache off.
     """
 
     def __init__(self, ttl: float, capacity: int = 4096) -> None:
         self.ttl = ttl
         self.capacity = capacity
         self._entries: dict[tuple[object, ...], tuple[float, Counts]] = {}
+        self._computing: dict[tuple[object, ...], asyncio.Future[Counts]] = {}
 
     def get(self, key: tuple[object, ...]) -> Counts | None:
         entry = self._entries.get(key)
@@ -71,6 +75,38 @@ class FiguresCache:
         if len(self._entries) >= self.capacity:
             self._entries.clear()
         self._entries[key] = (time.monotonic() + self.ttl, counts)
+
+    async def get_or_compute(self, key: tuple[object, ...], compute: Callable[[], Awaitable[Counts]]) -> Counts:
+        """The cached counts of ``key``, or ``compute()``'s, computed once for every caller waiting on it."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        pending = self._computing.get(key)
+        if pending is not None:
+            try:
+                return await asyncio.shield(pending)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # this caller was cancelled
+                # The caller computing it gave up (its request was cancelled): compute it here instead.
+                return await self.get_or_compute(key, compute)
+        pending = asyncio.get_running_loop().create_future()
+        self._computing[key] = pending
+        try:
+            counts = await compute()
+        except asyncio.CancelledError:
+            pending.cancel()
+            raise
+        except Exception as error:
+            pending.set_exception(error)
+            pending.exception()  # retrieved, so a future no one else awaited does not warn
+            raise
+        finally:
+            del self._computing[key]
+        pending.set_result(counts)
+        self.put(key, counts)
+        return counts
 
 
 class ServicerBase(KitServicerBase):

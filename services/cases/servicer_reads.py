@@ -15,6 +15,7 @@ from services.cases import catalogue, convert, evaluation, queries, roles
 from services.cases.case_list import add_cases
 from services.cases.catalogue_store import CatalogueStore
 from services.cases.deadlines import Limit
+from services.cases.evaluation import Counts
 from services.cases.evaluation_store import counts_for, ranking_counts
 from services.cases.servicer_base import ServicerBase, check_prefix, current_actor, require_visible
 from services.cases.store import CaseStore
@@ -186,12 +187,11 @@ class ReadServicer(ServicerBase):
         return await self._figures("jurisdiction", key, start, end)
 
     async def _figures(self, subject: str, key: str, start: datetime, end: datetime) -> pb.Evaluation:
-        cache_key = (subject, key, start, end)
-        counts = self.figures_cache.get(cache_key)
-        if counts is None:
+        async def compute() -> Counts:
             async with self.database.read() as session:
-                counts = await counts_for(session, subject, key, start, end, self.now())
-            self.figures_cache.put(cache_key, counts)
+                return await counts_for(session, subject, key, start, end, self.now())
+
+        counts = await self.figures_cache.get_or_compute((subject, key, start, end), compute)
         return convert.figures(evaluation.figures(key, counts))
 
     async def RankEvaluation(self, request: pb.RankEvaluationRequest, context: Ctx) -> pb.RankEvaluationResponse:

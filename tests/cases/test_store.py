@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -253,3 +254,43 @@ async def test_open_counts_refuse_bad_codes_and_codes_outside_the_scope(database
         empty = await svc.stub.CountOpenCases(pb.CountOpenCasesRequest(jurisdiction_codes=[people.GRID]),
                                               metadata=street)
         assert [(c.jurisdiction_code, c.open) for c in empty.counts] == [(people.GRID, 0)]
+
+
+async def test_callers_missing_the_figures_together_share_one_computation() -> None:
+    from services.cases.evaluation import Counts
+    from services.cases.servicer_base import FiguresCache
+
+    cache = FiguresCache(ttl=60)
+    runs: list[int] = []
+    release = asyncio.Event()
+
+    async def compute() -> Counts:
+        runs.append(1)
+        await release.wait()
+        return Counts(reported=len(runs))
+
+    waiting = [asyncio.create_task(cache.get_or_compute(("jurisdiction", "s"), compute)) for _ in range(5)]
+    await asyncio.sleep(0)
+    release.set()
+    assert [c.reported for c in await asyncio.gather(*waiting)] == [1] * 5 and runs == [1]
+    assert (await cache.get_or_compute(("jurisdiction", "s"), compute)).reported == 1  # from the cache
+
+    async def failing() -> Counts:
+        runs.append(1)
+        await asyncio.sleep(0)
+        raise RuntimeError("database gone")
+
+    failed = await asyncio.gather(*(cache.get_or_compute(("unit", "u"), failing) for _ in range(3)),
+                                  return_exceptions=True)
+    assert [str(e) for e in failed] == ["database gone"] * 3 and len(runs) == 2
+
+    # The caller computing gives up: those waiting compute for themselves, once.
+    release.clear()
+    first = asyncio.create_task(cache.get_or_compute(("grid_worker", "g"), compute))
+    await asyncio.sleep(0)
+    second = asyncio.create_task(cache.get_or_compute(("grid_worker", "g"), compute))
+    await asyncio.sleep(0)
+    first.cancel()
+    await asyncio.sleep(0)
+    release.set()
+    assert (await second).reported == 4 and first.cancelled() and len(runs) == 4
