@@ -16,12 +16,14 @@ _pool = b""
 _taken = 0
 
 
-def _drop_pool() -> None:
-    global _pool, _taken
+def _after_fork_in_child() -> None:
+    global _lock, _pool, _taken
+    # A new lock too: another thread of the parent may have held it at the fork, and it would stay held here.
+    _lock = threading.Lock()
     _pool, _taken = b"", 0
 
 
-os.register_at_fork(after_in_child=_drop_pool)
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def new_id() -> str:

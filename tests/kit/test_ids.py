@@ -1,6 +1,8 @@
 """Identifiers are UUIDv7 and sort by creation."""
 
 import os
+import signal
+import time
 import uuid
 
 from services.kit.ids import new_id
@@ -27,7 +29,14 @@ def test_a_forked_child_never_repeats_its_parents_random_bits() -> None:
         os.write(writing, new_id().encode())
         os._exit(0)
     os.close(writing)
-    os.waitpid(pid, 0)
+    for _ in range(500):  # the child answers at once; never wait for ever
+        if os.waitpid(pid, os.WNOHANG) != (0, 0):
+            break
+        time.sleep(0.01)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise AssertionError("the forked child did not answer")
     child = os.read(reading, 64).decode()
     os.close(reading)
     parent = new_id()
