@@ -58,7 +58,7 @@ class GatewayRuntime:
         if isinstance(self.engine, OpaEngine):
             await asyncio.to_thread(self.engine.upload)
         for name, address in self.settings.services.items():
-            channel = open_channel(address, deadline=self.settings.call_timeout)
+            channel = open_channel(address, deadline=self.settings.call_timeout, tls=self.settings.tls)
             self.channels[name] = channel
             self.stubs[name] = self.plugins[name].stub(channel)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.kit.config import DEFAULT_GATEWAY_PORT, ConfigError, Env, Mode, actor_key, data_dir, service_addresses
+from services.kit.tls import TLSConfig, tls_config
 
 ENGINES = ("embedded", "opa")
 
@@ -34,6 +35,8 @@ class GatewaySettings:
     call_timeout: float
     max_depth: int
     max_aliases: int
+    # Mutual TLS on the channels to the services; None: plain (dev, or a service mesh provides it).
+    tls: TLSConfig | None = None
 
     @property
     def host(self) -> str:
@@ -85,6 +88,7 @@ class GatewaySettings:
             call_timeout=env.number("GRIDGOV_CALL_TIMEOUT", 5.0),
             max_depth=env.integer("GRIDGOV_MAX_QUERY_DEPTH", 10, minimum=1),
             max_aliases=env.integer("GRIDGOV_MAX_ALIASES", 15, minimum=1),
+            tls=tls_config(env, mode),
         )
 
 

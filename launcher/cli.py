@@ -26,6 +26,7 @@ from services.kit.config import (
 from services.kit.database import Database
 from services.kit.migrations import upgrade
 from services.kit.plugin import Plugin, PluginError, load_plugins
+from services.kit.tls import tls_config
 
 if TYPE_CHECKING:
     from launcher.supervisor import Supervisor
@@ -85,7 +86,7 @@ def command_up(args: argparse.Namespace) -> int:
     os.environ.update(environ)
     platform = Platform(services, load_plugins(services), service_addresses(Env(environ)), environ,
                         Path(environ["GRIDGOV_DATA_DIR"]), args.demo_data)
-    supervisor = Supervisor(environ, platform.directory / "logs")
+    supervisor = Supervisor(environ, platform.directory / "logs", tls=tls_config(Env(environ), Env(environ).mode()))
     try:
         return run_platform(platform, supervisor)
     finally:
@@ -105,7 +106,8 @@ def run_platform(platform: Platform, supervisor: Supervisor) -> int:
         if platform.demo_data:
             env = Env()
             signer = ActorSigner(actor_key(env, env.mode()), "launcher")
-            loaded = asyncio.run(_load_demo(platform.plugins, platform.addresses, signer, platform.directory))
+            loaded = asyncio.run(_load_demo(platform.plugins, platform.addresses, signer, platform.directory,
+                                            supervisor.tls))
             print(f"  demo data   {'loaded into ' + ', '.join(loaded) if loaded else 'already in place'}", flush=True)
         gateway = supervisor.start("gateway", "gateway")
         supervisor.wait_http_ready(gateway, f"http://{platform.gateway_listen}/healthz")
@@ -128,10 +130,10 @@ def run_platform(platform: Platform, supervisor: Supervisor) -> int:
     return 1 if died is not None else 0
 
 
-async def _load_demo(plugins, addresses, signer, directory: Path) -> list[str]:  # type: ignore[no-untyped-def]
+async def _load_demo(plugins, addresses, signer, directory: Path, tls) -> list[str]:  # type: ignore[no-untyped-def]
     from launcher.demo import load_demo_data
 
-    return await load_demo_data(plugins, addresses, signer, marker_dir=directory)
+    return await load_demo_data(plugins, addresses, signer, marker_dir=directory, tls=tls)
 
 
 def print_demo_tokens() -> None:
@@ -160,7 +162,7 @@ def command_demo_data(args: argparse.Namespace) -> int:
     signer = ActorSigner(actor_key(env, env.mode()), "launcher")
     from launcher.demo import load_demo_data
 
-    loaded = asyncio.run(load_demo_data(plugins, addresses, signer))
+    loaded = asyncio.run(load_demo_data(plugins, addresses, signer, tls=tls_config(env, env.mode())))
     print(f"demo data loaded into {', '.join(loaded) or 'nothing'}")
     return 0
 

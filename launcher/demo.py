@@ -10,6 +10,7 @@ from services.kit.actor import ActorSigner
 from services.kit.client import open_channel
 from services.kit.demo import DISTRICT_CODE
 from services.kit.plugin import DemoContext, Plugin
+from services.kit.tls import TLSConfig
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ async def load_demo_data(
     addresses: Mapping[str, str],
     signer: ActorSigner,
     marker_dir: Path | None = None,
+    tls: TLSConfig | None = None,
 ) -> list[str]:
     """Loads each plugin's demo data once; returns the names loaded this time.
 
@@ -41,7 +43,7 @@ async def load_demo_data(
         if marker is not None and marker.exists():
             continue
         # Deadlines are generous: demo loads are batches of thousands of rows.
-        async with open_channel(addresses[plugin.name], deadline=300.0) as channel:
+        async with open_channel(addresses[plugin.name], deadline=300.0, tls=tls) as channel:
             metadata = signer.system_metadata(read_scopes=(DISTRICT_CODE,))
             await plugin.demo_data(DemoContext(channel=channel, metadata=metadata))
         if marker is not None:

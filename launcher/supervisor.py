@@ -14,6 +14,8 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from services.kit.tls import TLSConfig
+
 
 class StartError(Exception):
     """A process did not come up healthy; everything started so far has been stopped."""
@@ -38,6 +40,8 @@ class Supervisor:
     environ: Mapping[str, str]
     log_dir: Path
     processes: list[Process] = field(default_factory=list)
+    # Mutual TLS for the health checks when the services require it.
+    tls: TLSConfig | None = None
 
     def start(self, name: str, module: str) -> Process:
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -56,7 +60,8 @@ class Supervisor:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self._check_alive(process)
-            with grpc.insecure_channel(address) as channel:
+            with (grpc.insecure_channel(address) if self.tls is None
+                  else grpc.secure_channel(address, self.tls.channel_credentials())) as channel:
                 try:
                     response = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
                     if response.status == health_pb2.HealthCheckResponse.SERVING:

@@ -6,6 +6,8 @@ from typing import Any
 
 import grpc
 
+from services.kit.tls import TLSConfig
+
 DEFAULT_DEADLINE = 5.0
 
 # Keepalive so a dead peer is noticed and the channel reconnects rather than hangs.
@@ -39,8 +41,10 @@ class DeadlineInterceptor(
         return await continuation(details, request)  # streams (Watch) are long-lived by design
 
 
-def open_channel(address: str, deadline: float = DEFAULT_DEADLINE) -> grpc.aio.Channel:
-    """An insecure channel (mTLS is terminated by the deployment) whose unary calls always time out."""
-    return grpc.aio.insecure_channel(
-        address, options=CHANNEL_OPTIONS, interceptors=[DeadlineInterceptor(deadline)]
-    )
+def open_channel(address: str, deadline: float = DEFAULT_DEADLINE, tls: TLSConfig | None = None) -> grpc.aio.Channel:
+    """A channel whose unary calls always time out: mutual TLS with ``tls``, plain without (dev, or a mesh)."""
+    interceptors = [DeadlineInterceptor(deadline)]
+    if tls is not None:
+        return grpc.aio.secure_channel(address, tls.channel_credentials(), options=CHANNEL_OPTIONS,
+                                       interceptors=interceptors)
+    return grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS, interceptors=interceptors)

@@ -7,6 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from services.kit.tls import TLSConfig
 
 
 class ConfigError(Exception):
@@ -111,10 +115,14 @@ class ServiceSettings:
     peers: Mapping[str, str]
     # How often background jobs (deadline marking, due lists) run, in seconds.
     job_interval: float
+    # Mutual TLS for this service's port and its channels to other services; None: plain (dev, or a mesh).
+    tls: TLSConfig | None = None
 
     @classmethod
     def from_env(cls, name: str, environ: Mapping[str, str] | None = None) -> ServiceSettings:
         """Reads GRIDGOV_<NAME>_* variables; raises ConfigError on a missing or bad value."""
+        from services.kit.tls import tls_config  # tls builds on this module
+
         env = Env(environ)
         mode = env.mode()
         upper = name.upper()
@@ -140,6 +148,7 @@ class ServiceSettings:
             migrate_on_start=env.flag("GRIDGOV_MIGRATE_ON_START", mode is Mode.DEV),
             peers=service_addresses(env),
             job_interval=env.number("GRIDGOV_JOB_INTERVAL", 30.0),
+            tls=tls_config(env, mode),
         )
 
 

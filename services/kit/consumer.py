@@ -16,6 +16,7 @@ from services.kit.actor import ActorSigner
 from services.kit.clock import utcnow
 from services.kit.database import Database
 from services.kit.tables import KitTables
+from services.kit.tls import TLSConfig
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class Consumer:
         signer: ActorSigner,
         types: Sequence[str] = (),
         max_backoff: float = 10.0,
+        tls: TLSConfig | None = None,
     ) -> None:
         self.source = source
         self.address = address
@@ -73,6 +75,7 @@ class Consumer:
         self.signer = signer
         self.types = list(types)
         self.max_backoff = max_backoff
+        self.tls = tls
         self.connected = asyncio.Event()
 
     async def run(self) -> None:
@@ -95,7 +98,9 @@ class Consumer:
     async def _follow(self) -> None:
         async with self.database.read() as session:
             after = await read_cursor(session, self.tables, self.source)
-        async with grpc.aio.insecure_channel(self.address) as channel:
+        channel_of = (grpc.aio.insecure_channel(self.address) if self.tls is None
+                      else grpc.aio.secure_channel(self.address, self.tls.channel_credentials()))
+        async with channel_of as channel:
             stub = event_pb2_grpc.EventServiceStub(channel)
             stream = stub.Watch(
                 event_pb2.WatchRequest(after_sequence=after, types=self.types),

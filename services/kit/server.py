@@ -118,9 +118,11 @@ async def create_server(
         names = [*plugin.service_names, event_pb2.DESCRIPTOR.services_by_name["EventService"].full_name,
                  health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME]
         reflection.enable_server_reflection(names, server)
-    port = server.add_insecure_port(listen or runtime.settings.listen)
+    tls = runtime.settings.tls
+    address = listen or runtime.settings.listen
+    port = server.add_secure_port(address, tls.server_credentials()) if tls else server.add_insecure_port(address)
     if port == 0:
-        raise OSError(f"could not bind {listen or runtime.settings.listen}")
+        raise OSError(f"could not bind {address}")
     await _set_health(health_servicer, "", health_pb2.HealthCheckResponse.SERVING)
     return server, port
 
@@ -178,6 +180,7 @@ def start_background(plugin: Plugin, runtime: ServiceRuntime) -> list[asyncio.Ta
             handler=subscription.handle,
             signer=runtime.signer,
             types=subscription.types,
+            tls=runtime.settings.tls,
         )
         tasks.append(asyncio.create_task(consumer.run()))
     return tasks

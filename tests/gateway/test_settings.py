@@ -21,12 +21,14 @@ def test_embedded_defaults(tmp_path: Path) -> None:
 PRODUCTION = {"GRIDGOV_MODE": "production", "GRIDGOV_ACTOR_KEY": "k" * 40,
               "GRIDGOV_GATEWAY_DATABASE_URL": "postgresql+asyncpg://u:p@db/gateway",
               "GRIDGOV_OPA_URL": "http://opa:8181", "GRIDGOV_JWKS_URL": "https://idp/jwks",
-              "GRIDGOV_JWT_ISSUER": "https://idp"}
+              "GRIDGOV_JWT_ISSUER": "https://idp", "GRIDGOV_TLS_CERT": "/tls/gateway.crt",
+              "GRIDGOV_TLS_KEY": "/tls/gateway.key", "GRIDGOV_TLS_CA": "/tls/ca.crt"}
 
 
 def test_production_reads_everything_it_needs() -> None:
     settings = GatewaySettings.from_env(PRODUCTION)
     assert (settings.policy_engine, settings.opa_url, settings.migrate_on_start) == ("opa", "http://opa:8181", False)
+    assert settings.tls is not None and str(settings.tls.ca) == "/tls/ca.crt"
 
 
 @pytest.mark.parametrize(("missing", "named"), [
@@ -34,6 +36,7 @@ def test_production_reads_everything_it_needs() -> None:
     ("GRIDGOV_JWT_ISSUER", "GRIDGOV_JWT_ISSUER must be set"),
     ("GRIDGOV_OPA_URL", "GRIDGOV_OPA_URL must be set"),
     ("GRIDGOV_GATEWAY_DATABASE_URL", "GRIDGOV_GATEWAY_DATABASE_URL must be set"),
+    ("GRIDGOV_TLS_KEY", "GRIDGOV_TLS_KEY must be set too"),
 ])
 def test_production_names_what_is_missing(missing: str, named: str) -> None:
     environ = {k: v for k, v in PRODUCTION.items() if k != missing}

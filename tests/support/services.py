@@ -14,12 +14,14 @@ import grpc
 
 from gridgov.common.v1 import error_pb2
 from services.kit.actor import ActorSigner
+from services.kit.client import open_channel
 from services.kit.config import DEV_ACTOR_KEY, Mode, ServiceSettings
 from services.kit.database import Database
 from services.kit.migrations import upgrade
 from services.kit.plugin import Plugin, load_plugins
 from services.kit.runtime import ServiceRuntime
 from services.kit.server import ERROR_DETAIL_KEY, create_server, plugin_tables, start_background
+from services.kit.tls import TLSConfig
 
 
 @dataclass
@@ -33,7 +35,7 @@ class RunningService:
 
 
 def service_settings(name: str, database: Database, peers: Mapping[str, str] | None = None,
-                  job_interval: float = 3600.0) -> ServiceSettings:
+                  job_interval: float = 3600.0, tls: TLSConfig | None = None) -> ServiceSettings:
     return ServiceSettings(
         name=name,
         mode=Mode.DEV,
@@ -43,6 +45,7 @@ def service_settings(name: str, database: Database, peers: Mapping[str, str] | N
         migrate_on_start=True,
         peers=dict(peers or {}),
         job_interval=job_interval,
+        tls=tls,
     )
 
 
@@ -54,6 +57,7 @@ async def running_service(
     peers: Mapping[str, str] | None = None,
     background: bool = False,
     port: int = 0,
+    tls: TLSConfig | None = None,
 ) -> AsyncIterator[RunningService]:
     """Migrates ``database``, serves service ``name`` on a free port, and stops it afterwards.
 
@@ -61,7 +65,7 @@ async def running_service(
     """
     plugin = load_plugins([name])[name]
     runtime = ServiceRuntime(
-        service_settings(name, database, peers), database, plugin_tables(plugin),
+        service_settings(name, database, peers, tls=tls), database, plugin_tables(plugin),
         ActorSigner(DEV_ACTOR_KEY.encode(), name),
     )
     await upgrade(database, plugin.migrations)
@@ -69,7 +73,7 @@ async def running_service(
     await server.start()
     tasks = start_background(plugin, runtime) if background else []
     address = f"127.0.0.1:{bound}"
-    channel = grpc.aio.insecure_channel(address)
+    channel = grpc.aio.insecure_channel(address) if tls is None else open_channel(address, tls=tls)
     try:
         yield RunningService(plugin, address, channel, plugin.stub(channel), runtime, server)
     finally:
