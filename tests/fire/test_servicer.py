@@ -11,9 +11,11 @@ import pytest
 from gridgov.common.v1 import event_pb2
 from gridgov.fire.v1 import fire_pb2
 from services.fire import catalogue, domain
+from services.fire.hazard_store import HazardStore
 from services.fire.jobs import DeadlineJob
 from services.kit import calendar
 from services.kit.database import Database
+from services.kit.errors import FailedPrecondition
 from services.kit.outbox import read_events
 from tests.fire.support import DISTRICT, GRID, INSPECTOR, OTHER_GRID, START, Clock, create_place, find_hazard
 from tests.support.actors import actor_metadata
@@ -329,3 +331,30 @@ def test_grace_period_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(jobs.GRACE_VARIABLE, "-1")
     with pytest.raises(ConfigError):
         jobs.grace_days()
+
+
+async def test_deadline_job_rolls_back_only_the_hazard_that_failed(fire: RunningService, database: Database,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    hazards = [await overdue_hazard(fire) for _ in range(3)]
+    clock: Clock = fire.runtime.clock  # type: ignore[assignment]
+    clock.advance(days=1)
+    failing = hazards[1].id
+    original = HazardStore.apply
+
+    async def apply_then_fail(self, row, action, *args, **kwargs):  # type: ignore[no-untyped-def]
+        changed = await original(self, row, action, *args, **kwargs)
+        if row.id == failing:  # its update, history and event are written, then the change fails
+            raise FailedPrecondition("changed by another request meanwhile")
+        return changed
+
+    monkeypatch.setattr(HazardStore, "apply", apply_then_fail)
+    assert (await DeadlineJob(fire.runtime).run()).marked_overdue == 2
+    states = {h.id: (await fire.stub.GetHazard(fire_pb2.GetHazardRequest(id=h.id), metadata=DISTRICT)).hazard
+              for h in hazards}
+    assert [states[h.id].state for h in hazards] == [fire_pb2.HAZARD_STATE_OVERDUE, fire_pb2.HAZARD_STATE_RECTIFYING,
+                                                     fire_pb2.HAZARD_STATE_OVERDUE]
+    assert [c.action for c in states[failing].history][-1] == "order_rectification"
+    announced = await read_events(database, fire.runtime.tables, "fire", 0, ["HazardOverdue"])
+    assert len(announced) == 2
+    monkeypatch.setattr(HazardStore, "apply", original)
+    assert (await DeadlineJob(fire.runtime).run()).marked_overdue == 1  # the next run picks it up
