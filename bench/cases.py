@@ -39,6 +39,7 @@ import grpc
 import httpx
 from sqlalchemy import func, select
 
+from bench.postgres import postgres_database
 from gateway.auth import load_or_create_private_key, mint_token
 from gateway.settings import GatewaySettings
 from gridgov.cases.v1 import cases_pb2 as pb
@@ -110,25 +111,6 @@ async def load(cases: int) -> None:
 POSTGRES_CASES = "gridgov_bench_cases"
 POSTGRES_PRISTINE = "gridgov_bench_cases_pristine"
 POSTGRES_GATEWAY = "gridgov_bench_cases_gateway"
-
-
-async def postgres_database(server: str, name: str, *, fresh: bool, template: str = "") -> str:
-    """The URL of database ``name`` on ``server``, created if missing (dropped first when ``fresh``; copied
-    from ``template`` when given)."""
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    base = make_url(server)
-    connection = await asyncpg.connect(base.set(drivername="postgresql", database="postgres")
-                                       .render_as_string(hide_password=False))
-    try:
-        if fresh:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            await connection.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
-    finally:
-        await connection.close()
-    return base.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
 
 
 async def load_postgres(server: str, cases: int) -> str:

@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.postgres import postgres_database
+
 CONCURRENCY = 16
 PAGE = 50
 STREET = "110108001"
@@ -81,32 +83,10 @@ POSTGRES_REGISTRY = "gridgov_bench_registry"
 POSTGRES_GATEWAY = "gridgov_bench_gateway"
 
 
-def postgres_database(server: str, name: str, *, fresh: bool) -> str:
-    """The URL of database ``name`` on ``server``, created if missing (dropped first when ``fresh``)."""
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    base = make_url(server)
-    admin = base.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-
-    async def ensure() -> None:
-        connection = await asyncpg.connect(admin)
-        try:
-            if fresh:
-                await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-                await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(ensure())
-    return base.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
-
-
 def load_households_postgres(data_dir: Path, server: str, households: int) -> str:
     """The registry's PostgreSQL URL, holding ``households`` households (loaded once, then reused)."""
     marker = data_dir / f"loaded-postgres-{households}"
-    url = postgres_database(server, POSTGRES_REGISTRY, fresh=not marker.exists())
+    url = asyncio.run(postgres_database(server, POSTGRES_REGISTRY, fresh=not marker.exists()))
     if marker.exists():
         print(f"registry: reusing {households:,} households in PostgreSQL {POSTGRES_REGISTRY}")
         return url
@@ -317,7 +297,7 @@ def run(args: argparse.Namespace) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     if args.postgres:
         registry_url = load_households_postgres(data_dir, args.postgres, args.households)
-        gateway_url = postgres_database(args.postgres, POSTGRES_GATEWAY, fresh=True)
+        gateway_url = asyncio.run(postgres_database(args.postgres, POSTGRES_GATEWAY, fresh=True))
     else:
         registry_url = load_households(data_dir, args.households)
         for stale in data_dir.glob("gateway.db*"):

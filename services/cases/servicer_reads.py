@@ -122,7 +122,7 @@ class ReadServicer(ServicerBase):
         async def figures() -> pb.Evaluation | None:
             if not request.with_evaluation or not key:
                 return None
-            return await self.jurisdiction_figures(key, start, end)
+            return await self.figures("jurisdiction", key, start, end)
 
         board, rows, evaluated = await asyncio.gather(queries.dashboard(self.database, prefix, scopes), overdue(),
                                                       figures())
@@ -178,15 +178,10 @@ class ReadServicer(ServicerBase):
         elif "" not in scopes and not any(len(s) == 6 for s in scopes):
             # Unit and grid-worker figures span jurisdictions: the district's view.
             raise PermissionDenied("unit and grid-worker figures need a district-wide scope")
-        if subject == "jurisdiction":
-            return pb.GetEvaluationResponse(evaluation=await self.jurisdiction_figures(key, start, end))
-        return pb.GetEvaluationResponse(evaluation=await self._figures(subject, key, start, end))
+        return pb.GetEvaluationResponse(evaluation=await self.figures(subject, key, start, end))
 
-    async def jurisdiction_figures(self, key: str, start: datetime, end: datetime) -> pb.Evaluation:
-        """A jurisdiction's figures for [start, end); the caller has checked the key lies in scope."""
-        return await self._figures("jurisdiction", key, start, end)
-
-    async def _figures(self, subject: str, key: str, start: datetime, end: datetime) -> pb.Evaluation:
+    async def figures(self, subject: str, key: str, start: datetime, end: datetime) -> pb.Evaluation:
+        """The figures of ``subject`` ``key`` for [start, end) (cached); the caller has checked its scope."""
         async def compute() -> Counts:
             async with self.database.read() as session:
                 return await counts_for(session, subject, key, start, end, self.now())

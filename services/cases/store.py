@@ -159,9 +159,6 @@ class CaseStore:
         row = self.session.execute(query, {"case_id": case_id}).first()
         return None if row is None else Loaded(to_domain(row), row._mapping)
 
-    def many(self, rows: Sequence[CaseRow]) -> list[domain.Case]:
-        return [to_domain(r) for r in rows]
-
     def by_source(self, service: str, reference: str) -> domain.Case | None:
         row = self.session.execute(select(CASES).where(
             CASES.c.source_service == service, CASES.c.source_reference == reference)).first()

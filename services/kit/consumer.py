@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.common.v1 import event_pb2, event_pb2_grpc
 from services.kit.actor import ActorSigner
+from services.kit.client import open_channel
 from services.kit.clock import utcnow
 from services.kit.database import Database
 from services.kit.tables import KitTables
@@ -98,9 +99,7 @@ class Consumer:
     async def _follow(self) -> None:
         async with self.database.read() as session:
             after = await read_cursor(session, self.tables, self.source)
-        channel_of = (grpc.aio.insecure_channel(self.address) if self.tls is None
-                      else grpc.aio.secure_channel(self.address, self.tls.channel_credentials()))
-        async with channel_of as channel:
+        async with open_channel(self.address, tls=self.tls) as channel:
             stub = event_pb2_grpc.EventServiceStub(channel)
             stream = stub.Watch(
                 event_pb2.WatchRequest(after_sequence=after, types=self.types),
