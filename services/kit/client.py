@@ -16,6 +16,10 @@ CHANNEL_OPTIONS = (
     ("grpc.keepalive_timeout_ms", 10_000),
     ("grpc.http2.max_pings_without_data", 0),
     ("grpc.max_receive_message_length", 32 * 1024 * 1024),
+    # Each channel keeps its own connections: gRPC otherwise shares them between channels of the same target
+    # and options, so one component's connection back-off (an event consumer that dialled a service before it
+    # started) would hold back another's calls (the gateway's) to the same address.
+    ("grpc.use_local_subchannel_pool", 1),
 )
 
 
