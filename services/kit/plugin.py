@@ -49,6 +49,10 @@ class DemoContext:
     channel: grpc.aio.Channel
     metadata: tuple[tuple[str, str | bytes], ...]
     seed: int = 20261127
+    # The enabled services whose demo data was put in place before this one's (this run or an earlier one):
+    # a loader that follows up on another service's demo events (cases closing the cases fire and inspection
+    # requested) knows whether to expect them.
+    loaded_before: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
