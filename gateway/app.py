@@ -13,10 +13,10 @@ import strawberry
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from strawberry.http.ides import get_graphql_ide_html
 
+from gateway import graphiql
 from gateway.auth import AuthError
 from gateway.context import RequestContext, Subject
 from gateway.policy.engine import PolicyInput, PolicyUnavailable
@@ -49,7 +49,7 @@ class GraphQLEndpoint:
     async def handle(self, request: Request) -> Response:
         if request.method == "GET":
             if self.dev:
-                return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+                return graphiql.page()
             return _error(405, "METHOD_NOT_ALLOWED", "send queries with POST and a JSON body", {"Allow": "POST"})
         if request.method != "POST":
             return _error(405, "METHOD_NOT_ALLOWED", "send queries with POST and a JSON body", {"Allow": "POST, GET"})
@@ -185,6 +185,7 @@ def create_app(settings: GatewaySettings | None = None, *, plugins: Mapping[str,
             Route("/graphql", endpoint.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            *([] if production else graphiql.routes()),
         ],
         lifespan=lifespan,
     )
