@@ -69,7 +69,7 @@ class GatewayRuntime:
         self.channels.clear()
         self.stubs.clear()
         if isinstance(self.engine, OpaEngine):
-            self.engine.close()
+            await self.engine.aclose()
         await self.database.dispose()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import time
 from pathlib import Path
 
 from gateway.policy.bundle import load_bundle
@@ -126,6 +127,39 @@ async def test_refused_when_the_policy_cannot_be_evaluated(tmp_path: Path) -> No
     assert log["data"]["accessDecisions"]["nodes"][0]["action"] == "viewer.read"
     assert log["data"]["accessDecisions"]["nodes"][0]["reasons"][0].startswith("policy unavailable")
     await asyncio.sleep(0)
+
+
+async def test_an_opa_answer_without_mask_is_refused_and_logged_as_a_failure(tmp_path: Path) -> None:
+    async with fake_opa() as opa:
+        settings = gateway_settings(tmp_path, policy_engine="opa", opa_url=opa.url)
+        runtime = build_runtime(settings, {}, engine=OpaEngine(opa.url, load_bundle(), timeout=2.0))
+        async with running_gateway(settings, runtime=runtime) as gateway:
+            bearer = token(settings, roles=[("auditor", "110108")])
+            opa.mode, opa.result = "result", {"allow": True, "reasons": ["granted"], "scopes": []}
+            refused = await gateway.data(VIEWER, bearer)
+            opa.mode = "ok"
+            log = await gateway.data('{ accessDecisions(filter: {action: "viewer.read"}) '
+                                     "{ nodes { allow reasons result } } }", bearer)
+    assert refused["data"] is None and refused["errors"][0]["extensions"]["code"] == "POLICY_UNAVAILABLE"
+    [record] = log["data"]["accessDecisions"]["nodes"]
+    assert record["allow"] is False and "mask must be a list of strings" in record["reasons"][0]
+
+
+async def test_a_hung_opa_refuses_concurrent_requests_within_one_timeout(tmp_path: Path) -> None:
+    timeout = 0.5
+    async with fake_opa() as opa:
+        settings = gateway_settings(tmp_path, policy_engine="opa", opa_url=opa.url)
+        runtime = build_runtime(settings, {}, engine=OpaEngine(opa.url, load_bundle(), timeout=timeout))
+        async with running_gateway(settings, runtime=runtime) as gateway:
+            bearer = token(settings)
+            await gateway.ok(VIEWER, bearer)
+            opa.mode = "hang"
+            started = time.monotonic()
+            answers = await asyncio.gather(*(gateway.data(VIEWER, bearer) for _ in range(24)))
+            elapsed = time.monotonic() - started
+    assert [answer["errors"][0]["extensions"]["code"] for answer in answers] == ["POLICY_UNAVAILABLE"] * 24
+    # Six worker threads made that four timeouts (2 s); over the async client it is about one.
+    assert elapsed < 3 * timeout, elapsed
 
 
 async def test_auditors_list_verify_and_export_and_nobody_else_may(tmp_path: Path) -> None:
