@@ -7,10 +7,13 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import column, insert, table, text
 
 from gateway.decision_log import audit, store
 from gateway.decision_log.chain import HASHED_COLUMNS, link_hash
+from gateway.decision_log.models import Base
 from gateway.decision_log.record import DecisionRecord, Outcome, timestamp_text
 from gateway.decision_log.writer import DecisionLog
 from gateway.migrate import MIGRATIONS, migrate_database
@@ -128,3 +131,11 @@ def log_entry(entry: dict[str, object]) -> DecisionRecord:
     return DecisionRecord(decision_id=f"d-{entry['subject']['id']}", timestamp=datetime.now(UTC),  # type: ignore[index]
                                 input=entry, result=ALLOWED.as_result(), revision="abc123",
                                 requested_by="127.0.0.1:5000", req_id="r1")
+
+
+async def test_the_migrations_match_the_model(database: Database) -> None:
+    await migrate_database(database)
+    async with database.engine.connect() as connection:
+        diff = await connection.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
+    assert diff == []
