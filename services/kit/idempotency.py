@@ -91,10 +91,11 @@ def _conflict(error: IntegrityError) -> AlreadyExists:
 
 
 async def run_write_once(database: Database, tables: KitTables, request: Message, response_type: type[R],
-                         work: Work[R]) -> R:
+                         work: Work[R], *, remember: Callable[[R], bool] = lambda response: True) -> R:
     """Database.run_write(work) for a creating request: once per idempotency key when ``request`` carries one.
 
-    ``work`` returns the whole response message. Raises InvalidArgument (a malformed key), FailedPrecondition (the
+    ``work`` returns the whole response message; an answer ``remember`` declines (one that stored nothing) is not
+    kept, so the key may be sent again. Raises InvalidArgument (a malformed key), FailedPrecondition (the
     key came with another request), AlreadyExists (a unique index hit by a concurrent writer), and what ``work``
     raises (nothing is stored then: the key may be sent again).
     """
@@ -110,7 +111,8 @@ async def run_write_once(database: Database, tables: KitTables, request: Message
         if stored is not None:
             return response_type.FromString(stored)
         response = work(session)
-        claim.store(session, tables, response)
+        if remember(response):
+            claim.store(session, tables, response)
         return response
 
     try:
@@ -120,7 +122,8 @@ async def run_write_once(database: Database, tables: KitTables, request: Message
 
 
 async def write_once(database: Database, tables: KitTables, request: Message, response_type: type[R],
-                     work: Callable[[AsyncSession], Awaitable[R]]) -> R:
+                     work: Callable[[AsyncSession], Awaitable[R]], *,
+                     remember: Callable[[R], bool] = lambda response: True) -> R:
     """run_write_once() for work written against an AsyncSession (Database.transaction())."""
     claim = IdempotencyKey.of(request)
     try:
@@ -131,7 +134,8 @@ async def write_once(database: Database, tables: KitTables, request: Message, re
             if stored is not None:
                 return response_type.FromString(stored)
             response = await work(session)
-            await session.run_sync(claim.store, tables, response)
+            if remember(response):
+                await session.run_sync(claim.store, tables, response)
             return response
     except IntegrityError as error:
         if claim is None:

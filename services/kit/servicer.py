@@ -47,12 +47,16 @@ class ServicerBase:
         except IntegrityError as error:
             raise AlreadyExists(f"conflicts with a record stored meanwhile: {error.orig}") from None
 
-    async def run_write_once(self, request: Message, response_type: type[R], work: Work[R]) -> R:
+    async def run_write_once(self, request: Message, response_type: type[R], work: Work[R], *,
+                             remember: Callable[[R], bool] = lambda response: True) -> R:
         """run_write() of a creating RPC: ``work`` returns the response, stored under the request's idempotency key
         in the same transaction; a repeat of the key gets the stored response (services.kit.idempotency)."""
-        return await idempotency.run_write_once(self.database, self.runtime.tables, request, response_type, work)
+        return await idempotency.run_write_once(self.database, self.runtime.tables, request, response_type, work,
+                                                remember=remember)
 
     async def write_once(self, request: Message, response_type: type[R],
-                         work: Callable[[AsyncSession], Awaitable[R]]) -> R:
+                         work: Callable[[AsyncSession], Awaitable[R]], *,
+                         remember: Callable[[R], bool] = lambda response: True) -> R:
         """run_write_once() for work on an AsyncSession, as in write()."""
-        return await idempotency.write_once(self.database, self.runtime.tables, request, response_type, work)
+        return await idempotency.write_once(self.database, self.runtime.tables, request, response_type, work,
+                                            remember=remember)
