@@ -80,6 +80,9 @@ class RequestContext:
         self.operation = operation
         self.portal = portal
         self.requested_by = requested_by
+        # True while a mutation executes (MutationMarker): its calls are writes whose lost answers mean an unknown
+        # outcome rather than a plain outage.
+        self.mutation = False
         self._loaders: dict[str, DataLoader[Any, Any]] = {}
 
     def loader(self, name: str, load: Callable[[list[Any]], Awaitable[list[Any]]], *,
@@ -162,7 +165,8 @@ class RequestContext:
         """
         if not decision.allow:
             raise gateway_error("PERMISSION_DENIED", "the request was not authorized")
-        return await self._invoke(service, method, request, self._actor(decision, resource), timeout)
+        return await self._invoke(service, method, request, self._actor(decision, resource), timeout,
+                                  write=self.mutation)
 
     async def locate(self, service: str, method: str, request: Message) -> Any:
         """The same call made as the gateway's locator: district-wide, every personal field masked.
@@ -176,7 +180,7 @@ class RequestContext:
         return await self._invoke(service, method, request, actor, None)
 
     async def _invoke(self, service: str, method: str, request: Message, actor: actor_pb2.Actor,
-                      timeout: float | None) -> Any:  # noqa: ASYNC109 (the gRPC deadline)
+                      timeout: float | None, *, write: bool = False) -> Any:  # noqa: ASYNC109 (the gRPC deadline)
         stub = self.runtime.stubs.get(service)
         if stub is None:
             raise gateway_error("SERVICE_UNAVAILABLE", f"the {service} service is not enabled on this gateway",
@@ -188,4 +192,4 @@ class RequestContext:
             return await rpc(request, metadata=self.runtime.signer.metadata(actor),
                              timeout=timeout or self.runtime.call_timeout)
         except grpc.aio.AioRpcError as error:
-            raise error_from_rpc(service, method, error) from None
+            raise error_from_rpc(service, method, error, request=request, write=write) from None
