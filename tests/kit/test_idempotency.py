@@ -4,8 +4,10 @@ concurrent repeats, the purge; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, MetaData, String, Table, func, insert, select
@@ -16,12 +18,18 @@ from gridgov.common.v1 import actor_pb2
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.kit import actor as actor_context
 from services.kit import idempotency
+from services.kit.actor import ActorSigner
+from services.kit.config import DEV_ACTOR_KEY, ConfigError, ServiceSettings
 from services.kit.database import Database, is_sqlite
 from services.kit.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.kit.idempotency import IdempotencyKey
 from services.kit.ids import new_id
 from services.kit.outbox import publish_in
+from services.kit.plugin import load_plugins
+from services.kit.runtime import ServiceRuntime
+from services.kit.server import kit_jobs
 from services.kit.tables import define_kit_tables
+from tests.support.services import service_settings
 
 metadata = MetaData()
 KIT = define_kit_tables(metadata)
@@ -173,3 +181,30 @@ def test_the_fingerprint_leaves_the_key_out_and_covers_every_other_field() -> No
     assert other_key is not None and other_name is not None
     assert one.request_hash == other_key.request_hash != other_name.request_hash
     assert IdempotencyKey.of(Request(code="1")) is None
+
+
+def test_the_ttl_is_configured_in_days_and_refuses_less_than_one(tmp_path: Path) -> None:
+    base = {"GRIDGOV_DATA_DIR": str(tmp_path)}
+    assert ServiceSettings.from_env("cases", base).idempotency_ttl_days == idempotency.DEFAULT_TTL_DAYS == 7
+    assert ServiceSettings.from_env("cases", {**base, "GRIDGOV_IDEMPOTENCY_TTL_DAYS": "30"}).idempotency_ttl_days == 30
+    with pytest.raises(ConfigError, match="GRIDGOV_IDEMPOTENCY_TTL_DAYS must be at least 1"):
+        ServiceSettings.from_env("cases", {**base, "GRIDGOV_IDEMPOTENCY_TTL_DAYS": "0"})
+
+
+async def test_every_service_runs_the_purge_job_with_its_ttl_and_clock(db: Database) -> None:
+    now = datetime(2026, 12, 2, tzinfo=UTC)
+    settings = dataclasses.replace(service_settings("cases", db), idempotency_ttl_days=2)
+    runtime = ServiceRuntime(settings, db, KIT, ActorSigner(DEV_ACTOR_KEY.encode(), "cases"), clock=lambda: now)
+    plugin = load_plugins(["cases"])["cases"]
+    [job] = kit_jobs(plugin, runtime)
+    assert job.name == "cases.idempotency_purge" and job.interval == 3600
+    for key in ("three-days-old", "a-day-old"):
+        await idempotency.run_write_once(db, KIT, Request(code="1", idempotency_key=key), Response, create([]))
+    table = KIT.idempotency_key
+    await db.run_write(lambda s: s.execute(table.update().where(table.c.key == "three-days-old")
+                                           .values(created_at=now - timedelta(days=3))))
+    await db.run_write(lambda s: s.execute(table.update().where(table.c.key == "a-day-old")
+                                           .values(created_at=now - timedelta(days=1))))
+    await job.run()
+    async with db.read() as session:
+        assert (await session.execute(select(table.c.key))).scalars().all() == ["a-day-old"]
