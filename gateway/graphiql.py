@@ -51,8 +51,8 @@ PAGE = """<!doctype html>
       fetcher,
       defaultEditorToolsVisibility: true,
       isHeadersEditorEnabled: true,
-      defaultQuery: "# Send a token from `make run` (or `gridgov token`) in the Headers tab below:\n" +
-        '#   {{"Authorization": "Bearer <token>"}}\n{{ viewer {{ id roles {{ role scope }} }} }}\n',
+      defaultQuery: "# Send a token from `make run` (or `gridgov token`) in the Headers tab below:\\n" +
+        '#   {{"Authorization": "Bearer <token>"}}\\n{{ viewer {{ id roles {{ role scope }} }} }}\\n',
     }}));
   </script>
 </body>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -17,14 +18,24 @@ ANY_URL = re.compile(r"[a-z][a-z0-9+.-]*://|//[a-z0-9-]+\.", re.IGNORECASE)
 
 
 class References(HTMLParser):
-    """Every src and href of a page."""
+    """Every src and href of a page, and its inline scripts."""
 
     def __init__(self) -> None:
         super().__init__()
         self.found: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.found += [value for name, value in attrs if name in ("src", "href") and value]
+        self._in_script = tag == "script" and not dict(attrs).get("src")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.scripts.append(data)
 
 
 def foreign(reference: str, base: str) -> bool:
@@ -53,6 +64,17 @@ async def test_the_page_and_every_asset_come_from_the_gateway(tmp_path: Path) ->
                 for groups in CSS_REFERENCE.findall(asset.text):
                     inner = groups[0] or groups[1]
                     assert not foreign(inner, urljoin(base, reference)), inner
+
+
+def test_the_page_script_parses(tmp_path: Path) -> None:
+    assert graphiql.installed(), f"run `make graphiql`: the GraphiQL files are missing in {graphiql.ASSETS_DIR}"
+    parser = References()
+    parser.feed(bytes(graphiql.page().body).decode())
+    assert len(parser.scripts) == 1
+    script = tmp_path / "page.js"  # node (which make installs the files with) parses it as a browser would
+    script.write_text(parser.scripts[0], encoding="utf-8")
+    checked = subprocess.run(["node", "--check", str(script)], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
 
 
 async def test_graphiql_is_not_served_in_production(tmp_path: Path) -> None:
