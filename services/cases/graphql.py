@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from strawberry.types import Info
 
+from gateway.connection import Connection, check_first, listed, service_page
 from gateway.context import RequestContext, Resource
 from gateway.plugin_types import stamp
 from gridgov.cases.v1 import cases_pb2 as pb
@@ -17,16 +19,18 @@ from services.cases.graphql_types import (
     Case,
     CaseCallback,
     CaseCategory,
+    CaseCategoryConnection,
     CaseCategoryInput,
+    CaseConnection,
     CaseDashboard,
     CaseDispatchRule,
+    CaseDispatchRuleConnection,
     CaseDueStatus,
     CaseEvaluation,
     CaseEvaluationSubject,
     CaseOpenCount,
-    CasePage,
     CaseRankingDimension,
-    CaseRankingEntry,
+    CaseRankingEntryConnection,
     CaseReportInput,
     CaseSatisfaction,
     CaseSource,
@@ -84,6 +88,13 @@ async def _scoped(info: Info, action: str, method: str, request: Any, code: str 
     return await ctx.call(SERVICE, method, request, decision)
 
 
+async def _paged(info: Info, action: str, method: str, request: Callable[[dict[str, Any]], Any], rows: str,
+                 first: int, after: str | None) -> Connection[Any]:
+    ctx = _context(info)
+    decision = await ctx.authorize(action, Resource(action.split(".")[0]))
+    return await service_page(ctx, SERVICE, method, request, rows, decision, first, after)
+
+
 @strawberry.type
 class CaseQuery:
     @strawberry.field(description="Cases in the caller's scope, newest first; a resident sees their own reports.")
@@ -91,13 +102,11 @@ class CaseQuery:
                     category_code: str = "", tier: CaseTier | None = None,  # type: ignore[valid-type]
                     due_status: CaseDueStatus | None = None, jurisdiction_prefix: str = "",  # type: ignore[valid-type]
                     source: CaseSource | None = None, text: str = "", handling_unit: str = "",  # type: ignore[valid-type]
-                    first: int = 50, after: str = "") -> CasePage:
-        request = pb.ListCasesRequest(
+                    first: int = 50, after: str | None = None) -> CaseConnection:
+        return await _paged(info, "case.list", "ListCases", lambda page: pb.ListCasesRequest(
             states=[to_proto(s) for s in states or ()], category_code=category_code, tier=to_proto(tier),
             due_status=to_proto(due_status), jurisdiction_prefix=jurisdiction_prefix, source=to_proto(source),
-            text=text, handling_unit=handling_unit, page={"page_size": first, "page_token": after})
-        response = await _scoped(info, "case.list", "ListCases", request)
-        return CasePage(items=response.cases, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+            text=text, handling_unit=handling_unit, page=page), "cases", first, after)
 
     @strawberry.field(description="One case with its history.")
     async def case(self, info: Info, id: strawberry.ID) -> Case:
@@ -105,11 +114,9 @@ class CaseQuery:
 
     @strawberry.field(description="Overdue open cases in a jurisdiction, most overdue first.")
     async def overdue_cases(self, info: Info, jurisdiction_prefix: str = "", first: int = 50,
-                            after: str = "") -> CasePage:
-        request = pb.ListOverdueCasesRequest(jurisdiction_prefix=jurisdiction_prefix,
-                                             page={"page_size": first, "page_token": after})
-        response = await _scoped(info, "case.dashboard", "ListOverdueCases", request)
-        return CasePage(items=response.cases, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+                            after: str | None = None) -> CaseConnection:
+        return await _paged(info, "case.dashboard", "ListOverdueCases", lambda page: pb.ListOverdueCasesRequest(
+            jurisdiction_prefix=jurisdiction_prefix, page=page), "cases", first, after)
 
     @strawberry.field(description="A portal's dashboard: counts by state and due status, the overdue list, "
                                   "and the jurisdiction's evaluation figures (default: this month).")
@@ -138,21 +145,28 @@ class CaseQuery:
 
     @strawberry.field(description="The district's ranking of streets or handling units for a period.")
     async def case_ranking(self, info: Info, dimension: CaseRankingDimension, period_start: datetime.datetime,
-                           period_end: datetime.datetime) -> list[CaseRankingEntry]:
+                           period_end: datetime.datetime, first: int = 50,
+                           after: str | None = None) -> CaseRankingEntryConnection:
         request = pb.RankEvaluationRequest(dimension=to_proto(dimension),
                                            period_start=stamp(period_start, "periodStart"),
                                            period_end=stamp(period_end, "periodEnd"))
-        return (await _scoped(info, "case.rank", "RankEvaluation", request)).entries  # type: ignore[no-any-return]
+        check_first(first)
+        entries = (await _scoped(info, "case.rank", "RankEvaluation", request)).entries
+        return listed(CaseRankingEntryConnection, entries, first, after)
 
     @strawberry.field(description="The current version of every case category.")
-    async def case_categories(self, info: Info) -> list[CaseCategory]:
+    async def case_categories(self, info: Info, first: int = 50,
+                              after: str | None = None) -> CaseCategoryConnection:
+        check_first(first)
         response = await _scoped(info, "case_category.list", "ListCategories", pb.ListCategoriesRequest())
-        return response.categories  # type: ignore[no-any-return]
+        return listed(CaseCategoryConnection, response.categories, first, after)
 
     @strawberry.field(description="The dispatch table: category x jurisdiction -> handling unit.")
-    async def case_dispatch_rules(self, info: Info) -> list[CaseDispatchRule]:
+    async def case_dispatch_rules(self, info: Info, first: int = 50,
+                                  after: str | None = None) -> CaseDispatchRuleConnection:
+        check_first(first)
         response = await _scoped(info, "dispatch_rule.list", "ListDispatchRules", pb.ListDispatchRulesRequest())
-        return response.rules  # type: ignore[no-any-return]
+        return listed(CaseDispatchRuleConnection, response.rules, first, after)
 
 
 @strawberry.type
