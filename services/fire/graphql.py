@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
+from gateway.connection import Connection, check_first, listed, service_page
 from gateway.context import RequestContext, Resource
 from gateway.plugin_types import decode_base64, encode_base64, stamp
 from gridgov.fire.v1 import fire_pb2
@@ -18,18 +20,19 @@ from services.fire.graphql_types import (
     FireGridLevel,
     FireHazard,
     FireHazardCategory,
-    FireHazardPage,
+    FireHazardConnection,
     FireHazardState,
     FireHazardType,
+    FireHazardTypeConnection,
     FireInspection,
-    FireInspectionPage,
-    FireInspectionPlan,
+    FireInspectionConnection,
+    FireInspectionPlanConnection,
     FireLedgerFile,
     FireLedgerSection,
     FireLedgerStatistics,
     FirePlace,
+    FirePlaceConnection,
     FirePlaceInput,
-    FirePlacePage,
     FirePlaceType,
     FirePlanChange,
     FireRiskLevel,
@@ -45,8 +48,11 @@ def _context(info: Info) -> RequestContext:
     return info.context  # type: ignore[no-any-return]
 
 
-def _page(first: int, after: str) -> dict[str, Any]:
-    return {"page_size": first, "page_token": after}
+async def _paged(info: Info, action: str, method: str, request: Callable[[dict[str, Any]], Any], rows: str,
+                 first: int, after: str | None) -> Connection[Any]:
+    ctx = _context(info)
+    decision = await ctx.authorize(action, Resource(action.split(".")[0]))
+    return await service_page(ctx, SERVICE, method, request, rows, decision, first, after)
 
 
 async def _located(ctx: RequestContext, kind: str, record_id: str) -> Resource:
@@ -80,11 +86,10 @@ class FireQuery:
     @strawberry.field(description="Places in the caller's scope, by name.")
     async def fire_places(self, info: Info, jurisdiction_code: str = "", type: FirePlaceType | None = None,  # type: ignore[valid-type]
                           risk_level: FireRiskLevel | None = None, first: int = 50,  # type: ignore[valid-type]
-                          after: str = "") -> FirePlacePage:
-        request = fire_pb2.ListPlacesRequest(jurisdiction_code=jurisdiction_code, type=to_proto(type),
-                                             risk_level=to_proto(risk_level), page=_page(first, after))
-        response = await _listing(info, "fire_place.list", "ListPlaces", request)
-        return FirePlacePage(items=response.places, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+                          after: str | None = None) -> FirePlaceConnection:
+        return await _paged(info, "fire_place.list", "ListPlaces", lambda page: fire_pb2.ListPlacesRequest(
+            jurisdiction_code=jurisdiction_code, type=to_proto(type), risk_level=to_proto(risk_level), page=page),
+            "places", first, after)
 
     @strawberry.field(description="One place.")
     async def fire_place(self, info: Info, id: strawberry.ID) -> FirePlace:
@@ -94,21 +99,19 @@ class FireQuery:
     @strawberry.field(description="Places the grid level of a street, community or grid must inspect by a day.")
     async def fire_due_inspections(self, info: Info, jurisdiction_code: str,
                                    status: FireDueStatus = FireDueStatus.DUE, as_of: datetime.date | None = None,
-                                   first: int = 50, after: str = "") -> FirePlacePage:
-        request = fire_pb2.ListDueInspectionsRequest(
-            jurisdiction_code=jurisdiction_code, status=to_proto(status),
-            as_of=as_of.isoformat() if as_of else "", page=_page(first, after))
-        response = await _listing(info, "fire_place.due", "ListDueInspections", request)
-        return FirePlacePage(items=response.places, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+                                   first: int = 50, after: str | None = None) -> FirePlaceConnection:
+        return await _paged(info, "fire_place.due", "ListDueInspections",
+                            lambda page: fire_pb2.ListDueInspectionsRequest(
+                                jurisdiction_code=jurisdiction_code, status=to_proto(status),
+                                as_of=as_of.isoformat() if as_of else "", page=page), "places", first, after)
 
     @strawberry.field(description="Inspections in the caller's scope, newest first.")
     async def fire_inspections(self, info: Info, jurisdiction_code: str = "", place_id: str = "", first: int = 50,
-                               after: str = "") -> FireInspectionPage:
-        request = fire_pb2.ListInspectionsRequest(jurisdiction_code=jurisdiction_code, place_id=place_id,
-                                                  page=_page(first, after))
-        response = await _listing(info, "fire_inspection.list", "ListInspections", request)
-        return FireInspectionPage(items=response.inspections,  # type: ignore[arg-type]
-                                  next_page_token=response.page.next_page_token)
+                               after: str | None = None) -> FireInspectionConnection:
+        return await _paged(info, "fire_inspection.list", "ListInspections",
+                            lambda page: fire_pb2.ListInspectionsRequest(
+                                jurisdiction_code=jurisdiction_code, place_id=place_id, page=page),
+                            "inspections", first, after)
 
     @strawberry.field(description="One inspection.")
     async def fire_inspection(self, info: Info, id: strawberry.ID) -> FireInspection:
@@ -120,13 +123,11 @@ class FireQuery:
     async def fire_hazards(self, info: Info, jurisdiction_code: str = "",
                            states: list[FireHazardState] | None = None,  # type: ignore[valid-type]
                            hazard_type_code: str = "", place_id: str = "", report_immediately_only: bool = False,
-                           first: int = 50, after: str = "") -> FireHazardPage:
-        request = fire_pb2.ListHazardsRequest(
+                           first: int = 50, after: str | None = None) -> FireHazardConnection:
+        return await _paged(info, "fire_hazard.list", "ListHazards", lambda page: fire_pb2.ListHazardsRequest(
             jurisdiction_code=jurisdiction_code, states=[to_proto(s) for s in states or ()],
             hazard_type_code=hazard_type_code, place_id=place_id, report_immediately_only=report_immediately_only,
-            page=_page(first, after))
-        response = await _listing(info, "fire_hazard.list", "ListHazards", request)
-        return FireHazardPage(items=response.hazards, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+            page=page), "hazards", first, after)
 
     @strawberry.field(description="One hazard with its history.")
     async def fire_hazard(self, info: Info, id: strawberry.ID) -> FireHazard:
@@ -135,16 +136,20 @@ class FireQuery:
 
     @strawberry.field(description="The hazard catalogue, current versions.")
     async def fire_hazard_types(self, info: Info,
-                                category: FireHazardCategory | None = None) -> list[FireHazardType]:  # type: ignore[valid-type]
+                                category: FireHazardCategory | None = None,  # type: ignore[valid-type]
+                                first: int = 50, after: str | None = None) -> FireHazardTypeConnection:
+        check_first(first)
         response = await _listing(info, "fire_hazard_type.list", "ListHazardTypes",
                                   fire_pb2.ListHazardTypesRequest(category=to_proto(category)))
-        return response.hazard_types  # type: ignore[no-any-return]
+        return listed(FireHazardTypeConnection, response.hazard_types, first, after)
 
     @strawberry.field(description="Which grid level inspects each place type, how often.")
-    async def fire_inspection_plans(self, info: Info) -> list[FireInspectionPlan]:
+    async def fire_inspection_plans(self, info: Info, first: int = 50,
+                                    after: str | None = None) -> FireInspectionPlanConnection:
+        check_first(first)
         response = await _listing(info, "fire_inspection_plan.list", "ListInspectionPlans",
                                   fire_pb2.ListInspectionPlansRequest())
-        return response.plans  # type: ignore[no-any-return]
+        return listed(FireInspectionPlanConnection, response.plans, first, after)
 
     @strawberry.field(description="Found, rectified on time, overdue, handed over and rate, by hazard type and grid.")
     async def fire_ledger_statistics(self, info: Info, jurisdiction_code: str = "",
