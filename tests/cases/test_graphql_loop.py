@@ -115,9 +115,10 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
             assert (unit_figures["closed"], unit_figures["rework"], unit_figures["meanRating"]) == (1, 1, 4.0)
             ranking = (await run(gw, admin, """query($start: DateTime!, $end: DateTime!) {
                 caseRanking(dimension: STREET, periodStart: $start, periodEnd: $end) {
-                rank score evaluation { key closed } } }""", **period))["caseRanking"]
+                totalCount nodes { rank score evaluation { key closed } } } }""", **period))["caseRanking"]
             # 40 on-time closure + 20 closure + 20 satisfaction + 10 * 4/5 rating + 0 (all reworked)
-            assert ranking == [{"rank": 1, "score": 88.0, "evaluation": {"key": STREET, "closed": 1}}]
+            assert ranking == {"totalCount": 1,
+                               "nodes": [{"rank": 1, "score": 88.0, "evaluation": {"key": STREET, "closed": 1}}]}
 
             board = (await run(gw, street, """query { caseDashboard {
                 byState { state count } byDueStatus { dueStatus count } supervised overdue { id }
@@ -130,6 +131,6 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
                 """))["caseDashboard"]
             assert framed == {"supervised": 0, "evaluation": {"key": STREET, "closed": 1}}
             listed = (await run(gw, community, """query($prefix: String!) {
-                cases(states: [ARCHIVED], jurisdictionPrefix: $prefix) { items { id number } nextPageToken } }""",
+                cases(states: [ARCHIVED], jurisdictionPrefix: $prefix) { nodes { id number } pageInfo { hasNextPage } } }""",
                 prefix=COMMUNITY))["cases"]
-            assert [c["id"] for c in listed["items"]] == [case_id] and listed["nextPageToken"] == ""
+            assert [c["id"] for c in listed["nodes"]] == [case_id] and not listed["pageInfo"]["hasNextPage"]

@@ -27,7 +27,7 @@ ORDER = """mutation($id: ID!) { orderFireRectification(id: $id) { state } }"""
 HAZARD = """query($id: ID!) { fireHazard(id: $id) { state closure caseId caseNumber
   history { action toState } } }"""
 CASES = """query($prefix: String!) { cases(jurisdictionPrefix: $prefix, categoryCode: "fire_hazard_handed_over") {
-  items { id state urgent sourceService sourceReference jurisdictionCode } } }"""
+  nodes { id state urgent sourceService sourceReference jurisdictionCode } } }"""
 
 
 @asynccontextmanager
@@ -86,7 +86,7 @@ class Portal:
         return (await self.run(HAZARD, self.inspector, id=hazard_id))["fireHazard"]  # type: ignore[no-any-return]
 
     async def case_for(self, hazard_id: str) -> dict[str, Any] | None:
-        items = (await self.run(CASES, self.street, prefix=STREET))["cases"]["items"]
+        items = (await self.run(CASES, self.street, prefix=STREET))["cases"]["nodes"]
         found = [c for c in items if c["sourceReference"] == hazard_id]
         assert len(found) <= 1  # one case per hand-over, never two
         return found[0] if found else None

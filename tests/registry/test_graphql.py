@@ -124,7 +124,43 @@ async def test_bad_input_names_the_field(gateway: RunningGateway) -> None:
     admin = bearer(gateway, "district_admin", "110108")
     too_many = await gateway.data(HOUSEHOLDS, admin, {"first": 500, "after": ""})
     assert too_many["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT"
-    assert too_many["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "page.page_size"
+    assert too_many["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "first"
     grid = await gateway.data("""mutation { createBuilding(jurisdictionCode: "110108001001009", address: "x")
         { id } }""", admin)
     assert grid["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "jurisdiction_code"
+
+
+EDGES = """query($first: Int!, $after: String) { households(first: $first, after: $after) {
+  edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"""
+
+
+async def test_every_edge_cursor_resumes_after_its_row(gateway: RunningGateway) -> None:
+    admin = bearer(gateway, "district_admin", "110108")
+    whole = await gateway.data(EDGES, admin, {"first": 200})
+    edges = whole["data"]["households"]["edges"]
+    ids = [e["node"]["id"] for e in edges]
+    assert len(ids) == 144 and not whole["data"]["households"]["pageInfo"]["hasNextPage"]
+    page = (await gateway.data(EDGES, admin, {"first": 100}))["data"]["households"]
+    assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
+    # Inside a page (one call of skip + first rows), past the service's page maximum (two calls), at its end.
+    for k, first in ((0, 5), (41, 30), (57, 200), (99, 10), (143, 10)):
+        after_k = await gateway.data(EDGES, admin, {"first": first, "after": page["edges"][k]["cursor"]
+                                                    if k < 100 else edges[k]["cursor"]})
+        assert "errors" not in after_k, after_k
+        assert [e["node"]["id"] for e in after_k["data"]["households"]["edges"]] == ids[k + 1:k + 1 + first]
+        assert after_k["data"]["households"]["pageInfo"]["hasNextPage"] == (k + 1 + first < 144)
+
+
+@pytest.mark.parametrize(("variables", "field"), [
+    ({"first": 0}, "first"), ({"first": -1}, "first"), ({"first": 201}, "first"),
+    ({"first": 5, "after": "not-a-cursor"}, "after"),
+    # A well-formed cursor around a page token the service did not issue.
+    ({"first": 5, "after": "eyJ0IjoiZ2FyYmxlZCIsInMiOjB9"}, "after"),
+])
+async def test_a_bad_page_request_names_its_argument(gateway: RunningGateway, variables: dict[str, object],
+                                                    field: str) -> None:
+    body = await gateway.data(EDGES, bearer(gateway, "district_admin", "110108"), variables)
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "INVALID_ARGUMENT"
+    assert [v["field"] for v in error["extensions"]["fieldViolations"]] == [field]
+    assert error["message"].startswith(f"{field}:")
