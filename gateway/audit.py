@@ -115,7 +115,7 @@ class AuditQuery:
 
     @strawberry.field(description="Walks the whole chain, reports the first broken record, then whether the chain "
                                   "still holds the head anchored outside the database; auditors only.")
-    async def verify_decision_log(self, info: Info) -> DecisionLogVerification:
+    async def decision_log_verification(self, info: Info) -> DecisionLogVerification:
         ctx = _context(info)
         await ctx.authorize("access_decision.verify", Resource("access_decision"))
         log = ctx.runtime.decision_log
@@ -130,7 +130,7 @@ class AuditQuery:
         )
 
     @strawberry.field(description="Matching decisions as OPA decision-log JSON lines, oldest first; auditors only.")
-    async def export_decisions(self, info: Info, filter: AccessDecisionFilter | None = None,
+    async def access_decision_export(self, info: Info, filter: AccessDecisionFilter | None = None,
                                limit: int = 10_000) -> DecisionExport:
         ctx = _context(info)
         if limit < 1 or limit > EXPORT_LIMIT:

@@ -15,6 +15,18 @@ from gateway.context import RequestContext, Resource
 from gateway.plugin_types import stamp
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.common.v1 import geo_pb2
+from services.cases.graphql_inputs import (
+    CallbackCaseInput,
+    DecideCaseExtensionInput,
+    DecideCaseHoldInput,
+    DispatchCaseInput,
+    HandleCaseInput,
+    MergeCaseInput,
+    RateCaseHandlingInput,
+    RequestCaseExtensionInput,
+    SetCaseDispatchRuleInput,
+    VerifyCaseInput,
+)
 from services.cases.graphql_types import (
     Case,
     CaseCallback,
@@ -32,7 +44,6 @@ from services.cases.graphql_types import (
     CaseRankingDimension,
     CaseRankingEntryConnection,
     CaseReportInput,
-    CaseSatisfaction,
     CaseSource,
     CaseState,
     CaseTier,
@@ -199,15 +210,14 @@ class CaseMutation:
         return (await _act(info, "void", id, "VoidCase", pb.VoidCaseRequest(case_id=id, reason=reason))).case  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Merges a reported duplicate into the open case it repeats.")
-    async def merge_case(self, info: Info, id: strawberry.ID, original_id: strawberry.ID, comment: str = "") -> Case:
-        return (await _act(info, "merge", id, "MergeCase", pb.MergeCaseRequest(  # type: ignore[no-any-return]
-            case_id=id, original_id=original_id, comment=comment))).case
+    async def merge_case(self, info: Info, input: MergeCaseInput) -> Case:
+        return (await _act(info, "merge", input.id, "MergeCase", pb.MergeCaseRequest(  # type: ignore[no-any-return]
+            case_id=input.id, original_id=input.original_id, comment=input.comment))).case
 
     @strawberry.mutation(description="Dispatches a case to a unit (default: the dispatch table) and co-handlers.")
-    async def dispatch_case(self, info: Info, id: strawberry.ID, unit: str = "",
-                            co_units: list[str] | None = None, comment: str = "") -> Case:
-        return (await _act(info, "dispatch", id, "DispatchCase", pb.DispatchCaseRequest(  # type: ignore[no-any-return]
-            case_id=id, unit=unit, co_units=co_units or [], comment=comment))).case
+    async def dispatch_case(self, info: Info, input: DispatchCaseInput) -> Case:
+        return (await _act(info, "dispatch", input.id, "DispatchCase", pb.DispatchCaseRequest(  # type: ignore[no-any-return]
+            case_id=input.id, unit=input.unit, co_units=input.co_units or [], comment=input.comment))).case
 
     @strawberry.mutation(description="A handling unit signs for its part of a case.")
     async def accept_case(self, info: Info, id: strawberry.ID, comment: str = "") -> Case:
@@ -220,22 +230,19 @@ class CaseMutation:
                            pb.ReturnCaseRequest(case_id=id, reason=reason))).case
 
     @strawberry.mutation(description="A handling unit reports what it did, with evidence.")
-    async def handle_case(self, info: Info, id: strawberry.ID, resolution: str,
-                          evidence: list[str] | None = None) -> Case:
-        return (await _act(info, "handle", id, "HandleCase", pb.HandleCaseRequest(  # type: ignore[no-any-return]
-            case_id=id, resolution=resolution, evidence=evidence or []))).case
+    async def handle_case(self, info: Info, input: HandleCaseInput) -> Case:
+        return (await _act(info, "handle", input.id, "HandleCase", pb.HandleCaseRequest(  # type: ignore[no-any-return]
+            case_id=input.id, resolution=input.resolution, evidence=input.evidence or []))).case
 
     @strawberry.mutation(description="On-site verification: passed closes, failed sends the case back for rework.")
-    async def verify_case(self, info: Info, id: strawberry.ID, passed: bool, comment: str = "",
-                          evidence: list[str] | None = None) -> Case:
-        return (await _act(info, "verify", id, "VerifyCase", pb.VerifyCaseRequest(  # type: ignore[no-any-return]
-            case_id=id, passed=passed, comment=comment, evidence=evidence or []))).case
+    async def verify_case(self, info: Info, input: VerifyCaseInput) -> Case:
+        return (await _act(info, "verify", input.id, "VerifyCase", pb.VerifyCaseRequest(  # type: ignore[no-any-return]
+            case_id=input.id, passed=input.passed, comment=input.comment, evidence=input.evidence or []))).case
 
     @strawberry.mutation(description="The reporter's callback: unsatisfied reopens, otherwise the case is archived.")
-    async def callback_case(self, info: Info, id: strawberry.ID, satisfaction: CaseSatisfaction,  # type: ignore[valid-type]
-                            comment: str = "") -> CaseCallback:
-        response = await _act(info, "callback", id, "CallbackCase", pb.CallbackCaseRequest(
-            case_id=id, satisfaction=to_proto(satisfaction), comment=comment))
+    async def callback_case(self, info: Info, input: CallbackCaseInput) -> CaseCallback:
+        response = await _act(info, "callback", input.id, "CallbackCase", pb.CallbackCaseRequest(
+            case_id=input.id, satisfaction=to_proto(input.satisfaction), comment=input.comment))
         return CaseCallback(case=response.case, reporters=list(response.reporters))
 
     @strawberry.mutation(description="Archives a closed case whose source takes no callback.")
@@ -244,14 +251,15 @@ class CaseMutation:
                            pb.ArchiveCaseRequest(case_id=id, comment=comment))).case
 
     @strawberry.mutation(description="The handling unit asks for more time.")
-    async def request_case_extension(self, info: Info, id: strawberry.ID, amount: int, reason: str) -> Case:
-        return (await _act(info, "request_extension", id, "RequestExtension",  # type: ignore[no-any-return]
-                           pb.RequestExtensionRequest(case_id=id, amount=amount, reason=reason))).case
+    async def request_case_extension(self, info: Info, input: RequestCaseExtensionInput) -> Case:
+        return (await _act(info, "request_extension", input.id, "RequestExtension",  # type: ignore[no-any-return]
+                           pb.RequestExtensionRequest(case_id=input.id, amount=input.amount, reason=input.reason))).case
 
     @strawberry.mutation(description="The centre approves or refuses the pending extension.")
-    async def decide_case_extension(self, info: Info, id: strawberry.ID, approve: bool, comment: str = "") -> Case:
-        return (await _act(info, "decide_extension", id, "DecideExtension",  # type: ignore[no-any-return]
-                           pb.DecideExtensionRequest(case_id=id, approve=approve, comment=comment))).case
+    async def decide_case_extension(self, info: Info, input: DecideCaseExtensionInput) -> Case:
+        return (await _act(info, "decide_extension", input.id, "DecideExtension",  # type: ignore[no-any-return]
+                           pb.DecideExtensionRequest(case_id=input.id, approve=input.approve,
+                                                     comment=input.comment))).case
 
     @strawberry.mutation(description="The handling unit asks to put the case on hold (挂账).")
     async def request_case_hold(self, info: Info, id: strawberry.ID, reason: str) -> Case:
@@ -259,9 +267,9 @@ class CaseMutation:
                            pb.RequestHoldRequest(case_id=id, reason=reason))).case
 
     @strawberry.mutation(description="The centre approves or refuses the pending hold.")
-    async def decide_case_hold(self, info: Info, id: strawberry.ID, approve: bool, comment: str = "") -> Case:
-        return (await _act(info, "decide_hold", id, "DecideHold",  # type: ignore[no-any-return]
-                           pb.DecideHoldRequest(case_id=id, approve=approve, comment=comment))).case
+    async def decide_case_hold(self, info: Info, input: DecideCaseHoldInput) -> Case:
+        return (await _act(info, "decide_hold", input.id, "DecideHold",  # type: ignore[no-any-return]
+                           pb.DecideHoldRequest(case_id=input.id, approve=input.approve, comment=input.comment))).case
 
     @strawberry.mutation(description="The centre takes a case off hold.")
     async def resume_case(self, info: Info, id: strawberry.ID, comment: str = "") -> Case:
@@ -284,9 +292,9 @@ class CaseMutation:
                            pb.SuperviseCaseRequest(case_id=id, reason=reason))).case
 
     @strawberry.mutation(description="The raising street or community rates the department's handling (1-5).")
-    async def rate_case_handling(self, info: Info, id: strawberry.ID, score: int, comment: str = "") -> Case:
-        return (await _act(info, "rate", id, "RateHandling",  # type: ignore[no-any-return]
-                           pb.RateHandlingRequest(case_id=id, score=score, comment=comment))).case
+    async def rate_case_handling(self, info: Info, input: RateCaseHandlingInput) -> Case:
+        return (await _act(info, "rate", input.id, "RateHandling",  # type: ignore[no-any-return]
+                           pb.RateHandlingRequest(case_id=input.id, score=input.score, comment=input.comment))).case
 
     @strawberry.mutation(description="Adds or changes a case category (a new version).")
     async def update_case_category(self, info: Info, input: CaseCategoryInput) -> CaseCategory:
@@ -299,11 +307,11 @@ class CaseMutation:
         return response.category  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Sets the handling unit of a category inside a jurisdiction prefix.")
-    async def set_case_dispatch_rule(self, info: Info, category_code: str, jurisdiction_prefix: str,
-                                     unit: str) -> CaseDispatchRule:
-        rule = pb.DispatchRule(category_code=category_code, jurisdiction_prefix=jurisdiction_prefix, unit=unit)
+    async def set_case_dispatch_rule(self, info: Info, input: SetCaseDispatchRuleInput) -> CaseDispatchRule:
+        rule = pb.DispatchRule(category_code=input.category_code, jurisdiction_prefix=input.jurisdiction_prefix,
+                               unit=input.unit)
         ctx = _context(info)
-        resource = Resource("dispatch_rule", "", jurisdiction_prefix)
+        resource = Resource("dispatch_rule", "", input.jurisdiction_prefix)
         decision = await ctx.authorize("dispatch_rule.set", resource)
         response = await ctx.call(SERVICE, "SetDispatchRule", pb.SetDispatchRuleRequest(rule=rule), decision,
                                   resource=resource)

@@ -14,6 +14,7 @@ from gateway.context import RequestContext, Resource
 from gateway.plugin_types import decode_base64, encode_base64, stamp
 from gridgov.fire.v1 import fire_pb2
 from services.fire.graphql_types import (
+    ClaimFireHazardFixInput,
     FireChecklistItemInput,
     FireDueStatus,
     FireFileFormat,
@@ -36,7 +37,9 @@ from services.fire.graphql_types import (
     FirePlaceType,
     FirePlanChange,
     FireRiskLevel,
-    FireSeverity,
+    OrderFireRectificationInput,
+    SetFireInspectionPlanInput,
+    UpdateFireHazardTypeInput,
     to_proto,
 )
 from services.kit.plugin import GraphQLContribution
@@ -220,16 +223,16 @@ class FireMutation:
         return response.inspection  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Orders the owner to fix a hazard by a deadline (default: the catalogue's).")
-    async def order_fire_rectification(self, info: Info, id: strawberry.ID,
-                                       rectify_by: datetime.datetime | None = None, note: str = "") -> FireHazard:
-        request = fire_pb2.OrderRectificationRequest(id=id, rectify_by=stamp(rectify_by, "rectifyBy"), note=note)
-        return (await _on_record(info, "fire_hazard.order_rectification", id, "OrderRectification", request)).hazard  # type: ignore[no-any-return]
+    async def order_fire_rectification(self, info: Info, input: OrderFireRectificationInput) -> FireHazard:
+        request = fire_pb2.OrderRectificationRequest(id=input.id, rectify_by=stamp(input.rectify_by, "input.rectifyBy"),
+                                                     note=input.note)
+        response = await _on_record(info, "fire_hazard.order_rectification", input.id, "OrderRectification", request)
+        return response.hazard  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Records the owner's claim that a hazard is fixed.")
-    async def claim_fire_hazard_fix(self, info: Info, id: strawberry.ID, note: str = "",
-                                    evidence: list[str] | None = None) -> FireHazard:
-        request = fire_pb2.ClaimFixRequest(id=id, note=note, evidence=evidence or [])
-        return (await _on_record(info, "fire_hazard.claim_fix", id, "ClaimFix", request)).hazard  # type: ignore[no-any-return]
+    async def claim_fire_hazard_fix(self, info: Info, input: ClaimFireHazardFixInput) -> FireHazard:
+        request = fire_pb2.ClaimFixRequest(id=input.id, note=input.note, evidence=input.evidence or [])
+        return (await _on_record(info, "fire_hazard.claim_fix", input.id, "ClaimFix", request)).hazard  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="A re-inspection verifies the fix: the hazard closes.")
     async def verify_fire_hazard_fix(self, info: Info, id: strawberry.ID, note: str = "") -> FireHazard:
@@ -242,17 +245,17 @@ class FireMutation:
         return (await _on_record(info, "fire_hazard.reopen", id, "ReopenHazard", request)).hazard  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Edits a catalogue entry, creating its next version.")
-    async def update_fire_hazard_type(self, info: Info, code: str, severity: FireSeverity,  # type: ignore[valid-type]
-                                      rectify_days: int, name: str = "", expected_version: int = 0) -> FireHazardType:
-        request = fire_pb2.UpdateHazardTypeRequest(code=code, name=name, severity=to_proto(severity),
-                                                   rectify_days=rectify_days, expected_version=expected_version)
+    async def update_fire_hazard_type(self, info: Info, input: UpdateFireHazardTypeInput) -> FireHazardType:
+        request = fire_pb2.UpdateHazardTypeRequest(code=input.code, name=input.name, severity=to_proto(input.severity),
+                                                   rectify_days=input.rectify_days,
+                                                   expected_version=input.expected_version)
         return (await _listing(info, "fire_hazard_type.update", "UpdateHazardType", request)).hazard_type  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Sets which grid level inspects a place type and how often.")
-    async def set_fire_inspection_plan(self, info: Info, place_type: FirePlaceType,  # type: ignore[valid-type]
-                                       grid_level: FireGridLevel, interval_days: int) -> FirePlanChange:  # type: ignore[valid-type]
+    async def set_fire_inspection_plan(self, info: Info, input: SetFireInspectionPlanInput) -> FirePlanChange:
         request = fire_pb2.SetInspectionPlanRequest(plan=fire_pb2.InspectionPlan(
-            place_type=to_proto(place_type), grid_level=to_proto(grid_level), interval_days=interval_days))
+            place_type=to_proto(input.place_type), grid_level=to_proto(input.grid_level),
+            interval_days=input.interval_days))
         response = await _listing(info, "fire_inspection_plan.update", "SetInspectionPlan", request)
         return FirePlanChange(plan=response.plan, places_rescheduled=response.places_rescheduled)
 

@@ -299,3 +299,33 @@ class FireHazardTypeConnection(CountedConnection[FireHazardType]):
 @strawberry.type(description="Inspection plans, one per place type.")
 class FireInspectionPlanConnection(CountedConnection[FireInspectionPlan]):
     pass
+
+
+@strawberry.input(description="The arguments of orderFireRectification.")
+class OrderFireRectificationInput:
+    id: strawberry.ID
+    rectify_by: datetime.datetime | None = None
+    note: str = ""
+
+
+@strawberry.input(description="The arguments of claimFireHazardFix.")
+class ClaimFireHazardFixInput:
+    id: strawberry.ID
+    note: str = ""
+    evidence: list[str] | None = None
+
+
+@strawberry.input(description="The arguments of updateFireHazardType.")
+class UpdateFireHazardTypeInput:
+    code: str
+    severity: FireSeverity  # type: ignore[valid-type]
+    rectify_days: int
+    name: str = ""
+    expected_version: int = 0
+
+
+@strawberry.input(description="The arguments of setFireInspectionPlan.")
+class SetFireInspectionPlanInput:
+    place_type: FirePlaceType  # type: ignore[valid-type]
+    grid_level: FireGridLevel  # type: ignore[valid-type]
+    interval_days: int

@@ -5,6 +5,8 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from gateway.context import Resource
+from gateway.plugin_types import encode_base64
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.kit.plugin import GraphQLContribution
 from services.registry.graphql_calls import SERVICE, context, household_code, list_page, one_call
@@ -17,8 +19,10 @@ from services.registry.graphql_types import (
     Jurisdiction,
     JurisdictionConnection,
     JurisdictionLevel,
+    LedgerExport,
     OrganizationConnection,
     PopulationType,
+    RegistryFileFormat,
     Resident,
     ResidentConnection,
     VisitConnection,
@@ -97,6 +101,17 @@ class RegistryQuery:
                      after: str | None = None) -> VisitConnection:
         return await list_page(info, "visit", "ListVisits", lambda page: pb.ListVisitsRequest(
             household_id=household_id, jurisdiction_prefix=jurisdiction_prefix, page=page), "visits", first, after)
+
+    @strawberry.field(description="Exports the households in the caller's scope as a ledger file (base64).")
+    async def household_export(self, info: Info, format: RegistryFileFormat,
+                               jurisdiction_prefix: str = "") -> LedgerExport:
+        ctx = context(info)
+        decision = await ctx.authorize("household.export", Resource("household"))
+        exported = await ctx.call(SERVICE, "ExportHouseholds", pb.ExportHouseholdsRequest(
+            format=to_proto(format), jurisdiction_prefix=jurisdiction_prefix), decision, timeout=120)
+        return LedgerExport(content_base64=encode_base64(exported.content),
+                            content_type=exported.content_type, filename=exported.filename,
+                            households=exported.households, residents=exported.residents)
 
 
 def contribution() -> GraphQLContribution:

@@ -23,7 +23,7 @@ START = """mutation($id: ID!) { startFireInspection(placeId: $id, gridLevel: SMA
 RECORD = """mutation($id: ID!, $items: [FireChecklistItemInput!]!) { recordFireChecklist(inspectionId: $id,
   items: $items) { id } }"""
 FINALIZE = """mutation($id: ID!) { finalizeFireInspection(inspectionId: $id) { hazardIds } }"""
-ORDER = """mutation($id: ID!) { orderFireRectification(id: $id) { state } }"""
+ORDER = """mutation($id: ID!) { orderFireRectification(input: {id: $id}) { state } }"""
 HAZARD = """query($id: ID!) { fireHazard(id: $id) { state closure caseId caseNumber
   history { action toState } } }"""
 CASES = """query($prefix: String!) { cases(jurisdictionPrefix: $prefix, categoryCode: "fire_hazard_handed_over") {
@@ -94,7 +94,10 @@ class Portal:
     async def close_case(self, case_id: str) -> None:
         """The street registers and dispatches, the fire unit accepts and handles, the street verifies: closed."""
         async def act(bearer: str, mutation: str, extra: str = "") -> str:
-            query = f'mutation($id: ID!) {{ {mutation}(id: $id{extra}) {{ state }} }}'
+            arguments = f"id: $id{extra}"
+            if mutation in ("dispatchCase", "handleCase", "verifyCase"):  # more than two arguments: one input
+                arguments = f"input: {{{arguments}}}"
+            query = f'mutation($id: ID!) {{ {mutation}({arguments}) {{ state }} }}'
             return (await self.run(query, bearer, id=case_id))[mutation]["state"]  # type: ignore[no-any-return]
 
         assert await act(self.street, "registerCase") == "REGISTERED"

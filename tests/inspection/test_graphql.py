@@ -175,8 +175,9 @@ async def test_patrols_violations_rules_and_air_quality(stack: Stack) -> None:
         "readings": 1, "references": 1}
     compared = (await stack.ok("""query { airQualityComparison(start: "2026-11-01", end: "2026-11-30") {
         nodes { pollutant average referenceAverage difference percentOfReference samples } } }""", stack.street_staff))
-    assert compared["airQualityComparison"]["nodes"][0] == {"pollutant": "PM25", "average": 55.0, "referenceAverage": 50.0,
-                                                   "difference": 5.0, "percentOfReference": 110.0, "samples": 1}
+    assert compared["airQualityComparison"]["nodes"][0] == {
+        "pollutant": "PM25", "average": 55.0, "referenceAverage": 50.0, "difference": 5.0, "percentOfReference": 110.0,
+        "samples": 1}
     due = await stack.ok("""query { patrolsDue(start: "2026-11-01", end: "2026-11-07") { nodes { gridHead { subjectId
         assignedOn } missed windows { status } } } supervisionDue(start: "2026-10-01", end: "2026-12-31") {
         nodes { name controlLevel missed due frequency { times unit } windows { start status } } } }""", stack.bureau)
@@ -222,5 +223,6 @@ async def test_missed_patrols_raised_by_the_job_as_each_role_sees_them(stack: St
         ("2026-11-16", "2026-11-22"), ("2026-11-09", "2026-11-15")]
     assert {m["subjectId"] for m in weeks} == {"head-4", "head-2"}  # not the other street's head-x
     assert (await stack.error(MISSED, stack.auditor, after=""))["code"] == "PERMISSION_DENIED"
-    bad = await stack.error("""query { missedPatrols(jurisdictionCode: "1101") { pageInfo { endCursor } } }""", stack.bureau)
+    bad = await stack.error("""query { missedPatrols(jurisdictionCode: "1101") { pageInfo { endCursor } } }""",
+                            stack.bureau)
     assert (bad["code"], [v["field"] for v in bad["fieldViolations"]]) == ("INVALID_ARGUMENT", ["jurisdiction_code"])

@@ -85,10 +85,10 @@ async def close_case(gateway: RunningGateway, people: People, case_id: str) -> N
     """Register, dispatch (the dispatch table sends it to the environment bureau), accept, handle, verify."""
     for bearer, mutation in (
         (people.admin, f'registerCase(id: "{case_id}")'),
-        (people.admin, f'dispatchCase(id: "{case_id}")'),
+        (people.admin, f'dispatchCase(input: {{id: "{case_id}"}})'),
         (people.unit, f'acceptCase(id: "{case_id}")'),
-        (people.unit, f'handleCase(id: "{case_id}", resolution: "已苫盖，责令整改")'),
-        (people.admin, f'verifyCase(id: "{case_id}", passed: true)'),
+        (people.unit, f'handleCase(input: {{id: "{case_id}", resolution: "已苫盖，责令整改"}})'),
+        (people.admin, f'verifyCase(input: {{id: "{case_id}", passed: true}})'),
     ):
         await ok(gateway, bearer, f"mutation {{ {mutation} {{ id state }} }}")
 

@@ -65,11 +65,11 @@ async def test_a_grid_worker_sees_its_grid_masked_and_cannot_change_households(g
                                 worker, {"id": nodes[0]["id"]})
     head = detail["data"]["household"]["members"][0]
     assert head["idNumber"].startswith("110108********") and "****" in head["phone"]
-    visit = await gateway.data("""mutation($id: ID!) { recordVisit(householdId: $id, notes: "走访") {
+    visit = await gateway.data("""mutation($id: ID!) { recordVisit(input: {householdId: $id, notes: "走访"}) {
         worker jurisdictionCode } }""", worker, {"id": nodes[0]["id"]})
     assert visit["data"]["recordVisit"] == {"worker": "grid_worker-user", "jurisdictionCode": "110108001001001"}
-    denied = await gateway.data("""mutation($id: ID!) { setCareLevel(householdId: $id, careLevel: ATTENTION,
-        reason: "x") { id } }""", worker, {"id": nodes[0]["id"]})
+    denied = await gateway.data("""mutation($id: ID!) { setCareLevel(input: {householdId: $id, careLevel: ATTENTION,
+        reason: "x"}) { id } }""", worker, {"id": nodes[0]["id"]})
     assert denied["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
 
 
@@ -103,19 +103,19 @@ async def test_an_auditor_gets_no_registry_data(gateway: RunningGateway) -> None
 async def test_import_reports_bad_rows_and_export_returns_the_ledger(gateway: RunningGateway) -> None:
     admin = bearer(gateway, "district_admin", "110108")
     content = base64.b64encode(sample("households-ledger-with-errors.csv")).decode()
-    report = await gateway.data("""mutation($c: String!) { importHouseholds(contentBase64: $c, format: CSV) {
+    report = await gateway.data("""mutation($c: String!) { importHouseholds(input: {contentBase64: $c, format: CSV}) {
         errors { line field reason } households nothingStored } }""", admin, {"c": content})
     result = report["data"]["importHouseholds"]
     # The clean ledger is registered already, so its IDs are reported too; the six defects are among them.
     assert result["nothingStored"] and result["households"] == 0
     defects = {(e["line"], e["field"]) for e in result["errors"]}
     assert {(3, "id_number"), (5, "jurisdiction_code"), (9, "gender"), (11, "birth_date"), (12, "name")} <= defects
-    bad = await gateway.data("""mutation { importHouseholds(contentBase64: "@@", format: CSV) { households } }""",
-                             admin)
-    assert bad["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "contentBase64"
-    exported = await gateway.data("""mutation { exportHouseholds(format: CSV, jurisdictionPrefix: "110108001001001")
+    bad = await gateway.data("""mutation { importHouseholds(input: {contentBase64: "@@", format: CSV}) {
+        households } }""", admin)
+    assert bad["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "input.contentBase64"
+    exported = await gateway.data("""query { householdExport(format: CSV, jurisdictionPrefix: "110108001001001")
         { contentBase64 households residents filename } }""", admin)
-    ledger = exported["data"]["exportHouseholds"]
+    ledger = exported["data"]["householdExport"]
     assert (ledger["households"], ledger["residents"]) == (12, 26)
     assert base64.b64decode(ledger["contentBase64"]).decode("utf-8-sig").startswith("户编号,所属网格")
 
@@ -125,7 +125,7 @@ async def test_bad_input_names_the_field(gateway: RunningGateway) -> None:
     too_many = await gateway.data(HOUSEHOLDS, admin, {"first": 500, "after": ""})
     assert too_many["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT"
     assert too_many["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "first"
-    grid = await gateway.data("""mutation { createBuilding(jurisdictionCode: "110108001001009", address: "x")
+    grid = await gateway.data("""mutation { createBuilding(input: {jurisdictionCode: "110108001001009", address: "x"})
         { id } }""", admin)
     assert grid["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "jurisdiction_code"
 
