@@ -14,7 +14,7 @@ from gateway.context import Resource
 from gateway.plugin_types import ProtoEnums, graphql_enum, present
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.registry import domain
-from services.registry.graphql_calls import SERVICE, context, list_call, page
+from services.registry.graphql_calls import SERVICE, context, list_page
 
 JurisdictionLevel = graphql_enum(domain.JurisdictionLevel, "JurisdictionLevel")
 GridType = graphql_enum(domain.GridType, "GridType")
@@ -79,11 +79,10 @@ class Jurisdiction:
         return present(self, "leader")  # type: ignore[no-any-return]
 
     @strawberry.field(description="The direct children of this node in the caller's scope, by code.")
-    async def children(self, info: Info) -> list[Jurisdiction]:
+    async def children(self, info: Info, first: int = 50, after: str | None = None) -> JurisdictionConnection:
         message: Any = self
-        response = await list_call(info, "jurisdiction", "ListJurisdictions", pb.ListJurisdictionsRequest(
-            parent_code=message.code, page=page(200, "")))
-        return list(response.jurisdictions)
+        return await list_page(info, "jurisdiction", "ListJurisdictions", lambda page: pb.ListJurisdictionsRequest(
+            parent_code=message.code, page=page), "jurisdictions", first, after)
 
 
 @strawberry.type
