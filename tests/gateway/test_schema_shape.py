@@ -139,7 +139,9 @@ def test_the_shape_check_catches_each_departure() -> None:
 
 def test_mutations_of_more_than_two_arguments_take_one_input_object(schema: GraphQLSchema) -> None:
     assert schema.mutation_type is not None
-    crowded = {name: list(field.args) for name, field in schema.mutation_type.fields.items() if len(field.args) > 2}
+    # idempotencyKey is a top-level argument of every creating mutation, beside its values (gateway/README.md).
+    crowded = {name: list(field.args) for name, field in schema.mutation_type.fields.items()
+               if len(set(field.args) - {"idempotencyKey"}) > 2}
     assert crowded == {}, "give each of these one `input: <Name>Input!` argument"
     for name, field in schema.mutation_type.fields.items():
         if "input" in field.args:

@@ -84,12 +84,14 @@ async def test_street_staff_see_personal_data_whole(gateway: RunningGateway) -> 
 
 async def test_the_tree_is_browsed_from_a_node_to_its_children(gateway: RunningGateway) -> None:
     street = bearer(gateway, "street_staff", "110108001")
-    tree = await gateway.data("""{ jurisdiction(code: "110108001") { name level children { code level
-        children { code gridType } } } }""", street)
+    tree = await gateway.data("""{ jurisdiction(code: "110108001") { name level children { nodes { code level
+        children(first: 1) { nodes { code gridType } pageInfo { hasNextPage } } } } } }""", street)
     node = tree["data"]["jurisdiction"]
-    assert node["level"] == "STREET" and [c["code"] for c in node["children"]] == [
+    assert node["level"] == "STREET" and [c["code"] for c in node["children"]["nodes"]] == [
         "110108001001", "110108001002", "110108001003"]
-    assert node["children"][0]["children"][0] == {"code": "110108001001001", "gridType": "URBAN"}
+    first_grids = node["children"]["nodes"][0]["children"]
+    assert first_grids == {"nodes": [{"code": "110108001001001", "gridType": "URBAN"}],
+                           "pageInfo": {"hasNextPage": True}}
     outside = await gateway.data("""{ jurisdiction(code: "110108") { name } }""", street)
     assert outside["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
 
@@ -164,3 +166,18 @@ async def test_a_bad_page_request_names_its_argument(gateway: RunningGateway, va
     assert error["extensions"]["code"] == "INVALID_ARGUMENT"
     assert [v["field"] for v in error["extensions"]["fieldViolations"]] == [field]
     assert error["message"].startswith(f"{field}:")
+
+
+async def test_creating_mutations_forward_their_idempotency_key(gateway: RunningGateway) -> None:
+    admin = bearer(gateway, "district_admin", "110108")
+    keyed = """mutation($key: String) {
+      createBuilding(input: {jurisdictionCode: "110108001001001", address: "99号楼"}, idempotencyKey: $key) {
+        id } }"""
+    first = await gateway.ok(keyed, admin, {"key": "b-1"})
+    assert await gateway.ok(keyed, admin, {"key": "b-1"}) == first
+    worker = bearer(gateway, "grid_worker", "110108001001001")
+    household = (await gateway.ok(HOUSEHOLDS, worker, {"first": 1, "after": ""}))["households"]["nodes"][0]["id"]
+    visit = """mutation($id: ID!, $key: String) {
+      recordVisit(input: {householdId: $id, notes: "走访"}, idempotencyKey: $key) { id } }"""
+    recorded = await gateway.ok(visit, worker, {"id": household, "key": "v-1"})
+    assert await gateway.ok(visit, worker, {"id": household, "key": "v-1"}) == recorded
