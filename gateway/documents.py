@@ -53,6 +53,8 @@ class DocumentLimits:
     max_directives: int = 4
     # How many fragment spreads may nest inside each other.
     max_spread_depth: int = 10
+    # How often one selection set may select the same response name (legal, merged, and costly to check).
+    max_repeats: int = 3
 
 
 class DocumentRefused(Exception):
@@ -113,9 +115,20 @@ def check(document: DocumentNode, limits: DocumentLimits) -> None:
                 spreads.append(node.name.value)
             selection_set = getattr(node, "selection_set", None)
             if selection_set is not None:
+                _check_repeats(selection_set.selections, limits.max_repeats)
                 stack.extend(selection_set.selections)
     for spreads in roots:
         _check_spread_depth(spreads, fragments, limits.max_spread_depth)
+
+
+def _check_repeats(selections: Sequence[Node], limit: int) -> None:
+    seen: dict[str, int] = {}
+    for selection in selections:
+        if isinstance(selection, FieldNode):
+            name = (selection.alias or selection.name).value
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > limit:
+                raise DocumentRefused(f"field {name!r} is selected more than {limit} times in one selection set")
 
 
 def _check_spread_depth(spreads: Sequence[str], fragments: dict[str, list[str]], limit: int) -> None:

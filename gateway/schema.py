@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLObjectType
@@ -32,6 +33,12 @@ class GatewaySchema(strawberry.Schema):
     """
 
     documents: Documents
+
+    def _get_custom_context_kwargs(self, operation_extensions: dict[str, Any] | None = None, *,
+                                   sync: bool = False) -> dict[str, Any]:
+        # graphql-core's execution (variable coercion) suggests names ("Did you mean 'allow'?") unless told not
+        # to, as validation is (gateway/documents.py): the names describe the schema to whoever guesses.
+        return {**super()._get_custom_context_kwargs(operation_extensions, sync=sync), "hide_suggestions": True}
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         unexpected = [error for error in errors if not _expected(error)]

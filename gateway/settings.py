@@ -92,6 +92,7 @@ class GatewaySettings:
             max_fragments=env.integer("GRIDGOV_MAX_FRAGMENTS", DocumentLimits.max_fragments, minimum=0),
             max_directives=env.integer("GRIDGOV_MAX_DIRECTIVES", DocumentLimits.max_directives, minimum=0),
             max_spread_depth=max_depth,
+            max_repeats=env.integer("GRIDGOV_MAX_FIELD_REPEATS", DocumentLimits.max_repeats, minimum=1),
         )
         if document.max_bytes > max_body:
             raise ConfigError(f"GRIDGOV_MAX_DOCUMENT_BYTES ({document.max_bytes}) must not be larger than "
