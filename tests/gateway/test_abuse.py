@@ -49,7 +49,10 @@ async def test_the_repeated_field_document_is_refused_by_size_without_work(tmp_p
     (DocumentLimits(max_tokens=40), "{ viewer { " + "id " * 40 + "} }", "has more than 40 tokens"),
     (DocumentLimits(max_selections=5), "{ " + " ".join(f"a{i}: viewer {{ id }}" for i in range(3)) + " }",
      "selects more than 5 fields and fragments"),
-    (DocumentLimits(), "{ viewer { " + "id " * 4 + "} }", "field 'id' is selected more than 3 times"),
+    (DocumentLimits(), "{ viewer { " + "id " * 9 + "} }", "field 'id' is selected 9 times in one selection set"),
+    (DocumentLimits(), "{ " + "... on Query { viewer { id } } " * 9 + "}", "field 'viewer' is selected 9 times"),
+    (DocumentLimits(), "query { ...A ...A ...A }\nfragment A on Query { ...B ...B ...B }\n"
+                       "fragment B on Query { id: viewer { id } }", "field 'id' is selected 9 times"),
     (DocumentLimits(max_fragments=2), chain(2), "defines more than 2 fragments"),
     (DocumentLimits(), "query cop { __typename @aa@aa@aa@aa@aa@aa@aa@aa@aa@aa }",
      "field '__typename' carries 10 directives; at most 4"),
