@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +16,10 @@ from strawberry.schema.name_converter import NameConverter
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryOptional
+from strawberry.types.graphql import OperationType
 
 from gateway.audit import AuditQuery
+from gateway.context import RequestContext
 from gateway.documents import DocumentLimits, Documents, PreparedDocument
 from gateway.execution import LeafFastPathExecutionContext
 from gateway.viewer import ViewerQuery
@@ -123,9 +125,19 @@ def _describe(owner: str) -> str:
     return "the gateway" if owner == GATEWAY else f"plugin {owner!r}"
 
 
+class MutationMarker(SchemaExtension):
+    """Tells the request's context that a mutation is executing, so its service calls count as writes."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, RequestContext):
+            context.mutation = self.execution_context.operation_type is OperationType.MUTATION
+        yield
+
+
 def extensions() -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
     """Per-request extensions: parsing and validation come from the schema's ``documents`` (and its cache)."""
-    return [PreparedDocument]
+    return [PreparedDocument, MutationMarker]
 
 
 def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limits = Limits()) -> GatewaySchema:

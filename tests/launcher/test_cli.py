@@ -110,11 +110,20 @@ def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
 
 def test_a_service_that_cannot_start_is_reported(tmp_path: Path) -> None:
     environ = environment(tmp_path, ["registry"])
-    environ["GRIDGOV_REGISTRY_DATABASE_URL"] = "mysql://nowhere/db"
+    environ["GRIDGOV_REGISTRY_DATABASE_URL"] = "sqlite+aiosqlite:////proc/no-such-dir/registry.db"
     result = subprocess.run([*GRIDGOV, "up"], env=environ, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "registry exited with code" in result.stderr
+    assert "No such file or directory: '/proc/no-such-dir'" in result.stderr  # the tail of its log
+
+
+def test_a_bad_setting_is_named_before_anything_starts(tmp_path: Path) -> None:
+    environ = environment(tmp_path, ["registry"])
+    environ["GRIDGOV_REGISTRY_DATABASE_URL"] = "mysql://nowhere/db"
+    result = subprocess.run([*GRIDGOV, "up"], env=environ, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
     assert "GRIDGOV_REGISTRY_DATABASE_URL must start with" in result.stderr
+    assert not (tmp_path / "logs").exists()
 
 
 def test_token_is_accepted_by_the_local_key(tmp_path: Path) -> None:
