@@ -49,6 +49,7 @@ ROLES = (
     ("environment_bureau", "environment_bureau", "110108", "environment_bureau"),
     ("auditor", "auditor", "110108", ""),
 )
+REPORT = """mutation($input: CaseReportInput!) { reportCase(input: $input) { id } }"""
 # The by-id reads of a batch, as aliases of one document.
 BATCH = 50
 
@@ -140,6 +141,10 @@ async def walk(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Walk]:
         gateway = await stack.enter_async_context(
             running_gateway(settings, {n: s.plugin for n, s in services.items()}))
         result = Walk(gateway, services, metadata, {})
+        # A resident's own report: the one case the resident's list and by-id reads must both show.
+        await gateway.ok(REPORT, _bearer(result, "resident"), {"input": {
+            "categoryCode": "garbage_exposed", "description": "楼下垃圾没人清", "jurisdictionCode": "110108001001001",
+            "source": "RESIDENT", "address": "翠微路3号"}})
         for listing in LISTINGS:
             result.universes[listing.query] = await _universe(result, listing)
         yield result
@@ -210,3 +215,6 @@ async def test_a_list_shows_exactly_what_the_role_may_read_by_id(walk: Walk, rol
 async def test_the_demo_district_has_records_in_every_list(walk: Walk) -> None:
     """The walk means something only if every list has rows to show and to hide."""
     assert {query: len(ids) for query, ids in walk.universes.items() if not ids} == {}
+    cases = next(entry for entry in LISTINGS if entry.query == "cases")
+    mine = await listed_ids(walk, cases, _bearer(walk, "resident"))
+    assert mine is not None and len(mine) == 1
