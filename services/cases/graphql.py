@@ -78,6 +78,13 @@ async def _act(info: Info, verb: str, case_id: str, method: str, request: Any) -
     return await ctx.call(SERVICE, method, request, decision, resource=resource)
 
 
+def _own_unit(ctx: RequestContext) -> str:
+    """The unit a subject's case lists default to: its department, when handling_unit is its only list role."""
+    names = {grant.role for grant in ctx.subject.roles}
+    listing = names & {"district_admin", "street_staff", "community_staff", "grid_worker", "resident"}
+    return ctx.subject.department if "handling_unit" in names and not listing else ""
+
+
 async def _scoped(info: Info, action: str, method: str, request: Any, code: str = "") -> Any:
     ctx = _context(info)
     decision = await ctx.authorize(action, Resource(action.split(".")[0], "", code))
@@ -95,8 +102,12 @@ class CaseQuery:
         request = pb.ListCasesRequest(
             states=[to_proto(s) for s in states or ()], category_code=category_code, tier=to_proto(tier),
             due_status=to_proto(due_status), jurisdiction_prefix=jurisdiction_prefix, source=to_proto(source),
-            text=text, handling_unit=handling_unit, page={"page_size": first, "page_token": after})
-        response = await _scoped(info, "case.list", "ListCases", request)
+            text=text, handling_unit=handling_unit or _own_unit(_context(info)),
+            page={"page_size": first, "page_token": after})
+        # The policy lets a handling_unit role list only its own unit's cases: it needs the filter.
+        ctx = _context(info)
+        decision = await ctx.authorize("case.list", Resource("case", "", "", {"handling_unit": request.handling_unit}))
+        response = await ctx.call(SERVICE, "ListCases", request, decision)
         return CasePage(items=response.cases, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
 
     @strawberry.field(description="One case with its history.")
