@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import grpc
@@ -24,7 +25,15 @@ _BY_STATUS = {
 
 
 class DecisionLogUnavailable(Exception):
-    """A decision could not be made durable; the request it belongs to must be refused."""
+    """A decision could not be made durable; the request it belongs to must be refused.
+
+    ``late``: the record was not confirmed in time but may still be written (the database was locked); this future
+    says whether it was.
+    """
+
+    def __init__(self, message: str, *, late: asyncio.Future[int] | None = None) -> None:
+        super().__init__(message)
+        self.late = late
 
 
 def gateway_error(code: str, message: str, **extensions: Any) -> GraphQLError:
