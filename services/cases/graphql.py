@@ -93,7 +93,8 @@ async def _scoped(info: Info, action: str, method: str, request: Any, code: str 
 
 @strawberry.type
 class CaseQuery:
-    @strawberry.field(description="Cases in the caller's scope, newest first; a resident sees their own reports.")
+    @strawberry.field(description="Cases in the caller's scope, newest first; a resident sees their own reports, "
+                                  "a handling unit the cases it leads or co-handles.")
     async def cases(self, info: Info, states: list[CaseState] | None = None,  # type: ignore[valid-type]
                     category_code: str = "", tier: CaseTier | None = None,  # type: ignore[valid-type]
                     due_status: CaseDueStatus | None = None, jurisdiction_prefix: str = "",  # type: ignore[valid-type]
