@@ -84,6 +84,9 @@ class RequestContext:
         self.operation = operation
         self.portal = portal
         self.requested_by = requested_by
+        # True while a mutation executes (MutationMarker): its calls are writes whose lost answers mean an unknown
+        # outcome rather than a plain outage.
+        self.mutation = False
         self._loaders: dict[str, DataLoader[Any, Any]] = {}
         # The input of each decision this request was allowed, by decision_id: its outcome records repeat who did
         # what to which resource.
@@ -191,15 +194,18 @@ class RequestContext:
         """
         if not decision.allow:
             raise gateway_error("PERMISSION_DENIED", "the request was not authorized")
+        actor = self._actor(decision, resource)
         policy_input = self._allowed.get(decision.decision_id)
         if policy_input is None:  # a decision not made by this request's authorize: no outcome to link
-            return await self._invoke(service, method, request, self._actor(decision, resource), timeout)
+            return await self._invoke(service, method, request, actor, timeout, write=self.mutation)
         try:
-            answer = await self._invoke(service, method, request, self._actor(decision, resource), timeout)
+            answer = await self._invoke(service, method, request, actor, timeout, write=self.mutation)
         except GraphQLError as error:
             # The policy allowed, the service refused: the log says so, so an auditor's count of refusals is true.
-            code = str((error.extensions or {}).get("code", "INTERNAL"))
-            self._outcome(policy_input, decision.decision_id, Outcome.REFUSED_BY_SERVICE, code, error.message)
+            extensions = error.extensions or {}
+            outcome = Outcome.UNKNOWN if extensions.get("outcome") == "UNKNOWN" else Outcome.REFUSED_BY_SERVICE
+            self._outcome(policy_input, decision.decision_id, outcome, str(extensions.get("code", "INTERNAL")),
+                          error.message)
             raise
         self._outcome(policy_input, decision.decision_id, Outcome.SERVED)
         return answer
@@ -216,7 +222,7 @@ class RequestContext:
         return await self._invoke(service, method, request, actor, None)
 
     async def _invoke(self, service: str, method: str, request: Message, actor: actor_pb2.Actor,
-                      timeout: float | None) -> Any:  # noqa: ASYNC109 (the gRPC deadline)
+                      timeout: float | None, *, write: bool = False) -> Any:  # noqa: ASYNC109 (the gRPC deadline)
         stub = self.runtime.stubs.get(service)
         if stub is None:
             raise gateway_error("SERVICE_UNAVAILABLE", f"the {service} service is not enabled on this gateway",
@@ -228,4 +234,4 @@ class RequestContext:
             return await rpc(request, metadata=self.runtime.signer.metadata(actor),
                              timeout=timeout or self.runtime.call_timeout)
         except grpc.aio.AioRpcError as error:
-            raise error_from_rpc(service, method, error) from None
+            raise error_from_rpc(service, method, error, request=request, write=write) from None

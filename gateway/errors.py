@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import grpc
+from google.protobuf.message import Message
 from graphql import GraphQLError
 
 from gridgov.common.v1 import error_pb2
@@ -40,6 +41,28 @@ def gateway_error(code: str, message: str, **extensions: Any) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code, **extensions})
 
 
+def outcome_unknown(service: str, status: grpc.StatusCode, details: str, request: Message | None) -> GraphQLError:
+    """SERVICE_UNAVAILABLE for a change the service may have made before the answer was lost (deadline exceeded,
+    connection dropped, call cancelled), with extensions ``outcome: "UNKNOWN"`` and ``retryable``: true when a retry
+    cannot make it twice (the request carried an idempotencyKey, or the mutation is not a creating one)."""
+    fields = request.DESCRIPTOR.fields_by_name if request is not None else {}
+    key = getattr(request, "idempotency_key", "") if "idempotency_key" in fields else ""
+    if key:
+        advice = ("retry with the same idempotencyKey: if the change was made, the retry returns its result "
+                  "without making it again")
+    elif "idempotency_key" in fields:
+        advice = ("a retry without an idempotencyKey may make it twice: check whether it was made before retrying, "
+                  "and send an idempotencyKey with creating mutations so that retries are safe")
+    else:
+        advice = "check the record's current state before retrying"
+    creating_without_key = "idempotency_key" in fields and not key
+    return gateway_error(
+        "SERVICE_UNAVAILABLE",
+        f"the {service} service did not confirm the change ({status.name.lower()}: {details}); its outcome is "
+        f"unknown, it may have been made: {advice}",
+        service=service, outcome="UNKNOWN", retryable=not creating_without_key)
+
+
 def error_detail(error: grpc.aio.AioRpcError) -> error_pb2.ErrorDetail | None:
     """The ErrorDetail a gridgov service put in the trailing metadata, if any."""
     for key, value in error.trailing_metadata() or ():
@@ -53,9 +76,16 @@ def error_detail(error: grpc.aio.AioRpcError) -> error_pb2.ErrorDetail | None:
     return None
 
 
-def error_from_rpc(service: str, method: str, error: grpc.aio.AioRpcError) -> GraphQLError:
-    """The GraphQL error for a failed call: code, fieldViolations, currentState, allowedActions."""
+def error_from_rpc(service: str, method: str, error: grpc.aio.AioRpcError, *, request: Message | None = None,
+                   write: bool = False) -> GraphQLError:
+    """The GraphQL error for a failed call: code, fieldViolations, currentState, allowedActions.
+
+    A ``write`` (a call a mutation makes) that went unanswered may have committed all the same: its error says
+    the outcome is unknown and how to retry safely (outcome_unknown).
+    """
     status = error.code()
+    if status in _UNAVAILABLE and write:
+        return outcome_unknown(service, status, error.details() or "no answer", request)
     if status in _UNAVAILABLE:
         return gateway_error("SERVICE_UNAVAILABLE", f"the {service} service is unavailable "
                              f"({status.name.lower()}): {error.details() or 'no answer'}", service=service)

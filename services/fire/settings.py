@@ -11,9 +11,8 @@ from gridgov.fire.v1 import fire_pb2
 from services.fire.convert import timestamp
 from services.fire.models import DistrictSettingsRow
 from services.kit import actor
-from services.kit.database import Database
 from services.kit.errors import InvalidArgument
-from services.kit.runtime import ServiceRuntime
+from services.kit.servicer import ServicerBase
 
 # A district that never changed its settings: a second person verifies every fix.
 DEFAULT_FOUR_EYES = True
@@ -63,11 +62,8 @@ def _district(value: str) -> str:
     return code
 
 
-class SettingsRpcs:
-    """Mixed into FireServicer; needs ``runtime`` and ``database``."""
-
-    runtime: ServiceRuntime
-    database: Database
+class SettingsRpcs(ServicerBase):
+    """District settings, a part of FireServicer."""
 
     async def GetDistrictSettings(self, request: fire_pb2.GetDistrictSettingsRequest,
                                   context: Any) -> fire_pb2.GetDistrictSettingsResponse:
@@ -84,7 +80,7 @@ class SettingsRpcs:
                                   context: Any) -> fire_pb2.SetDistrictSettingsResponse:
         code = _district(request.district_code)
         actor.require_in_scope(code)  # a district-wide scope only
-        async with self.database.transaction() as session:
+        async with self.write() as session:
             row = await SettingsStore(session).set(code, request.four_eyes_verification, actor.current().subject,
                                                    self.runtime.clock())
         return fire_pb2.SetDistrictSettingsResponse(settings=settings_message(code, row))

@@ -191,3 +191,16 @@ async def test_four_eyes_verification_and_a_checklist_before_finalizing(stack: S
     off = (await stack.ok(change, stack.department, on=False))["setFireDistrictSettings"]
     assert (off["fourEyesVerification"], off["updatedBy"]) == (False, "119") and off["updatedAt"]
     assert (await stack.ok(VERIFY, stack.inspector, id=hazard_id))["verifyFireHazardFix"]["state"] == "CLOSED"
+
+
+async def test_creating_mutations_forward_their_idempotency_key(stack: Stack) -> None:
+    keyed = """mutation($place: FirePlaceInput!, $key: String) {
+      createFirePlace(place: $place, idempotencyKey: $key) { id } }"""
+    first = (await stack.ok(keyed, stack.admin, place=place_variables(), key="p-1"))["createFirePlace"]
+    assert (await stack.ok(keyed, stack.admin, place=place_variables(), key="p-1"))["createFirePlace"] == first
+    start = """mutation($id: ID!, $key: String) {
+      startFireInspection(placeId: $id, gridLevel: SMALL, idempotencyKey: $key) { id } }"""
+    inspection = (await stack.ok(start, stack.admin, id=first["id"], key="i-1"))["startFireInspection"]
+    assert (await stack.ok(start, stack.admin, id=first["id"], key="i-1"))["startFireInspection"] == inspection
+    refused = await stack.error(keyed, stack.admin, place=place_variables(name="别家"), key="p-1")
+    assert refused["extensions"]["code"] == "FAILED_PRECONDITION"

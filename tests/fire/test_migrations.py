@@ -1,4 +1,4 @@
-"""The fire migrations build exactly the tables the models describe, and 0002 (district settings) goes down and up."""
+"""The fire migrations build exactly the tables the models describe, and 0003 (district settings) goes down and up."""
 
 from __future__ import annotations
 
@@ -19,15 +19,15 @@ async def differences(database: Database) -> list[object]:
             lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
 
 
-async def test_migrations_match_the_models_and_0002_goes_down_and_up(database: Database) -> None:
+async def test_migrations_match_the_models_and_0003_goes_down_and_up(database: Database) -> None:
     await upgrade(database, plugin.migrations)
     assert await differences(database) == []
 
-    def down_to_0001(connection: Connection) -> bool:
-        command.downgrade(alembic_config(plugin.migrations, connection), "0001")
+    def down_to_0002(connection: Connection) -> bool:
+        command.downgrade(alembic_config(plugin.migrations, connection), "0002")
         return inspect(connection).has_table("fire_district_settings")
 
     async with database.engine.begin() as connection:
-        assert await connection.run_sync(down_to_0001) is False
+        assert await connection.run_sync(down_to_0002) is False
     await upgrade(database, plugin.migrations)
     assert await differences(database) == []

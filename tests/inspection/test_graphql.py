@@ -237,3 +237,14 @@ async def test_a_head_records_only_their_own_patrols_and_the_bureau_enters_other
                                                                               "recordedBy": "head-4"}
     entered = await stack.ok(patrol, stack.bureau, input={"patroller": "head-4b"})
     assert entered["recordPatrol"] == {"patroller": "head-4b", "recordedBy": "bureau1"}
+
+
+async def test_creating_mutations_forward_their_idempotency_key(stack: Stack) -> None:
+    keyed = """mutation($input: PollutionSourceInput!, $key: String) {
+      createPollutionSource(input: $input, idempotencyKey: $key) { id } }"""
+    first = (await stack.ok(keyed, stack.head, input=restaurant(), key="s-1"))["createPollutionSource"]
+    assert (await stack.ok(keyed, stack.head, input=restaurant(), key="s-1"))["createPollutionSource"] == first
+    refused = await stack.error(keyed, stack.head, input=restaurant(name="另一家"), key="s-1")
+    assert refused["code"] == "FAILED_PRECONDITION"
+    bad = await stack.error(keyed, stack.head, input=restaurant(), key="")
+    assert bad["fieldViolations"][0]["field"] == "idempotencyKey"
