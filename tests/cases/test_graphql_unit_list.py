@@ -13,8 +13,8 @@ from tests.support.services import running_service
 
 REPORT = """mutation($input: CaseReportInput!) { reportCase(input: $input) { id } }"""
 DISPATCH = """mutation($id: ID!, $unit: String!, $co: [String!]) {
-  dispatchCase(id: $id, unit: $unit, coUnits: $co) { id handlingUnit } }"""
-LIST = "query($unit: String! = \"\") { cases(handlingUnit: $unit) { items { id description } } }"
+  dispatchCase(input: {id: $id, unit: $unit, coUnits: $co}) { id handlingUnit } }"""
+LIST = "query($unit: String! = \"\") { cases(handlingUnit: $unit) { nodes { id description } } }"
 
 
 async def test_a_unit_token_lists_only_its_units_cases(database: Database, tmp_path: Path) -> None:
@@ -36,7 +36,7 @@ async def test_a_unit_token_lists_only_its_units_cases(database: Database, tmp_p
                 await run(gw, community, f'mutation {{ registerCase(id: "{case_id}") {{ id }} }}')
                 await run(gw, community, DISPATCH, id=case_id, unit=unit, co=co)
 
-            listed = (await run(gw, water, LIST))["cases"]["items"]
+            listed = (await run(gw, water, LIST))["cases"]["nodes"]
             assert {c["id"] for c in listed} == {led, co_handled}
             # Asking for another unit's list is refused by the policy, naming the filter it needs.
             error = await gw.first_error(LIST, water, {"unit": "roads"})
@@ -50,6 +50,6 @@ async def test_a_unit_token_lists_only_its_units_cases(database: Database, tmp_p
                 assert refused["extensions"]["code"] == "PERMISSION_DENIED"
                 assert "without a department claim" in refused["message"]
             # The centre still lists the whole community, and filters by any unit.
-            assert len((await run(gw, community, LIST))["cases"]["items"]) == 4
-            assert {c["id"] for c in (await run(gw, community, LIST, unit="roads"))["cases"]["items"]} == {
+            assert len((await run(gw, community, LIST))["cases"]["nodes"]) == 4
+            assert {c["id"] for c in (await run(gw, community, LIST, unit="roads"))["cases"]["nodes"]} == {
                 co_handled, elsewhere}

@@ -53,7 +53,7 @@ async def walk(gateway: RunningGateway) -> AsyncIterator[tuple[str, str]]:
     second = (await ok("grid worker", CASE, **report("GRID_WORKER", "楼下垃圾满溢")))["reportCase"]
     households = await ok("grid worker", """query($f: HouseholdFilterInput) { households(filter: $f, first: 1) {
       nodes { id } } }""", f={"jurisdictionPrefix": demo.GRID_CODE})
-    visit = await ok("grid worker", """mutation($id: ID!) { recordVisit(householdId: $id, notes: "上门走访") {
+    visit = await ok("grid worker", """mutation($id: ID!) { recordVisit(input: {householdId: $id, notes: "上门走访"}) {
       worker } }""", id=households["households"]["nodes"][0]["id"])
     assert visit["recordVisit"]["worker"] == "demo-grid-worker"
     yield "grid worker", "reported two cases and recorded a visit"
@@ -62,18 +62,18 @@ async def walk(gateway: RunningGateway) -> AsyncIterator[tuple[str, str]]:
     registered = await ok("street", 'mutation($id: ID!) { registerCase(id: $id) { state } }', id=first["id"])
     assert registered["registerCase"]["state"] == "REGISTERED"
     yield "street", "registered a case"
-    dispatched = await ok("district", 'mutation($id: ID!) { dispatchCase(id: $id) { state handlingUnit } }',
+    dispatched = await ok("district", 'mutation($id: ID!) { dispatchCase(input: {id: $id}) { state handlingUnit } }',
                           id=first["id"])
     assert dispatched["dispatchCase"] == {"state": "DISPATCHED", "handlingUnit": "community_workstation"}
     yield "district", "dispatched a case"
     await ok("community", 'mutation($id: ID!) { registerCase(id: $id) { state } }', id=second["id"])
-    await ok("community", 'mutation($id: ID!) { dispatchCase(id: $id) { state } }', id=second["id"])
+    await ok("community", 'mutation($id: ID!) { dispatchCase(input: {id: $id}) { state } }', id=second["id"])
     yield "community", "registered and dispatched a community case"
 
     # The community workstation finds both in its list and accepts one.
-    listed = await ok("unit", "query { cases(first: 200) { items { id handlingUnit } } }")
-    units = {c["handlingUnit"] for c in listed["cases"]["items"]}
-    assert {first["id"], second["id"]} <= {c["id"] for c in listed["cases"]["items"]}
+    listed = await ok("unit", "query { cases(first: 200) { nodes { id handlingUnit } } }")
+    units = {c["handlingUnit"] for c in listed["cases"]["nodes"]}
+    assert {first["id"], second["id"]} <= {c["id"] for c in listed["cases"]["nodes"]}
     assert units == {"community_workstation"}
     accepted = await ok("unit", 'mutation($id: ID!) { acceptCase(id: $id) { state } }', id=first["id"])
     assert accepted["acceptCase"]["state"] == "ACCEPTED"
@@ -81,14 +81,14 @@ async def walk(gateway: RunningGateway) -> AsyncIterator[tuple[str, str]]:
 
     mine = (await ok("resident", CASE, **report("RESIDENT", "小区门口垃圾未清运")))["reportCase"]
     assert mine["reporter"] == "demo-resident"
-    assert [c["id"] for c in (await ok("resident", "query { cases { items { id } } }"))["cases"]["items"]] == [
+    assert [c["id"] for c in (await ok("resident", "query { cases { nodes { id } } }"))["cases"]["nodes"]] == [
         mine["id"]]
     yield "resident", "reported a case and read their own"
 
     # The fire inspector inspects a place of its street; the fire department reads the ledger.
     places = await ok("fire", """query($code: String!) { firePlaces(jurisdictionCode: $code, first: 20) {
-      items { id type inspectedBy } } }""", code=demo.STREET_CODE)
-    place = next(p for p in places["firePlaces"]["items"] if p["type"] != "RURAL_HOUSEHOLD")
+      nodes { id type inspectedBy } } }""", code=demo.STREET_CODE)
+    place = next(p for p in places["firePlaces"]["nodes"] if p["type"] != "RURAL_HOUSEHOLD")
     started = await ok("fire", """mutation($id: ID!, $level: FireGridLevel!) {
       startFireInspection(placeId: $id, gridLevel: $level) { id } }""", id=place["id"], level=place["inspectedBy"])
     inspection = started["startFireInspection"]["id"]
@@ -109,13 +109,14 @@ async def walk(gateway: RunningGateway) -> AsyncIterator[tuple[str, str]]:
     yield "grid head", "recorded a patrol"
     today = datetime.now(UTC).date()
     rows = await ok("environment", """query($start: String!, $end: String!) {
-      pollutionAssessment(start: $start, end: $end, unit: STREET) { key patrolsRequired } }""",
+      pollutionAssessment(start: $start, end: $end, unit: STREET) { nodes { key patrolsRequired } } }""",
                     start=(today - timedelta(days=7)).isoformat(), end=today.isoformat())
-    assert rows["pollutionAssessment"] and all(r["patrolsRequired"] > 0 for r in rows["pollutionAssessment"])
+    assessed = rows["pollutionAssessment"]["nodes"]
+    assert assessed and all(r["patrolsRequired"] > 0 for r in assessed)
     yield "environment", "read the assessment"
 
-    verified = await ok("auditor", "query { verifyDecisionLog { ok checked } }")
-    assert verified["verifyDecisionLog"]["ok"] and verified["verifyDecisionLog"]["checked"] > 0
+    verified = await ok("auditor", "query { decisionLogVerification { ok checked } }")
+    assert verified["decisionLogVerification"]["ok"] and verified["decisionLogVerification"]["checked"] > 0
     yield "auditor", "verified the decision log"
 
 
