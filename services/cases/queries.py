@@ -34,13 +34,16 @@ class CaseFilter:
     source: domain.SourceChannel | None = None
     text: str = ""
     handling_unit: str = ""
+    source_service: str = ""
+    source_reference: str = ""
     reporter: str = ""  # set by the service for residents, who see only their own reports
 
     def fingerprint(self, scopes: Sequence[str]) -> dict[str, Any]:
         return {"states": sorted(s.value for s in self.states), "category": self.category_code,
                 "tier": self.tier.name if self.tier else "", "due": self.due_status or "",
                 "prefix": self.jurisdiction_prefix, "source": self.source or "", "text": self.text,
-                "unit": self.handling_unit, "reporter": self.reporter, "scopes": list(scopes)}
+                "unit": self.handling_unit, "reporter": self.reporter, "scopes": list(scopes),
+                "source_service": self.source_service, "source_reference": self.source_reference}
 
 
 def _jurisdiction(session: AsyncSession) -> Any:
@@ -74,6 +77,10 @@ def _conditions(f: CaseFilter, scopes: Sequence[str], code: Any) -> list[ColumnE
         where.append(CaseRow.due_status == f.due_status)
     if f.source is not None:
         where.append(CaseRow.source == f.source)
+    if f.source_service:
+        where.append(CaseRow.source_service == f.source_service)
+    if f.source_reference:
+        where.append(CaseRow.source_reference == f.source_reference)
     if f.handling_unit:
         # The lead or a co-handler of the current dispatch (a walk of ix_case_unit_unit).
         where.append(CaseRow.id.in_(select(CaseUnitRow.case_id).where(CaseUnitRow.unit == f.handling_unit)))
@@ -106,6 +113,17 @@ async def list_cases(session: AsyncSession, f: CaseFilter, scopes: Sequence[str]
     rows = rows[: page.size]
     cases = [to_domain(r) for r in rows]
     return cases, page.next_token([rows[-1].id] if rows else None, more)
+
+
+async def cases_by_source(session: AsyncSession, source_service: str, references: Sequence[str],
+                          scopes: Sequence[str]) -> list[domain.Case]:
+    """The cases ``source_service`` raised for ``references`` inside ``scopes`` (a walk of ux_case_source)."""
+    if not references:
+        return []
+    query = select(CaseRow).where(CaseRow.source_service == source_service,
+                                  CaseRow.source_reference.in_(list(references)),
+                                  scope_condition(CaseRow.jurisdiction_code, scopes))
+    return [to_domain(row) for row in await session.scalars(query)]
 
 
 async def overdue_cases(database: Database, prefix: str, scopes: Sequence[str],
