@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
@@ -91,11 +91,17 @@ class CaseQuery:
                     category_code: str = "", tier: CaseTier | None = None,  # type: ignore[valid-type]
                     due_status: CaseDueStatus | None = None, jurisdiction_prefix: str = "",  # type: ignore[valid-type]
                     source: CaseSource | None = None, text: str = "", handling_unit: str = "",  # type: ignore[valid-type]
+                    source_service: Annotated[str, strawberry.argument(
+                        description="Only cases raised by this service (fire, inspection).")] = "",
+                    source_reference: Annotated[str, strawberry.argument(
+                        description="Only the case raised for this record of the source service "
+                                    "(a fire hazard's or a pollution violation's id).")] = "",
                     first: int = 50, after: str = "") -> CasePage:
         request = pb.ListCasesRequest(
             states=[to_proto(s) for s in states or ()], category_code=category_code, tier=to_proto(tier),
             due_status=to_proto(due_status), jurisdiction_prefix=jurisdiction_prefix, source=to_proto(source),
-            text=text, handling_unit=handling_unit, page={"page_size": first, "page_token": after})
+            text=text, handling_unit=handling_unit, source_service=source_service, source_reference=source_reference,
+            page={"page_size": first, "page_token": after})
         response = await _scoped(info, "case.list", "ListCases", request)
         return CasePage(items=response.cases, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
 
@@ -224,7 +230,9 @@ class CaseMutation:
             case_id=id, satisfaction=to_proto(satisfaction), comment=comment))
         return CaseCallback(case=response.case, reporters=list(response.reporters))
 
-    @strawberry.mutation(description="Archives a closed case whose source takes no callback.")
+    @strawberry.mutation(description="Archives a CLOSED case that takes no callback: one reported anonymously "
+                                     "or raised by another service (source ANONYMOUS or INSPECTION_SERVICE). "
+                                     "Any other closed case is archived by its callback (callbackCase).")
     async def archive_case(self, info: Info, id: strawberry.ID, comment: str = "") -> Case:
         return (await _act(info, "archive", id, "ArchiveCase",  # type: ignore[no-any-return]
                            pb.ArchiveCaseRequest(case_id=id, comment=comment))).case
@@ -320,6 +328,52 @@ class JurisdictionCases:
             message.code)
 
 
+# FindCasesBySource takes at most this many references a call.
+SOURCE_BATCH = 200
+
+
+async def _case_of(info: Info, source_service: str, reference: str) -> Any:
+    """The case ``source_service`` raised for its record ``reference``, or None; the references of a whole list
+    are looked up in one call, authorized once as ``case.link`` (the policy scopes it)."""
+    ctx = _context(info)
+
+    async def load(references: list[str]) -> list[Any]:
+        resource = Resource("case", "", "", {"source_service": source_service})
+        decision = await ctx.authorize("case.link", resource)
+        response = await ctx.call(SERVICE, "FindCasesBySource", pb.FindCasesBySourceRequest(
+            source_service=source_service, source_references=references), decision)
+        found = {case.source_reference: case for case in response.cases}
+        return [found.get(reference) for reference in references]
+
+    return await ctx.loader(f"cases.by_source.{source_service}", load, max_batch_size=SOURCE_BATCH).load(reference)
+
+
+_CASE_LINK = ("Its case, from the moment the case exists (the cases plugin): number, state and all; "
+              "null while there is none, or outside the viewer's scope.")
+
+
+@strawberry.type
+class FireHazardCase:
+    """What the cases plugin adds to fire's FireHazard: the case a hand-over raised."""
+
+    @strawberry.field(description=_CASE_LINK)
+    async def case(self, info: Info) -> Case | None:
+        record: Any = self  # the fire service's message
+        return await _case_of(info, "fire", record.id)
+
+
+@strawberry.type
+class PollutionViolationCase:
+    """What the cases plugin adds to inspection's PollutionViolation: the case the violation raised."""
+
+    @strawberry.field(description=_CASE_LINK)
+    async def case(self, info: Info) -> Case | None:
+        record: Any = self  # the inspection service's message
+        return await _case_of(info, "inspection", record.id)
+
+
 def contribution() -> GraphQLContribution:
-    return GraphQLContribution(query=CaseQuery, mutation=CaseMutation,
-                               extensions=(TypeExtension("registry", "Jurisdiction", JurisdictionCases),))
+    return GraphQLContribution(query=CaseQuery, mutation=CaseMutation, extensions=(
+        TypeExtension("registry", "Jurisdiction", JurisdictionCases),
+        TypeExtension("fire", "FireHazard", FireHazardCase),
+        TypeExtension("inspection", "PollutionViolation", PollutionViolationCase)))

@@ -196,3 +196,29 @@ unmask contains "reporter_phone" if {
 	count(lib.role_scopes(office_roles)) > 0
 	not "grid_worker" in lib.role_names
 }
+
+# Following a record's link to its case (a fire hazard's, a pollution violation's): the roles that read
+# cases, and the departments whose records raise them, within their scopes (the service filters by them).
+source_roles := {
+	"fire": {"fire_inspector", "fire_department"},
+	"inspection": {"grid_leader", "environment_bureau"},
+}
+
+link_roles contains role if some role in reader_roles
+
+link_roles contains role if some role in source_roles[input.resource.attributes.source_service]
+
+grant contains reason if {
+	case_action
+	lib.verb == "link"
+	some g in input.subject.roles
+	g.role in link_roles
+	reason := concat(" ", [g.role, "may follow a record's link to its case within", g.scope])
+}
+
+scopes contains g.scope if {
+	case_action
+	lib.verb == "link"
+	some g in input.subject.roles
+	g.role in link_roles
+}

@@ -143,3 +143,31 @@ def test_the_service_check_agrees_with_the_policy(who: str, tier: Tier) -> None:
             service = roles.refusal(actor, action, case) is None
             policy = decide("regorus", who, f"case.{verb}", code, tier=tier.name.lower()).allow
             assert service is policy, (who, tier, code, action)
+
+
+LINK_SUBJECTS = {**SUBJECTS, "fire_inspector": ("fire_inspector", "110108001", ""),
+                 "grid_leader": ("grid_leader", GRID, ""), "environment_bureau": ("environment_bureau", "110108", "")}
+# Following a record's link to its case: readers of cases, and the departments whose records raise them.
+LINK_TABLE = [
+    *[(who, source, who in ("district_admin", "street_staff", "community_staff", "grid_worker"))
+      for who in SUBJECTS for source in ("fire", "inspection")],
+    ("fire_inspector", "fire", True), ("fire_inspector", "inspection", False),
+    ("grid_leader", "inspection", True), ("environment_bureau", "inspection", True),
+    ("grid_leader", "fire", False), ("environment_bureau", "registry", False),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("who", "source", "allowed"), LINK_TABLE)
+def test_following_a_record_to_its_case(engine: str, who: str, source: str, allowed: bool) -> None:
+    role, scope, department = LINK_SUBJECTS[who]
+    policy_input = {
+        "subject": {"id": who, "roles": [{"role": role, "scope": scope}], "department": department},
+        "action": "case.link",
+        "resource": {"type": "case", "id": "", "jurisdiction_code": "", "attributes": {"source_service": source}},
+        "context": {"portal": "", "operation": "", "request_id": "t", "time": "2026-11-27T00:00:00Z"},
+    }
+    decision = ENGINES[engine].decide_sync(policy_input)
+    assert decision.allow is allowed
+    assert decision.scopes == ((scope,) if allowed else ())
+    assert "reporter_phone" in decision.mask or who in ("district_admin", "street_staff", "community_staff")
