@@ -13,7 +13,7 @@ from strawberry.types import Info
 from gateway.context import RequestContext, Resource
 from gateway.decision_log import audit, store
 from gateway.decision_log.models import AccessDecision
-from gateway.errors import gateway_error
+from gateway.plugin_types import invalid
 from services.kit.clock import as_utc
 
 EXPORT_LIMIT = 100_000
@@ -108,14 +108,11 @@ class AuditQuery:
                                after: str | None = None) -> AccessDecisionPage:
         ctx = _context(info)
         if first < 1 or first > store.MAX_PAGE:
-            raise gateway_error("INVALID_ARGUMENT", f"first must be between 1 and {store.MAX_PAGE}",
-                                fieldViolations=[{"field": "first", "description": f"must be 1..{store.MAX_PAGE}"}])
+            raise invalid("first", f"must be between 1 and {store.MAX_PAGE}")
         try:
             before = store.decode_cursor(after) if after else None
         except ValueError:
-            raise gateway_error("INVALID_ARGUMENT", "after is not a cursor this log issued",
-                                fieldViolations=[{"field": "after", "description": "not a cursor this log issued"}]
-                                ) from None
+            raise invalid("after", "is not a cursor this log issued") from None
         decision = await ctx.authorize("access_decision.list", Resource("access_decision"))
         rows, more = await store.page(ctx.runtime.database, (filter or AccessDecisionFilter()).to_store(),
                                       scopes=decision.scopes, first=first, after=before)
@@ -144,8 +141,7 @@ class AuditQuery:
                                limit: int = 10_000) -> DecisionExport:
         ctx = _context(info)
         if limit < 1 or limit > EXPORT_LIMIT:
-            raise gateway_error("INVALID_ARGUMENT", f"limit must be between 1 and {EXPORT_LIMIT}",
-                                fieldViolations=[{"field": "limit", "description": f"must be 1..{EXPORT_LIMIT}"}])
+            raise invalid("limit", f"must be between 1 and {EXPORT_LIMIT}")
         decision = await ctx.authorize("access_decision.export", Resource("access_decision"))
         lines, count = await audit.export_lines(ctx.runtime.database, (filter or AccessDecisionFilter()).to_store(),
                                                 scopes=decision.scopes, limit=limit)

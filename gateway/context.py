@@ -13,7 +13,7 @@ from google.protobuf.message import Message
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 
-from gateway.errors import DecisionLogUnavailable, error_from_rpc, gateway_error
+from gateway.errors import DEFAULT_NAMES, DecisionLogUnavailable, GraphQLNames, error_from_rpc, gateway_error
 from gateway.policy.engine import Decision, PolicyInput, PolicyUnavailable
 from gridgov.common.v1 import actor_pb2
 
@@ -153,16 +153,17 @@ class RequestContext:
         )
 
     async def call(self, service: str, method: str, request: Message, decision: Decision, *,
-                   resource: Resource | None = None, timeout: float | None = None) -> Any:  # noqa: ASYNC109
+                   resource: Resource | None = None, timeout: float | None = None,  # noqa: ASYNC109
+                   names: GraphQLNames = DEFAULT_NAMES) -> Any:
         """Calls ``method`` on the service's shared stub as this subject, within ``decision``.
 
         Raises a GraphQL error whose extensions.code maps the service's status (INVALID_ARGUMENT with
-        fieldViolations, NOT_FOUND, ALREADY_EXISTS, ILLEGAL_TRANSITION, PERMISSION_DENIED,
-        SERVICE_UNAVAILABLE).
+        field and fieldViolations, NOT_FOUND, ALREADY_EXISTS, ILLEGAL_TRANSITION with currentState and
+        allowedActions, PERMISSION_DENIED, SERVICE_UNAVAILABLE), in the GraphQL names ``names`` gives.
         """
         if not decision.allow:
             raise gateway_error("PERMISSION_DENIED", "the request was not authorized")
-        return await self._invoke(service, method, request, self._actor(decision, resource), timeout)
+        return await self._invoke(service, method, request, self._actor(decision, resource), timeout, names)
 
     async def locate(self, service: str, method: str, request: Message) -> Any:
         """The same call made as the gateway's locator: district-wide, every personal field masked.
@@ -173,10 +174,10 @@ class RequestContext:
             subject=LOCATOR_SUBJECT, roles=[actor_pb2.RoleGrant(role="locator", scope="")],
             read_scopes=[""], mask=list(self.runtime.personal_fields), request_id=self.request_id,
         )
-        return await self._invoke(service, method, request, actor, None)
+        return await self._invoke(service, method, request, actor, None, DEFAULT_NAMES)
 
     async def _invoke(self, service: str, method: str, request: Message, actor: actor_pb2.Actor,
-                      timeout: float | None) -> Any:  # noqa: ASYNC109 (the gRPC deadline)
+                      timeout: float | None, names: GraphQLNames) -> Any:  # noqa: ASYNC109 (the gRPC deadline)
         stub = self.runtime.stubs.get(service)
         if stub is None:
             raise gateway_error("SERVICE_UNAVAILABLE", f"the {service} service is not enabled on this gateway",
@@ -188,4 +189,4 @@ class RequestContext:
             return await rpc(request, metadata=self.runtime.signer.metadata(actor),
                              timeout=timeout or self.runtime.call_timeout)
         except grpc.aio.AioRpcError as error:
-            raise error_from_rpc(service, method, error) from None
+            raise error_from_rpc(service, method, error, names) from None

@@ -13,13 +13,13 @@ import strawberry
 from google.protobuf import timestamp_pb2
 from graphql import GraphQLError
 
-from gateway.errors import gateway_error
+from gateway.errors import GraphQLNames as GraphQLNames  # plugins name their calls' GraphQL names with it
+from gateway.errors import invalid_argument
 
 
 def invalid(field: str, description: str) -> GraphQLError:
     """An INVALID_ARGUMENT error naming the GraphQL ``field`` (camelCase, as the client spelled it)."""
-    return gateway_error("INVALID_ARGUMENT", f"{field}: {description}",
-                         fieldViolations=[{"field": field, "description": description}])
+    return invalid_argument([{"field": field, "description": description}])
 
 
 def graphql_enum(source: type[Enum], name: str, *, value: Callable[[Enum], Any] = lambda m: m.value) -> Any:

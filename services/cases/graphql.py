@@ -10,7 +10,7 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
-from gateway.plugin_types import stamp
+from gateway.plugin_types import GraphQLNames, stamp
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.common.v1 import geo_pb2
 from services.cases.graphql_types import (
@@ -38,6 +38,20 @@ from services.cases.graphql_types import (
 from services.kit.plugin import GraphQLContribution, TypeExtension
 
 SERVICE = "cases"
+
+# The mutation that performs each of the service's actions (extensions.allowedActions of an illegal one).
+ACTION_MUTATIONS = {
+    "register": "registerCase", "reject": "rejectCase", "void": "voidCase", "merge": "mergeCase",
+    "dispatch": "dispatchCase", "accept": "acceptCase", "return": "returnCase", "handle": "handleCase",
+    "close": "verifyCase", "rework": "verifyCase", "callback": "callbackCase", "reopen": "callbackCase",
+    "archive": "archiveCase", "request_extension": "requestCaseExtension",
+    "approve_extension": "decideCaseExtension", "refuse_extension": "decideCaseExtension",
+    "request_hold": "requestCaseHold", "approve_hold": "decideCaseHold", "refuse_hold": "decideCaseHold",
+    "resume": "resumeCase", "escalate": "escalateCase", "link_emergency": "linkCaseEmergency",
+    "supervise": "superviseCase", "rate": "rateCaseHandling",
+}
+# A case's mutations take the case as ``id``.
+ON_CASE = GraphQLNames({"case_id": "id"}, ACTION_MUTATIONS)
 
 
 def _context(info: Info) -> RequestContext:
@@ -75,13 +89,14 @@ async def _act(info: Info, verb: str, case_id: str, method: str, request: Any) -
     ctx = _context(info)
     resource = await _case_resource(ctx, case_id)
     decision = await ctx.authorize(f"case.{verb}", resource)
-    return await ctx.call(SERVICE, method, request, decision, resource=resource)
+    return await ctx.call(SERVICE, method, request, decision, resource=resource, names=ON_CASE)
 
 
-async def _scoped(info: Info, action: str, method: str, request: Any, code: str = "") -> Any:
+async def _scoped(info: Info, action: str, method: str, request: Any, code: str = "", *,
+                  names: GraphQLNames = GraphQLNames()) -> Any:
     ctx = _context(info)
     decision = await ctx.authorize(action, Resource(action.split(".")[0], "", code))
-    return await ctx.call(SERVICE, method, request, decision)
+    return await ctx.call(SERVICE, method, request, decision, names=names)
 
 
 @strawberry.type
@@ -174,7 +189,10 @@ class CaseMutation:
         ctx = _context(info)
         resource = Resource("case", "", input.jurisdiction_code)
         decision = await ctx.authorize("case.report", resource)
-        return (await ctx.call(SERVICE, "ReportCase", request, decision, resource=resource)).case  # type: ignore[no-any-return]
+        # Every field comes from the input; its location from input.latitude and input.longitude.
+        names = GraphQLNames({"": "input", "location": "input"})
+        return (await ctx.call(SERVICE, "ReportCase", request, decision, resource=resource,  # type: ignore[no-any-return]
+                               names=names)).case
 
     @strawberry.mutation(description="The centre registers a reported problem as a case.")
     async def register_case(self, info: Info, id: strawberry.ID, comment: str = "") -> Case:
@@ -289,7 +307,7 @@ class CaseMutation:
             limit=input.limit, limit_unit=to_proto(input.limit_unit), closing_condition=input.closing_condition,
             default_unit=input.default_unit, lowest_tier=to_proto(input.lowest_tier))
         response = await _scoped(info, "case_category.update", "UpdateCategory",
-                                 pb.UpdateCategoryRequest(category=category))
+                                 pb.UpdateCategoryRequest(category=category), names=GraphQLNames({"category": "input"}))
         return response.category  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Sets the handling unit of a category inside a jurisdiction prefix.")
@@ -300,7 +318,7 @@ class CaseMutation:
         resource = Resource("dispatch_rule", "", jurisdiction_prefix)
         decision = await ctx.authorize("dispatch_rule.set", resource)
         response = await ctx.call(SERVICE, "SetDispatchRule", pb.SetDispatchRuleRequest(rule=rule), decision,
-                                  resource=resource)
+                                  resource=resource, names=GraphQLNames({"rule": ""}))
         return response.rule  # type: ignore[no-any-return]
 
 

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
-from gateway.plugin_types import decode_base64, encode_base64, stamp
+from gateway.plugin_types import GraphQLNames, decode_base64, encode_base64, stamp
 from gridgov.fire.v1 import fire_pb2
 from services.fire.graphql_types import (
     FireChecklistItemInput,
@@ -40,6 +40,12 @@ from services.kit.plugin import GraphQLContribution
 
 SERVICE = "fire"
 
+# The mutation that performs each action on a hazard; the deadline job and the case's close act by themselves.
+ON_RECORD = GraphQLNames(actions={
+    "order_rectification": "orderFireRectification", "claim_fix": "claimFireHazardFix",
+    "verify": "verifyFireHazardFix", "reopen": "reopenFireHazard", "finalize": "finalizeFireInspection",
+    "fix_on_spot": "", "mark_overdue": "", "hand_over": "", "close_case": ""})
+
 
 def _context(info: Info) -> RequestContext:
     return info.context  # type: ignore[no-any-return]
@@ -65,14 +71,15 @@ async def _on_record(info: Info, action: str, record_id: str, method: str, reque
     ctx = _context(info)
     resource = await _located(ctx, action.split(".")[0], record_id)
     decision = await ctx.authorize(action, resource)
-    return await ctx.call(SERVICE, method, request, decision, resource=resource)
+    return await ctx.call(SERVICE, method, request, decision, resource=resource, names=ON_RECORD)
 
 
-async def _listing(info: Info, action: str, method: str, request: Any, code: str = "") -> Any:
+async def _listing(info: Info, action: str, method: str, request: Any, code: str = "", *,
+                   names: GraphQLNames = GraphQLNames()) -> Any:
     ctx = _context(info)
     resource_type = action.split(".")[0]
     decision = await ctx.authorize(action, Resource(resource_type, "", code))
-    return await ctx.call(SERVICE, method, request, decision)
+    return await ctx.call(SERVICE, method, request, decision, names=names)
 
 
 @strawberry.type
@@ -186,7 +193,9 @@ class FireMutation:
     async def import_fire_places(self, info: Info, content_base64: str, format: FireFileFormat) -> int:
         content = decode_base64(content_base64, "contentBase64")
         response = await _listing(info, "fire_place.import", "ImportPlaces",
-                                  fire_pb2.ImportPlacesRequest(content=content, format=to_proto(format)))
+                                  fire_pb2.ImportPlacesRequest(content=content, format=to_proto(format)),
+                                  names=GraphQLNames({"content": "contentBase64"},
+                                                     files={"rows": "contentBase64", "file": "contentBase64"}))
         return response.imported  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Starts an inspection of a place.")
@@ -248,7 +257,8 @@ class FireMutation:
                                        grid_level: FireGridLevel, interval_days: int) -> FirePlanChange:  # type: ignore[valid-type]
         request = fire_pb2.SetInspectionPlanRequest(plan=fire_pb2.InspectionPlan(
             place_type=to_proto(place_type), grid_level=to_proto(grid_level), interval_days=interval_days))
-        response = await _listing(info, "fire_inspection_plan.update", "SetInspectionPlan", request)
+        response = await _listing(info, "fire_inspection_plan.update", "SetInspectionPlan", request,
+                                  names=GraphQLNames({"plan": ""}))  # the plan's fields are the arguments
         return FirePlanChange(plan=response.plan, places_rescheduled=response.places_rescheduled)
 
 

@@ -8,6 +8,7 @@ from google.protobuf.message import Message
 from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
+from gateway.plugin_types import GraphQLNames
 from gridgov.registry.v1 import registry_pb2 as pb
 
 SERVICE = "registry"
@@ -29,12 +30,13 @@ async def list_call(info: Info, resource_type: str, method: str, request: Messag
 
 
 async def one_call(info: Info, action: str, resource_type: str, record_id: str, code: str, method: str,
-               request: Message) -> Any:
-    """A call about one record in jurisdiction ``code``: authorized for it, read with its scope only."""
+                   request: Message, *, names: GraphQLNames = GraphQLNames()) -> Any:
+    """A call about one record in jurisdiction ``code``: authorized for it, read with its scope only; its errors
+    in the GraphQL ``names``."""
     ctx = context(info)
     resource = Resource(resource_type, record_id, code)
     decision = await ctx.authorize(action, resource)
-    return await ctx.call(SERVICE, method, request, decision, resource=resource)
+    return await ctx.call(SERVICE, method, request, decision, resource=resource, names=names)
 
 
 async def household_code(info: Info, household_id: str) -> str:

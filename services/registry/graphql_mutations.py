@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Resource
-from gateway.plugin_types import decode_base64, encode_base64, stamp
+from gateway.plugin_types import GraphQLNames, decode_base64, encode_base64, stamp
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.registry.graphql_calls import SERVICE, context, household_code, one_call
 from services.registry.graphql_types import (
@@ -34,6 +34,9 @@ from services.registry.graphql_types import (
     VulnerableTag,
     to_proto,
 )
+
+# The request's fields are the input object's.
+WHOLE_INPUT = GraphQLNames({"": "input"})
 
 
 async def _located(info: Info, method: str, request: Any, field: str) -> Any:
@@ -93,7 +96,7 @@ class RegistryMutation:
             care_level=to_proto(input.care_level), care_reason=input.care_reason, helper=_helper(input.helper),
             tags=[to_proto(t) for t in input.tags], members=[m.to_proto() for m in input.members])
         response = await one_call(info, "household.create", "household", "", located.jurisdiction_code,
-                                  "CreateHousehold", request)
+                                  "CreateHousehold", request, names=WHOLE_INPUT)
         return response.household  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Replaces a household's number and vulnerable-group tags.")
@@ -157,7 +160,8 @@ class RegistryMutation:
                                                address=input.address, jurisdiction_code=jurisdiction_code,
                                                contact_phone=input.contact_phone)
         response = await one_call(info, "organization.create", "organization", "", jurisdiction_code,
-                                  "CreateOrganization", request)
+                                  "CreateOrganization", request,
+                                  names=GraphQLNames({"": "input", "jurisdiction_code": "jurisdictionCode"}))
         return response.organization  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Replaces an organization's details.")
@@ -166,7 +170,7 @@ class RegistryMutation:
         request = pb.UpdateOrganizationRequest(id=id, name=input.name, credit_code=input.credit_code,
                                                address=input.address, contact_phone=input.contact_phone)
         response = await one_call(info, "organization.update", "organization", id, located.jurisdiction_code,
-                                  "UpdateOrganization", request)
+                                  "UpdateOrganization", request, names=GraphQLNames({"": "input", "id": "id"}))
         return response.organization  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Records the caller's visit to a household.")

@@ -51,6 +51,14 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
                        "source": "GRID_WORKER", "address": "翠微路3号", "evidence": ["before.jpg"]}))["reportCase"]
             case_id = reported["id"]
             assert (reported["state"], reported["tier"], reported["reporter"]) == ("REPORTED", "COMMUNITY", "gw1")
+            # Bad input names the input's fields as the client sent them.
+            bad = await gw.data("""mutation($input: CaseReportInput!) { reportCase(input: $input) { id } }""", worker,
+                                {"input": {"categoryCode": "no_such_category", "description": "x",
+                                           "jurisdictionCode": GRID, "source": "GRID_WORKER", "latitude": 95.0,
+                                           "longitude": 116.3}})
+            fields = [v["field"] for v in bad["errors"][0]["extensions"]["fieldViolations"]]
+            assert "input.categoryCode" in fields and "input.latitude" in fields, fields
+            assert bad["errors"][0]["extensions"]["field"] == fields[0]
 
             # The community registers and dispatches; its workstation sends it back.
             assert (await act(gw, community, "registerCase", "", id=case_id))["state"] == "REGISTERED"
@@ -75,8 +83,9 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
             assert (rework["state"], rework["reworkCount"]) == ("DISPATCHED", 1)
             illegal = await gw.data(f'mutation {{ verifyCase(id: "{case_id}", passed: true) {{ id }} }}', street)
             extensions = illegal["errors"][0]["extensions"]
-            assert extensions["code"] == "ILLEGAL_TRANSITION" and extensions["currentState"] == "dispatched"
-            assert extensions["allowedActions"] == ["accept", "escalate", "link_emergency", "return", "supervise"]
+            assert extensions["code"] == "ILLEGAL_TRANSITION" and extensions["currentState"] == "DISPATCHED"
+            assert extensions["allowedActions"] == [
+                "acceptCase", "escalateCase", "linkCaseEmergency", "returnCase", "superviseCase"]
             await act(gw, enforcement, "acceptCase", "", id=case_id)
             await act(gw, enforcement, "handleCase", "", id=case_id, resolution="彻底清理并冲洗")
             assert (await act(gw, street, "verifyCase", "", id=case_id, passed=True))["state"] == "CLOSED"

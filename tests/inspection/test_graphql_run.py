@@ -125,7 +125,9 @@ async def test_survey_patrol_violation_case_and_assessment(database: Database, t
             body = await gateway.data(IMPORT, people.bureau, {"data": base64.b64encode(bad).decode()})
             error = body["errors"][0]["extensions"]
             assert error["code"] == "INVALID_ARGUMENT"
-            assert [v["field"] for v in error["fieldViolations"]] == ["rows[3].source_type"]
+            # The row is in the file the data argument carries; its place in the file opens the description.
+            assert [v["field"] for v in error["fieldViolations"]] == ["data"] and error["field"] == "data"
+            assert error["fieldViolations"][0]["description"].startswith("rows[3].source_type: ")
             assert (await ok(gateway, people.bureau, SOURCES))["pollutionSources"]["sources"] == []
             imported = await ok(gateway, people.bureau, IMPORT, data=base64.b64encode(survey_csv(*GOOD_ROWS)).decode())
             assert imported["importPollutionSources"]["imported"] == 4
