@@ -125,7 +125,9 @@ class RequestContext:
                                 "the request is refused") from error
         await self._record(policy_input, decision, now)
         if not decision.allow:
-            raise gateway_error("PERMISSION_DENIED", f"{action} denied: {'; '.join(decision.reasons)}",
+            # The policy's reasons are written for the user ("this case is at the street tier; ..."): the
+            # message is them alone, without the internal action name (which the decision log keeps).
+            raise gateway_error("PERMISSION_DENIED", f"not allowed: {'; '.join(decision.reasons)}",
                                 reasons=list(decision.reasons))
         return decision
 

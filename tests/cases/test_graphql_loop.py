@@ -64,6 +64,11 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
             assert (await act(gw, community, "registerCase", "", id=case_id))["state"] == "REGISTERED"
             dispatched = await act(gw, community, "dispatchCase", "", id=case_id)
             assert dispatched["handlingUnit"] == "community_workstation" and dispatched["dueStatus"] == "NORMAL"
+            # Another unit is refused in words it can act on, without the policy's identifiers.
+            refused = (await gw.data(f'mutation {{ acceptCase(id: "{case_id}") {{ id }} }}', enforcement))["errors"][0]
+            reason = "this case is dispatched to community_workstation, not to your unit (law_enforcement)"
+            assert refused["extensions"]["code"] == "PERMISSION_DENIED"
+            assert (refused["extensions"]["reasons"], refused["message"]) == ([reason], f"not allowed: {reason}")
             returned = await act(gw, workstation, "returnCase", "", id=case_id, reason="占道经营，不属社区职责")
             assert returned["state"] == "RETURNED" and returned["answerableUnit"] == "community_workstation"
 

@@ -113,3 +113,24 @@ def test_fire_rules_do_not_grant_other_resources(engine: str) -> None:
     for action in ("household.read", "case.dispatch", "access_decision.list"):
         decision = ENGINES[engine].decide_sync(policy_input("fire_inspector", action, GRID))
         assert not decision.allow
+
+
+# Why a refusal, in words: (role, action, code, the reasons).
+REASONS = [
+    ("fire_department", "fire_hazard.order_rectification", GRID,
+     ["order rectification on fire hazards is for community staff, district admin, fire inspector, grid worker, "
+      "street staff; your roles: fire department"]),
+    ("grid_worker", "fire_place.read", OUTSIDE,
+     ["this fire place lies in 110108002001001, outside your jurisdiction (110108001001001)"]),
+    ("auditor", "fire_hazard.list", "",
+     ["list on fire hazards is for community staff, district admin, fire department, fire inspector, grid worker, "
+      "street staff; your roles: auditor"]),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("role", "action", "code", "reasons"), REASONS)
+def test_a_refusal_says_why_in_plain_words(engine: str, role: str, action: str, code: str,
+                                           reasons: list[str]) -> None:
+    decision = ENGINES[engine].decide_sync(policy_input(role, action, code))
+    assert (decision.allow, list(decision.reasons)) == (False, reasons)
