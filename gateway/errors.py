@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
+from google.protobuf.message import Message
 from graphql import GraphQLError
 from strawberry.utils.str_converters import to_camel_case
 
@@ -27,8 +29,10 @@ _BY_STATUS = {
 }
 
 
-# Every list request carries a common.v1 PageRequest called ``page``; GraphQL lists take first/after.
-PAGE_ARGUMENTS: Mapping[str, str] = {"page.page_size": "first", "page.page_token": "after"}
+# Arguments every call names alike: a list request's common.v1 PageRequest ``page`` (GraphQL lists take
+# first/after), and a creating request's idempotency key (always a top-level argument, beside any input object).
+COMMON_ARGUMENTS: Mapping[str, str] = {"page.page_size": "first", "page.page_token": "after",
+                                       "idempotency_key": "idempotencyKey"}
 _SEGMENT = re.compile(r"([^.\[]+)((?:\[\d+\])*)")
 _INDEXES = re.compile(r"(?:\[\d+\])*")
 
@@ -41,7 +45,8 @@ class GraphQLNames:
     path) to the GraphQL argument path it came from: ``{"source": "input"}`` turns ``source.area_m2``
     into ``input.areaM2``, ``{"case_id": "id"}`` turns ``case_id`` into ``id``. The longest matching
     prefix wins; what follows it is camelCased segment by segment (indexes kept: ``items[2].hazardTypeCode``).
-    The page arguments (``page.page_size`` → ``first``, ``page.page_token`` → ``after``) hold for every call.
+    The common arguments (``page.page_size`` → ``first``, ``page.page_token`` → ``after``, ``idempotency_key`` →
+    ``idempotencyKey``) hold for every call.
     ``files`` maps a proto prefix that points into an uploaded file (``rows``) to the GraphQL argument
     carrying the file (``data``): the argument is the field, and the place in the file (``rows[3].source_type``,
     the file's own column names) opens the description.
@@ -63,7 +68,7 @@ class GraphQLNames:
 
     def argument(self, path: str) -> str:
         """The GraphQL argument path of a proto request path."""
-        renames = {**PAGE_ARGUMENTS, **self.arguments}
+        renames = {**COMMON_ARGUMENTS, **self.arguments}
         prefix = _longest_prefix(path, renames)
         rest = path[len(prefix):] if prefix is not None else path
         head = renames[prefix] if prefix is not None else ""
@@ -99,11 +104,41 @@ def invalid_argument(violations: list[dict[str, str]], **extensions: Any) -> Gra
 
 
 class DecisionLogUnavailable(Exception):
-    """A decision could not be made durable; the request it belongs to must be refused."""
+    """A decision could not be made durable; the request it belongs to must be refused.
+
+    ``late``: the record was not confirmed in time but may still be written (the database was locked); this future
+    says whether it was.
+    """
+
+    def __init__(self, message: str, *, late: asyncio.Future[int] | None = None) -> None:
+        super().__init__(message)
+        self.late = late
 
 
 def gateway_error(code: str, message: str, **extensions: Any) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code, **extensions})
+
+
+def outcome_unknown(service: str, status: grpc.StatusCode, details: str, request: Message | None) -> GraphQLError:
+    """SERVICE_UNAVAILABLE for a change the service may have made before the answer was lost (deadline exceeded,
+    connection dropped, call cancelled), with extensions ``outcome: "UNKNOWN"`` and ``retryable``: true when a retry
+    cannot make it twice (the request carried an idempotencyKey, or the mutation is not a creating one)."""
+    fields = request.DESCRIPTOR.fields_by_name if request is not None else {}
+    key = getattr(request, "idempotency_key", "") if "idempotency_key" in fields else ""
+    if key:
+        advice = ("retry with the same idempotencyKey: if the change was made, the retry returns its result "
+                  "without making it again")
+    elif "idempotency_key" in fields:
+        advice = ("a retry without an idempotencyKey may make it twice: check whether it was made before retrying, "
+                  "and send an idempotencyKey with creating mutations so that retries are safe")
+    else:
+        advice = "check the record's current state before retrying"
+    creating_without_key = "idempotency_key" in fields and not key
+    return gateway_error(
+        "SERVICE_UNAVAILABLE",
+        f"the {service} service did not confirm the change ({status.name.lower()}: {details}); it may or may not "
+        f"have been made: {advice}",
+        service=service, outcome="UNKNOWN", retryable=not creating_without_key)
 
 
 def error_detail(error: grpc.aio.AioRpcError) -> error_pb2.ErrorDetail | None:
@@ -119,11 +154,17 @@ def error_detail(error: grpc.aio.AioRpcError) -> error_pb2.ErrorDetail | None:
     return None
 
 
-def error_from_rpc(service: str, method: str, error: grpc.aio.AioRpcError,
-                   names: GraphQLNames = DEFAULT_NAMES) -> GraphQLError:
+def error_from_rpc(service: str, method: str, error: grpc.aio.AioRpcError, *, request: Message | None = None,
+                   write: bool = False, names: GraphQLNames = DEFAULT_NAMES) -> GraphQLError:
     """The GraphQL error for a failed call: code, and in GraphQL's names (``names``) the first bad argument
-    (``field``), every one (``fieldViolations``), the current state and the mutations allowed in it."""
+    (``field``), every one (``fieldViolations``), the current state and the mutations allowed in it.
+
+    A ``write`` (a call a mutation makes) that went unanswered may have committed all the same: its error says
+    the outcome is unknown and how to retry safely (outcome_unknown).
+    """
     status = error.code()
+    if status in _UNAVAILABLE and write:
+        return outcome_unknown(service, status, error.details() or "no answer", request)
     if status in _UNAVAILABLE:
         return gateway_error("SERVICE_UNAVAILABLE", f"the {service} service is unavailable "
                              f"({status.name.lower()}): {error.details() or 'no answer'}", service=service)

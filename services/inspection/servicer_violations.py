@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grpc
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.convert import from_proto, violation_message
@@ -19,7 +20,8 @@ class ViolationRpcs(ServicerBase):
     async def ReportViolation(self, request: pb.ReportViolationRequest, context: grpc.aio.ServicerContext
                               ) -> pb.ReportViolationResponse:
         """Stores the violation and its CaseRequested together: one case per violation, even if cases is down."""
-        async with self.database.transaction() as session:
+
+        async def work(session: AsyncSession) -> pb.ReportViolationResponse:
             try:
                 source = await SourceStore(session).get(request.source_id)
             except NotFound:
@@ -42,7 +44,9 @@ class ViolationRpcs(ServicerBase):
                 source=source, vt=vt, checklist_item=request.checklist_item.strip(), description=request.description,
                 evidence=list(request.evidence), reporter=actor.current().subject, patrol_id=request.patrol_id,
                 urgent=request.urgent, now=self.now())
-        return pb.ReportViolationResponse(violation=violation_message(row))
+            return pb.ReportViolationResponse(violation=violation_message(row))
+
+        return await self.write_once(request, pb.ReportViolationResponse, work)
 
     async def GetViolation(self, request: pb.GetViolationRequest, context: grpc.aio.ServicerContext
                            ) -> pb.GetViolationResponse:

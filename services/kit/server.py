@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import grpc
@@ -15,7 +16,7 @@ from grpc_reflection.v1alpha import reflection
 
 from gridgov.common.v1 import error_pb2, event_pb2, event_pb2_grpc
 from services.kit import actor as actor_context
-from services.kit import heap, lease
+from services.kit import heap, idempotency, lease
 from services.kit.actor import ActorSigner
 from services.kit.config import Mode, ServiceSettings
 from services.kit.consumer import Consumer
@@ -23,7 +24,7 @@ from services.kit.database import Database
 from services.kit.errors import DomainError, IllegalTransition, InvalidArgument
 from services.kit.migrations import upgrade
 from services.kit.outbox import EventServicer
-from services.kit.plugin import Plugin, load_plugins
+from services.kit.plugin import Job, Plugin, load_plugins
 from services.kit.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
@@ -161,10 +162,26 @@ async def run_job_forever(runtime: ServiceRuntime, name: str, job: Callable[[], 
         await asyncio.sleep(interval)
 
 
+# Keys expire by the day: an hourly purge keeps each delete small.
+IDEMPOTENCY_PURGE_INTERVAL = 3600.0
+
+
+def kit_jobs(plugin: Plugin, runtime: ServiceRuntime) -> list[Job]:
+    """The jobs every service runs whatever its plugin: the purge of expired idempotency keys."""
+    ttl = timedelta(days=runtime.settings.idempotency_ttl_days)
+
+    async def purge_keys() -> None:
+        purged = await idempotency.purge(runtime.database, runtime.tables, older_than=ttl, now=runtime.clock())
+        if purged:
+            log.info("%s: purged %d idempotency keys older than %s", plugin.name, purged, ttl)
+
+    return [Job(f"{plugin.name}.idempotency_purge", purge_keys, IDEMPOTENCY_PURGE_INTERVAL)]
+
+
 def start_background(plugin: Plugin, runtime: ServiceRuntime) -> list[asyncio.Task[None]]:
-    """Starts the plugin's jobs and event consumers as tasks."""
+    """Starts the kit's and the plugin's jobs and event consumers as tasks."""
     tasks = []
-    for job in plugin.jobs(runtime):
+    for job in [*kit_jobs(plugin, runtime), *plugin.jobs(runtime)]:
         interval = job.interval or runtime.settings.job_interval
         tasks.append(asyncio.create_task(run_job_forever(runtime, job.name, job.run, interval)))
     for subscription in plugin.subscriptions(runtime):

@@ -1,4 +1,5 @@
-"""Field checks every service applies the same way: Chinese phone numbers and WGS-84 coordinates."""
+"""Field checks every service (and the gateway) applies the same way: Chinese phone numbers, WGS-84 coordinates,
+idempotency keys."""
 
 from __future__ import annotations
 
@@ -25,3 +26,14 @@ def coordinate_problems(latitude: float, longitude: float, field: str = "locatio
     if not -180 <= longitude <= 180:
         found.append(FieldViolation(f"{field}.longitude", "must be between -180 and 180"))
     return found
+
+
+IDEMPOTENCY_KEY_LENGTH = 128
+IDEMPOTENCY_KEY_PROBLEM = f"must be 1 to {IDEMPOTENCY_KEY_LENGTH} printable ASCII characters (a UUID, for example)"
+
+
+def idempotency_key_problem(key: str) -> str | None:
+    """What is wrong with an idempotency key, or None: 1 to 128 printable ASCII characters, space included."""
+    if not 1 <= len(key) <= IDEMPOTENCY_KEY_LENGTH or not all(" " <= c <= "~" for c in key):
+        return IDEMPOTENCY_KEY_PROBLEM
+    return None

@@ -158,7 +158,7 @@ async def test_a_call_names_its_errors_in_graphql(runtime: GatewayRuntime) -> No
 @pytest.mark.parametrize(("path", "expected"), [
     ("page.page_size", "first"), ("page.page_token", "after"), ("case_id", "id"), ("source.area_m2", "input.areaM2"),
     ("items[2].hazard_type_code", "items[2].hazardTypeCode"), ("rule.category_code", "categoryCode"),
-    ("jurisdiction_code", "jurisdictionCode"), ("source", "input"),
+    ("jurisdiction_code", "jurisdictionCode"), ("source", "input"), ("idempotency_key", "idempotencyKey"),
 ])
 def test_proto_paths_read_as_graphql_argument_paths(path: str, expected: str) -> None:
     names = GraphQLNames({"case_id": "id", "source": "input", "rule": ""})
@@ -179,3 +179,9 @@ async def test_a_service_that_is_down_or_not_enabled_is_unavailable(runtime: Gat
         await context(runtime).call("echo", "Echo", actor_pb2.Actor(subject="ok"), LIST)
     assert down.value.extensions["code"] == "SERVICE_UNAVAILABLE"  # type: ignore[index]
     assert "echo service is unavailable" in down.value.message
+
+
+def test_the_common_arguments_stay_top_level_when_the_rest_is_an_input_object() -> None:
+    whole = GraphQLNames({"": "input"})
+    assert [whole.argument(p) for p in ("idempotency_key", "page.page_token", "category_code")] == [
+        "idempotencyKey", "after", "input.categoryCode"]
