@@ -327,14 +327,15 @@ class InspectionMutation:
         return response.violation  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Adds evidence to an open violation.")
-    async def add_pollution_violation_evidence(self, info: Info, id: strawberry.ID,
-                                               evidence: list[str]) -> Violation:
+    async def add_pollution_violation_evidence(self, info: Info, id: strawberry.ID, evidence: list[str],
+                                               idempotency_key: IdempotencyKey = None) -> Violation:
         ctx = _ctx(info)
         located = await ctx.locate(SERVICE, "GetViolation", pb.GetViolationRequest(id=str(id)))
         resource = Resource("violation", str(id), located.violation.jurisdiction_code)
         decision = await ctx.authorize("violation.add_evidence", resource)
         response = await ctx.call(SERVICE, "AddViolationEvidence", pb.AddViolationEvidenceRequest(
-            id=str(id), evidence=evidence), decision, resource=resource, names=ON_VIOLATION)
+            id=str(id), evidence=evidence, idempotency_key=checked_key(idempotency_key)), decision, resource=resource,
+            names=ON_VIOLATION)
         return response.violation  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Stores station readings and the reference readings supplied with them.")

@@ -76,9 +76,13 @@ class ViolationRpcs(ServicerBase):
             if not item.strip() or len(item) > 500:
                 problems.add(f"evidence[{i}]", "must be a reference of 1 to 500 characters")
         problems.raise_if_any()
-        async with self.database.transaction() as session:
+
+        async def work(session: AsyncSession) -> pb.AddViolationEvidenceResponse:
             store = ViolationStore(session)
             row = await store.get(request.id, for_update=True)
             actor.require_in_scope(row.jurisdiction_code)
             row = await store.add_evidence(row, list(request.evidence))
-        return pb.AddViolationEvidenceResponse(violation=violation_message(row))
+            return pb.AddViolationEvidenceResponse(violation=violation_message(row))
+
+        # Evidence is appended: a retried upload would list its photos twice.
+        return await self.write_once(request, pb.AddViolationEvidenceResponse, work)

@@ -548,6 +548,16 @@ async def test_creating_rpcs_run_once_per_idempotency_key(service: RunningServic
     other.CopyFrom(violation)
     other.description = "另一次"
     before = len(await case_requests(service))
-    await assert_created_once(service, stub.ReportViolation, violation, grid_md("head-4"), ViolationRow.__table__,
-                              other)
+    reported = (await assert_created_once(service, stub.ReportViolation, violation, grid_md("head-4"),
+                                          ViolationRow.__table__, other)).violation
     assert len(await case_requests(service)) == before + 2  # the first call and the keyless one: no third case
+    evidence = pb.AddViolationEvidenceRequest(id=reported.id, evidence=["photo/2.jpg"], idempotency_key="upload-2")
+    first = await stub.AddViolationEvidence(evidence, metadata=grid_md("head-4"))
+    assert await stub.AddViolationEvidence(evidence, metadata=grid_md("head-4")) == first
+    assert list(first.violation.evidence) == ["photo/1.jpg", "photo/2.jpg"]
+    got = await stub.GetViolation(pb.GetViolationRequest(id=reported.id), metadata=grid_md("head-4"))
+    assert list(got.violation.evidence) == ["photo/1.jpg", "photo/2.jpg"]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.AddViolationEvidence(pb.AddViolationEvidenceRequest(
+            id=reported.id, evidence=["photo/3.jpg"], idempotency_key="upload-2"), metadata=grid_md("head-4"))
+    assert caught.value.code() is grpc.StatusCode.FAILED_PRECONDITION
