@@ -32,6 +32,9 @@ class AccessOutcomeState(Enum):
     REFUSED_BY_GATEWAY = strawberry.enum_value(
         store.Outcome.REFUSED_BY_GATEWAY, description="Allowed by the policy, then refused because the decision "
                                                       "was not confirmed durable in time.")
+    UNKNOWN = strawberry.enum_value(
+        store.Outcome.UNKNOWN, description="Allowed by the policy; the service did not confirm the change (deadline "
+                                           "exceeded, connection dropped): it may or may not have been made.")
     UNRECORDED = strawberry.enum_value(
         store.UNRECORDED, description="Allowed by the policy; no outcome recorded: answered by the gateway itself "
                                       "(viewer, the decision log) or the gateway stopped before the call ended.")
@@ -66,7 +69,7 @@ class AccessDecisionFilter:
     outcome: AccessOutcomeState | None = strawberry.field(default=None, description="what the caller got")
     refused: bool | None = strawberry.field(
         default=None, description="true: refused by the policy or, once allowed, by the service or the gateway; "
-                                  "false: served or unrecorded")
+                                  "false: served, unknown or unrecorded")
 
     def to_store(self) -> store.DecisionFilter:
         return store.DecisionFilter(

@@ -205,8 +205,10 @@ class RequestContext:
             answer = await self._invoke(service, method, request, actor, timeout, names, write=self.mutation)
         except GraphQLError as error:
             # The policy allowed, the service refused: the log says so, so an auditor's count of refusals is true.
-            code = str((error.extensions or {}).get("code", "INTERNAL"))
-            self._outcome(policy_input, decision.decision_id, Outcome.REFUSED_BY_SERVICE, code, error.message)
+            extensions = error.extensions or {}
+            outcome = Outcome.UNKNOWN if extensions.get("outcome") == "UNKNOWN" else Outcome.REFUSED_BY_SERVICE
+            self._outcome(policy_input, decision.decision_id, outcome, str(extensions.get("code", "INTERNAL")),
+                          error.message)
             raise
         self._outcome(policy_input, decision.decision_id, Outcome.SERVED)
         return answer

@@ -136,8 +136,8 @@ def outcome_unknown(service: str, status: grpc.StatusCode, details: str, request
     creating_without_key = "idempotency_key" in fields and not key
     return gateway_error(
         "SERVICE_UNAVAILABLE",
-        f"the {service} service did not confirm the change ({status.name.lower()}: {details}); it may or may not "
-        f"have been made: {advice}",
+        f"the {service} service did not confirm the change ({status.name.lower()}: {details}); its outcome is "
+        f"unknown, it may have been made: {advice}",
         service=service, outcome="UNKNOWN", retryable=not creating_without_key)
 
 

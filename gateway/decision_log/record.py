@@ -26,7 +26,9 @@ class Outcome:
     SERVED = "served"
     REFUSED_BY_SERVICE = "refused_by_service"
     REFUSED_BY_GATEWAY = "refused_by_gateway"
-    ALL = (SERVED, REFUSED_BY_SERVICE, REFUSED_BY_GATEWAY)
+    # A change the service did not confirm (deadline exceeded, connection dropped): it may or may not have been made.
+    UNKNOWN = "unknown"
+    ALL = (SERVED, REFUSED_BY_SERVICE, REFUSED_BY_GATEWAY, UNKNOWN)
 
 
 def canonical_json(value: Any) -> str:

@@ -45,11 +45,11 @@ class DecisionFilter:
 
 
 # What a caller got for a decision, as auditors filter and see it; the first applies to the decision itself, the
-# middle three to its outcome records (the worst wins), the last to an allowing decision without any.
+# middle four to its outcome records (the worst wins), the last to an allowing decision without any.
 REFUSED_BY_POLICY = "refused_by_policy"
 UNRECORDED = "unrecorded"
 OUTCOME_STATES = (Outcome.SERVED, REFUSED_BY_POLICY, Outcome.REFUSED_BY_SERVICE, Outcome.REFUSED_BY_GATEWAY,
-                  UNRECORDED)
+                  Outcome.UNKNOWN, UNRECORDED)
 _REFUSALS = (Outcome.REFUSED_BY_SERVICE, Outcome.REFUSED_BY_GATEWAY)
 _LATER: Any = aliased(AccessDecision)
 
@@ -68,8 +68,10 @@ def _outcome_condition(state: str) -> ColumnElement[bool]:
         return allowed & _followed_by(Outcome.REFUSED_BY_SERVICE)
     if state == Outcome.REFUSED_BY_GATEWAY:
         return allowed & _followed_by(Outcome.REFUSED_BY_GATEWAY) & ~_followed_by(Outcome.REFUSED_BY_SERVICE)
+    if state == Outcome.UNKNOWN:
+        return allowed & _followed_by(Outcome.UNKNOWN) & ~_followed_by(*_REFUSALS)
     if state == Outcome.SERVED:
-        return allowed & _followed_by(Outcome.SERVED) & ~_followed_by(*_REFUSALS)
+        return allowed & _followed_by(Outcome.SERVED) & ~_followed_by(*_REFUSALS, Outcome.UNKNOWN)
     if state == UNRECORDED:
         return allowed & ~_followed_by(*Outcome.ALL)
     raise ValueError(f"outcome must be one of {', '.join(OUTCOME_STATES)}, got {state!r}")
@@ -79,7 +81,7 @@ def outcome_state(decision: AccessDecision, outcomes: Sequence[AccessDecision]) 
     """What the caller got for ``decision`` given its outcome records, and the record that says so."""
     if not decision.allow:
         return REFUSED_BY_POLICY, None
-    for state in (*_REFUSALS, Outcome.SERVED):
+    for state in (*_REFUSALS, Outcome.UNKNOWN, Outcome.SERVED):
         for record in outcomes:
             if record.outcome == state:
                 return state, record

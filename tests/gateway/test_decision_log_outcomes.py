@@ -25,6 +25,10 @@ from tests.gateway.harness import gateway_settings, running_gateway, token
 from tests.gateway.test_decision_log import ALLOWED, allow_tampering, policy_input, write
 from tests.support.services import running_service
 
+REPORT = """mutation($input: CaseReportInput!, $key: String) {
+  reportCase(input: $input, idempotencyKey: $key) { id } }"""
+CASE = {"categoryCode": "garbage_exposed", "description": "路口垃圾堆积", "jurisdictionCode": GRID,
+        "source": "GRID_WORKER", "address": "翠微路3号"}
 LOG = """query($filter: AccessDecisionFilter) { accessDecisions(filter: $filter) {
   nodes { sequence action allow outcome { state code message sequence } } } }"""
 
@@ -139,3 +143,22 @@ async def test_the_migrations_match_the_model(database: Database) -> None:
         diff = await connection.run_sync(
             lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
     assert diff == []
+
+
+async def test_a_change_the_service_did_not_confirm_is_on_record_as_unknown(database: Database,
+                                                                           tmp_path: Path) -> None:
+    async with running_service("cases", database) as cases:
+        settings = gateway_settings(tmp_path, services={"cases": cases.address}, call_timeout=0.5)
+        async with running_gateway(settings, {"cases": cases.plugin}) as gw:
+            worker = token(settings, "gw1", [("grid_worker", GRID)])
+            auditor = token(settings, "audrey", [("auditor", "110108")])
+            await cases.server.stop(grace=None)
+            lost = await gw.first_error(REPORT, worker, {"input": CASE, "key": "k-1"})
+            unknown = await gw.ok(LOG, auditor, {"filter": {"subject": "gw1", "outcome": "UNKNOWN"}})
+            refused = await gw.ok(LOG, auditor, {"filter": {"subject": "gw1", "refused": True}})
+    assert lost["extensions"]["outcome"] == "UNKNOWN"
+    [record] = unknown["accessDecisions"]["nodes"]
+    assert record["action"] == "case.report" and record["allow"] is True
+    assert record["outcome"]["state"] == "UNKNOWN" and record["outcome"]["code"] == "SERVICE_UNAVAILABLE"
+    assert record["outcome"]["message"] == lost["message"][:500]
+    assert refused["accessDecisions"]["nodes"] == []  # not known to be refused: it may have been made
