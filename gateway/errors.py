@@ -78,6 +78,16 @@ class GraphQLNames:
         tail = ".".join(to_camel_case(name) + indexes for name, indexes in _SEGMENT.findall(rest.lstrip(".")))
         return ".".join(part for part in (head, tail) if part)
 
+    def inside(self, argument: str) -> GraphQLNames:
+        """These names for a field that takes its arguments as one input object called ``argument``: every
+        request path is read under it (``case_id`` → ``input.id`` where ``case_id`` → ``id`` was the rename)."""
+        def under(target: str) -> str:
+            if target == argument or target.startswith(argument + "."):
+                return target
+            return f"{argument}.{target}" if target else argument
+        arguments = {"": argument, **{path: under(target) for path, target in self.arguments.items()}}
+        return GraphQLNames(arguments, self.actions, self.files)
+
     def action(self, name: str) -> str:
         """The GraphQL mutation that performs a service action; empty for one no client performs."""
         found = self.actions.get(name)

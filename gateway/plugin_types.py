@@ -19,6 +19,12 @@ from gateway.errors import invalid_argument
 from services.kit.validation import idempotency_key_problem
 
 
+def takes_input(info: Any) -> bool:
+    """Whether the field being resolved takes its arguments as one ``input`` object (then a call's errors are
+    named under it: ``GraphQLNames.inside("input")``)."""
+    return any(argument.python_name == "input" for argument in info._field.arguments)
+
+
 def invalid(field: str, description: str) -> GraphQLError:
     """An INVALID_ARGUMENT error naming the GraphQL ``field`` (camelCase, as the client spelled it)."""
     return invalid_argument([{"field": field, "description": description}])

@@ -50,7 +50,7 @@ class GatewayRuntime:
         one channel per enabled service.
 
         Runs inside the serving loop: grpc.aio channels belong to the loop that made them. A decision log that lost
-        anchored records is logged as an error and reported by verifyDecisionLog; the gateway still serves.
+        anchored records is logged as an error and reported by decisionLogVerification; the gateway still serves.
         """
         if self.settings.migrate_on_start:
             await migrate_database(self.database)

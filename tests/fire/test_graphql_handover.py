@@ -23,14 +23,14 @@ START = """mutation($id: ID!) { startFireInspection(placeId: $id, gridLevel: SMA
 RECORD = """mutation($id: ID!, $items: [FireChecklistItemInput!]!) { recordFireChecklist(inspectionId: $id,
   items: $items) { id } }"""
 FINALIZE = """mutation($id: ID!) { finalizeFireInspection(inspectionId: $id) { hazardIds } }"""
-ORDER = """mutation($id: ID!) { orderFireRectification(id: $id) { state } }"""
+ORDER = """mutation($id: ID!) { orderFireRectification(input: {id: $id}) { state } }"""
 HAZARD = """query($id: ID!) { fireHazard(id: $id) { state closure caseId caseNumber
   history { action toState } } }"""
 LINKED = """query($id: ID!) { fireHazard(id: $id) { case { id number state } }
-  fireHazards { items { id case { id state } } } }"""
-BY_SOURCE = """query($ref: String!) { cases(sourceService: "fire", sourceReference: $ref) { items { id } } }"""
+  fireHazards { nodes { id case { id state } } } }"""
+BY_SOURCE = """query($ref: String!) { cases(sourceService: "fire", sourceReference: $ref) { nodes { id } } }"""
 CASES = """query($prefix: String!) { cases(jurisdictionPrefix: $prefix, categoryCode: "fire_hazard_handed_over") {
-  items { id state urgent sourceService sourceReference jurisdictionCode } } }"""
+  nodes { id state urgent sourceService sourceReference jurisdictionCode } } }"""
 
 
 @asynccontextmanager
@@ -89,7 +89,7 @@ class Portal:
         return (await self.run(HAZARD, self.inspector, id=hazard_id))["fireHazard"]  # type: ignore[no-any-return]
 
     async def case_for(self, hazard_id: str) -> dict[str, Any] | None:
-        items = (await self.run(CASES, self.street, prefix=STREET))["cases"]["items"]
+        items = (await self.run(CASES, self.street, prefix=STREET))["cases"]["nodes"]
         found = [c for c in items if c["sourceReference"] == hazard_id]
         assert len(found) <= 1  # one case per hand-over, never two
         return found[0] if found else None
@@ -99,16 +99,19 @@ class Portal:
         data = await self.run(LINKED, self.inspector, id=hazard_id)
         assert data["fireHazard"]["case"]["id"] == case["id"] and data["fireHazard"]["case"]["number"]
         assert data["fireHazard"]["case"]["state"] == case["state"]
-        assert [h["case"] for h in data["fireHazards"]["items"] if h["id"] == hazard_id] == [
+        assert [h["case"] for h in data["fireHazards"]["nodes"] if h["id"] == hazard_id] == [
             {"id": case["id"], "state": case["state"]}]
-        found = (await self.run(BY_SOURCE, self.street, ref=hazard_id))["cases"]["items"]
+        found = (await self.run(BY_SOURCE, self.street, ref=hazard_id))["cases"]["nodes"]
         assert found == [{"id": case["id"]}]
-        assert (await self.run(BY_SOURCE, self.street, ref="no-such-hazard"))["cases"]["items"] == []
+        assert (await self.run(BY_SOURCE, self.street, ref="no-such-hazard"))["cases"]["nodes"] == []
 
     async def close_case(self, case_id: str) -> None:
         """The street registers and dispatches, the fire unit accepts and handles, the street verifies: closed."""
         async def act(bearer: str, mutation: str, extra: str = "") -> str:
-            query = f'mutation($id: ID!) {{ {mutation}(id: $id{extra}) {{ state }} }}'
+            arguments = f"id: $id{extra}"
+            if mutation in ("dispatchCase", "handleCase", "verifyCase"):  # more than two arguments: one input
+                arguments = f"input: {{{arguments}}}"
+            query = f'mutation($id: ID!) {{ {mutation}({arguments}) {{ state }} }}'
             return (await self.run(query, bearer, id=case_id))[mutation]["state"]  # type: ignore[no-any-return]
 
         assert await act(self.street, "registerCase") == "REGISTERED"

@@ -185,3 +185,11 @@ def test_the_common_arguments_stay_top_level_when_the_rest_is_an_input_object() 
     whole = GraphQLNames({"": "input"})
     assert [whole.argument(p) for p in ("idempotency_key", "page.page_token", "category_code")] == [
         "idempotencyKey", "after", "input.categoryCode"]
+
+
+def test_names_inside_an_input_object() -> None:
+    on_case = GraphQLNames({"case_id": "id", "rule": ""}, {"close": "verifyCase"}).inside("input")
+    assert [on_case.argument(p) for p in ("case_id", "original_id", "rule.unit", "idempotency_key")] == [
+        "input.id", "input.originalId", "input.unit", "idempotencyKey"]
+    assert on_case.action("close") == "verifyCase"
+    assert GraphQLNames({"": "input"}).inside("input").argument("unit") == "input.unit"
