@@ -94,7 +94,7 @@ class ReadServicer(ServicerBase):
             source=convert.SOURCES.optional(request.source, "source"), text=request.text.strip(),
             handling_unit=request.handling_unit.strip(), source_service=request.source_service.strip(),
             source_reference=request.source_reference.strip(),
-            reporter=actor.subject if roles.sees_only_own(actor) else "",
+            reach=roles.reach(actor),
         )
         page = page_from(request.page.page_size, request.page.page_token, f.fingerprint(scopes))
         async with self.database.read() as session:
@@ -151,8 +151,8 @@ class ReadServicer(ServicerBase):
         async with self.database.read() as session:
             found = await queries.cases_by_source(session, service, list(dict.fromkeys(request.source_references)),
                                                   scopes)
-        if roles.sees_only_own(actor):
-            found = [c for c in found if c.reporter == actor.subject]
+        # A resident or a unit's staff reads here what it reads anywhere (its reports, its unit's cases).
+        found = [c for c in found if roles.invisibility(actor, c) is None]
         return pb.FindCasesBySourceResponse(cases=[convert.case(c) for c in found])
 
     async def CountOpenCases(self, request: pb.CountOpenCasesRequest, context: Ctx) -> pb.CountOpenCasesResponse:
