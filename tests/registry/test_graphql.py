@@ -128,10 +128,16 @@ async def test_bad_input_names_the_field(gateway: RunningGateway) -> None:
     admin = bearer(gateway, "district_admin", "110108")
     too_many = await gateway.data(HOUSEHOLDS, admin, {"first": 500, "after": ""})
     assert too_many["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT"
+    # The GraphQL argument that carried the page size, not the service's page.page_size.
     assert too_many["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "first"
+    assert too_many["errors"][0]["extensions"]["field"] == "first"
+    assert too_many["errors"][0]["message"].startswith("first: ")
     grid = await gateway.data("""mutation { createBuilding(input: {jurisdictionCode: "110108001001009", address: "x"})
         { id } }""", admin)
-    assert grid["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "jurisdiction_code"
+    assert grid["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "input.jurisdictionCode"
+    assert grid["errors"][0]["extensions"]["field"] == "input.jurisdictionCode"
+    cursor = await gateway.data(HOUSEHOLDS, admin, {"first": 5, "after": "not-a-cursor"})
+    assert cursor["errors"][0]["extensions"]["field"] == "after"
 
 
 EDGES = """query($first: Int!, $after: String) { households(first: $first, after: $after) {
