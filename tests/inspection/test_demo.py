@@ -8,17 +8,16 @@ from datetime import UTC, datetime, timedelta
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.demo import PATROL_DAYS, load_demo_data, survey_rows
 from services.kit import demo
-from services.kit.actor import ActorSigner
 from services.kit.calendar import BEIJING
-from services.kit.config import DEV_ACTOR_KEY
 from services.kit.database import Database
 from services.kit.outbox import read_events
 from services.kit.plugin import DemoContext
 from tests.inspection.fixtures import DISTRICT_MD
+from tests.support.actors import system_metadata
 from tests.support.services import running_service
 
 # What the launcher sends: a system actor reading the demo district.
-LAUNCHER_MD = ActorSigner(DEV_ACTOR_KEY.encode(), "launcher").system_metadata(read_scopes=(demo.DISTRICT_CODE,))
+LAUNCHER_MD = system_metadata("launcher", read_scopes=(demo.DISTRICT_CODE,))
 
 
 def test_survey_rows_are_deterministic_and_cover_every_grid() -> None:
