@@ -63,7 +63,7 @@ def parse_boundary(geometry: object, *, crs: Crs = Crs.WGS84, max_vertices: int 
     if kind == "Polygon":
         polygons = [_rings(coordinates, "polygon")]
     elif kind == "MultiPolygon":
-        if not isinstance(coordinates, list) or not coordinates:
+        if not isinstance(coordinates, list | tuple) or not coordinates:
             raise GeometryProblem("a MultiPolygon needs a non-empty list of polygons")
         polygons = [_rings(p, f"polygon {i}") for i, p in enumerate(coordinates, start=1)]
     else:
@@ -85,12 +85,12 @@ def parse_boundary(geometry: object, *, crs: Crs = Crs.WGS84, max_vertices: int 
 
 
 def _rings(polygon: object, label: str) -> list[list[tuple[float, float]]]:
-    if not isinstance(polygon, list) or not polygon:
+    if not isinstance(polygon, list | tuple) or not polygon:
         raise GeometryProblem(f"{label} needs a non-empty list of rings")
     rings = []
     for r, ring in enumerate(polygon, start=1):
         where = f"{label}, ring {r}" if len(polygon) > 1 or label != "polygon" else "ring"
-        if not isinstance(ring, list):
+        if not isinstance(ring, list | tuple):
             raise GeometryProblem(f"{where} must be a list of positions")
         positions = []
         for position in ring:
