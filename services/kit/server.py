@@ -18,6 +18,7 @@ from gridgov.common.v1 import error_pb2, event_pb2, event_pb2_grpc
 from services.kit import actor as actor_context
 from services.kit import heap, idempotency, lease
 from services.kit.actor import ActorSigner
+from services.kit.client import MAX_MESSAGE_BYTES
 from services.kit.config import Mode, ServiceSettings
 from services.kit.consumer import Consumer
 from services.kit.database import Database
@@ -103,8 +104,11 @@ class ActorInterceptor(grpc.aio.ServerInterceptor):
 
 
 def new_server(signer: ActorSigner, keepalive: Keepalive = KEEPALIVE) -> grpc.aio.Server:
-    """An empty server that checks signed actors and accepts the pings of clients using ``keepalive``."""
-    return grpc.aio.server(interceptors=[ActorInterceptor(signer)], options=keepalive.server_options())
+    """An empty server that checks signed actors and accepts the pings of clients using ``keepalive``; it takes
+    messages up to MAX_MESSAGE_BYTES (gRPC's default of 4 MiB would refuse a ledger or boundary file below the
+    import limit of 20 MiB)."""
+    options = (*keepalive.server_options(), ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES))
+    return grpc.aio.server(interceptors=[ActorInterceptor(signer)], options=options)
 
 
 async def create_server(
