@@ -179,6 +179,11 @@ def test_locate_many_matches_locate(block: Locator) -> None:
     assert block.locate_many([]) == []
 
 
+def test_locate_many_refuses_anything_but_pairs(block: Locator) -> None:
+    with pytest.raises(InvalidArgument, match=r"points: must be a list of \(longitude, latitude\) pairs"):
+        block.locate_many([(100.5, 30.5, 0.0)])
+
+
 def test_locate_many_names_every_bad_point(block: Locator) -> None:
     with pytest.raises(InvalidArgument) as caught:
         block.locate_many([(100.5, 30.5), (100.5, 95.0), (100.5, 30.5), (-190.0, 30.0)], field="rows")
