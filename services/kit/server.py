@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import logging
 import signal
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
+from sqlalchemy.exc import SQLAlchemyError
 
 from gridgov.common.v1 import error_pb2, event_pb2, event_pb2_grpc
 from services.kit import actor as actor_context
@@ -20,7 +22,7 @@ from services.kit.actor import ActorSigner
 from services.kit.config import Mode, ServiceSettings
 from services.kit.consumer import Consumer
 from services.kit.database import Database
-from services.kit.errors import DomainError, IllegalTransition, InvalidArgument
+from services.kit.errors import DomainError, IllegalTransition, InvalidArgument, Unavailable
 from services.kit.migrations import upgrade
 from services.kit.outbox import EventServicer
 from services.kit.plugin import Plugin, load_plugins
@@ -44,13 +46,24 @@ def error_detail(error: DomainError) -> error_pb2.ErrorDetail:
     return detail
 
 
+def storage_unavailable(method: str, error: SQLAlchemyError) -> Unavailable:
+    """UNAVAILABLE (retryable) in plain words for a failed database call; its detail goes to the log only.
+
+    SQLAlchemy's text holds the statement, its parameters and a link to its documentation: none of that
+    is for clients. The request id in both the answer and the log line ties a complaint to the detail.
+    """
+    request_id = uuid.uuid4().hex[:12]
+    log.error("request %s (%s): storage error: %s", request_id, method, error, exc_info=error)
+    return Unavailable(f"the service could not reach its storage; try again shortly (request {request_id})")
+
+
 async def abort_with(context: grpc.aio.ServicerContext, error: DomainError) -> None:
     context.set_trailing_metadata(((ERROR_DETAIL_KEY, error_detail(error).SerializeToString()),))
     await context.abort(error.status, error.message)
 
 
 class ActorInterceptor(grpc.aio.ServerInterceptor):
-    """Verifies the signed actor of every call and maps domain errors to status codes."""
+    """Verifies the signed actor of every call and maps domain errors (and storage errors) to status codes."""
 
     def __init__(self, signer: ActorSigner) -> None:
         self.signer = signer
@@ -75,6 +88,8 @@ class ActorInterceptor(grpc.aio.ServerInterceptor):
                             yield item
                     except DomainError as error:
                         await abort_with(context, error)
+                    except SQLAlchemyError as error:
+                        await abort_with(context, storage_unavailable(details.method, error))
                 return stream
 
             async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
@@ -83,6 +98,8 @@ class ActorInterceptor(grpc.aio.ServerInterceptor):
                     return await behaviour(request, context)
                 except DomainError as error:
                     await abort_with(context, error)
+                except SQLAlchemyError as error:
+                    await abort_with(context, storage_unavailable(details.method, error))
             return unary
 
         if handler.unary_unary:
