@@ -47,6 +47,12 @@ def error_detail(error: grpc.aio.AioRpcError) -> error_pb2.ErrorDetail | None:
 def error_from_rpc(service: str, method: str, error: grpc.aio.AioRpcError) -> GraphQLError:
     """The GraphQL error for a failed call: code, fieldViolations, currentState, allowedActions."""
     status = error.code()
+    if status is grpc.StatusCode.RESOURCE_EXHAUSTED and error_detail(error) is None:
+        # gRPC's own message-size refusal ("Received message larger than max (10485790 vs. 4194304)"): the
+        # caller's input is too large, which is theirs to fix; gRPC's wording and figures are not for them.
+        return gateway_error("INVALID_ARGUMENT", f"the input is too large for the {service} service: shorten the "
+                             "longest text (a description holds at most 10,000 characters) or send a smaller file",
+                             service=service)
     if status in _UNAVAILABLE:
         return gateway_error("SERVICE_UNAVAILABLE", f"the {service} service is unavailable "
                              f"({status.name.lower()}): {error.details() or 'no answer'}", service=service)

@@ -24,6 +24,7 @@ from strawberry.types.base import StrawberryOptional
 
 from gateway.audit import AuditQuery
 from gateway.execution import LeafFastPathExecutionContext
+from gateway.text_limits import describe_text_limits
 from gateway.viewer import ViewerQuery
 from services.kit.plugin import GraphQLContribution, Plugin, PluginError, TypeExtension
 
@@ -185,4 +186,6 @@ def extend_types(schema: strawberry.Schema, applied: Sequence[tuple[str, TypeExt
 
 def compose(plugins: Mapping[str, Plugin], limits: Limits = Limits()) -> strawberry.Schema:
     """The schema of the enabled plugins; raises PluginError (or SchemaCompositionError) with a clear message."""
-    return build_schema(contributions(plugins), limits)
+    schema = build_schema(contributions(plugins), limits)
+    describe_text_limits(schema._schema, plugins, own_fields={*_field_names(ViewerQuery), *_field_names(AuditQuery)})
+    return schema

@@ -27,6 +27,7 @@ from services.kit.migrations import upgrade
 from services.kit.outbox import EventServicer
 from services.kit.plugin import Plugin, load_plugins
 from services.kit.runtime import ServiceRuntime
+from services.kit.validation import text_violations
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,13 @@ def error_detail(error: DomainError) -> error_pb2.ErrorDetail:
     return detail
 
 
+def check_text(request: Any) -> None:
+    """Raises InvalidArgument naming every string field of ``request`` that is too long or holds a control character."""
+    violations = text_violations(request)
+    if violations:
+        raise InvalidArgument(violations)
+
+
 def storage_unavailable(method: str, error: SQLAlchemyError) -> Unavailable:
     """UNAVAILABLE (retryable) in plain words for a failed database call; its detail goes to the log only.
 
@@ -63,7 +71,12 @@ async def abort_with(context: grpc.aio.ServicerContext, error: DomainError) -> N
 
 
 class ActorInterceptor(grpc.aio.ServerInterceptor):
-    """Verifies the signed actor of every call and maps domain errors (and storage errors) to status codes."""
+    """Verifies the signed actor of every call, checks the text of its request, and maps domain errors (and
+    storage errors) to status codes.
+
+    Every string field of every request is checked here, once for every service, against the limit its
+    proto declares (services.kit.validation.text_violations), before the servicer sees it.
+    """
 
     def __init__(self, signer: ActorSigner) -> None:
         self.signer = signer
@@ -84,6 +97,7 @@ class ActorInterceptor(grpc.aio.ServerInterceptor):
                 async def stream(request: Any, context: grpc.aio.ServicerContext) -> Any:
                     try:
                         actor_context.set_current(signer.verify(metadata))
+                        check_text(request)
                         async for item in behaviour(request, context):
                             yield item
                     except DomainError as error:
@@ -95,6 +109,7 @@ class ActorInterceptor(grpc.aio.ServerInterceptor):
             async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
                 try:
                     actor_context.set_current(signer.verify(metadata))
+                    check_text(request)
                     return await behaviour(request, context)
                 except DomainError as error:
                     await abort_with(context, error)

@@ -512,3 +512,17 @@ async def test_record_patrols_batch_is_all_or_nothing(service: RunningService) -
     assert [(p.patroller, p.level, len(p.checks)) for p in recorded.patrols] == [("head-4", 4, 1), ("head-3", 3, 0)]
     listed = await stub.ListPatrols(pb.ListPatrolsRequest(), metadata=DISTRICT_MD)
     assert {p.id for p in listed.patrols} == {p.id for p in recorded.patrols}
+
+
+async def test_source_text_is_bounded_and_free_of_control_characters(service: RunningService) -> None:
+    for name, problem in [("工" * 201, "must be at most 200 characters, got 201"),
+                          ("万寿路\x1b[2J工地", "must not contain the control character U+001B")]:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await service.stub.CreateSource(pb.CreateSourceRequest(source=source_input(name=name)),
+                                            metadata=DISTRICT_MD)
+        assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        [violation] = error_detail(caught.value).field_violations
+        assert violation.field == "source.name" and violation.description.startswith(problem)
+    created = await service.stub.CreateSource(pb.CreateSourceRequest(source=source_input(name="工" * 200)),
+                                              metadata=DISTRICT_MD)
+    assert created.source.name == "工" * 200

@@ -128,3 +128,16 @@ async def test_bad_input_names_the_field(gateway: RunningGateway) -> None:
     grid = await gateway.data("""mutation { createBuilding(jurisdictionCode: "110108001001009", address: "x")
         { id } }""", admin)
     assert grid["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "jurisdiction_code"
+
+
+async def test_ten_megabytes_of_text_get_a_clean_error(gateway: RunningGateway) -> None:
+    worker = bearer(gateway, "grid_worker", "110108001001001")
+    households = await gateway.data(HOUSEHOLDS, worker, {"first": 1, "after": ""})
+    household = households["data"]["households"]["nodes"][0]["id"]
+    visit = "mutation($id: ID!, $notes: String!) { recordVisit(householdId: $id, notes: $notes) { worker } }"
+    for notes, message in [("访" * 10001, "notes: must be at most 10000 characters, got 10001"),
+                           ("x" * (10 * 1024 * 1024), "the input is too large for the registry service")]:
+        error = await gateway.first_error(visit, worker, {"id": household, "notes": notes})
+        assert error["extensions"]["code"] == "INVALID_ARGUMENT"
+        assert error["message"].startswith(message)
+        assert "larger than max" not in error["message"] and "recordVisit" not in error["message"]
