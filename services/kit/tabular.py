@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from services.kit.errors import InvalidArgument
+from services.kit.errors import InvalidArgument, Violations
+from services.kit.validation import text_problem
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 # An XLSX is a zip: what its members unpack to is bounded in total and per member by ratio, since an
@@ -22,6 +23,8 @@ MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 _RATIO_APPLIES_FROM = 1024 * 1024  # small members (styles, an empty sheet) compress far better, harmlessly
 MAX_ROWS = 100_000
+# A cell becomes a stored text field: the longest any request may hold, with the same control characters refused.
+MAX_CELL_LENGTH = 10_000
 MAX_COLUMNS = 64
 # OWASP's CSV-injection rule: a cell starting with one of these is a formula to spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -58,9 +61,11 @@ def read_table(data: bytes, file_format: FileFormat, columns: Sequence[Column],
                required: Iterable[str] = ()) -> list[Row]:
     """Parses a ledger file into rows keyed by column name.
 
-    Raises InvalidArgument naming ``file`` when the file cannot be read, lacks a required column, or
-    exceeds a bound: its size, what an XLSX unpacks to, MAX_ROWS or MAX_COLUMNS. Unknown extra columns
-    (such as a remarks column) are ignored. A value write_table escaped comes back as it was stored.
+    Raises InvalidArgument naming ``file`` when the file cannot be read, lacks a required column,
+    exceeds a bound (its size, what an XLSX unpacks to, MAX_ROWS, MAX_COLUMNS), or a cell of a known
+    column is longer than MAX_CELL_LENGTH or holds a control character (each such cell by line and
+    column). Unknown extra columns (such as a remarks column) are ignored. A value write_table escaped
+    comes back as it was stored.
     """
     if len(data) > MAX_IMPORT_BYTES:
         raise InvalidArgument.field("file", f"is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB")
@@ -78,12 +83,20 @@ def read_table(data: bytes, file_format: FileFormat, columns: Sequence[Column],
     if missing:
         raise InvalidArgument.field("file", f"lacks the column(s) {', '.join(missing)}")
     rows = []
+    bad = Violations()
+    headers = {c.name: c.header for c in columns}
     for line, raw in enumerate(raw_rows[1:], start=2):
         if not any((cell or "").strip() for cell in raw):
             continue
-        values = {name: _unescaped(raw[i].strip() if i < len(raw) and raw[i] is not None else "")
+        values = {name: _unescaped(raw[i].replace("\r\n", "\n").strip() if i < len(raw) and raw[i] is not None
+                                   else "")
                   for i, name in mapping.items()}
+        for name, value in values.items():
+            problem = text_problem(value, MAX_CELL_LENGTH)
+            if problem:
+                bad.add("file", f"line {line}, column {headers[name]}: {problem}")
         rows.append(Row(line, values))
+    bad.raise_if_any()
     return rows
 
 
@@ -95,7 +108,10 @@ def _read_csv(data: bytes) -> list[list[str]]:
             text = data.decode("gb18030")  # spreadsheets saved on Chinese Windows
         except UnicodeDecodeError:
             raise InvalidArgument.field("file", "is neither UTF-8 nor GB18030 text") from None
-    return _bounded(csv.reader(io.StringIO(text)))
+    try:
+        return _bounded(csv.reader(io.StringIO(text)))
+    except csv.Error as error:  # e.g. a field over csv's own limit of 131,072 characters
+        raise InvalidArgument.field("file", f"is not readable as CSV: {error}") from None
 
 
 def _bounded(rows: Iterable[Sequence[str]]) -> list[list[str]]:
@@ -209,13 +225,15 @@ def write_table(rows: Iterable[Mapping[str, object]], file_format: FileFormat,
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     for values in [header, *body]:
         cells = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
+            # Text stored before control characters were refused must not stop the export: XML cannot hold them.
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
             # Always a string cell: ID numbers must not turn into floats, nor "=..." into a formula
             # or "#N/A" into an error value.
             cell.data_type = "s"

@@ -188,3 +188,31 @@ def test_too_many_columns_are_refused() -> None:
 def test_workbook_within_the_bounds_is_read() -> None:
     rows = read_table(workbook_with_sheet(sheet_xml(3, MAX_COLUMNS, text="姓名")), FileFormat.XLSX, COLUMNS)
     assert [row.line for row in rows] == [2, 3]
+
+
+@pytest.mark.parametrize("file_format", list(FileFormat))
+def test_cells_are_bounded_and_free_of_control_characters(file_format: FileFormat) -> None:
+    control = "\x00" if file_format is FileFormat.CSV else "\u202e"  # XML holds no NUL
+    rows = [{"name": f"胡{control}强", "id_number": "1" * 10_001, "phone": "第一行\r\n第二行\t"}]
+    data = write_table(rows, file_format, COLUMNS)
+    with pytest.raises(InvalidArgument) as caught:
+        read_table(data, file_format, COLUMNS)
+    assert [(v.field, v.description.split(": ", 1)[0]) for v in caught.value.violations] == [
+        ("file", "line 2, column 姓名"), ("file", "line 2, column 身份证号")]
+    assert "must be at most 10000 characters, got 10001" in caught.value.violations[1].description
+    ok = read_table(write_table([{"name": "胡强", "phone": "第一行\r\n第二行"}], file_format, COLUMNS),
+                    file_format, COLUMNS)
+    assert ok[0].values["phone"] == "第一行\n第二行"
+
+
+def test_a_csv_field_over_the_csv_limit_is_invalid() -> None:
+    with pytest.raises(InvalidArgument, match="file: is not readable as CSV"):
+        read_table(("姓名\n\"" + "x" * 200_000 + "\"\n").encode(), FileFormat.CSV, COLUMNS)
+
+
+def test_xlsx_export_of_stored_control_characters_replaces_them() -> None:
+    from openpyxl import load_workbook
+
+    data = write_table([{"name": "胡\x00强\x1b"}], FileFormat.XLSX, COLUMNS)
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert sheet.cell(2, 1).value == "胡\ufffd强\ufffd"
