@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from enum import Enum
+from typing import Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -19,6 +21,42 @@ from services.kit.clock import as_utc
 EXPORT_LIMIT = 100_000
 
 
+@strawberry.enum(description="What the caller got for a decision.")
+class AccessOutcomeState(Enum):
+    SERVED = strawberry.enum_value(store.Outcome.SERVED, description="Allowed by the policy, then served.")
+    REFUSED_BY_POLICY = strawberry.enum_value(store.REFUSED_BY_POLICY,
+                                              description="Denied by the policy (or it could not be evaluated).")
+    REFUSED_BY_SERVICE = strawberry.enum_value(
+        store.Outcome.REFUSED_BY_SERVICE, description="Allowed by the policy, then refused by the service (code, "
+                                                      "message), or the service could not be reached.")
+    REFUSED_BY_GATEWAY = strawberry.enum_value(
+        store.Outcome.REFUSED_BY_GATEWAY, description="Allowed by the policy, then refused because the decision "
+                                                      "was not confirmed durable in time.")
+    UNKNOWN = strawberry.enum_value(
+        store.Outcome.UNKNOWN, description="Allowed by the policy; the service did not confirm the change (deadline "
+                                           "exceeded, connection dropped): it may or may not have been made.")
+    UNRECORDED = strawberry.enum_value(
+        store.UNRECORDED, description="Allowed by the policy; no outcome recorded: answered by the gateway itself "
+                                      "(viewer, the decision log) or the gateway stopped before the call ended.")
+
+
+@strawberry.type(description="What the caller got for a decision, from the outcome record chained after it.")
+class AccessOutcome:
+    state: AccessOutcomeState
+    code: str = strawberry.field(description="The error code the caller got; empty when served.")
+    message: str = strawberry.field(description="The error message the caller got (at most 500 characters).")
+    sequence: int | None = strawberry.field(description="The record that says so (the outcome record, or the "
+                                                        "decision itself for a policy refusal).")
+    timestamp: datetime | None
+
+    @classmethod
+    def from_summary(cls, summary: dict[str, Any]) -> AccessOutcome:
+        moment = summary["timestamp"]
+        return cls(state=AccessOutcomeState(summary["state"]), code=summary["code"], message=summary["message"],
+                   sequence=summary["sequence"],
+                   timestamp=datetime.fromisoformat(moment.replace("Z", "+00:00")) if moment else None)
+
+
 @strawberry.input(description="Narrows the decision log; every field is optional.")
 class AccessDecisionFilter:
     subject: str | None = None
@@ -28,12 +66,17 @@ class AccessDecisionFilter:
     jurisdiction_prefix: str | None = None
     from_: datetime | None = strawberry.field(default=None, name="from", description="at or after this time")
     to: datetime | None = strawberry.field(default=None, description="before this time")
+    outcome: AccessOutcomeState | None = strawberry.field(default=None, description="what the caller got")
+    refused: bool | None = strawberry.field(
+        default=None, description="true: refused by the policy or, once allowed, by the service or the gateway; "
+                                  "false: served, unknown or unrecorded")
 
     def to_store(self) -> store.DecisionFilter:
         return store.DecisionFilter(
             subject=self.subject, action=self.action, allow=self.allow, resource_type=self.resource_type,
             jurisdiction_prefix=self.jurisdiction_prefix,
             start=as_utc(self.from_) if self.from_ else None, end=as_utc(self.to) if self.to else None,
+            outcome=cast(str, self.outcome.value) if self.outcome else None, refused=self.refused,
         )
 
 
@@ -47,7 +90,7 @@ class AccessDecisionRecord:
     action: str
     resource_type: str
     jurisdiction_code: str
-    allow: bool
+    allow: bool = strawberry.field(description="Whether the policy allowed; what the caller got is in outcome.")
     reasons: list[str]
     input: JSON
     result: JSON
@@ -56,9 +99,10 @@ class AccessDecisionRecord:
     req_id: str
     previous_hash: str
     hash: str
+    outcome: AccessOutcome
 
     @classmethod
-    def from_row(cls, row: AccessDecision) -> AccessDecisionRecord:
+    def from_row(cls, row: AccessDecision, outcomes: Sequence[AccessDecision] = ()) -> AccessDecisionRecord:
         result: Any = json.loads(row.result)
         return cls(
             sequence=row.sequence, decision_id=row.decision_id, timestamp=as_utc(row.timestamp), path=row.path,
@@ -66,6 +110,7 @@ class AccessDecisionRecord:
             jurisdiction_code=row.jurisdiction_code, allow=row.allow, reasons=list(result.get("reasons", [])),
             input=json.loads(row.input), result=result, revision=row.revision, requested_by=row.requested_by,
             req_id=row.req_id, previous_hash=row.previous_hash, hash=row.hash,
+            outcome=AccessOutcome.from_summary(audit.outcome_summary(row, outcomes)),
         )
 
 
@@ -119,7 +164,8 @@ class AuditQuery:
         decision = await ctx.authorize("access_decision.list", Resource("access_decision"))
         rows, more = await store.page(ctx.runtime.database, (filter or AccessDecisionFilter()).to_store(),
                                       scopes=decision.scopes, first=first, after=before)
-        nodes = [AccessDecisionRecord.from_row(row) for row in rows]
+        outcomes = await store.outcomes_of(ctx.runtime.database, [row.decision_id for row in rows])
+        nodes = [AccessDecisionRecord.from_row(row, outcomes[row.decision_id]) for row in rows]
         cursor = store.encode_cursor(rows[-1].sequence) if rows else None
         return AccessDecisionPage(nodes=nodes, end_cursor=cursor, has_next_page=more)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -13,9 +15,11 @@ from google.protobuf.message import Message
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 
+from gateway.decision_log.record import Outcome
 from gateway.errors import DecisionLogUnavailable, error_from_rpc, gateway_error
 from gateway.policy.engine import Decision, PolicyInput, PolicyUnavailable
 from gridgov.common.v1 import actor_pb2
+from services.kit.ids import new_id
 
 if TYPE_CHECKING:
     from gateway.runtime import GatewayRuntime
@@ -80,7 +84,13 @@ class RequestContext:
         self.operation = operation
         self.portal = portal
         self.requested_by = requested_by
+        # True while a mutation executes (MutationMarker): its calls are writes whose lost answers mean an unknown
+        # outcome rather than a plain outage.
+        self.mutation = False
         self._loaders: dict[str, DataLoader[Any, Any]] = {}
+        # The input of each decision this request was allowed, by decision_id: its outcome records repeat who did
+        # what to which resource.
+        self._allowed: dict[str, PolicyInput] = {}
 
     def loader(self, name: str, load: Callable[[list[Any]], Awaitable[list[Any]]], *,
                max_batch_size: int | None = None) -> DataLoader[Any, Any]:
@@ -111,7 +121,8 @@ class RequestContext:
         """One policy decision, durably logged before it takes effect.
 
         Raises a GraphQL error with extensions.code PERMISSION_DENIED (denied), POLICY_UNAVAILABLE
-        (the policy could not be evaluated) or DECISION_LOG_UNAVAILABLE (it could not be recorded).
+        (the policy could not be evaluated) or DECISION_LOG_UNAVAILABLE (it could not be recorded, or not within
+        GRIDGOV_DECISION_LOG_WAIT_MS).
         """
         runtime = self.runtime
         now = runtime.clock()
@@ -123,10 +134,12 @@ class RequestContext:
             await self._record(policy_input, refused, now, fail_silently=True)
             raise gateway_error("POLICY_UNAVAILABLE", "the access policy could not be evaluated; "
                                 "the request is refused") from error
+        decision = dataclasses.replace(decision, decision_id=new_id())
         await self._record(policy_input, decision, now)
         if not decision.allow:
             raise gateway_error("PERMISSION_DENIED", f"{action} denied: {'; '.join(decision.reasons)}",
                                 reasons=list(decision.reasons))
+        self._allowed[decision.decision_id] = policy_input
         return decision
 
     async def _record(self, policy_input: PolicyInput, decision: Decision, now: Any, *,
@@ -134,13 +147,32 @@ class RequestContext:
         try:
             await self.runtime.decision_log.record(
                 policy_input, decision, timestamp=now, revision=self.runtime.engine.revision,
-                requested_by=self.requested_by, request_id=self.request_id,
+                requested_by=self.requested_by, request_id=self.request_id, decision_id=decision.decision_id or None,
             )
         except DecisionLogUnavailable as error:
             if fail_silently:
                 return
+            if error.late is not None and decision.allow:
+                # Once the log's database lets go the decision may still be written: its outcome then says it was
+                # not used.
+                message = str(error)
+
+                def refused(late: asyncio.Future[int]) -> None:
+                    if not late.cancelled() and late.exception() is None:
+                        self._outcome(policy_input, decision.decision_id, Outcome.REFUSED_BY_GATEWAY,
+                                      "DECISION_LOG_UNAVAILABLE", message)
+
+                error.late.add_done_callback(refused)
             raise gateway_error("DECISION_LOG_UNAVAILABLE", "the access decision could not be recorded; "
                                 "the request is refused") from error
+
+    def _outcome(self, policy_input: Mapping[str, Any], decision_id: str, outcome: str, code: str = "",
+                 message: str = "") -> None:
+        runtime = self.runtime
+        runtime.decision_log.record_outcome(
+            policy_input, decision_id, outcome, timestamp=runtime.clock(), revision=runtime.engine.revision,
+            requested_by=self.requested_by, request_id=self.request_id, code=code, message=message,
+        )
 
     def _actor(self, decision: Decision, resource: Resource | None) -> actor_pb2.Actor:
         if resource is not None and resource.jurisdiction_code:
@@ -162,7 +194,21 @@ class RequestContext:
         """
         if not decision.allow:
             raise gateway_error("PERMISSION_DENIED", "the request was not authorized")
-        return await self._invoke(service, method, request, self._actor(decision, resource), timeout)
+        actor = self._actor(decision, resource)
+        policy_input = self._allowed.get(decision.decision_id)
+        if policy_input is None:  # a decision not made by this request's authorize: no outcome to link
+            return await self._invoke(service, method, request, actor, timeout, write=self.mutation)
+        try:
+            answer = await self._invoke(service, method, request, actor, timeout, write=self.mutation)
+        except GraphQLError as error:
+            # The policy allowed, the service refused: the log says so, so an auditor's count of refusals is true.
+            extensions = error.extensions or {}
+            outcome = Outcome.UNKNOWN if extensions.get("outcome") == "UNKNOWN" else Outcome.REFUSED_BY_SERVICE
+            self._outcome(policy_input, decision.decision_id, outcome, str(extensions.get("code", "INTERNAL")),
+                          error.message)
+            raise
+        self._outcome(policy_input, decision.decision_id, Outcome.SERVED)
+        return answer
 
     async def locate(self, service: str, method: str, request: Message) -> Any:
         """The same call made as the gateway's locator: district-wide, every personal field masked.
@@ -176,7 +222,7 @@ class RequestContext:
         return await self._invoke(service, method, request, actor, None)
 
     async def _invoke(self, service: str, method: str, request: Message, actor: actor_pb2.Actor,
-                      timeout: float | None) -> Any:  # noqa: ASYNC109 (the gRPC deadline)
+                      timeout: float | None, *, write: bool = False) -> Any:  # noqa: ASYNC109 (the gRPC deadline)
         stub = self.runtime.stubs.get(service)
         if stub is None:
             raise gateway_error("SERVICE_UNAVAILABLE", f"the {service} service is not enabled on this gateway",
@@ -188,4 +234,4 @@ class RequestContext:
             return await rpc(request, metadata=self.runtime.signer.metadata(actor),
                              timeout=timeout or self.runtime.call_timeout)
         except grpc.aio.AioRpcError as error:
-            raise error_from_rpc(service, method, error) from None
+            raise error_from_rpc(service, method, error, request=request, write=write) from None

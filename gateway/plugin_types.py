@@ -1,4 +1,5 @@
-"""What every plugin's GraphQL layer converts the same way: proto ↔ GraphQL enums, timestamps, base64 and map points."""
+"""What every plugin's GraphQL layer converts the same way: proto ↔ GraphQL enums, timestamps, base64, map points
+and the idempotencyKey argument of creating mutations."""
 
 from __future__ import annotations
 
@@ -7,19 +8,39 @@ import binascii
 import datetime
 from collections.abc import Callable, Mapping
 from enum import Enum
-from typing import Any, overload
+from typing import Annotated, Any, overload
 
 import strawberry
 from google.protobuf import timestamp_pb2
 from graphql import GraphQLError
 
 from gateway.errors import gateway_error
+from services.kit.validation import idempotency_key_problem
 
 
 def invalid(field: str, description: str) -> GraphQLError:
     """An INVALID_ARGUMENT error naming the GraphQL ``field`` (camelCase, as the client spelled it)."""
     return gateway_error("INVALID_ARGUMENT", f"{field}: {description}",
                          fieldViolations=[{"field": field, "description": description}])
+
+
+# The argument every creating mutation takes, top level (beside any input object), so a client's retry queue adds it
+# the same way everywhere.
+IdempotencyKey = Annotated[str | None, strawberry.argument(description=(
+    "Makes a retry safe: a repeat with the same key and the same arguments answers as the first call did and "
+    "creates nothing; the same key with other arguments is refused. 1-128 printable ASCII characters (a UUID); "
+    "keys are kept for GRIDGOV_IDEMPOTENCY_TTL_DAYS (7) days."))]
+
+
+def checked_key(idempotency_key: str | None) -> str:
+    """The proto idempotency_key of the idempotencyKey argument ("" when not given); raises INVALID_ARGUMENT
+    naming idempotencyKey when it is malformed."""
+    if idempotency_key is None:
+        return ""
+    problem = idempotency_key_problem(idempotency_key)
+    if problem:
+        raise invalid("idempotencyKey", problem)
+    return idempotency_key
 
 
 def graphql_enum(source: type[Enum], name: str, *, value: Callable[[Enum], Any] = lambda m: m.value) -> Any:

@@ -69,7 +69,7 @@ class GatewayRuntime:
         self.channels.clear()
         self.stubs.clear()
         if isinstance(self.engine, OpaEngine):
-            self.engine.close()
+            await self.engine.aclose()
         await self.database.dispose()
 
 
@@ -109,7 +109,7 @@ def build_runtime(settings: GatewaySettings, plugins: Mapping[str, Plugin], *,
         engine=engine or build_engine(settings, plugins),
         database=database,
         decision_log=DecisionLog(database, PERSONAL_FIELDS, anchor=FileAnchor(settings.decision_log_anchor),
-                                 clock=clock),
+                                 clock=clock, wait=settings.decision_log_wait),
         authenticator=build_authenticator(settings),
         signer=ActorSigner(settings.actor_key, "gateway"),
         clock=clock,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import strawberry
@@ -21,8 +21,10 @@ from strawberry.schema.name_converter import NameConverter
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryOptional
+from strawberry.types.graphql import OperationType
 
 from gateway.audit import AuditQuery
+from gateway.context import RequestContext
 from gateway.execution import LeafFastPathExecutionContext
 from gateway.text_limits import describe_text_limits
 from gateway.viewer import ViewerQuery
@@ -109,6 +111,16 @@ def _describe(owner: str) -> str:
     return "the gateway" if owner == GATEWAY else f"plugin {owner!r}"
 
 
+class MutationMarker(SchemaExtension):
+    """Tells the request's context that a mutation is executing, so its service calls count as writes."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, RequestContext):
+            context.mutation = self.execution_context.operation_type is OperationType.MUTATION
+        yield
+
+
 def extensions(limits: Limits) -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
     """Per-request extension factories; the validation rules are built once so ValidationCache can hit."""
     rules = [*QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
@@ -119,6 +131,7 @@ def extensions(limits: Limits) -> list[Callable[[], SchemaExtension] | type[Sche
         lambda: AddValidationRules(rules),
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        MutationMarker,
     ]
 
 

@@ -20,6 +20,8 @@ class GatewaySettings:
     # Where the decision log's head is anchored, outside its database (a file; see decision_log/anchor.py).
     decision_log_anchor: Path
     migrate_on_start: bool
+    # How long a request waits for its decision to be durable (a locked database) before it is refused, seconds.
+    decision_log_wait: float
     # "embedded" (regorus, in-process) or "opa" (an OPA server at opa_url).
     policy_engine: str
     opa_url: str | None
@@ -76,6 +78,7 @@ class GatewaySettings:
             database_url=database_url,
             decision_log_anchor=anchor,
             migrate_on_start=env.flag("GRIDGOV_MIGRATE_ON_START", not production),
+            decision_log_wait=env.integer("GRIDGOV_DECISION_LOG_WAIT_MS", 2000, minimum=1) / 1000,
             policy_engine=engine,
             opa_url=opa_url,
             opa_timeout=env.number("GRIDGOV_OPA_TIMEOUT", 0.5),

@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from gateway.decision_log import store
 from gateway.decision_log.anchor import AnchorDamaged, AnchoredHead, HeadAnchor
 from gateway.decision_log.chain import ChainWalker, Verification
 from gateway.decision_log.models import AccessDecision
-from gateway.decision_log.record import opa_record
+from gateway.decision_log.record import opa_record, timestamp_text
 from services.kit.database import Database
 
 
@@ -47,12 +48,41 @@ def as_opa(row: AccessDecision) -> dict[str, object]:
                       requested_by=row.requested_by, req_id=row.req_id)
 
 
+def outcome_summary(decision: AccessDecision, outcomes: Sequence[AccessDecision]) -> dict[str, Any]:
+    """What the caller got for ``decision``: state, code, message, and the outcome record's sequence and time."""
+    state, record = store.outcome_state(decision, outcomes)
+    if record is not None:
+        result = json.loads(record.result)
+        return {"state": state, "code": result.get("code", ""), "message": result.get("message", ""),
+                "sequence": record.sequence, "timestamp": timestamp_text(record.timestamp)}
+    if state == store.REFUSED_BY_POLICY:
+        reasons = json.loads(decision.result).get("reasons", [])
+        unavailable = any(str(reason).startswith("policy unavailable") for reason in reasons)
+        return {"state": state, "code": "POLICY_UNAVAILABLE" if unavailable else "PERMISSION_DENIED",
+                "message": "; ".join(str(reason) for reason in reasons), "sequence": decision.sequence,
+                "timestamp": timestamp_text(decision.timestamp)}
+    return {"state": state, "code": "", "message": "", "sequence": None, "timestamp": None}
+
+
 async def export_lines(database: Database, where: store.DecisionFilter, *, scopes: Sequence[str] | None,
                        limit: int) -> tuple[str, int]:
-    """JSON lines, one OPA decision-log record per line, oldest first; and how many."""
+    """JSON lines, one OPA decision-log record per decision, oldest first, each with the ``outcome`` the caller got
+    (``outcome_summary``; the outcome records themselves are in the chain); and how many."""
     lines: list[str] = []
+    chunk: list[AccessDecision] = []
+
+    async def emit() -> None:
+        outcomes = await store.outcomes_of(database, [row.decision_id for row in chunk])
+        for row in chunk:
+            line = {**as_opa(row), "outcome": outcome_summary(row, outcomes[row.decision_id])}
+            lines.append(json.dumps(line, ensure_ascii=False, separators=(",", ":")))
+        chunk.clear()
+
     async for row in store.scan(database, where, scopes=scopes):
-        if len(lines) >= limit:
+        if len(lines) + len(chunk) >= limit:
             break
-        lines.append(json.dumps(as_opa(row), ensure_ascii=False, separators=(",", ":")))
+        chunk.append(row)
+        if len(chunk) >= store.SCAN_BATCH:
+            await emit()
+    await emit()
     return "".join(line + "\n" for line in lines), len(lines)

@@ -26,9 +26,17 @@ HASHED_COLUMNS = ("sequence", "decision_id", "timestamp", "path", "input", "resu
                   "req_id", "subject", "action", "resource_type", "jurisdiction_code", "allow", "previous_hash")
 
 
+# Columns added later (0002: outcome records): hashed when a record carries a value, so records written before
+# they existed keep their hashes. Emptying or filling one in still changes what is hashed.
+LATER_COLUMNS = ("outcome", "decision_ref")
+
+
 def hashed_fields(values: Mapping[str, Any]) -> dict[str, Any]:
     """The hashed part of a record given as column values (timestamps spelled one way, allow a bool)."""
     fields = {column: values[column] for column in HASHED_COLUMNS}
+    for column in LATER_COLUMNS:
+        if values.get(column):
+            fields[column] = values[column]
     fields["timestamp"] = timestamp_text(fields["timestamp"])
     fields["allow"] = bool(fields["allow"])
     return fields
@@ -36,7 +44,7 @@ def hashed_fields(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def row_values(row: Any) -> dict[str, Any]:
     """Column values of a stored row (an ORM object)."""
-    return {column: getattr(row, column) for column in HASHED_COLUMNS}
+    return {column: getattr(row, column) for column in HASHED_COLUMNS + LATER_COLUMNS}
 
 
 def row_hash(row: Any) -> str:

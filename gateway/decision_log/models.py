@@ -16,7 +16,8 @@ class Base(DeclarativeBase):
 
 
 class AccessDecision(Base):
-    """One policy decision in OPA's decision-log shape, plus the columns auditors filter on and its chain link."""
+    """One policy decision in OPA's decision-log shape, plus the columns auditors filter on and its chain link; or
+    an outcome record: what the caller got after an allowing decision (``outcome``, ``decision_ref``)."""
 
     __tablename__ = "access_decision"
 
@@ -38,7 +39,12 @@ class AccessDecision(Base):
     action: Mapped[str] = mapped_column(String(100))
     resource_type: Mapped[str] = mapped_column(String(100))
     jurisdiction_code: Mapped[str] = mapped_column(String(15))
+    # A decision: whether the policy allowed. An outcome record: whether the caller was then served.
     allow: Mapped[bool] = mapped_column(Boolean)
+    # "" for a decision; for an outcome record what the caller got after the policy allowed (record.Outcome).
+    outcome: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # An outcome record's decision (its decision_id); "" for a decision.
+    decision_ref: Mapped[str] = mapped_column(String(36), default="", server_default="")
     previous_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
@@ -47,4 +53,5 @@ class AccessDecision(Base):
         Index("ix_access_decision_action", "action", "sequence"),
         Index("ix_access_decision_jurisdiction_code", "jurisdiction_code", "sequence"),
         Index("ix_access_decision_timestamp", "timestamp"),
+        Index("ix_access_decision_decision_ref", "decision_ref"),
     )

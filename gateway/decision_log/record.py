@@ -14,6 +14,21 @@ from services.kit.masking import mask_value
 
 # The bundle name under which bundles.<name>.revision is reported.
 BUNDLE_NAME = "gridgov"
+# The path of an outcome record: what the caller got after the policy allowed (see ``Outcome``).
+OUTCOME_PATH = "gridgov/outcome"
+# An outcome message is kept to this many characters.
+MAX_OUTCOME_MESSAGE = 500
+
+
+class Outcome:
+    """What the caller got after an allowing decision, as stored in an outcome record's ``outcome`` column."""
+
+    SERVED = "served"
+    REFUSED_BY_SERVICE = "refused_by_service"
+    REFUSED_BY_GATEWAY = "refused_by_gateway"
+    # A change the service did not confirm (deadline exceeded, connection dropped): it may or may not have been made.
+    UNKNOWN = "unknown"
+    ALL = (SERVED, REFUSED_BY_SERVICE, REFUSED_BY_GATEWAY, UNKNOWN)
 
 
 def canonical_json(value: Any) -> str:
@@ -56,6 +71,16 @@ class DecisionRecord:
     requested_by: str
     req_id: str
     path: str = DECISION_PATH
+    # Outcome records only: one of Outcome.ALL, and the decision_id of the decision it follows.
+    outcome: str = ""
+    decision_ref: str = ""
+
+    @property
+    def allow(self) -> bool:
+        """A decision: whether the policy allowed. An outcome: whether the caller was served."""
+        if self.outcome:
+            return self.outcome == Outcome.SERVED
+        return bool(self.result.get("allow"))
 
     @property
     def subject(self) -> str:
@@ -73,7 +98,7 @@ class DecisionRecord:
 
 def opa_record(*, sequence: int, decision_id: str, timestamp: datetime, path: str, input_json: str,
                result_json: str, revision: str, requested_by: str, req_id: str) -> dict[str, Any]:
-    """The record in OPA's decision-log format, as exported and as hashed (with its sequence)."""
+    """The record in OPA's decision-log format, as exported (with its sequence)."""
     return {
         "decision_id": decision_id,
         "timestamp": timestamp_text(timestamp),

@@ -7,9 +7,11 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
+
+import httpx
 
 from gateway.policy.aliases import expand_aliases
 from gateway.policy.bundle import DECISION_PATH, DECISION_RULE, Bundle
@@ -24,6 +26,14 @@ class PolicyUnavailable(Exception):
     """The policy could not be evaluated; the request must be refused (fail closed)."""
 
 
+def _strings(result: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = result.get(key)
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+        raise PolicyUnavailable(f"the policy returned a malformed decision: {key} must be a list of strings, "
+                                f"got {value!r}")
+    return tuple(sorted(value))
+
+
 @dataclass(frozen=True)
 class Decision:
     """The policy's answer for one operation."""
@@ -32,21 +42,23 @@ class Decision:
     reasons: tuple[str, ...]
     mask: tuple[str, ...]
     scopes: tuple[str, ...]
+    # The decision-log record this authorization was written as ("" before it is logged); outcomes refer to it.
+    decision_id: str = field(default="", compare=False)
 
     @classmethod
     def from_result(cls, result: Any) -> Decision:
-        """Reads data.gridgov.authz.decision; raises PolicyUnavailable if it is malformed."""
-        if not isinstance(result, Mapping) or not isinstance(result.get("allow"), bool):
+        """Reads data.gridgov.authz.decision; raises PolicyUnavailable if it is malformed.
+
+        Every key is required with its type: a missing ``mask`` must not read as "mask nothing", nor a missing
+        ``scopes`` as "no restriction", nor ``allow: "true"`` as true.
+        """
+        if not isinstance(result, Mapping):
             raise PolicyUnavailable(f"the policy returned no decision: {result!r}")
-        try:
-            return cls(
-                allow=result["allow"],
-                reasons=tuple(str(r) for r in sorted(result.get("reasons", ()))),
-                mask=tuple(sorted(str(m) for m in result.get("mask", ()))),
-                scopes=tuple(sorted(str(s) for s in result.get("scopes", ()))),
-            )
-        except TypeError as error:
-            raise PolicyUnavailable(f"the policy returned a malformed decision: {error}") from error
+        if not isinstance(result.get("allow"), bool):
+            raise PolicyUnavailable(f"the policy returned a malformed decision: allow must be true or false, "
+                                    f"got {result.get('allow')!r}")
+        return cls(allow=result["allow"], reasons=_strings(result, "reasons"), mask=_strings(result, "mask"),
+                   scopes=_strings(result, "scopes"))
 
     def as_result(self) -> dict[str, Any]:
         return {"allow": self.allow, "reasons": list(self.reasons), "mask": list(self.mask),
@@ -192,7 +204,12 @@ class RegopyEngine:
 
 
 class OpaEngine:
-    """Production: an OPA server's Data API, through opa-python-client, failing closed.
+    """Production: an OPA server's Data API over an async HTTP client (httpx), failing closed.
+
+    Decisions go through ``httpx.AsyncClient`` on the serving loop, not opa-python-client in a thread: a thread
+    per decision let a hung OPA hold every worker thread, so the gateway's throughput fell to threads ÷ timeout.
+    Now a hung server costs each request its timeout and nothing else. opa-python-client still uploads the bundle
+    through the Policy API at start-up.
 
     The server must hold the same bundle (``Bundle.write_to``); ``revision`` is that bundle's hash.
     Any transport error, timeout, non-2xx answer or malformed result raises PolicyUnavailable.
@@ -200,28 +217,28 @@ class OpaEngine:
 
     def __init__(self, url: str, bundle: Bundle, *, timeout: float = DEFAULT_OPA_TIMEOUT,
                  token: str | None = None) -> None:
-        from opa_client import OpaClient
-
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"OPA URL must be http(s)://host:port, got {url!r}")
         port = parts.port or (443 if parts.scheme == "https" else 8181)
         self.revision = bundle.revision
         self.url = url
-        # No retries: a retry after a timeout doubles the wait; the request is refused instead.
-        self._client = OpaClient(host=parts.hostname, port=port, ssl=parts.scheme == "https",
-                                 timeout=timeout, retries=0, token=token)
-        package, _, rule = DECISION_PATH.rpartition("/")
-        self._package = package.replace("/", ".")
-        self._rule = rule
+        self.timeout = timeout
+        self._decision_url = f"{parts.scheme}://{parts.hostname}:{port}/v1/data/{DECISION_PATH}"
+        self._headers = {"Content-Type": "application/json"}
+        if token:
+            self._headers["Authorization"] = f"Bearer {token}"
+        # Made on first use, inside the serving loop (its connections belong to that loop).
+        self._client: httpx.AsyncClient | None = None
         self._bundle = bundle
         self._host, self._port, self._ssl, self._token = parts.hostname, port, parts.scheme == "https", token
 
     def upload(self, timeout: float = 10.0) -> None:
         """Puts every module of the bundle on the server (the Policy API), replacing older versions.
 
-        Raises PolicyUnavailable naming the module the server refused.
+        Raises PolicyUnavailable naming the server when it cannot be reached, or the module it refused.
         """
+        import requests
         from opa_client import OpaClient
 
         client = OpaClient(host=self._host, port=self._port, ssl=self._ssl, timeout=timeout, retries=2,
@@ -230,22 +247,39 @@ class OpaEngine:
             for name, text in self._bundle.modules:
                 try:
                     client.update_policy_from_string(text, "gridgov/" + name.removesuffix(".rego"), rego_compat=False)
+                except (requests.ConnectionError, requests.Timeout) as error:
+                    raise PolicyUnavailable(f"could not reach the OPA server at {self.url} "
+                                            f"(GRIDGOV_OPA_URL) to upload the policy bundle: {error}") from error
                 except Exception as error:
                     raise PolicyUnavailable(f"OPA at {self.url} refused policy module {name}: {error}") from error
         finally:
             client.close_connection()
 
-    def decide_sync(self, policy_input: Mapping[str, Any]) -> Decision:
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            # No retries: a retry after a timeout doubles the wait; the request is refused instead.
+            self._client = httpx.AsyncClient(timeout=self.timeout, headers=self._headers,
+                                             limits=httpx.Limits(max_connections=256, max_keepalive_connections=64))
+        return self._client
+
+    async def decide(self, policy_input: Mapping[str, Any]) -> Decision:
+        body = '{"input":' + input_json(policy_input) + "}"
         try:
-            answer = self._client.query_rule(dict(policy_input), self._package, self._rule)
-        except Exception as error:  # requests' errors, HTTP errors, a body that is not JSON
+            # The whole exchange within the timeout (httpx's own applies to each phase separately).
+            async with asyncio.timeout(self.timeout):
+                response = await self._http().post(self._decision_url, content=body)
+            response.raise_for_status()
+            answer = response.json()
+        except TimeoutError:
+            raise PolicyUnavailable(f"OPA at {self.url} could not evaluate the policy: no answer within "
+                                    f"{self.timeout} s") from None
+        except (httpx.HTTPError, ValueError) as error:  # transport, non-2xx, a body that is not JSON
             raise PolicyUnavailable(f"OPA at {self.url} could not evaluate the policy: {error}") from error
         if not isinstance(answer, Mapping) or "result" not in answer:
             raise PolicyUnavailable(f"OPA at {self.url} returned no decision (is the bundle loaded?): {answer!r}")
         return Decision.from_result(answer["result"])
 
-    async def decide(self, policy_input: Mapping[str, Any]) -> Decision:
-        return await asyncio.to_thread(self.decide_sync, policy_input)
-
-    def close(self) -> None:
-        self._client.close_connection()
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None

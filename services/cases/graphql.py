@@ -10,7 +10,7 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
-from gateway.plugin_types import stamp
+from gateway.plugin_types import IdempotencyKey, checked_key, stamp
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.common.v1 import geo_pb2
 from services.cases.graphql_types import (
@@ -158,11 +158,12 @@ class CaseQuery:
 @strawberry.type
 class CaseMutation:
     @strawberry.mutation(description="Reports a problem; flags a likely duplicate; urgent goes to emergency.")
-    async def report_case(self, info: Info, input: CaseReportInput) -> Case:
+    async def report_case(self, info: Info, input: CaseReportInput, idempotency_key: IdempotencyKey = None) -> Case:
         request = pb.ReportCaseRequest(
             category_code=input.category_code, description=input.description,
             jurisdiction_code=input.jurisdiction_code, source=to_proto(input.source), address=input.address,
-            urgent=input.urgent, evidence=input.evidence, reporter_phone=input.reporter_phone)
+            urgent=input.urgent, evidence=input.evidence, reporter_phone=input.reporter_phone,
+            idempotency_key=checked_key(idempotency_key))
         if input.latitude is not None and input.longitude is not None:
             request.location.CopyFrom(geo_pb2.GeoPoint(latitude=input.latitude, longitude=input.longitude))
         ctx = _context(info)

@@ -48,15 +48,16 @@ class CommandServicer(ServicerBase):
         )
         now = self.now()
 
-        def work(session: Session) -> pb.Case:
+        def work(session: Session) -> pb.ReportCaseResponse:
             category = check(session, new)
             actor_context.require_in_scope(new.jurisdiction_code)
             why = roles.report_refusal(actor, new.jurisdiction_code)
             if why:
                 raise PermissionDenied(why)
-            return convert.case(open_case(session, new, category, actor.subject, now, self.duplicates))
+            return pb.ReportCaseResponse(
+                case=convert.case(open_case(session, new, category, actor.subject, now, self.duplicates)))
 
-        return pb.ReportCaseResponse(case=await self.run_write(work))
+        return await self.run_write_once(request, pb.ReportCaseResponse, work)
 
     async def RegisterCase(self, request: pb.RegisterCaseRequest, context: Ctx) -> pb.RegisterCaseResponse:
         case, _ = await self.perform(request.case_id, A.REGISTER, _cmd(A.REGISTER, comment=request.comment))

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
-from gateway.plugin_types import decode_base64, encode_base64, stamp
+from gateway.plugin_types import IdempotencyKey, checked_key, decode_base64, encode_base64, stamp
 from gridgov.fire.v1 import fire_pb2
 from services.fire.graphql_types import (
     FireChecklistItemInput,
@@ -171,7 +171,8 @@ class FireQuery:
 @strawberry.type
 class FireMutation:
     @strawberry.mutation(description="Registers a place in a grid.")
-    async def create_fire_place(self, info: Info, place: FirePlaceInput) -> FirePlace:
+    async def create_fire_place(self, info: Info, place: FirePlaceInput,
+                                idempotency_key: IdempotencyKey = None) -> FirePlace:
         ctx = _context(info)
         resource = Resource("fire_place", "", place.jurisdiction_code)
         decision = await ctx.authorize("fire_place.create", resource)
@@ -179,24 +180,29 @@ class FireMutation:
             type=to_proto(place.type), name=place.name, address=place.address,
             jurisdiction_code=place.jurisdiction_code, owner_name=place.owner_name, owner_phone=place.owner_phone,
             contact_name=place.contact_name, contact_phone=place.contact_phone, risk_level=to_proto(place.risk_level),
-            organization_id=place.organization_id, household_id=place.household_id))
+            organization_id=place.organization_id, household_id=place.household_id),
+            idempotency_key=checked_key(idempotency_key))
         return (await ctx.call(SERVICE, "CreatePlace", request, decision, resource=resource)).place  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Imports places from a base64 CSV or XLSX file; all rows or none.")
-    async def import_fire_places(self, info: Info, content_base64: str, format: FireFileFormat) -> int:
+    async def import_fire_places(self, info: Info, content_base64: str, format: FireFileFormat,
+                                 idempotency_key: IdempotencyKey = None) -> int:
         content = decode_base64(content_base64, "contentBase64")
         response = await _listing(info, "fire_place.import", "ImportPlaces",
-                                  fire_pb2.ImportPlacesRequest(content=content, format=to_proto(format)))
+                                  fire_pb2.ImportPlacesRequest(content=content, format=to_proto(format),
+                                                              idempotency_key=checked_key(idempotency_key)))
         return response.imported  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Starts an inspection of a place.")
     async def start_fire_inspection(self, info: Info, place_id: strawberry.ID,
-                                    grid_level: FireGridLevel) -> FireInspection:  # type: ignore[valid-type]
+                                    grid_level: FireGridLevel,  # type: ignore[valid-type]
+                                    idempotency_key: IdempotencyKey = None) -> FireInspection:
         ctx = _context(info)
         place = await _located(ctx, "fire_place", place_id)
         resource = Resource("fire_inspection", "", place.jurisdiction_code)
         decision = await ctx.authorize("fire_inspection.start", resource)
-        request = fire_pb2.StartInspectionRequest(place_id=place_id, grid_level=to_proto(grid_level))
+        request = fire_pb2.StartInspectionRequest(place_id=place_id, grid_level=to_proto(grid_level),
+                                                  idempotency_key=checked_key(idempotency_key))
         return (await ctx.call(SERVICE, "StartInspection", request, decision, resource=resource)).inspection  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Records the whole checklist of a draft inspection.")

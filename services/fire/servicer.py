@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import grpc
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.fire.v1 import fire_pb2, fire_pb2_grpc
 from services.fire import catalogue, convert, domain
@@ -47,19 +48,18 @@ def require_district_wide() -> None:
 class FireServicer(HazardRpcs, fire_pb2_grpc.FireServiceServicer):
     """Places, catalogue, plans and due lists here; inspections, hazards and the ledger in HazardRpcs."""
 
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self.runtime = runtime
-        self.database = runtime.database
-
     async def CreatePlace(self, request: fire_pb2.CreatePlaceRequest, context: Any) -> fire_pb2.CreatePlaceResponse:
         draft = place_draft(request.place, [])
         problems = domain.place_problems(draft)
         if problems:
             raise InvalidArgument(problems)
         actor.require_in_scope(draft.jurisdiction_code)
-        async with self.database.transaction() as session:
+
+        async def work(session: AsyncSession) -> fire_pb2.CreatePlaceResponse:
             row = await PlaceStore(session).add(draft, self.runtime.clock())
-        return fire_pb2.CreatePlaceResponse(place=convert.place_message(row, actor.masks))
+            return fire_pb2.CreatePlaceResponse(place=convert.place_message(row, actor.masks))
+
+        return await self.write_once(request, fire_pb2.CreatePlaceResponse, work)
 
     async def GetPlace(self, request: fire_pb2.GetPlaceRequest, context: Any) -> fire_pb2.GetPlaceResponse:
         async with self.database.read() as session:
@@ -89,9 +89,12 @@ class FireServicer(HazardRpcs, fire_pb2_grpc.FireServiceServicer):
                    if not jurisdiction.within_any(d.jurisdiction_code, scopes)]
         if outside:
             raise PermissionDenied("outside this request's scope: " + "; ".join(outside))
-        async with self.database.transaction() as session:
+
+        async def work(session: AsyncSession) -> fire_pb2.ImportPlacesResponse:
             await PlaceStore(session).add_many([draft for _, draft in drafts], self.runtime.clock())
-        return fire_pb2.ImportPlacesResponse(imported=len(drafts))
+            return fire_pb2.ImportPlacesResponse(imported=len(drafts))
+
+        return await self.write_once(request, fire_pb2.ImportPlacesResponse, work)
 
     async def ListHazardTypes(self, request: fire_pb2.ListHazardTypesRequest,
                               context: Any) -> fire_pb2.ListHazardTypesResponse:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from gridgov.fire.v1 import fire_pb2
 from services.fire import convert, domain, ledger
 from services.fire.convert import GRID_LEVEL, HAZARD_STATE
@@ -13,10 +15,9 @@ from services.fire.inspection_store import InspectionStore
 from services.fire.models import HazardRow, HazardTypeRow
 from services.fire.store import PlaceStore, code_filter
 from services.kit import actor, calendar
-from services.kit.database import Database
 from services.kit.errors import FieldViolation, InvalidArgument
 from services.kit.pagination import page_from
-from services.kit.runtime import ServiceRuntime
+from services.kit.servicer import ServicerBase
 from services.kit.tabular import FileFormat
 
 SECTIONS = {fire_pb2.LEDGER_SECTION_PLACES: LedgerSection.PLACES,
@@ -27,11 +28,8 @@ CONTENT_TYPES = {FileFormat.CSV: "text/csv; charset=utf-8",
                  FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-class HazardRpcs:
-    """Mixed into FireServicer; needs ``runtime`` and ``database``."""
-
-    runtime: ServiceRuntime
-    database: Database
+class HazardRpcs(ServicerBase):
+    """The base of FireServicer."""
 
     # ---- inspections ------------------------------------------------------------------------------
 
@@ -43,11 +41,14 @@ class HazardRpcs:
         level = GRID_LEVEL.collect(request.grid_level, "grid_level", problems)
         if problems:
             raise InvalidArgument(problems)
-        async with self.database.transaction() as session:
+
+        async def work(session: AsyncSession) -> fire_pb2.StartInspectionResponse:
             place = await PlaceStore(session).get(request.place_id)
             actor.require_in_scope(place.jurisdiction_code)
             row = await InspectionStore(session).start(place, level, actor.current().subject, self.runtime.clock())
-        return fire_pb2.StartInspectionResponse(inspection=convert.inspection_message(row))
+            return fire_pb2.StartInspectionResponse(inspection=convert.inspection_message(row))
+
+        return await self.write_once(request, fire_pb2.StartInspectionResponse, work)
 
     async def RecordChecklist(self, request: fire_pb2.RecordChecklistRequest,
                               context: Any) -> fire_pb2.RecordChecklistResponse:

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
 from gateway.errors import gateway_error
-from gateway.plugin_types import decode_base64
+from gateway.plugin_types import IdempotencyKey, checked_key, decode_base64
 from gridgov.common.v1 import geo_pb2
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.graphql import SERVICE, _ctx, _located_source
@@ -215,12 +215,13 @@ async def _source_verb(info: Info, verb: str, method: str, request_type: Any, so
 @strawberry.type
 class InspectionMutation:
     @strawberry.mutation(description="Adds a pollution source to the inventory.")
-    async def create_pollution_source(self, info: Info, input: PollutionSourceInput) -> Source:
+    async def create_pollution_source(self, info: Info, input: PollutionSourceInput,
+                                      idempotency_key: IdempotencyKey = None) -> Source:
         ctx = _ctx(info)
         resource = Resource("pollution_source", "", input.jurisdiction_code)
         decision = await ctx.authorize("pollution_source.create", resource)
-        response = await ctx.call(SERVICE, "CreateSource", pb.CreateSourceRequest(source=input.to_proto()), decision,
-                                  resource=resource)
+        request = pb.CreateSourceRequest(source=input.to_proto(), idempotency_key=checked_key(idempotency_key))
+        response = await ctx.call(SERVICE, "CreateSource", request, decision, resource=resource)
         return response.source  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Replaces a source's fields and attributes (never its status).")
@@ -258,12 +259,12 @@ class InspectionMutation:
 
     @strawberry.mutation(description="Imports the survey ledger (base64 CSV or XLSX): every row or none.")
     async def import_pollution_sources(self, info: Info, format: LedgerFormat,  # type: ignore[valid-type]
-                                       data: str) -> PollutionImportResult:
+                                       data: str, idempotency_key: IdempotencyKey = None) -> PollutionImportResult:
         ctx = _ctx(info)
         raw = decode_base64(data, "data")
         decision = await ctx.authorize("pollution_source.import", Resource("pollution_source"))
-        response = await ctx.call(SERVICE, "ImportSources", pb.ImportSourcesRequest(format=int(format), data=raw),
-                                  decision)
+        response = await ctx.call(SERVICE, "ImportSources", pb.ImportSourcesRequest(
+            format=int(format), data=raw, idempotency_key=checked_key(idempotency_key)), decision)
         return PollutionImportResult(imported=response.imported)
 
     @strawberry.mutation(description="Assigns a person as grid head of a scope (level from the code's length).")
@@ -277,16 +278,18 @@ class InspectionMutation:
         return response.grid_head  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Records a patrol of a grid head (the caller by default).")
-    async def record_patrol(self, info: Info, input: PatrolInput) -> Patrol:
+    async def record_patrol(self, info: Info, input: PatrolInput, idempotency_key: IdempotencyKey = None) -> Patrol:
         ctx = _ctx(info)
         patroller = input.patroller or ctx.subject.id
         decision, resource = await _patrol_decision(ctx, patroller)
-        response = await ctx.call(SERVICE, "RecordPatrol", _patrol_request(patroller, input), decision,
-                                  resource=resource)
+        request = _patrol_request(patroller, input)
+        request.idempotency_key = checked_key(idempotency_key)
+        response = await ctx.call(SERVICE, "RecordPatrol", request, decision, resource=resource)
         return response.patrol  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Records one grid head's patrols synced from a patrol app: all or none.")
-    async def record_patrols(self, info: Info, patrols: list[PatrolInput], patroller: str = "") -> list[Patrol]:
+    async def record_patrols(self, info: Info, patrols: list[PatrolInput], patroller: str = "",
+                             idempotency_key: IdempotencyKey = None) -> list[Patrol]:
         ctx = _ctx(info)
         patroller = patroller or ctx.subject.id
         if any(p.patroller and p.patroller != patroller for p in patrols):
@@ -294,11 +297,13 @@ class InspectionMutation:
                                 fieldViolations=[{"field": "patrols", "description": "one batch is one grid head's"}])
         decision, resource = await _patrol_decision(ctx, patroller)
         response = await ctx.call(SERVICE, "RecordPatrols", pb.RecordPatrolsRequest(
-            patrols=[_patrol_request(patroller, p) for p in patrols]), decision, resource=resource)
+            patrols=[_patrol_request(patroller, p) for p in patrols], idempotency_key=checked_key(idempotency_key)),
+            decision, resource=resource)
         return list(response.patrols)
 
     @strawberry.mutation(description="Reports a violation at a source; its case is raised exactly once.")
-    async def report_pollution_violation(self, info: Info, input: ViolationInput) -> Violation:
+    async def report_pollution_violation(self, info: Info, input: ViolationInput,
+                                         idempotency_key: IdempotencyKey = None) -> Violation:
         ctx = _ctx(info)
         located = await ctx.locate(SERVICE, "GetSource", pb.GetSourceRequest(id=input.source_id))
         resource = Resource("violation", "", located.source.jurisdiction_code)
@@ -306,18 +311,18 @@ class InspectionMutation:
         response = await ctx.call(SERVICE, "ReportViolation", pb.ReportViolationRequest(
             source_id=input.source_id, violation_type=input.violation_type, checklist_item=input.checklist_item,
             description=input.description, evidence=input.evidence, patrol_id=input.patrol_id,
-            urgent=input.urgent), decision, resource=resource)
+            urgent=input.urgent, idempotency_key=checked_key(idempotency_key)), decision, resource=resource)
         return response.violation  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Adds evidence to an open violation.")
-    async def add_pollution_violation_evidence(self, info: Info, id: strawberry.ID,
-                                               evidence: list[str]) -> Violation:
+    async def add_pollution_violation_evidence(self, info: Info, id: strawberry.ID, evidence: list[str],
+                                               idempotency_key: IdempotencyKey = None) -> Violation:
         ctx = _ctx(info)
         located = await ctx.locate(SERVICE, "GetViolation", pb.GetViolationRequest(id=str(id)))
         resource = Resource("violation", str(id), located.violation.jurisdiction_code)
         decision = await ctx.authorize("violation.add_evidence", resource)
         response = await ctx.call(SERVICE, "AddViolationEvidence", pb.AddViolationEvidenceRequest(
-            id=str(id), evidence=evidence), decision, resource=resource)
+            id=str(id), evidence=evidence, idempotency_key=checked_key(idempotency_key)), decision, resource=resource)
         return response.violation  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Stores station readings and the reference readings supplied with them.")

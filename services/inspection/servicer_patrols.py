@@ -99,9 +99,12 @@ class PatrolRpcs(ServicerBase):
     async def RecordPatrol(self, request: pb.RecordPatrolRequest, context: grpc.aio.ServicerContext
                            ) -> pb.RecordPatrolResponse:
         problems = Violations()
-        async with self.database.transaction() as session:
+
+        async def work(session: AsyncSession) -> pb.RecordPatrolResponse:
             recorded = await self._record(session, [request], problems, lambda i, field: field)
-        return pb.RecordPatrolResponse(patrol=recorded[0])
+            return pb.RecordPatrolResponse(patrol=recorded[0])
+
+        return await self.write_once(request, pb.RecordPatrolResponse, work)
 
     async def RecordPatrols(self, request: pb.RecordPatrolsRequest, context: grpc.aio.ServicerContext
                             ) -> pb.RecordPatrolsResponse:
@@ -109,10 +112,17 @@ class PatrolRpcs(ServicerBase):
         if not 1 <= len(request.patrols) <= MAX_BATCH:
             raise InvalidArgument.field("patrols", f"send 1 to {MAX_BATCH} patrols at a time")
         problems = Violations()
-        async with self.database.transaction() as session:
+        for i, patrol in enumerate(request.patrols):
+            if patrol.idempotency_key:
+                problems.add(f"patrols[{i}].idempotency_key", "set the key on the batch, not on its patrols")
+        problems.raise_if_any()
+
+        async def work(session: AsyncSession) -> pb.RecordPatrolsResponse:
             recorded = await self._record(session, list(request.patrols), problems,
                                           lambda i, field: f"patrols[{i}].{field}")
-        return pb.RecordPatrolsResponse(patrols=recorded)
+            return pb.RecordPatrolsResponse(patrols=recorded)
+
+        return await self.write_once(request, pb.RecordPatrolsResponse, work)
 
     async def _record(self, session: AsyncSession, requests: list[pb.RecordPatrolRequest], problems: Violations,
                       name: Callable[[int, str], str]) -> list[pb.Patrol]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grpc
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.convert import (
@@ -54,12 +55,15 @@ class SourceRpcs(ServicerBase):
     async def CreateSource(self, request: pb.CreateSourceRequest, context: grpc.aio.ServicerContext
                            ) -> pb.CreateSourceResponse:
         draft = draft_from(request.source)
-        async with self.database.transaction() as session:
+
+        async def work(session: AsyncSession) -> pb.CreateSourceResponse:
             rules = await RulesStore(session).load()
             validate_source(draft, rules.checklist).raise_if_any()
             actor.require_in_scope(draft.jurisdiction_code)
             row = await SourceStore(session).add(draft, self.now())
-        return pb.CreateSourceResponse(source=_message(row, rules))
+            return pb.CreateSourceResponse(source=_message(row, rules))
+
+        return await self.write_once(request, pb.CreateSourceResponse, work)
 
     async def GetSource(self, request: pb.GetSourceRequest, context: grpc.aio.ServicerContext
                         ) -> pb.GetSourceResponse:
@@ -140,7 +144,8 @@ class SourceRpcs(ServicerBase):
         if len(rows) > MAX_IMPORT_ROWS:
             raise InvalidArgument.field("data", f"has {len(rows)} rows; import at most {MAX_IMPORT_ROWS} at a time")
         scopes = actor.read_scopes()
-        async with self.database.transaction() as session:
+
+        async def work(session: AsyncSession) -> pb.ImportSourcesResponse:
             rules = await RulesStore(session).load()
             store = SourceStore(session)
             problems: list[FieldViolation] = []
@@ -172,7 +177,9 @@ class SourceRpcs(ServicerBase):
             now = self.now()
             for _, _, draft in drafts:
                 await store.add(draft, now)
-        return pb.ImportSourcesResponse(imported=len(drafts))
+            return pb.ImportSourcesResponse(imported=len(drafts))
+
+        return await self.write_once(request, pb.ImportSourcesResponse, work)
 
     async def ExportSources(self, request: pb.ExportSourcesRequest, context: grpc.aio.ServicerContext
                             ) -> pb.ExportSourcesResponse:

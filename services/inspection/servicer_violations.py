@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grpc
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.convert import from_proto, violation_message
@@ -19,7 +20,8 @@ class ViolationRpcs(ServicerBase):
     async def ReportViolation(self, request: pb.ReportViolationRequest, context: grpc.aio.ServicerContext
                               ) -> pb.ReportViolationResponse:
         """Stores the violation and its CaseRequested together: one case per violation, even if cases is down."""
-        async with self.database.transaction() as session:
+
+        async def work(session: AsyncSession) -> pb.ReportViolationResponse:
             try:
                 source = await SourceStore(session).get(request.source_id)
             except NotFound:
@@ -42,7 +44,9 @@ class ViolationRpcs(ServicerBase):
                 source=source, vt=vt, checklist_item=request.checklist_item.strip(), description=request.description,
                 evidence=list(request.evidence), reporter=actor.current().subject, patrol_id=request.patrol_id,
                 urgent=request.urgent, now=self.now())
-        return pb.ReportViolationResponse(violation=violation_message(row))
+            return pb.ReportViolationResponse(violation=violation_message(row))
+
+        return await self.write_once(request, pb.ReportViolationResponse, work)
 
     async def GetViolation(self, request: pb.GetViolationRequest, context: grpc.aio.ServicerContext
                            ) -> pb.GetViolationResponse:
@@ -72,9 +76,13 @@ class ViolationRpcs(ServicerBase):
             if not item.strip() or len(item) > 500:
                 problems.add(f"evidence[{i}]", "must be a reference of 1 to 500 characters")
         problems.raise_if_any()
-        async with self.database.transaction() as session:
+
+        async def work(session: AsyncSession) -> pb.AddViolationEvidenceResponse:
             store = ViolationStore(session)
             row = await store.get(request.id, for_update=True)
             actor.require_in_scope(row.jurisdiction_code)
             row = await store.add_evidence(row, list(request.evidence))
-        return pb.AddViolationEvidenceResponse(violation=violation_message(row))
+            return pb.AddViolationEvidenceResponse(violation=violation_message(row))
+
+        # Evidence is appended: a retried upload would list its photos twice.
+        return await self.write_once(request, pb.AddViolationEvidenceResponse, work)

@@ -117,6 +117,8 @@ class ServiceSettings:
     job_interval: float
     # Mutual TLS for this service's port and its channels to other services; None: plain (dev, or a mesh).
     tls: TLSConfig | None = None
+    # How long an idempotency key's first answer is kept (it must outlast the portals' offline queue), in days.
+    idempotency_ttl_days: int = 7
 
     @classmethod
     def from_env(cls, name: str, environ: Mapping[str, str] | None = None) -> ServiceSettings:
@@ -149,6 +151,7 @@ class ServiceSettings:
             peers=service_addresses(env),
             job_interval=env.number("GRIDGOV_JOB_INTERVAL", 30.0),
             tls=tls_config(env, mode),
+            idempotency_ttl_days=env.integer("GRIDGOV_IDEMPOTENCY_TTL_DAYS", 7, minimum=1),
         )
 
 

@@ -1,4 +1,5 @@
-"""The tables every service keeps beside its own (event outbox, consumer cursors, job leases), and enum columns."""
+"""The tables every service keeps beside its own (event outbox, consumer cursors, job leases, idempotency keys),
+and enum columns."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ def enum_column(enum: type[PyEnum]) -> Enum:
                 values_callable=lambda e: [m.name.lower() if isinstance(m.value, int) else m.value for m in e])
 
 
+# The longest subject an idempotency key is stored for (a token's ``sub``).
+IDEMPOTENCY_SUBJECT_LENGTH = 255
+
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for a long-lived outbox.
 SEQUENCE_TYPE = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -34,6 +38,7 @@ class KitTables:
     outbox: Table
     consumer_cursor: Table
     job_lease: Table
+    idempotency_key: Table
 
 
 def define_kit_tables(metadata: MetaData) -> KitTables:
@@ -64,7 +69,21 @@ def define_kit_tables(metadata: MetaData) -> KitTables:
         Column("holder", String(64), nullable=False),
         Column("expires_at", DateTime(timezone=True), nullable=False),
     )
-    return KitTables(outbox, consumer_cursor, job_lease)
+    idempotency_key = Table(
+        "idempotency_key",
+        metadata,
+        # Keys belong to the subject that sent them and to one RPC: two people's "1" are different keys.
+        Column("subject", String(IDEMPOTENCY_SUBJECT_LENGTH), primary_key=True),
+        # The request message's full name, e.g. gridgov.cases.v1.ReportCaseRequest.
+        Column("method", String(128), primary_key=True),
+        Column("key", String(128), primary_key=True),
+        # sha256 (hex) of the deterministic serialization of the request without its key.
+        Column("request_hash", String(64), nullable=False),
+        # The serialized response message the first request was answered with.
+        Column("response", LargeBinary, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    )
+    return KitTables(outbox, consumer_cursor, job_lease, idempotency_key)
 
 
 def create_kit_tables(op: object) -> None:
@@ -94,3 +113,28 @@ def create_kit_tables(op: object) -> None:
         sa.Column("holder", sa.String(64), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
     )
+
+
+def create_idempotency_table(op: object) -> None:
+    """Creates the idempotency_key table in a service's migration (``op`` is alembic.op); define_kit_tables has
+    its model. Added after the first migrations, so each service creates it in a migration of its own."""
+    import sqlalchemy as sa
+
+    o = op
+    o.create_table(  # type: ignore[attr-defined]
+        "idempotency_key",
+        sa.Column("subject", sa.String(IDEMPOTENCY_SUBJECT_LENGTH), primary_key=True),
+        sa.Column("method", sa.String(128), primary_key=True),
+        sa.Column("key", sa.String(128), primary_key=True),
+        sa.Column("request_hash", sa.String(64), nullable=False),
+        sa.Column("response", sa.LargeBinary, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    o.create_index("ix_idempotency_key_created_at", "idempotency_key", ["created_at"])  # type: ignore[attr-defined]
+
+
+def drop_idempotency_table(op: object) -> None:
+    """The downgrade of create_idempotency_table."""
+    o = op
+    o.drop_index("ix_idempotency_key_created_at", table_name="idempotency_key")  # type: ignore[attr-defined]
+    o.drop_table("idempotency_key")  # type: ignore[attr-defined]

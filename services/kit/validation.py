@@ -1,4 +1,5 @@
-"""Field checks every service applies the same way: request text, Chinese phone numbers, WGS-84 coordinates."""
+"""Field checks every service (and the gateway) applies the same way: request text, Chinese phone numbers,
+WGS-84 coordinates, idempotency keys."""
 
 from __future__ import annotations
 
@@ -138,3 +139,14 @@ def request_text_limits(services: list[ServiceDescriptor]) -> dict[str, int]:
         for method in service.methods:
             walk(method.input_type)
     return limits
+
+
+IDEMPOTENCY_KEY_LENGTH = 128
+IDEMPOTENCY_KEY_PROBLEM = f"must be 1 to {IDEMPOTENCY_KEY_LENGTH} printable ASCII characters (a UUID, for example)"
+
+
+def idempotency_key_problem(key: str) -> str | None:
+    """What is wrong with an idempotency key, or None: 1 to 128 printable ASCII characters, space included."""
+    if not 1 <= len(key) <= IDEMPOTENCY_KEY_LENGTH or not all(" " <= c <= "~" for c in key):
+        return IDEMPOTENCY_KEY_PROBLEM
+    return None

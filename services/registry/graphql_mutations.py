@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Resource
-from gateway.plugin_types import decode_base64, encode_base64, stamp
+from gateway.plugin_types import IdempotencyKey, checked_key, decode_base64, encode_base64, stamp
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.registry.graphql_calls import SERVICE, context, household_code, one_call
 from services.registry.graphql_types import (
@@ -53,9 +53,11 @@ def _location(location: GeoPointInput | None) -> dict[str, float] | None:
 class RegistryMutation:
     @strawberry.mutation(description="Adds a district, street, community or grid node.")
     async def create_jurisdiction(self, info: Info, code: str, name: str,
-                                  grid_type: GridType | None = None) -> Jurisdiction:  # type: ignore[valid-type]
+                                  grid_type: GridType | None = None,  # type: ignore[valid-type]
+                                  idempotency_key: IdempotencyKey = None) -> Jurisdiction:
         response = await one_call(info, "jurisdiction.create", "jurisdiction", code, code, "CreateJurisdiction",
-                                  pb.CreateJurisdictionRequest(code=code, name=name, grid_type=to_proto(grid_type)))
+                                  pb.CreateJurisdictionRequest(code=code, name=name, grid_type=to_proto(grid_type),
+                                                              idempotency_key=checked_key(idempotency_key)))
         return response.jurisdiction  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Sets a grid's leader and workers, replacing the previous ones.")
@@ -69,9 +71,11 @@ class RegistryMutation:
 
     @strawberry.mutation(description="Adds a building to a grid.")
     async def create_building(self, info: Info, jurisdiction_code: str, address: str, name: str = "",
-                              location: GeoPointInput | None = None) -> Building:
+                              location: GeoPointInput | None = None,
+                              idempotency_key: IdempotencyKey = None) -> Building:
         request = pb.CreateBuildingRequest(jurisdiction_code=jurisdiction_code, address=address, name=name,
-                                           location=_location(location))
+                                           location=_location(location),
+                                           idempotency_key=checked_key(idempotency_key))
         response = await one_call(info, "building.create", "building", "", jurisdiction_code, "CreateBuilding",
                                   request)
         return response.building  # type: ignore[no-any-return]
@@ -86,12 +90,14 @@ class RegistryMutation:
         return response.building  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Registers a household with its members in a building.")
-    async def create_household(self, info: Info, input: CreateHouseholdInput) -> Household:
+    async def create_household(self, info: Info, input: CreateHouseholdInput,
+                               idempotency_key: IdempotencyKey = None) -> Household:
         located = await _located(info, "GetBuilding", pb.GetBuildingRequest(id=input.building_id), "building")
         request = pb.CreateHouseholdRequest(
             number=input.number, building_id=input.building_id, dwelling=input.dwelling,
             care_level=to_proto(input.care_level), care_reason=input.care_reason, helper=_helper(input.helper),
-            tags=[to_proto(t) for t in input.tags], members=[m.to_proto() for m in input.members])
+            tags=[to_proto(t) for t in input.tags], members=[m.to_proto() for m in input.members],
+            idempotency_key=checked_key(idempotency_key))
         response = await one_call(info, "household.create", "household", "", located.jurisdiction_code,
                                   "CreateHousehold", request)
         return response.household  # type: ignore[no-any-return]
@@ -130,10 +136,12 @@ class RegistryMutation:
         return response.household  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Adds a resident to a household.")
-    async def add_resident(self, info: Info, household_id: strawberry.ID, resident: ResidentInput) -> Resident:
+    async def add_resident(self, info: Info, household_id: strawberry.ID, resident: ResidentInput,
+                           idempotency_key: IdempotencyKey = None) -> Resident:
         code = await household_code(info, household_id)
         response = await one_call(info, "resident.add", "resident", "", code, "AddResident",
-                                  pb.AddResidentRequest(household_id=household_id, resident=resident.to_proto()))
+                                  pb.AddResidentRequest(household_id=household_id, resident=resident.to_proto(),
+                                                       idempotency_key=checked_key(idempotency_key)))
         return response.resident  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Replaces a resident's personal details.")
@@ -152,10 +160,11 @@ class RegistryMutation:
 
     @strawberry.mutation(description="Registers an organization in a grid.")
     async def create_organization(self, info: Info, jurisdiction_code: str, input: OrganizationInput,
-                                  ) -> Organization:
+                                  idempotency_key: IdempotencyKey = None) -> Organization:
         request = pb.CreateOrganizationRequest(name=input.name, credit_code=input.credit_code,
                                                address=input.address, jurisdiction_code=jurisdiction_code,
-                                               contact_phone=input.contact_phone)
+                                               contact_phone=input.contact_phone,
+                                               idempotency_key=checked_key(idempotency_key))
         response = await one_call(info, "organization.create", "organization", "", jurisdiction_code,
                                   "CreateOrganization", request)
         return response.organization  # type: ignore[no-any-return]
@@ -171,22 +180,25 @@ class RegistryMutation:
 
     @strawberry.mutation(description="Records the caller's visit to a household.")
     async def record_visit(self, info: Info, household_id: strawberry.ID, notes: str,
-                           visited_at: datetime.datetime | None = None) -> Visit:
+                           visited_at: datetime.datetime | None = None,
+                           idempotency_key: IdempotencyKey = None) -> Visit:
         code = await household_code(info, household_id)
         visited = stamp(visited_at, "visitedAt")
         response = await one_call(info, "visit.record", "visit", "", code, "RecordVisit",
-                                  pb.RecordVisitRequest(household_id=household_id, notes=notes, visited_at=visited))
+                                  pb.RecordVisitRequest(household_id=household_id, notes=notes, visited_at=visited,
+                                                       idempotency_key=checked_key(idempotency_key)))
         return response.visit  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Imports a household ledger (base64 file); nothing is stored unless every "
                                      "row is valid.")
     async def import_households(self, info: Info, content_base64: str, format: RegistryFileFormat,
-                                dry_run: bool = False) -> ImportReport:
+                                dry_run: bool = False, idempotency_key: IdempotencyKey = None) -> ImportReport:
         content = decode_base64(content_base64, "contentBase64")
         ctx = context(info)
         decision = await ctx.authorize("household.import", Resource("household"))
         report = await ctx.call(SERVICE, "ImportHouseholds", pb.ImportHouseholdsRequest(
-            content=content, format=to_proto(format), dry_run=dry_run), decision, timeout=120)
+            content=content, format=to_proto(format), dry_run=dry_run,
+            idempotency_key=checked_key(idempotency_key)), decision, timeout=120)
         return ImportReport(
             errors=[ImportRowError(line=e.line, field=e.field, reason=e.reason) for e in report.errors],
             households=report.households, residents=report.residents, buildings=report.buildings,

@@ -96,7 +96,8 @@ class HouseholdRpcs(ServicerBase):
             violations.add("number", "must be at most 32 characters")
         violations.raise_if_any()
         now = self.now()
-        async with self.write() as session:
+
+        async def work(session: AsyncSession) -> pb.CreateHouseholdResponse:
             building = await BuildingStore(session).get(building_id)
             if building is None:
                 raise InvalidArgument.field("building_id", f"no building {building_id}")
@@ -112,7 +113,9 @@ class HouseholdRpcs(ServicerBase):
             members = [domain.admit_resident(d, household.id, household.jurisdiction_code, new_id()) for d in details]
             household = with_summary(household, members)
             await store.add_many([household], now)
-        return pb.CreateHouseholdResponse(household=convert.household(household))
+            return pb.CreateHouseholdResponse(household=convert.household(household))
+
+        return await self.write_once(request, pb.CreateHouseholdResponse, work)
 
     async def UpdateHousehold(self, request: pb.UpdateHouseholdRequest,
                               context: grpc.aio.ServicerContext) -> pb.UpdateHouseholdResponse:
@@ -192,12 +195,15 @@ class HouseholdRpcs(ServicerBase):
         if visited_at > now + VISIT_CLOCK_SKEW:
             violations.add("visited_at", "must not be in the future")
         violations.raise_if_any()
-        async with self.write() as session:
+
+        async def work(session: AsyncSession) -> pb.RecordVisitResponse:
             household = await self._household_in_scope(session, household_id, members=False)
             visit = domain.Visit(new_id(), household_id, household.jurisdiction_code, actor.current().subject,
                                  visited_at, request.notes.strip())
             await VisitStore(session).add(visit)
-        return pb.RecordVisitResponse(visit=convert.visit(visit))
+            return pb.RecordVisitResponse(visit=convert.visit(visit))
+
+        return await self.write_once(request, pb.RecordVisitResponse, work)
 
     async def ListVisits(self, request: pb.ListVisitsRequest,
                          context: grpc.aio.ServicerContext) -> pb.ListVisitsResponse:

@@ -59,8 +59,9 @@ class LedgerRpcs(ServicerBase):
         rows = read_table(request.content, fmt, ledger.COLUMNS, ledger.REQUIRED)
         scopes = read_scopes()
         now = self.now()
+
         # One write transaction for the checks and the inserts, so nothing registered meanwhile slips past.
-        async with self.write() as session:
+        async def work(session: AsyncSession) -> pb.ImportHouseholdsResponse:
             households_store = HouseholdStore(session)
             ids = [r.values.get("id_number", "").strip().upper() for r in rows]
             phones = [r.values.get("helper_phone", "").strip() for r in rows]
@@ -79,10 +80,14 @@ class LedgerRpcs(ServicerBase):
             buildings = 0
             if not errors and not request.dry_run:
                 buildings = await store_planned(session, planned, now)
-        return pb.ImportHouseholdsResponse(
-            errors=[pb.RowError(line=e.line, field=e.field, reason=e.reason) for e in errors],
-            households=0 if errors else len(planned), residents=0 if errors else residents, buildings=buildings,
-            nothing_stored=bool(errors) or request.dry_run)
+            return pb.ImportHouseholdsResponse(
+                errors=[pb.RowError(line=e.line, field=e.field, reason=e.reason) for e in errors],
+                households=0 if errors else len(planned), residents=0 if errors else residents, buildings=buildings,
+                nothing_stored=bool(errors) or request.dry_run)
+
+        # A file refused row by row stored nothing: its key stays free for the corrected file's retry.
+        return await self.write_once(request, pb.ImportHouseholdsResponse, work,
+                                     remember=lambda answer: not answer.nothing_stored)
 
     async def ExportHouseholds(self, request: pb.ExportHouseholdsRequest,
                                context: grpc.aio.ServicerContext) -> pb.ExportHouseholdsResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import grpc
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.kit.actor import read_scopes, require_in_scope
@@ -81,14 +82,17 @@ class PlaceRpcs(ServicerBase):
         require_in_scope(code)
         assert level is not None
         node = domain.Jurisdiction(code, request.name.strip(), level, domain.parent_code(code), grid_type)
-        async with self.write() as session:
+
+        async def work(session: AsyncSession) -> pb.CreateJurisdictionResponse:
             tree = TreeStore(session)
             if await tree.get(code) is not None:
                 raise AlreadyExists(f"jurisdiction {code} exists already")
             if node.parent_code and await tree.get(node.parent_code) is None:
                 raise InvalidArgument.field("code", f"its parent {node.parent_code} is not in the tree")
             await tree.add(node, self.now())
-        return pb.CreateJurisdictionResponse(jurisdiction=convert.jurisdiction(node))
+            return pb.CreateJurisdictionResponse(jurisdiction=convert.jurisdiction(node))
+
+        return await self.write_once(request, pb.CreateJurisdictionResponse, work)
 
     async def GetJurisdiction(self, request: pb.GetJurisdictionRequest,
                               context: grpc.aio.ServicerContext) -> pb.GetJurisdictionResponse:
@@ -151,13 +155,16 @@ class PlaceRpcs(ServicerBase):
         code = request.jurisdiction_code.strip()
         require_in_scope(code)
         building = domain.Building(new_id(), code, request.address.strip(), request.name.strip(), latitude, longitude)
-        async with self.write() as session:
+
+        async def work(session: AsyncSession) -> pb.CreateBuildingResponse:
             await require_grid(session, code)
             store = BuildingStore(session)
             if await store.find(code, building.address) is not None:
                 raise AlreadyExists(f"grid {code} has a building at {building.address} already")
             await store.add(building, self.now())
-        return pb.CreateBuildingResponse(building=convert.building(building))
+            return pb.CreateBuildingResponse(building=convert.building(building))
+
+        return await self.write_once(request, pb.CreateBuildingResponse, work)
 
     async def UpdateBuilding(self, request: pb.UpdateBuildingRequest,
                              context: grpc.aio.ServicerContext) -> pb.UpdateBuildingResponse:
@@ -210,7 +217,8 @@ class PlaceRpcs(ServicerBase):
         code = request.jurisdiction_code.strip()
         organization = _organization(request, new_id(), code)
         require_in_scope(code)
-        async with self.write() as session:
+
+        async def work(session: AsyncSession) -> pb.CreateOrganizationResponse:
             await require_grid(session, code)
             store = OrganizationStore(session)
             existing = await store.by_credit_code(organization.credit_code)
@@ -218,7 +226,9 @@ class PlaceRpcs(ServicerBase):
                 raise AlreadyExists(f"credit code {organization.credit_code} is registered to organization "
                                     f"{existing.name} ({existing.id})")
             await store.add(organization, self.now())
-        return pb.CreateOrganizationResponse(organization=convert.organization(organization))
+            return pb.CreateOrganizationResponse(organization=convert.organization(organization))
+
+        return await self.write_once(request, pb.CreateOrganizationResponse, work)
 
     async def UpdateOrganization(self, request: pb.UpdateOrganizationRequest,
                                  context: grpc.aio.ServicerContext) -> pb.UpdateOrganizationResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grpc
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.kit.actor import read_scopes, require_in_scope
@@ -33,7 +34,8 @@ class ResidentRpcs(ServicerBase):
         if details.relationship is domain.Relationship.HEAD:
             raise InvalidArgument.field("resident.relationship", "the household has a head already")
         now = self.now()
-        async with self.write() as session:
+
+        async def work(session: AsyncSession) -> pb.AddResidentResponse:
             households = HouseholdStore(session)
             household = await households.get(household_id, members=False)
             if household is None:
@@ -43,7 +45,9 @@ class ResidentRpcs(ServicerBase):
             resident = domain.admit_resident(details, household.id, household.jurisdiction_code, new_id())
             await ResidentStore(session).add(resident, now)
             await households.refresh_summary(household_id, now)
-        return pb.AddResidentResponse(resident=convert.resident(resident))
+            return pb.AddResidentResponse(resident=convert.resident(resident))
+
+        return await self.write_once(request, pb.AddResidentResponse, work)
 
     async def UpdateResident(self, request: pb.UpdateResidentRequest,
                              context: grpc.aio.ServicerContext) -> pb.UpdateResidentResponse:

@@ -14,6 +14,7 @@ from services.cases.models import KIT, CaseRow, HistoryRow
 from services.kit.database import Database
 from tests.cases import people
 from tests.support.actors import actor_metadata
+from tests.support.idempotency import assert_created_once
 from tests.support.services import error_detail, running_service
 
 # Monday 23 Nov 2026, 10:00 in Beijing.
@@ -179,3 +180,27 @@ async def test_free_text_is_bounded_and_free_of_control_characters(database: Dat
             [violation] = error_detail(raised.value).field_violations
             assert violation.field == "description" and violation.description.startswith(problem)
         assert (await report(svc.stub, description="垃" * 9998 + "\n\t")).description.startswith("垃垃")
+
+
+async def test_a_report_retried_with_its_key_is_one_case(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        request = pb.ReportCaseRequest(category_code="garbage_exposed", description="垃圾堆在路边",
+                                       jurisdiction_code=people.GRID, address="翠微路1号",
+                                       source=pb.SOURCE_CHANNEL_GRID_WORKER)
+        different = pb.ReportCaseRequest()
+        different.CopyFrom(request)
+        different.address = "翠微路2号"
+        first = await assert_created_once(svc, svc.stub.ReportCase, request, people.grid_worker(),
+                                          CaseRow.__table__, different)
+        keyed = pb.ReportCaseRequest()
+        keyed.CopyFrom(request)
+        keyed.idempotency_key = "offline-queue-1"
+        mine = await svc.stub.ReportCase(keyed, metadata=people.grid_worker())
+        # Another subject's identical key is another report, not a replay of this one.
+        theirs = await svc.stub.ReportCase(keyed, metadata=actor_metadata("gw2", (("grid_worker", people.GRID),)))
+        assert len({first.case.id, mine.case.id, theirs.case.id}) == 3
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            keyed.idempotency_key = "键"
+            await svc.stub.ReportCase(keyed, metadata=people.grid_worker())
+        assert raised.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        assert [v.field for v in error_detail(raised.value).field_violations] == ["idempotency_key"]

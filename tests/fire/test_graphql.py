@@ -166,3 +166,16 @@ async def test_due_lists_catalogue_plans_statistics_and_export(stack: Stack) -> 
     text = base64.b64decode(exported["contentBase64"]).decode("utf-8-sig")
     assert "便民超市" in text and "138****5289" in text and "13812345289" not in text
     assert (await stack.error(export, stack.worker, code=OTHER_GRID))["extensions"]["code"] == "PERMISSION_DENIED"
+
+
+async def test_creating_mutations_forward_their_idempotency_key(stack: Stack) -> None:
+    keyed = """mutation($place: FirePlaceInput!, $key: String) {
+      createFirePlace(place: $place, idempotencyKey: $key) { id } }"""
+    first = (await stack.ok(keyed, stack.admin, place=place_variables(), key="p-1"))["createFirePlace"]
+    assert (await stack.ok(keyed, stack.admin, place=place_variables(), key="p-1"))["createFirePlace"] == first
+    start = """mutation($id: ID!, $key: String) {
+      startFireInspection(placeId: $id, gridLevel: SMALL, idempotencyKey: $key) { id } }"""
+    inspection = (await stack.ok(start, stack.admin, id=first["id"], key="i-1"))["startFireInspection"]
+    assert (await stack.ok(start, stack.admin, id=first["id"], key="i-1"))["startFireInspection"] == inspection
+    refused = await stack.error(keyed, stack.admin, place=place_variables(name="别家"), key="p-1")
+    assert refused["extensions"]["code"] == "FAILED_PRECONDITION"

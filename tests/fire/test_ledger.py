@@ -13,9 +13,11 @@ from openpyxl import Workbook, load_workbook
 
 from gridgov.fire.v1 import fire_pb2
 from services.fire.jobs import DeadlineJob
+from services.fire.models import PlaceRow
 from services.kit.database import Database
 from tests.fire.support import DISTRICT, GRID, INSPECTOR, OTHER_GRID, START, Clock, create_place, find_hazard
 from tests.support.actors import actor_metadata
+from tests.support.idempotency import assert_created_once
 from tests.support.services import RunningService, error_detail, running_service
 
 
@@ -175,6 +177,14 @@ async def test_import_places(fire: RunningService, make: object, file_format: in
         ("张记五金", fire_pb2.PLACE_TYPE_SMALL_SHOP, fire_pb2.RISK_LEVEL_LOW, fire_pb2.GRID_LEVEL_SMALL),
         ("翠微商场", fire_pb2.PLACE_TYPE_KEY_UNIT, fire_pb2.RISK_LEVEL_HIGH, fire_pb2.GRID_LEVEL_BIG),
     ]
+
+
+async def test_an_import_retried_with_its_key_imports_once(fire: RunningService) -> None:
+    request = fire_pb2.ImportPlacesRequest(content=csv_file(GOOD_ROWS), format=fire_pb2.FILE_FORMAT_CSV)
+    different = fire_pb2.ImportPlacesRequest(content=csv_file(GOOD_ROWS[:1]), format=fire_pb2.FILE_FORMAT_CSV)
+    answer = await assert_created_once(fire, fire.stub.ImportPlaces, request, DISTRICT, PlaceRow.__table__,
+                                       different, created=2)
+    assert answer.imported == 2
 
 
 async def test_import_reports_every_bad_row_and_imports_nothing(fire: RunningService) -> None:

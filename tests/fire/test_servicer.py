@@ -13,12 +13,24 @@ from gridgov.fire.v1 import fire_pb2
 from services.fire import catalogue, domain
 from services.fire.hazard_store import HazardStore
 from services.fire.jobs import DeadlineJob
+from services.fire.models import InspectionRow, PlaceRow
 from services.kit import calendar
 from services.kit.database import Database
 from services.kit.errors import FailedPrecondition
 from services.kit.outbox import read_events
-from tests.fire.support import DISTRICT, GRID, INSPECTOR, OTHER_GRID, START, Clock, create_place, find_hazard
+from tests.fire.support import (
+    DISTRICT,
+    GRID,
+    INSPECTOR,
+    OTHER_GRID,
+    START,
+    Clock,
+    create_place,
+    find_hazard,
+    place_input,
+)
 from tests.support.actors import actor_metadata
+from tests.support.idempotency import assert_created_once
 from tests.support.services import RunningService, error_detail, running_service
 
 
@@ -369,3 +381,15 @@ async def test_place_text_is_bounded_and_free_of_control_characters(fire: Runnin
         [violation] = error_detail(raised.value).field_violations
         assert violation.field == "place.name" and violation.description.startswith(problem)
     assert (await create_place(fire.stub, name="超" * 128)).name == "超" * 128  # the domain allows 128
+
+
+async def test_creating_rpcs_run_once_per_idempotency_key(fire: RunningService) -> None:
+    request = fire_pb2.CreatePlaceRequest(place=place_input())
+    different = fire_pb2.CreatePlaceRequest(place=place_input(name="另一家超市"))
+    place = (await assert_created_once(fire, fire.stub.CreatePlace, request, DISTRICT, PlaceRow.__table__,
+                                       different)).place
+    start = fire_pb2.StartInspectionRequest(place_id=place.id, grid_level=fire_pb2.GRID_LEVEL_SMALL)
+    other_place = await create_place(fire.stub, name="第三家")
+    await assert_created_once(fire, fire.stub.StartInspection, start, DISTRICT, InspectionRow.__table__,
+                              fire_pb2.StartInspectionRequest(place_id=other_place.id,
+                                                              grid_level=fire_pb2.GRID_LEVEL_SMALL), again=False)

@@ -7,6 +7,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import regorus
 import uvicorn
@@ -20,12 +21,15 @@ from tests.support.services import free_port
 
 @dataclass
 class FakeOpa:
-    """``mode``: "ok", "error" (500), "garbage" (not JSON), "undefined" (no result), "slow"."""
+    """``mode``: "ok", "error" (500), "garbage" (not JSON), "undefined" (no result), "slow", "hang" (no answer
+    until the server stops), "result" (answers with ``result`` as the decision, however malformed)."""
 
     url: str
     modules: dict[str, str] = field(default_factory=dict)
     mode: str = "ok"
     queries: int = 0
+    result: Any = None
+    released: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def _app(state: FakeOpa) -> Starlette:
@@ -43,6 +47,11 @@ def _app(state: FakeOpa) -> Starlette:
             return JSONResponse({})
         if state.mode == "slow":
             await asyncio.sleep(0.6)
+        if state.mode == "hang":
+            await state.released.wait()
+            return JSONResponse({}, status_code=503)
+        if state.mode == "result":
+            return JSONResponse({"result": state.result})
         body = await request.json()
         engine = regorus.Engine()
         for name, text in state.modules.items():
@@ -68,5 +77,6 @@ async def fake_opa() -> AsyncIterator[FakeOpa]:
     try:
         yield state
     finally:
+        state.released.set()
         server.should_exit = True
         await task

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from gateway.decision_log import audit, store
 from gateway.decision_log.writer import DecisionLog
@@ -166,3 +167,39 @@ async def test_listing_filters_and_pages_newest_first(log: DecisionLog) -> None:
     assert store.decode_cursor(store.encode_cursor(7)) == 7
     with pytest.raises(ValueError):
         store.decode_cursor("bm90LWEtY3Vyc29y")
+
+
+async def test_a_locked_log_refuses_within_the_wait_and_the_next_batch_is_not_held(database: Database) -> None:
+    """Another connection holds the append lock (SQLite: an exclusive transaction; PostgreSQL: the advisory lock)."""
+    await migrate_database(database)
+    log = DecisionLog(database, PERSONAL_FIELDS, wait=0.3)
+    await write(log)
+    postgres = database.engine.dialect.name == "postgresql"
+    async with database.engine.connect() as holder:
+        if postgres:
+            await holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": store.APPEND_LOCK})
+        else:
+            locker = sqlite3.connect(str(make_url(database.url).database), isolation_level=None)
+            locker.execute("BEGIN EXCLUSIVE")
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(DecisionLogUnavailable, match="within 300 ms"):
+            await write(log)
+        refused_after = asyncio.get_running_loop().time() - started
+        # The sink gave up on the lock too (not SQLite's 30 s), so the writer is free again.
+        for _ in range(100):
+            if log.last_error is not None:
+                break
+            await asyncio.sleep(0.05)
+        given_up_after = asyncio.get_running_loop().time() - started
+        if postgres:
+            await holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": store.APPEND_LOCK})
+        else:
+            locker.rollback()
+            locker.close()
+    assert refused_after < 1.0, refused_after
+    assert log.last_error is not None and given_up_after < 2.0, given_up_after
+    started = asyncio.get_running_loop().time()
+    await write(log)
+    assert asyncio.get_running_loop().time() - started < 1.0
+    await log.close()
+    assert (await audit.verify(database, log.head_sequence)).ok

@@ -5,12 +5,19 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import sqlite3
+import time
 from pathlib import Path
 
+import pytest
+from sqlalchemy import Connection, event
+
+from gateway.decision_log.sinks import SqliteThreadSink
 from gateway.policy.bundle import load_bundle
 from gateway.policy.engine import OpaEngine
 from gateway.runtime import build_runtime
-from services.kit.config import Mode
+from gateway.settings import GatewaySettings
+from services.kit.config import ConfigError, Mode
 from tests.gateway.harness import gateway_settings, running_gateway, token
 from tests.gateway.opa_server import fake_opa
 from tests.support.services import free_port
@@ -107,6 +114,66 @@ async def test_refused_when_the_decision_cannot_be_recorded(tmp_path: Path) -> N
     assert ready.json()["failing"] == ["decision_log"]
 
 
+async def test_not_ready_while_the_decision_log_cannot_grow(tmp_path: Path) -> None:
+    """The disk is full (SQLite's page limit, as a full disk answers): requests are refused, and /readyz says so."""
+    settings = gateway_settings(tmp_path)
+    async with running_gateway(settings) as gateway:
+        bearer = token(settings)
+        await gateway.ok(VIEWER, bearer)
+        sink = gateway.runtime.decision_log.sink
+        assert isinstance(sink, SqliteThreadSink)
+
+        def no_room_to_grow(connection: Connection) -> None:
+            pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+            connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+
+        event.listen(sink.engine, "begin", no_room_to_grow)
+        for _ in range(500):
+            body = await gateway.data(VIEWER, bearer)
+            if body.get("errors"):
+                break
+        assert body["errors"][0]["extensions"]["code"] == "DECISION_LOG_UNAVAILABLE"
+        ready = await gateway.client.get(f"{gateway.url}/readyz")
+        alive = await gateway.client.get(f"{gateway.url}/healthz")
+        event.remove(sink.engine, "begin", no_room_to_grow)
+        await sink.close()  # the listener's limit stays on the open connection
+        gateway.runtime.decision_log.sink = SqliteThreadSink(settings.database_url)
+        recovered = await gateway.client.get(f"{gateway.url}/readyz")
+    assert ready.status_code == 503 and ready.json()["failing"] == ["decision_log"]
+    assert "full" in ready.json()["checks"]["decision_log"]
+    assert alive.status_code == 200
+    assert recovered.status_code == 200
+
+
+async def test_a_locked_decision_log_refuses_within_the_configured_wait(tmp_path: Path) -> None:
+    settings = gateway_settings(tmp_path, decision_log_wait=0.4)
+    async with running_gateway(settings) as gateway:
+        bearer = token(settings)
+        await gateway.ok(VIEWER, bearer)
+        locker = sqlite3.connect(tmp_path / "gateway.db", isolation_level=None)
+        locker.execute("BEGIN EXCLUSIVE")
+        try:
+            started = time.monotonic()
+            async with asyncio.timeout(10):  # SQLite's own busy timeout was 30 s
+                answers = await asyncio.gather(*(gateway.data(VIEWER, bearer) for _ in range(5)))
+            elapsed = time.monotonic() - started
+        finally:
+            locker.rollback()
+            locker.close()
+        again = await gateway.data(VIEWER, bearer)
+    assert [answer["errors"][0]["extensions"]["code"] for answer in answers] == ["DECISION_LOG_UNAVAILABLE"] * 5
+    assert elapsed < 0.4 + 1.0, elapsed
+    assert again == {"data": {"viewer": {"id": "alice"}}}
+
+
+def test_the_decision_log_wait_is_configured_in_milliseconds(tmp_path: Path) -> None:
+    base = {"GRIDGOV_DATA_DIR": str(tmp_path)}
+    assert GatewaySettings.from_env(base).decision_log_wait == 2.0
+    assert GatewaySettings.from_env({**base, "GRIDGOV_DECISION_LOG_WAIT_MS": "250"}).decision_log_wait == 0.25
+    with pytest.raises(ConfigError, match="GRIDGOV_DECISION_LOG_WAIT_MS"):
+        GatewaySettings.from_env({**base, "GRIDGOV_DECISION_LOG_WAIT_MS": "soon"})
+
+
 async def test_refused_when_the_policy_cannot_be_evaluated(tmp_path: Path) -> None:
     async with fake_opa() as opa:
         settings = gateway_settings(tmp_path, policy_engine="opa", opa_url=opa.url)
@@ -126,6 +193,39 @@ async def test_refused_when_the_policy_cannot_be_evaluated(tmp_path: Path) -> No
     assert log["data"]["accessDecisions"]["nodes"][0]["action"] == "viewer.read"
     assert log["data"]["accessDecisions"]["nodes"][0]["reasons"][0].startswith("policy unavailable")
     await asyncio.sleep(0)
+
+
+async def test_an_opa_answer_without_mask_is_refused_and_logged_as_a_failure(tmp_path: Path) -> None:
+    async with fake_opa() as opa:
+        settings = gateway_settings(tmp_path, policy_engine="opa", opa_url=opa.url)
+        runtime = build_runtime(settings, {}, engine=OpaEngine(opa.url, load_bundle(), timeout=2.0))
+        async with running_gateway(settings, runtime=runtime) as gateway:
+            bearer = token(settings, roles=[("auditor", "110108")])
+            opa.mode, opa.result = "result", {"allow": True, "reasons": ["granted"], "scopes": []}
+            refused = await gateway.data(VIEWER, bearer)
+            opa.mode = "ok"
+            log = await gateway.data('{ accessDecisions(filter: {action: "viewer.read"}) '
+                                     "{ nodes { allow reasons result } } }", bearer)
+    assert refused["data"] is None and refused["errors"][0]["extensions"]["code"] == "POLICY_UNAVAILABLE"
+    [record] = log["data"]["accessDecisions"]["nodes"]
+    assert record["allow"] is False and "mask must be a list of strings" in record["reasons"][0]
+
+
+async def test_a_hung_opa_refuses_concurrent_requests_within_one_timeout(tmp_path: Path) -> None:
+    timeout = 0.5
+    async with fake_opa() as opa:
+        settings = gateway_settings(tmp_path, policy_engine="opa", opa_url=opa.url)
+        runtime = build_runtime(settings, {}, engine=OpaEngine(opa.url, load_bundle(), timeout=timeout))
+        async with running_gateway(settings, runtime=runtime) as gateway:
+            bearer = token(settings)
+            await gateway.ok(VIEWER, bearer)
+            opa.mode = "hang"
+            started = time.monotonic()
+            answers = await asyncio.gather(*(gateway.data(VIEWER, bearer) for _ in range(24)))
+            elapsed = time.monotonic() - started
+    assert [answer["errors"][0]["extensions"]["code"] for answer in answers] == ["POLICY_UNAVAILABLE"] * 24
+    # Six worker threads made that four timeouts (2 s); over the async client it is about one.
+    assert elapsed < 3 * timeout, elapsed
 
 
 async def test_auditors_list_verify_and_export_and_nobody_else_may(tmp_path: Path) -> None:

@@ -220,3 +220,14 @@ async def test_missed_patrols_raised_by_the_job_as_each_role_sees_them(stack: St
     assert (await stack.error(MISSED, stack.auditor, after=""))["code"] == "PERMISSION_DENIED"
     bad = await stack.error("""query { missedPatrols(jurisdictionCode: "1101") { nextPageToken } }""", stack.bureau)
     assert (bad["code"], [v["field"] for v in bad["fieldViolations"]]) == ("INVALID_ARGUMENT", ["jurisdiction_code"])
+
+
+async def test_creating_mutations_forward_their_idempotency_key(stack: Stack) -> None:
+    keyed = """mutation($input: PollutionSourceInput!, $key: String) {
+      createPollutionSource(input: $input, idempotencyKey: $key) { id } }"""
+    first = (await stack.ok(keyed, stack.head, input=restaurant(), key="s-1"))["createPollutionSource"]
+    assert (await stack.ok(keyed, stack.head, input=restaurant(), key="s-1"))["createPollutionSource"] == first
+    refused = await stack.error(keyed, stack.head, input=restaurant(name="另一家"), key="s-1")
+    assert refused["code"] == "FAILED_PRECONDITION"
+    bad = await stack.error(keyed, stack.head, input=restaurant(), key="")
+    assert bad["fieldViolations"][0]["field"] == "idempotencyKey"

@@ -13,6 +13,7 @@ from gridgov.common.v1 import event_pb2
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.convert import to_proto
 from services.inspection.domain import DEFAULT_CHECKLIST, SourceAction, SourceDraft, SourceStatus
+from services.inspection.models import PatrolRow, SourceRow, ViolationRow
 from services.inspection.survey import COLUMNS, REQUIRED, parse_row
 from services.kit.consumer import apply_event
 from services.kit.database import Database
@@ -30,6 +31,7 @@ from tests.inspection.fixtures import (
     survey_csv,
 )
 from tests.inspection.test_domain import SOURCE_ALLOWED, SOURCE_TABLE
+from tests.support.idempotency import assert_created_once
 from tests.support.services import RunningService, error_detail, running_service
 
 
@@ -523,6 +525,53 @@ async def test_source_text_is_bounded_and_free_of_control_characters(service: Ru
         assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
         [violation] = error_detail(caught.value).field_violations
         assert violation.field == "source.name" and violation.description.startswith(problem)
-    created = await service.stub.CreateSource(pb.CreateSourceRequest(source=source_input(name="工" * 200)),
+    created = await service.stub.CreateSource(pb.CreateSourceRequest(source=source_input(name="工" * 128)),
                                               metadata=DISTRICT_MD)
-    assert created.source.name == "工" * 200
+    assert created.source.name == "工" * 128  # its column holds 128
+
+
+async def test_creating_rpcs_run_once_per_idempotency_key(service: RunningService) -> None:
+    fix_clock(service)
+    stub = service.stub
+    create = pb.CreateSourceRequest(source=source_input())
+    site = (await assert_created_once(service, stub.CreateSource, create, DISTRICT_MD, SourceRow.__table__,
+                                      pb.CreateSourceRequest(source=source_input(name="另一工地")))).source
+    imported = pb.ImportSourcesRequest(format=pb.FILE_FORMAT_CSV, data=survey_csv(*GOOD_ROWS))
+    answer = await assert_created_once(service, stub.ImportSources, imported, grid_md(scope=STREET),
+                                       SourceRow.__table__, pb.ImportSourcesRequest(
+                                           format=pb.FILE_FORMAT_CSV, data=survey_csv(GOOD_ROWS[0])),
+                                       created=len(GOOD_ROWS), again=False)
+    assert answer.imported == len(GOOD_ROWS)
+    await assign(service, "head-4", GRID)
+    patrol = pb.RecordPatrolRequest(patroller="head-4", patrolled_at=ts(NOW - timedelta(days=1)),
+                                    checks=[pb.SourceCheck(source_id=site.id, compliant=True)])
+    later = pb.RecordPatrolRequest(patroller="head-4", patrolled_at=ts(NOW - timedelta(hours=1)))
+    await assert_created_once(service, stub.RecordPatrol, patrol, DISTRICT_MD, PatrolRow.__table__, later)
+    batch = await assert_created_once(service, stub.RecordPatrols, pb.RecordPatrolsRequest(patrols=[patrol, later]),
+                                      DISTRICT_MD, PatrolRow.__table__, pb.RecordPatrolsRequest(patrols=[later]),
+                                      created=2)
+    assert len(batch.patrols) == 2
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        keyed = pb.RecordPatrolRequest(patroller="head-4", idempotency_key="inner")
+        await stub.RecordPatrols(pb.RecordPatrolsRequest(patrols=[keyed]), metadata=DISTRICT_MD)
+    assert fields(caught.value) == ["patrols[0].idempotency_key"]
+    violation = pb.ReportViolationRequest(
+        source_id=site.id, violation_type="construction_measure_missing", checklist_item="wheel_washing",
+        description="出场车辆未冲洗", evidence=["photo/1.jpg"])
+    other = pb.ReportViolationRequest()
+    other.CopyFrom(violation)
+    other.description = "另一次"
+    before = len(await case_requests(service))
+    reported = (await assert_created_once(service, stub.ReportViolation, violation, grid_md("head-4"),
+                                          ViolationRow.__table__, other)).violation
+    assert len(await case_requests(service)) == before + 2  # the first call and the keyless one: no third case
+    evidence = pb.AddViolationEvidenceRequest(id=reported.id, evidence=["photo/2.jpg"], idempotency_key="upload-2")
+    first = await stub.AddViolationEvidence(evidence, metadata=grid_md("head-4"))
+    assert await stub.AddViolationEvidence(evidence, metadata=grid_md("head-4")) == first
+    assert list(first.violation.evidence) == ["photo/1.jpg", "photo/2.jpg"]
+    got = await stub.GetViolation(pb.GetViolationRequest(id=reported.id), metadata=grid_md("head-4"))
+    assert list(got.violation.evidence) == ["photo/1.jpg", "photo/2.jpg"]
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.AddViolationEvidence(pb.AddViolationEvidenceRequest(
+            id=reported.id, evidence=["photo/3.jpg"], idempotency_key="upload-2"), metadata=grid_md("head-4"))
+    assert caught.value.code() is grpc.StatusCode.FAILED_PRECONDITION

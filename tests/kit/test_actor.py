@@ -63,3 +63,14 @@ def test_scope_and_mask_checks() -> None:
 def test_no_read_scope_reads_nothing() -> None:
     with pytest.raises(PermissionDenied):
         actor_context.read_scopes(actor_pb2.Actor(subject="u"))
+
+
+def test_test_metadata_is_signed_afresh_at_each_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.support.actors import SIGNER, actor_metadata
+
+    metadata = actor_metadata("late")
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + MAX_AGE_SECONDS + 60)
+    # A constant made at import still verifies when a test uses it long after.
+    assert SIGNER.verify(tuple(metadata)).subject == "late"
+    assert SIGNER.verify(dict(metadata).items()).subject == "late"

@@ -141,3 +141,17 @@ async def test_ten_megabytes_of_text_get_a_clean_error(gateway: RunningGateway) 
         assert error["extensions"]["code"] == "INVALID_ARGUMENT"
         assert error["message"].startswith(message)
         assert "larger than max" not in error["message"] and "recordVisit" not in error["message"]
+
+
+async def test_creating_mutations_forward_their_idempotency_key(gateway: RunningGateway) -> None:
+    admin = bearer(gateway, "district_admin", "110108")
+    keyed = """mutation($key: String) {
+      createBuilding(jurisdictionCode: "110108001001001", address: "99号楼", idempotencyKey: $key) { id } }"""
+    first = await gateway.ok(keyed, admin, {"key": "b-1"})
+    assert await gateway.ok(keyed, admin, {"key": "b-1"}) == first
+    worker = bearer(gateway, "grid_worker", "110108001001001")
+    household = (await gateway.ok(HOUSEHOLDS, worker, {"first": 1, "after": ""}))["households"]["nodes"][0]["id"]
+    visit = """mutation($id: ID!, $key: String) {
+      recordVisit(householdId: $id, notes: "走访", idempotencyKey: $key) { id } }"""
+    recorded = await gateway.ok(visit, worker, {"id": household, "key": "v-1"})
+    assert await gateway.ok(visit, worker, {"id": household, "key": "v-1"}) == recorded

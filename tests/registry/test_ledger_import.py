@@ -11,8 +11,10 @@ from openpyxl import load_workbook
 
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.kit.database import Database
+from services.registry.models import HouseholdRow
 from tests.registry.conftest import ADMIN, build_tree, sample
 from tests.support.actors import actor_metadata
+from tests.support.idempotency import assert_created_once
 from tests.support.services import RunningService, running_service
 
 
@@ -191,3 +193,24 @@ async def snapshot(registry: RunningService) -> set[tuple]:
         token = page.page.next_page_token
         if not token:
             return rows
+
+
+async def test_an_import_retried_with_its_key_imports_once(registry: RunningService) -> None:
+    await build_tree(registry.stub)
+    request = pb.ImportHouseholdsRequest(content=sample("households-ledger.csv"), format=pb.FILE_FORMAT_CSV)
+    different = pb.ImportHouseholdsRequest(content=sample("households-ledger.csv"), format=pb.FILE_FORMAT_CSV,
+                                           dry_run=True)
+    first = await assert_created_once(registry, registry.stub.ImportHouseholds, request, ADMIN,
+                                      HouseholdRow.__table__, different, created=144, again=False)
+    assert first.households == 144 and not first.errors and not first.nothing_stored
+
+
+async def test_a_refused_import_keeps_its_key_free_for_the_corrected_file(registry: RunningService) -> None:
+    request = pb.ImportHouseholdsRequest(content=sample("households-ledger.csv"), format=pb.FILE_FORMAT_CSV,
+                                         idempotency_key="ledger-2026-12")
+    refused = await registry.stub.ImportHouseholds(request, metadata=ADMIN)  # no tree yet: every grid unknown
+    assert refused.nothing_stored and refused.errors
+    await build_tree(registry.stub)
+    stored = await registry.stub.ImportHouseholds(request, metadata=ADMIN)
+    assert not stored.nothing_stored and not stored.errors
+    assert await registry.stub.ImportHouseholds(request, metadata=ADMIN) == stored

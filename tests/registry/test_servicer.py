@@ -7,8 +7,10 @@ import pytest
 
 from gridgov.common.v1 import error_pb2
 from gridgov.registry.v1 import registry_pb2 as pb
+from services.registry.models import BuildingRow, HouseholdRow, JurisdictionNode, OrganizationRow, ResidentRow, VisitRow
 from tests.registry.conftest import ADMIN, build_tree
 from tests.support.actors import actor_metadata
+from tests.support.idempotency import assert_created_once
 from tests.support.services import RunningService, error_detail
 
 GRID = "110108001001001"
@@ -427,3 +429,30 @@ async def test_visit_notes_are_bounded_and_free_of_control_characters(registry: 
     visit = (await registry.stub.RecordVisit(pb.RecordVisitRequest(
         household_id=created.id, notes="访" * 10000), metadata=WORKER)).visit
     assert len(visit.notes) == 10000
+
+
+async def test_creating_rpcs_run_once_per_idempotency_key(registry: RunningService) -> None:
+    await build_tree(registry.stub, communities=1, grids=1)
+    stub = registry.stub
+    await assert_created_once(registry, stub.CreateJurisdiction, pb.CreateJurisdictionRequest(
+        code="110108001001002", name="2网格", grid_type=pb.GRID_TYPE_URBAN), ADMIN, JurisdictionNode.__table__,
+        pb.CreateJurisdictionRequest(code="110108001001003", name="3网格", grid_type=pb.GRID_TYPE_URBAN),
+        again=False)
+    place = (await assert_created_once(registry, stub.CreateBuilding, pb.CreateBuildingRequest(
+        jurisdiction_code=GRID, address="9号楼"), ADMIN, BuildingRow.__table__,
+        pb.CreateBuildingRequest(jurisdiction_code=GRID, address="10号楼"), again=False)).building
+    created = (await assert_created_once(registry, stub.CreateHousehold, pb.CreateHouseholdRequest(
+        number="K1", building_id=place.id, dwelling="101室", care_level=pb.CARE_LEVEL_ASSURED, members=[HEAD]),
+        ADMIN, HouseholdRow.__table__, pb.CreateHouseholdRequest(
+            number="K2", building_id=place.id, dwelling="102室", care_level=pb.CARE_LEVEL_ASSURED, members=[HEAD]),
+        again=False)).household
+    await assert_created_once(registry, stub.AddResident, pb.AddResidentRequest(
+        household_id=created.id, resident=CHILD), ADMIN, ResidentRow.__table__,
+        pb.AddResidentRequest(household_id=created.id, resident=SPOUSE), again=False)
+    await assert_created_once(registry, stub.CreateOrganization, pb.CreateOrganizationRequest(
+        name="小店", credit_code="91350100M000100Y43", address="某路1号", jurisdiction_code=GRID), ADMIN,
+        OrganizationRow.__table__, pb.CreateOrganizationRequest(
+            name="小店", credit_code="91350100M000100Y43", address="某路2号", jurisdiction_code=GRID), again=False)
+    await assert_created_once(registry, stub.RecordVisit, pb.RecordVisitRequest(
+        household_id=created.id, notes="走访", visited_at={"seconds": 1_700_000_000}), WORKER, VisitRow.__table__,
+        pb.RecordVisitRequest(household_id=created.id, notes="又一次走访", visited_at={"seconds": 1_700_000_000}))

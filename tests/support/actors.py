@@ -11,14 +11,36 @@ from services.kit.config import DEV_ACTOR_KEY
 SIGNER = ActorSigner(DEV_ACTOR_KEY.encode())
 
 
+class SignedMetadata(tuple[tuple[str, str | bytes], ...]):
+    """Actor metadata that signs itself anew each time a call reads it.
+
+    Tests keep metadata in module constants; a signature made at import would expire
+    (MAX_AGE_SECONDS) before the suite reached the tests that use it.
+    """
+
+    actor: actor_pb2.Actor
+
+    def __new__(cls, actor: actor_pb2.Actor) -> SignedMetadata:
+        signed = super().__new__(cls, SIGNER.metadata(actor))
+        signed.actor = actor
+        return signed
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(SIGNER.metadata(self.actor))
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return SIGNER.metadata(self.actor)[index]
+
+
 def actor_metadata(
     subject: str = "tester",
     roles: Sequence[tuple[str, str]] = (("district_admin", "110108"),),
     read_scopes: Sequence[str] | None = None,
     mask: Sequence[str] = (),
     department: str = "",
-) -> tuple[tuple[str, str | bytes], ...]:
-    """Metadata as the gateway would send it; read scopes default to the roles' scopes."""
+) -> SignedMetadata:
+    """Metadata as the gateway would send it, signed afresh on every use; read scopes default to the roles'
+    scopes."""
     scopes = [scope for _, scope in roles] if read_scopes is None else list(read_scopes)
     actor = actor_pb2.Actor(
         subject=subject,
@@ -28,4 +50,4 @@ def actor_metadata(
         department=department,
         request_id="test",
     )
-    return SIGNER.metadata(actor)
+    return SignedMetadata(actor)
