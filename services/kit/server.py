@@ -8,16 +8,17 @@ import logging
 import signal
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from gridgov.common.v1 import error_pb2, event_pb2, event_pb2_grpc
 from services.kit import actor as actor_context
-from services.kit import heap, lease
+from services.kit import heap, idempotency, lease
 from services.kit.actor import ActorSigner
 from services.kit.config import Mode, ServiceSettings
 from services.kit.consumer import Consumer
@@ -25,7 +26,7 @@ from services.kit.database import Database
 from services.kit.errors import DomainError, IllegalTransition, InvalidArgument, Unavailable
 from services.kit.migrations import upgrade
 from services.kit.outbox import EventServicer
-from services.kit.plugin import Plugin, load_plugins
+from services.kit.plugin import Job, Plugin, load_plugins
 from services.kit.runtime import ServiceRuntime
 from services.kit.validation import text_violations
 
@@ -54,14 +55,25 @@ def check_text(request: Any) -> None:
         raise InvalidArgument(violations)
 
 
-def storage_unavailable(method: str, error: SQLAlchemyError) -> Unavailable:
-    """UNAVAILABLE (retryable) in plain words for a failed database call; its detail goes to the log only.
+def storage_error(method: str, error: SQLAlchemyError) -> DomainError:
+    """The answer to a failed database call; its detail goes to the log only, under a request id.
 
     SQLAlchemy's text holds the statement, its parameters and a link to its documentation: none of that
-    is for clients. The request id in both the answer and the log line ties a complaint to the detail.
+    is for clients. A value the database refuses (DataError: longer than its column, out of range) is
+    the caller's to fix, so INVALID_ARGUMENT; anything else is UNAVAILABLE (retryable).
     """
     request_id = uuid.uuid4().hex[:12]
     log.error("request %s (%s): storage error: %s", request_id, method, error, exc_info=error)
+    # SQLSTATE class 22 is "data exception"; the asyncpg adapter raises it as a plain DBAPIError.
+    sqlstate = str(getattr(getattr(error, "orig", None), "sqlstate", None) or "")
+    if isinstance(error, DataError) or sqlstate.startswith("22"):
+        return InvalidArgument.field("request", "holds a value longer than the service stores, or out of its "
+                                     f"range (request {request_id})")
+    return storage_unavailable(request_id)
+
+
+def storage_unavailable(request_id: str) -> Unavailable:
+    """UNAVAILABLE in plain words; the request id in both the answer and the log line ties a complaint to the detail."""
     return Unavailable(f"the service could not reach its storage; try again shortly (request {request_id})")
 
 
@@ -103,7 +115,7 @@ class ActorInterceptor(grpc.aio.ServerInterceptor):
                     except DomainError as error:
                         await abort_with(context, error)
                     except SQLAlchemyError as error:
-                        await abort_with(context, storage_unavailable(details.method, error))
+                        await abort_with(context, storage_error(details.method, error))
                 return stream
 
             async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
@@ -114,7 +126,7 @@ class ActorInterceptor(grpc.aio.ServerInterceptor):
                 except DomainError as error:
                     await abort_with(context, error)
                 except SQLAlchemyError as error:
-                    await abort_with(context, storage_unavailable(details.method, error))
+                    await abort_with(context, storage_error(details.method, error))
             return unary
 
         if handler.unary_unary:
@@ -193,10 +205,26 @@ async def run_job_forever(runtime: ServiceRuntime, name: str, job: Callable[[], 
         await asyncio.sleep(interval)
 
 
+# Keys expire by the day: an hourly purge keeps each delete small.
+IDEMPOTENCY_PURGE_INTERVAL = 3600.0
+
+
+def kit_jobs(plugin: Plugin, runtime: ServiceRuntime) -> list[Job]:
+    """The jobs every service runs whatever its plugin: the purge of expired idempotency keys."""
+    ttl = timedelta(days=runtime.settings.idempotency_ttl_days)
+
+    async def purge_keys() -> None:
+        purged = await idempotency.purge(runtime.database, runtime.tables, older_than=ttl, now=runtime.clock())
+        if purged:
+            log.info("%s: purged %d idempotency keys older than %s", plugin.name, purged, ttl)
+
+    return [Job(f"{plugin.name}.idempotency_purge", purge_keys, IDEMPOTENCY_PURGE_INTERVAL)]
+
+
 def start_background(plugin: Plugin, runtime: ServiceRuntime) -> list[asyncio.Task[None]]:
-    """Starts the plugin's jobs and event consumers as tasks."""
+    """Starts the kit's and the plugin's jobs and event consumers as tasks."""
     tasks = []
-    for job in plugin.jobs(runtime):
+    for job in [*kit_jobs(plugin, runtime), *plugin.jobs(runtime)]:
         interval = job.interval or runtime.settings.job_interval
         tasks.append(asyncio.create_task(run_job_forever(runtime, job.name, job.run, interval)))
     for subscription in plugin.subscriptions(runtime):

@@ -1,4 +1,5 @@
-"""The kit's gRPC server: storage errors leave as UNAVAILABLE in plain words, their detail in the log only."""
+"""The kit's gRPC server: storage errors leave as UNAVAILABLE (or, for a refused value, INVALID_ARGUMENT) in plain
+words, their detail in the log only."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import grpc
 import pytest
 from sqlalchemy import text
 
+from gridgov.inspection.v1 import inspection_pb2
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.kit.database import Database
+from tests.inspection.fixtures import source_input
 from tests.support.actors import actor_metadata
 from tests.support.services import error_detail, running_service
 
@@ -44,3 +47,17 @@ async def test_a_broken_database_answers_unavailable_without_sql(database: Datab
     assert request_id is not None
     logged = [r for r in caplog.records if request_id.group(1) in r.getMessage()]
     assert len(logged) == 1 and drop in logged[0].getMessage()
+
+
+async def test_a_value_the_database_refuses_is_invalid_argument_without_sql(database: Database) -> None:
+    if database.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite stores a string of any length in a VARCHAR(n) column")
+    source = source_input(name="工" * 150)  # within the request's 200, beyond its column's 128
+    metadata = actor_metadata("bureau", (("environment_bureau", "110108"),))
+    async with running_service("inspection", database) as inspection:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await inspection.stub.CreateSource(inspection_pb2.CreateSourceRequest(source=source), metadata=metadata)
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    detail = error_detail(caught.value)
+    assert detail is not None and [v.field for v in detail.field_violations] == ["request"]
+    assert "varying" not in (caught.value.details() or "") and "sqlalche" not in (caught.value.details() or "")
