@@ -63,7 +63,7 @@ DASHBOARD = """query { caseDashboard(jurisdictionPrefix: "110108001", overdueFir
 COUNTS = """query { caseDashboard(jurisdictionPrefix: "110108001", overdueFirst: 1) {
   byState { state count } byDueStatus { dueStatus count } supervised } }"""
 OVERDUE = """query { overdueCases(jurisdictionPrefix: "110108001", first: 20) {
-  items { id number deadline handlingUnit dueStatus jurisdictionCode } nextPageToken } }"""
+  nodes { id number deadline handlingUnit dueStatus jurisdictionCode } pageInfo { endCursor } } }"""
 
 
 def free_port() -> int:

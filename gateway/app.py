@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import orjson
-import strawberry
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from gateway.auth import AuthError
 from gateway.context import RequestContext, Subject
+from gateway.documents import DocumentRefused
 from gateway.policy.engine import PolicyInput, PolicyUnavailable
 from gateway.runtime import GatewayRuntime, build_runtime
-from gateway.schema import Limits, compose
+from gateway.schema import GatewaySchema, Limits, compose
 from gateway.settings import GatewaySettings
 from services.kit import heap
 from services.kit.clock import utcnow
@@ -29,6 +31,7 @@ from services.kit.config import Mode
 from services.kit.ids import new_id
 from services.kit.plugin import Plugin, load_plugins
 
+log = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 # Readiness probes answer quickly or count as down.
 PROBE_TIMEOUT = 2.0
@@ -39,12 +42,48 @@ def _error(status: int, code: str, message: str, headers: Mapping[str, str] | No
                         headers=headers)
 
 
-class GraphQLEndpoint:
-    """POST application/json {query, variables, operationName}: authenticate, execute, answer."""
+class BodyTooLarge(Exception):
+    """The request body exceeds the maximum; ``str(error)`` says by how much (sent with the 413)."""
 
-    def __init__(self, schema: strawberry.Schema, dev: bool) -> None:
+
+async def read_body(request: Request, maximum: int) -> bytes:
+    """The request body, read in chunks and abandoned once it passes ``maximum`` bytes; raises BodyTooLarge."""
+    refusal = f"the request body is larger than {maximum} bytes (GRIDGOV_MAX_BODY_BYTES)"
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > maximum:
+        raise BodyTooLarge(refusal)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > maximum:
+            raise BodyTooLarge(refusal)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def challenge(reason: str) -> str:
+    """The WWW-Authenticate value: the reason reduced to what RFC 6750 allows in error_description.
+
+    Quotes, backslashes, line breaks and anything outside printable ASCII would let text from the
+    token (a kid, a claim) add header parameters or split the response.
+    """
+    description = "".join(c if " " <= c <= "~" and c not in '"\\' else "?" for c in reason)[:200]
+    return f'Bearer error="invalid_token", error_description="{description}"'
+
+
+class GraphQLEndpoint:
+    """POST application/json {query, variables, operationName}: authenticate, read, prepare, execute, answer.
+
+    The caller is authenticated from the headers before the body is read, the body is read up to
+    ``max_body_bytes``, and the document is prepared (bounded, parsed, validated: gateway/documents.py)
+    before it runs; each refusal is a 4xx with the reason.
+    """
+
+    def __init__(self, schema: GatewaySchema, dev: bool, max_body_bytes: int) -> None:
         self.schema = schema
         self.dev = dev
+        self.max_body_bytes = max_body_bytes
 
     async def handle(self, request: Request) -> Response:
         if request.method == "GET":
@@ -56,27 +95,44 @@ class GraphQLEndpoint:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/json":
             return _error(400, "BAD_REQUEST", "send a JSON body with Content-Type: application/json")
+        runtime: GatewayRuntime = request.app.state.runtime
         try:
-            body = orjson.loads(await request.body())
+            subject = await runtime.authenticator.authenticate(request.headers.get("authorization"))
+        except AuthError as error:
+            return _error(401, "UNAUTHENTICATED", error.reason, {"WWW-Authenticate": challenge(error.reason)})
+        try:
+            raw = await read_body(request, self.max_body_bytes)
+        except BodyTooLarge as error:
+            return _error(413, "PAYLOAD_TOO_LARGE", str(error), {"Connection": "close"})
+        try:
+            body = orjson.loads(raw)
         except (ValueError, UnicodeDecodeError) as error:
             return _error(400, "BAD_REQUEST", f"malformed JSON body: {error}")
         problem = _body_problem(body)
         if problem is not None:
             return _error(400, "BAD_REQUEST", problem)
-        runtime: GatewayRuntime = request.app.state.runtime
         try:
-            subject = await runtime.authenticator.authenticate(request.headers.get("authorization"))
-        except AuthError as error:
-            return _error(401, "UNAUTHENTICATED", error.reason,
-                          {"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{error.reason}"'})
+            prepared = await self.schema.documents.prepare(body["query"])
+        except DocumentRefused as refused:
+            log.warning("document refused: %s", refused)
+            return _error(400, "BAD_REQUEST", str(refused))
+        problem = prepared.operation_problem(body.get("operationName"))
+        if problem is not None:
+            return _error(400, "BAD_REQUEST", problem)
         context = self._context(request, runtime, subject, body.get("operationName"))
-        result = await self.schema.execute(
-            body["query"], variable_values=body.get("variables"), context_value=context,
-            operation_name=body.get("operationName"),
-        )
-        payload: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            payload["errors"] = [error.formatted for error in result.errors]
+        if prepared.document is None:  # a syntax error: an answer in GraphQL's shape, nothing to run
+            payload: dict[str, Any] = {"data": None, "errors": [error.formatted for error in prepared.errors]}
+        else:
+            try:
+                result = await self.schema.execute(
+                    body["query"], variable_values=body.get("variables"), context_value=context,
+                    operation_name=body.get("operationName"),
+                )
+            except (CannotGetOperationTypeError, InvalidOperationTypeError) as error:
+                return _error(400, "BAD_REQUEST", str(error) or "the document selects no operation to run")
+            payload = {"data": result.data}
+            if result.errors:
+                payload["errors"] = [error.formatted for error in result.errors]
         # orjson: the standard encoder cost about a twentieth of the gateway's time on list answers.
         return Response(orjson.dumps(payload), media_type="application/json",
                         headers={"X-Request-Id": context.request_id})
@@ -167,7 +223,8 @@ def create_app(settings: GatewaySettings | None = None, *, plugins: Mapping[str,
     if plugins is None:
         plugins = load_plugins(list(settings.services))
     production = settings.mode is Mode.PRODUCTION
-    schema = compose(plugins, Limits(settings.max_depth, settings.max_aliases, introspection=not production))
+    schema = compose(plugins, Limits(settings.max_depth, settings.max_aliases, introspection=not production,
+                                     document=settings.document))
     runtime = runtime or build_runtime(settings, plugins)
 
     @contextlib.asynccontextmanager
@@ -179,7 +236,7 @@ def create_app(settings: GatewaySettings | None = None, *, plugins: Mapping[str,
         finally:
             await runtime.close()
 
-    endpoint = GraphQLEndpoint(schema, dev=not production)
+    endpoint = GraphQLEndpoint(schema, dev=not production, max_body_bytes=settings.max_body_bytes)
     app = Starlette(
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),

@@ -12,10 +12,12 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from gateway.connection import Connection, check_first
 from gateway.context import RequestContext, Resource
 from gateway.decision_log import audit, store
 from gateway.decision_log.models import AccessDecision
 from gateway.errors import gateway_error
+from gateway.plugin_types import invalid
 from services.kit.clock import as_utc
 
 EXPORT_LIMIT = 100_000
@@ -114,13 +116,6 @@ class AccessDecisionRecord:
         )
 
 
-@strawberry.type
-class AccessDecisionPage:
-    nodes: list[AccessDecisionRecord]
-    end_cursor: str | None
-    has_next_page: bool
-
-
 @strawberry.type(description="The outcome of walking the hash chain and checking it against its anchor.")
 class DecisionLogVerification:
     ok: bool
@@ -150,28 +145,23 @@ def _context(info: Info) -> RequestContext:
 class AuditQuery:
     @strawberry.field(description="The decision log, newest first; auditors only.")
     async def access_decisions(self, info: Info, filter: AccessDecisionFilter | None = None, first: int = 50,
-                               after: str | None = None) -> AccessDecisionPage:
+                               after: str | None = None) -> Connection[AccessDecisionRecord]:
         ctx = _context(info)
-        if first < 1 or first > store.MAX_PAGE:
-            raise gateway_error("INVALID_ARGUMENT", f"first must be between 1 and {store.MAX_PAGE}",
-                                fieldViolations=[{"field": "first", "description": f"must be 1..{store.MAX_PAGE}"}])
+        check_first(first, store.MAX_PAGE)
         try:
             before = store.decode_cursor(after) if after else None
         except ValueError:
-            raise gateway_error("INVALID_ARGUMENT", "after is not a cursor this log issued",
-                                fieldViolations=[{"field": "after", "description": "not a cursor this log issued"}]
-                                ) from None
+            raise invalid("after", "is not a cursor this log issued") from None
         decision = await ctx.authorize("access_decision.list", Resource("access_decision"))
         rows, more = await store.page(ctx.runtime.database, (filter or AccessDecisionFilter()).to_store(),
                                       scopes=decision.scopes, first=first, after=before)
         outcomes = await store.outcomes_of(ctx.runtime.database, [row.decision_id for row in rows])
-        nodes = [AccessDecisionRecord.from_row(row, outcomes[row.decision_id]) for row in rows]
-        cursor = store.encode_cursor(rows[-1].sequence) if rows else None
-        return AccessDecisionPage(nodes=nodes, end_cursor=cursor, has_next_page=more)
+        return Connection.of([(store.encode_cursor(row.sequence),
+                               AccessDecisionRecord.from_row(row, outcomes[row.decision_id])) for row in rows], more)
 
     @strawberry.field(description="Walks the whole chain, reports the first broken record, then whether the chain "
                                   "still holds the head anchored outside the database; auditors only.")
-    async def verify_decision_log(self, info: Info) -> DecisionLogVerification:
+    async def decision_log_verification(self, info: Info) -> DecisionLogVerification:
         ctx = _context(info)
         await ctx.authorize("access_decision.verify", Resource("access_decision"))
         log = ctx.runtime.decision_log
@@ -186,7 +176,7 @@ class AuditQuery:
         )
 
     @strawberry.field(description="Matching decisions as OPA decision-log JSON lines, oldest first; auditors only.")
-    async def export_decisions(self, info: Info, filter: AccessDecisionFilter | None = None,
+    async def access_decision_export(self, info: Info, filter: AccessDecisionFilter | None = None,
                                limit: int = 10_000) -> DecisionExport:
         ctx = _context(info)
         if limit < 1 or limit > EXPORT_LIMIT:

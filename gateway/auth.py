@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import os
 import time
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -28,6 +29,10 @@ DEFAULT_TTL = 8 * 3600
 KEY_FILE_NAME = "gateway-jwt-key.pem"
 # Verified tokens are remembered until they expire, so a portal's repeated token costs a dict lookup.
 CACHE_SIZE = 4096
+# Subjects of this prefix are the platform's own processes (the launcher, jobs); no token may claim one.
+SYSTEM_PREFIX = "system:"
+MAX_LIFETIME = 24 * 3600
+MAX_TOKEN_BYTES = 8192
 
 
 class AuthError(Exception):
@@ -115,7 +120,7 @@ def subject_from_claims(claims: Mapping[str, Any]) -> Subject:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
         raise AuthError("token lacks claim sub")
-    if subject.startswith("system:"):
+    if is_system_subject(subject):
         raise AuthError("token subject must not claim a system identity")
     roles = claims.get("roles")
     if not isinstance(roles, list) or not roles:
@@ -137,23 +142,51 @@ def subject_from_claims(claims: Mapping[str, Any]) -> Subject:
     return Subject(subject, tuple(grants), department)
 
 
+def is_system_subject(subject: str) -> bool:
+    """Whether ``subject`` reads as a system identity once case, width and surrounding space are ignored."""
+    return unicodedata.normalize("NFKC", subject).strip().casefold().startswith(SYSTEM_PREFIX)
+
+
+def lifetime_problem(claims: Mapping[str, Any], max_lifetime: float, now: float) -> str | None:
+    """Why the token lives longer than ``max_lifetime`` seconds (exp - iat, or exp - now without iat), or None."""
+    expires = claims.get("exp")
+    issued = claims.get("iat", now)
+    if not isinstance(expires, int | float) or not isinstance(issued, int | float):
+        return "token claims exp and iat must be numbers"
+    if expires - issued > max_lifetime:
+        return (f"token lifetime exceeds the maximum of {int(max_lifetime)} s: "
+                "ask the identity provider for a shorter one")
+    return None
+
+
 class Authenticator:
-    """Verifies bearer tokens against a local public key or a JWKS URL; remembers verified ones."""
+    """Verifies bearer tokens against a local public key or a JWKS URL; remembers verified ones.
+
+    A token larger than ``max_bytes`` is refused before it is decoded, one whose lifetime exceeds
+    ``max_lifetime`` seconds after its signature verifies.
+    """
 
     def __init__(self, *, issuer: str, audience: str, public_key: Ed25519PublicKey | None = None,
-                 jwks_url: str | None = None, leeway: float = 30.0) -> None:
+                 jwks_url: str | None = None, leeway: float = 30.0, max_lifetime: float = MAX_LIFETIME,
+                 max_bytes: int = MAX_TOKEN_BYTES) -> None:
         if (public_key is None) == (jwks_url is None):
             raise ValueError("give exactly one of public_key or jwks_url")
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
+        self.max_lifetime = max_lifetime
+        self.max_bytes = max_bytes
         self._public_key = public_key
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5) if jwks_url else None
         self._cache: OrderedDict[str, tuple[Subject, float]] = OrderedDict()
 
     async def authenticate(self, authorization: str | None) -> Subject:
         """The subject of an Authorization header; raises AuthError with the reason."""
+        if authorization is not None and len(authorization) > self.max_bytes + len("Bearer "):
+            raise AuthError(f"token is larger than {self.max_bytes} bytes")
         token = bearer_token(authorization)
+        if len(token.encode()) > self.max_bytes:
+            raise AuthError(f"token is larger than {self.max_bytes} bytes")
         cached = self._cache.get(token)
         if cached is not None:
             subject, expires = cached
@@ -165,6 +198,9 @@ class Authenticator:
             claims = self._decode(token, key, JWKS_ALGORITHMS)
         else:
             claims = self._decode(token, self._public_key, (LOCAL_ALGORITHM,))
+        problem = lifetime_problem(claims, self.max_lifetime, time.time())
+        if problem is not None:
+            raise AuthError(problem)
         subject = subject_from_claims(claims)
         self._cache[token] = (subject, float(claims["exp"]))
         if len(self._cache) > CACHE_SIZE:
@@ -178,7 +214,8 @@ class Authenticator:
         except jwt.DecodeError as error:
             raise AuthError(f"malformed token: {error}") from error
         except jwt.PyJWKClientError as error:
-            raise AuthError(f"no signing key for this token at the identity provider: {error}") from error
+            # PyJWT's message quotes the token's kid: the client's own text is never echoed back.
+            raise AuthError("no signing key for this token at the identity provider") from error
 
     def _decode(self, token: str, key: Any, algorithms: Sequence[str]) -> dict[str, Any]:
         try:

@@ -50,7 +50,7 @@ class GatewayRuntime:
         one channel per enabled service.
 
         Runs inside the serving loop: grpc.aio channels belong to the loop that made them. A decision log that lost
-        anchored records is logged as an error and reported by verifyDecisionLog; the gateway still serves.
+        anchored records is logged as an error and reported by decisionLogVerification; the gateway still serves.
         """
         if self.settings.migrate_on_start:
             await migrate_database(self.database)
@@ -93,10 +93,10 @@ def build_engine(settings: GatewaySettings, plugins: Mapping[str, Plugin]) -> Po
 
 
 def build_authenticator(settings: GatewaySettings) -> Authenticator:
-    if settings.jwks_url:
-        return Authenticator(issuer=settings.jwt_issuer, audience=settings.jwt_audience, jwks_url=settings.jwks_url)
-    key = load_or_create_private_key(settings.jwt_key_file)
-    return Authenticator(issuer=settings.jwt_issuer, audience=settings.jwt_audience, public_key=key.public_key())
+    public_key = None if settings.jwks_url else load_or_create_private_key(settings.jwt_key_file).public_key()
+    return Authenticator(issuer=settings.jwt_issuer, audience=settings.jwt_audience, public_key=public_key,
+                         jwks_url=settings.jwks_url or None, max_lifetime=settings.max_token_lifetime,
+                         max_bytes=settings.max_token_bytes)
 
 
 def build_runtime(settings: GatewaySettings, plugins: Mapping[str, Plugin], *,

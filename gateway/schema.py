@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLObjectType
-from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.tools import merge_types
@@ -25,17 +20,28 @@ from strawberry.types.graphql import OperationType
 
 from gateway.audit import AuditQuery
 from gateway.context import RequestContext
+from gateway.documents import DocumentLimits, Documents, PreparedDocument
 from gateway.execution import LeafFastPathExecutionContext
 from gateway.text_limits import describe_text_limits
 from gateway.viewer import ViewerQuery
 from services.kit.plugin import GraphQLContribution, Plugin, PluginError, TypeExtension
 
 GATEWAY = "gateway"
-CACHE_SIZE = 512
 
 
 class GatewaySchema(strawberry.Schema):
-    """Logs only unexpected errors: a denial, bad input or a service outage is an answer, not a fault."""
+    """Logs only unexpected errors: a denial, bad input or a service outage is an answer, not a fault.
+
+    ``documents`` prepares (bounds, parses, validates) the documents it runs; see gateway/documents.py.
+    """
+
+    documents: Documents
+
+    def _get_custom_context_kwargs(self, operation_extensions: dict[str, Any] | None = None, *,
+                                   sync: bool = False) -> dict[str, Any]:
+        # graphql-core's execution (variable coercion) suggests names ("Did you mean 'allow'?") unless told not
+        # to, as validation is (gateway/documents.py): the names describe the schema to whoever guesses.
+        return {**super()._get_custom_context_kwargs(operation_extensions, sync=sync), "hide_suggestions": True}
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         unexpected = [error for error in errors if not _expected(error)]
@@ -59,6 +65,15 @@ class Limits:
     max_depth: int = 10
     max_aliases: int = 15
     introspection: bool = True
+    document: DocumentLimits = dataclasses.field(default_factory=DocumentLimits)
+
+    def rules(self) -> list[type[ASTValidationRule]]:
+        """The validation rules beyond the specification's: depth, aliases, introspection in production."""
+        rules = [*QueryDepthLimiter(max_depth=self.max_depth).validation_rules,
+                 *MaxAliasesLimiter(max_alias_count=self.max_aliases).validation_rules]
+        if not self.introspection:
+            rules.append(NoSchemaIntrospectionCustomRule)
+        return rules
 
 
 def contributions(plugins: Mapping[str, Plugin]) -> list[tuple[str, GraphQLContribution]]:
@@ -121,21 +136,12 @@ class MutationMarker(SchemaExtension):
         yield
 
 
-def extensions(limits: Limits) -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
-    """Per-request extension factories; the validation rules are built once so ValidationCache can hit."""
-    rules = [*QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
-             *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules]
-    if not limits.introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    return [
-        lambda: AddValidationRules(rules),
-        lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
-        MutationMarker,
-    ]
+def extensions() -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
+    """Per-request extensions: parsing and validation come from the schema's ``documents`` (and its cache)."""
+    return [PreparedDocument, MutationMarker]
 
 
-def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limits = Limits()) -> strawberry.Schema:
+def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limits = Limits()) -> GatewaySchema:
     """The composed schema; raises SchemaCompositionError when the parts conflict."""
     query_parts: list[tuple[str, type]] = [(GATEWAY, ViewerQuery), (GATEWAY, AuditQuery)]
     mutation_parts: list[tuple[str, type]] = []
@@ -157,7 +163,7 @@ def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limit
     mutation = merge_root("Mutation", mutation_parts)
     try:
         schema = GatewaySchema(
-            query=query, mutation=mutation, types=types, extensions=extensions(limits),
+            query=query, mutation=mutation, types=types, extensions=extensions(),
             config=StrawberryConfig(disable_field_suggestions=True),
             execution_context_class=LeafFastPathExecutionContext,
         )
@@ -165,6 +171,7 @@ def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limit
         owners = ", ".join(name for name, _ in parts) or "none"
         raise SchemaCompositionError(f"the GraphQL schema cannot be built from plugins ({owners}): {error}") from error
     extend_types(schema, applied)
+    schema.documents = Documents(schema._schema, limits.document, limits.rules())
     return schema
 
 
@@ -197,7 +204,7 @@ def extend_types(schema: strawberry.Schema, applied: Sequence[tuple[str, TypeExt
             target.fields[name] = field
 
 
-def compose(plugins: Mapping[str, Plugin], limits: Limits = Limits()) -> strawberry.Schema:
+def compose(plugins: Mapping[str, Plugin], limits: Limits = Limits()) -> GatewaySchema:
     """The schema of the enabled plugins; raises PluginError (or SchemaCompositionError) with a clear message."""
     schema = build_schema(contributions(plugins), limits)
     describe_text_limits(schema._schema, plugins, own_fields={*_field_names(ViewerQuery), *_field_names(AuditQuery)})

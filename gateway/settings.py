@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from gateway.documents import DocumentLimits
 from services.kit.config import DEFAULT_GATEWAY_PORT, ConfigError, Env, Mode, actor_key, data_dir, service_addresses
 from services.kit.tls import TLSConfig, tls_config
 
@@ -39,6 +40,14 @@ class GatewaySettings:
     max_aliases: int
     # Mutual TLS on the channels to the services; None: plain (dev, or a service mesh provides it).
     tls: TLSConfig | None = None
+    # What a GraphQL document may be before it is validated (bytes, tokens, selections, fragments, directives).
+    document: DocumentLimits = field(default_factory=DocumentLimits)
+    # A request body is refused (413) past this many bytes, while it is read; uploads get their own maximum.
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_upload_bytes: int = 32 * 1024 * 1024
+    # Tokens: the longest lifetime (exp - iat) accepted, in seconds, and the largest token, in bytes.
+    max_token_lifetime: int = 24 * 3600
+    max_token_bytes: int = 8192
 
     @property
     def host(self) -> str:
@@ -72,6 +81,24 @@ class GatewaySettings:
             raise ConfigError(f"GRIDGOV_OPA_URL must be an http(s) URL, got {opa_url!r}")
         jwks_url = env.text("GRIDGOV_JWKS_URL") if production else (env.environ.get("GRIDGOV_JWKS_URL") or None)
         key_file = env.environ.get("GRIDGOV_JWT_PRIVATE_KEY_FILE")
+        max_depth = env.integer("GRIDGOV_MAX_QUERY_DEPTH", 10, minimum=1)
+        max_body = env.integer("GRIDGOV_MAX_BODY_BYTES", 2 * 1024 * 1024, minimum=1024)
+        max_upload = env.integer("GRIDGOV_MAX_UPLOAD_BYTES", 32 * 1024 * 1024, minimum=1024)
+        if max_upload < max_body:
+            raise ConfigError(f"GRIDGOV_MAX_UPLOAD_BYTES ({max_upload}) must not be smaller than "
+                              f"GRIDGOV_MAX_BODY_BYTES ({max_body})")
+        document = DocumentLimits(
+            max_bytes=env.integer("GRIDGOV_MAX_DOCUMENT_BYTES", DocumentLimits.max_bytes, minimum=64),
+            max_tokens=env.integer("GRIDGOV_MAX_DOCUMENT_TOKENS", DocumentLimits.max_tokens, minimum=16),
+            max_selections=env.integer("GRIDGOV_MAX_SELECTIONS", DocumentLimits.max_selections, minimum=1),
+            max_fragments=env.integer("GRIDGOV_MAX_FRAGMENTS", DocumentLimits.max_fragments, minimum=0),
+            max_directives=env.integer("GRIDGOV_MAX_DIRECTIVES", DocumentLimits.max_directives, minimum=0),
+            max_spread_depth=max_depth,
+            max_repeats=env.integer("GRIDGOV_MAX_FIELD_REPEATS", DocumentLimits.max_repeats, minimum=1),
+        )
+        if document.max_bytes > max_body:
+            raise ConfigError(f"GRIDGOV_MAX_DOCUMENT_BYTES ({document.max_bytes}) must not be larger than "
+                              f"GRIDGOV_MAX_BODY_BYTES ({max_body}): the document travels in the body")
         return cls(
             mode=mode,
             listen=listen,
@@ -89,9 +116,14 @@ class GatewaySettings:
             actor_key=actor_key(env, mode),
             services=service_addresses(env),
             call_timeout=env.number("GRIDGOV_CALL_TIMEOUT", 5.0),
-            max_depth=env.integer("GRIDGOV_MAX_QUERY_DEPTH", 10, minimum=1),
+            max_depth=max_depth,
             max_aliases=env.integer("GRIDGOV_MAX_ALIASES", 15, minimum=1),
             tls=tls_config(env, mode),
+            document=document,
+            max_body_bytes=max_body,
+            max_upload_bytes=max_upload,
+            max_token_lifetime=env.integer("GRIDGOV_JWT_MAX_LIFETIME", 24 * 3600, minimum=60),
+            max_token_bytes=env.integer("GRIDGOV_JWT_MAX_BYTES", 8192, minimum=256),
         )
 
 

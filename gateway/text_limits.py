@@ -19,8 +19,9 @@ from graphql import (
 from services.kit.plugin import Plugin
 from services.kit.validation import request_text_limits
 
-# GraphQL names that are not their request field's name in camelCase.
-ALIASES = {"after": "page_token"}
+# GraphQL names that are not their request field's name in camelCase. (``after`` is the gateway's cursor,
+# which wraps the service's page token: bounded by the service, not described here.)
+ALIASES: dict[str, str] = {}
 _CAPITAL = re.compile(r"(?<!^)(?=[A-Z])")
 
 

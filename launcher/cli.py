@@ -18,6 +18,7 @@ from services.kit.config import (
     DEFAULT_PORTS,
     ConfigError,
     Env,
+    Mode,
     ServiceSettings,
     actor_key,
     data_dir,
@@ -72,10 +73,25 @@ class Platform:
     environ: dict[str, str]
     directory: Path
     demo_data: bool
+    mode: Mode = Mode.DEV
 
     @property
     def gateway_listen(self) -> str:
         return self.environ.get("GRIDGOV_GATEWAY_LISTEN", f"127.0.0.1:{DEFAULT_GATEWAY_PORT}")
+
+
+def check_settings(platform: Platform) -> None:
+    """Reads every process's settings as it will (production: each required variable, TLS or mesh, the
+    identity provider's JWKS URL); raises ConfigError naming the first that is missing or wrong, before
+    anything starts.
+    """
+    from gateway.settings import GatewaySettings
+
+    if platform.mode is Mode.PRODUCTION and platform.demo_data:
+        raise ConfigError("--demo-data is for the embedded default: production data is real data")
+    for name in platform.services:
+        ServiceSettings.from_env(name, platform.environ)
+    GatewaySettings.from_env(platform.environ)
 
 
 def command_up(args: argparse.Namespace) -> int:
@@ -85,7 +101,8 @@ def command_up(args: argparse.Namespace) -> int:
     environ = child_environment(services)
     os.environ.update(environ)
     platform = Platform(services, load_plugins(services), service_addresses(Env(environ)), environ,
-                        Path(environ["GRIDGOV_DATA_DIR"]), args.demo_data)
+                        Path(environ["GRIDGOV_DATA_DIR"]), args.demo_data, Env(environ).mode())
+    check_settings(platform)
     supervisor = Supervisor(environ, platform.directory / "logs", tls=tls_config(Env(environ), Env(environ).mode()))
     try:
         return run_platform(platform, supervisor)
@@ -118,7 +135,11 @@ def run_platform(platform: Platform, supervisor: Supervisor) -> int:
                 print(f"  [{process.name}] {line}", file=sys.stderr)
         return 1
     print(f"\nGraphQL: http://{platform.gateway_listen}/graphql\n")
-    print_demo_tokens()
+    if platform.mode is Mode.PRODUCTION:
+        print("Production mode: tokens come from the identity provider (GRIDGOV_JWKS_URL); no demo tokens, "
+              "no GraphiQL, no introspection.")
+    else:
+        print_demo_tokens()
     print("\nCtrl-C stops everything.", flush=True)
     died = supervisor.watch()
     if died is not None:
@@ -192,7 +213,8 @@ def command_migrate(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="gridgov", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
-    up = commands.add_parser("up", help="start the services and the gateway on localhost")
+    up = commands.add_parser("up", help="start the services and the gateway on localhost (GRIDGOV_MODE=production: "
+                                        "a production stack, its settings checked first)")
     up.add_argument("--services", help=f"comma-separated, default all installed ({','.join(DEFAULT_PORTS)})")
     up.add_argument("--demo-data", action="store_true", help="load the demo district first (once)")
     up.set_defaults(run=command_up)

@@ -3,32 +3,47 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from strawberry.types import Info
 
+from gateway.connection import Connection, check_first, listed, service_page
 from gateway.context import RequestContext, Resource
 from gateway.plugin_types import IdempotencyKey, checked_key, stamp
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.common.v1 import geo_pb2
+from services.cases.graphql_inputs import (
+    CallbackCaseInput,
+    DecideCaseExtensionInput,
+    DecideCaseHoldInput,
+    DispatchCaseInput,
+    HandleCaseInput,
+    MergeCaseInput,
+    RateCaseHandlingInput,
+    RequestCaseExtensionInput,
+    SetCaseDispatchRuleInput,
+    VerifyCaseInput,
+)
 from services.cases.graphql_types import (
     Case,
     CaseCallback,
     CaseCategory,
+    CaseCategoryConnection,
     CaseCategoryInput,
+    CaseConnection,
     CaseDashboard,
     CaseDispatchRule,
+    CaseDispatchRuleConnection,
     CaseDueStatus,
     CaseEvaluation,
     CaseEvaluationSubject,
     CaseOpenCount,
-    CasePage,
     CaseRankingDimension,
-    CaseRankingEntry,
+    CaseRankingEntryConnection,
     CaseReportInput,
-    CaseSatisfaction,
     CaseSource,
     CaseState,
     CaseTier,
@@ -84,6 +99,13 @@ async def _scoped(info: Info, action: str, method: str, request: Any, code: str 
     return await ctx.call(SERVICE, method, request, decision)
 
 
+async def _paged(info: Info, action: str, method: str, request: Callable[[dict[str, Any]], Any], rows: str,
+                 first: int, after: str | None) -> Connection[Any]:
+    ctx = _context(info)
+    decision = await ctx.authorize(action, Resource(action.split(".")[0]))
+    return await service_page(ctx, SERVICE, method, request, rows, decision, first, after)
+
+
 @strawberry.type
 class CaseQuery:
     @strawberry.field(description="Cases in the caller's scope, newest first; a resident sees their own reports.")
@@ -91,13 +113,11 @@ class CaseQuery:
                     category_code: str = "", tier: CaseTier | None = None,  # type: ignore[valid-type]
                     due_status: CaseDueStatus | None = None, jurisdiction_prefix: str = "",  # type: ignore[valid-type]
                     source: CaseSource | None = None, text: str = "", handling_unit: str = "",  # type: ignore[valid-type]
-                    first: int = 50, after: str = "") -> CasePage:
-        request = pb.ListCasesRequest(
+                    first: int = 50, after: str | None = None) -> CaseConnection:
+        return await _paged(info, "case.list", "ListCases", lambda page: pb.ListCasesRequest(
             states=[to_proto(s) for s in states or ()], category_code=category_code, tier=to_proto(tier),
             due_status=to_proto(due_status), jurisdiction_prefix=jurisdiction_prefix, source=to_proto(source),
-            text=text, handling_unit=handling_unit, page={"page_size": first, "page_token": after})
-        response = await _scoped(info, "case.list", "ListCases", request)
-        return CasePage(items=response.cases, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+            text=text, handling_unit=handling_unit, page=page), "cases", first, after)
 
     @strawberry.field(description="One case with its history.")
     async def case(self, info: Info, id: strawberry.ID) -> Case:
@@ -105,11 +125,9 @@ class CaseQuery:
 
     @strawberry.field(description="Overdue open cases in a jurisdiction, most overdue first.")
     async def overdue_cases(self, info: Info, jurisdiction_prefix: str = "", first: int = 50,
-                            after: str = "") -> CasePage:
-        request = pb.ListOverdueCasesRequest(jurisdiction_prefix=jurisdiction_prefix,
-                                             page={"page_size": first, "page_token": after})
-        response = await _scoped(info, "case.dashboard", "ListOverdueCases", request)
-        return CasePage(items=response.cases, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+                            after: str | None = None) -> CaseConnection:
+        return await _paged(info, "case.dashboard", "ListOverdueCases", lambda page: pb.ListOverdueCasesRequest(
+            jurisdiction_prefix=jurisdiction_prefix, page=page), "cases", first, after)
 
     @strawberry.field(description="A portal's dashboard: counts by state and due status, the overdue list, "
                                   "and the jurisdiction's evaluation figures (default: this month).")
@@ -138,21 +156,28 @@ class CaseQuery:
 
     @strawberry.field(description="The district's ranking of streets or handling units for a period.")
     async def case_ranking(self, info: Info, dimension: CaseRankingDimension, period_start: datetime.datetime,
-                           period_end: datetime.datetime) -> list[CaseRankingEntry]:
+                           period_end: datetime.datetime, first: int = 50,
+                           after: str | None = None) -> CaseRankingEntryConnection:
         request = pb.RankEvaluationRequest(dimension=to_proto(dimension),
                                            period_start=stamp(period_start, "periodStart"),
                                            period_end=stamp(period_end, "periodEnd"))
-        return (await _scoped(info, "case.rank", "RankEvaluation", request)).entries  # type: ignore[no-any-return]
+        check_first(first)
+        entries = (await _scoped(info, "case.rank", "RankEvaluation", request)).entries
+        return listed(CaseRankingEntryConnection, entries, first, after)
 
     @strawberry.field(description="The current version of every case category.")
-    async def case_categories(self, info: Info) -> list[CaseCategory]:
+    async def case_categories(self, info: Info, first: int = 50,
+                              after: str | None = None) -> CaseCategoryConnection:
+        check_first(first)
         response = await _scoped(info, "case_category.list", "ListCategories", pb.ListCategoriesRequest())
-        return response.categories  # type: ignore[no-any-return]
+        return listed(CaseCategoryConnection, response.categories, first, after)
 
     @strawberry.field(description="The dispatch table: category x jurisdiction -> handling unit.")
-    async def case_dispatch_rules(self, info: Info) -> list[CaseDispatchRule]:
+    async def case_dispatch_rules(self, info: Info, first: int = 50,
+                                  after: str | None = None) -> CaseDispatchRuleConnection:
+        check_first(first)
         response = await _scoped(info, "dispatch_rule.list", "ListDispatchRules", pb.ListDispatchRulesRequest())
-        return response.rules  # type: ignore[no-any-return]
+        return listed(CaseDispatchRuleConnection, response.rules, first, after)
 
 
 @strawberry.type
@@ -186,15 +211,14 @@ class CaseMutation:
         return (await _act(info, "void", id, "VoidCase", pb.VoidCaseRequest(case_id=id, reason=reason))).case  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Merges a reported duplicate into the open case it repeats.")
-    async def merge_case(self, info: Info, id: strawberry.ID, original_id: strawberry.ID, comment: str = "") -> Case:
-        return (await _act(info, "merge", id, "MergeCase", pb.MergeCaseRequest(  # type: ignore[no-any-return]
-            case_id=id, original_id=original_id, comment=comment))).case
+    async def merge_case(self, info: Info, input: MergeCaseInput) -> Case:
+        return (await _act(info, "merge", input.id, "MergeCase", pb.MergeCaseRequest(  # type: ignore[no-any-return]
+            case_id=input.id, original_id=input.original_id, comment=input.comment))).case
 
     @strawberry.mutation(description="Dispatches a case to a unit (default: the dispatch table) and co-handlers.")
-    async def dispatch_case(self, info: Info, id: strawberry.ID, unit: str = "",
-                            co_units: list[str] | None = None, comment: str = "") -> Case:
-        return (await _act(info, "dispatch", id, "DispatchCase", pb.DispatchCaseRequest(  # type: ignore[no-any-return]
-            case_id=id, unit=unit, co_units=co_units or [], comment=comment))).case
+    async def dispatch_case(self, info: Info, input: DispatchCaseInput) -> Case:
+        return (await _act(info, "dispatch", input.id, "DispatchCase", pb.DispatchCaseRequest(  # type: ignore[no-any-return]
+            case_id=input.id, unit=input.unit, co_units=input.co_units or [], comment=input.comment))).case
 
     @strawberry.mutation(description="A handling unit signs for its part of a case.")
     async def accept_case(self, info: Info, id: strawberry.ID, comment: str = "") -> Case:
@@ -207,22 +231,19 @@ class CaseMutation:
                            pb.ReturnCaseRequest(case_id=id, reason=reason))).case
 
     @strawberry.mutation(description="A handling unit reports what it did, with evidence.")
-    async def handle_case(self, info: Info, id: strawberry.ID, resolution: str,
-                          evidence: list[str] | None = None) -> Case:
-        return (await _act(info, "handle", id, "HandleCase", pb.HandleCaseRequest(  # type: ignore[no-any-return]
-            case_id=id, resolution=resolution, evidence=evidence or []))).case
+    async def handle_case(self, info: Info, input: HandleCaseInput) -> Case:
+        return (await _act(info, "handle", input.id, "HandleCase", pb.HandleCaseRequest(  # type: ignore[no-any-return]
+            case_id=input.id, resolution=input.resolution, evidence=input.evidence or []))).case
 
     @strawberry.mutation(description="On-site verification: passed closes, failed sends the case back for rework.")
-    async def verify_case(self, info: Info, id: strawberry.ID, passed: bool, comment: str = "",
-                          evidence: list[str] | None = None) -> Case:
-        return (await _act(info, "verify", id, "VerifyCase", pb.VerifyCaseRequest(  # type: ignore[no-any-return]
-            case_id=id, passed=passed, comment=comment, evidence=evidence or []))).case
+    async def verify_case(self, info: Info, input: VerifyCaseInput) -> Case:
+        return (await _act(info, "verify", input.id, "VerifyCase", pb.VerifyCaseRequest(  # type: ignore[no-any-return]
+            case_id=input.id, passed=input.passed, comment=input.comment, evidence=input.evidence or []))).case
 
     @strawberry.mutation(description="The reporter's callback: unsatisfied reopens, otherwise the case is archived.")
-    async def callback_case(self, info: Info, id: strawberry.ID, satisfaction: CaseSatisfaction,  # type: ignore[valid-type]
-                            comment: str = "") -> CaseCallback:
-        response = await _act(info, "callback", id, "CallbackCase", pb.CallbackCaseRequest(
-            case_id=id, satisfaction=to_proto(satisfaction), comment=comment))
+    async def callback_case(self, info: Info, input: CallbackCaseInput) -> CaseCallback:
+        response = await _act(info, "callback", input.id, "CallbackCase", pb.CallbackCaseRequest(
+            case_id=input.id, satisfaction=to_proto(input.satisfaction), comment=input.comment))
         return CaseCallback(case=response.case, reporters=list(response.reporters))
 
     @strawberry.mutation(description="Archives a closed case whose source takes no callback.")
@@ -231,14 +252,15 @@ class CaseMutation:
                            pb.ArchiveCaseRequest(case_id=id, comment=comment))).case
 
     @strawberry.mutation(description="The handling unit asks for more time.")
-    async def request_case_extension(self, info: Info, id: strawberry.ID, amount: int, reason: str) -> Case:
-        return (await _act(info, "request_extension", id, "RequestExtension",  # type: ignore[no-any-return]
-                           pb.RequestExtensionRequest(case_id=id, amount=amount, reason=reason))).case
+    async def request_case_extension(self, info: Info, input: RequestCaseExtensionInput) -> Case:
+        return (await _act(info, "request_extension", input.id, "RequestExtension",  # type: ignore[no-any-return]
+                           pb.RequestExtensionRequest(case_id=input.id, amount=input.amount, reason=input.reason))).case
 
     @strawberry.mutation(description="The centre approves or refuses the pending extension.")
-    async def decide_case_extension(self, info: Info, id: strawberry.ID, approve: bool, comment: str = "") -> Case:
-        return (await _act(info, "decide_extension", id, "DecideExtension",  # type: ignore[no-any-return]
-                           pb.DecideExtensionRequest(case_id=id, approve=approve, comment=comment))).case
+    async def decide_case_extension(self, info: Info, input: DecideCaseExtensionInput) -> Case:
+        return (await _act(info, "decide_extension", input.id, "DecideExtension",  # type: ignore[no-any-return]
+                           pb.DecideExtensionRequest(case_id=input.id, approve=input.approve,
+                                                     comment=input.comment))).case
 
     @strawberry.mutation(description="The handling unit asks to put the case on hold (挂账).")
     async def request_case_hold(self, info: Info, id: strawberry.ID, reason: str) -> Case:
@@ -246,9 +268,9 @@ class CaseMutation:
                            pb.RequestHoldRequest(case_id=id, reason=reason))).case
 
     @strawberry.mutation(description="The centre approves or refuses the pending hold.")
-    async def decide_case_hold(self, info: Info, id: strawberry.ID, approve: bool, comment: str = "") -> Case:
-        return (await _act(info, "decide_hold", id, "DecideHold",  # type: ignore[no-any-return]
-                           pb.DecideHoldRequest(case_id=id, approve=approve, comment=comment))).case
+    async def decide_case_hold(self, info: Info, input: DecideCaseHoldInput) -> Case:
+        return (await _act(info, "decide_hold", input.id, "DecideHold",  # type: ignore[no-any-return]
+                           pb.DecideHoldRequest(case_id=input.id, approve=input.approve, comment=input.comment))).case
 
     @strawberry.mutation(description="The centre takes a case off hold.")
     async def resume_case(self, info: Info, id: strawberry.ID, comment: str = "") -> Case:
@@ -271,9 +293,9 @@ class CaseMutation:
                            pb.SuperviseCaseRequest(case_id=id, reason=reason))).case
 
     @strawberry.mutation(description="The raising street or community rates the department's handling (1-5).")
-    async def rate_case_handling(self, info: Info, id: strawberry.ID, score: int, comment: str = "") -> Case:
-        return (await _act(info, "rate", id, "RateHandling",  # type: ignore[no-any-return]
-                           pb.RateHandlingRequest(case_id=id, score=score, comment=comment))).case
+    async def rate_case_handling(self, info: Info, input: RateCaseHandlingInput) -> Case:
+        return (await _act(info, "rate", input.id, "RateHandling",  # type: ignore[no-any-return]
+                           pb.RateHandlingRequest(case_id=input.id, score=input.score, comment=input.comment))).case
 
     @strawberry.mutation(description="Adds or changes a case category (a new version).")
     async def update_case_category(self, info: Info, input: CaseCategoryInput) -> CaseCategory:
@@ -286,11 +308,11 @@ class CaseMutation:
         return response.category  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Sets the handling unit of a category inside a jurisdiction prefix.")
-    async def set_case_dispatch_rule(self, info: Info, category_code: str, jurisdiction_prefix: str,
-                                     unit: str) -> CaseDispatchRule:
-        rule = pb.DispatchRule(category_code=category_code, jurisdiction_prefix=jurisdiction_prefix, unit=unit)
+    async def set_case_dispatch_rule(self, info: Info, input: SetCaseDispatchRuleInput) -> CaseDispatchRule:
+        rule = pb.DispatchRule(category_code=input.category_code, jurisdiction_prefix=input.jurisdiction_prefix,
+                               unit=input.unit)
         ctx = _context(info)
-        resource = Resource("dispatch_rule", "", jurisdiction_prefix)
+        resource = Resource("dispatch_rule", "", input.jurisdiction_prefix)
         decision = await ctx.authorize("dispatch_rule.set", resource)
         response = await ctx.call(SERVICE, "SetDispatchRule", pb.SetDispatchRuleRequest(rule=rule), decision,
                                   resource=resource)

@@ -7,6 +7,7 @@ from enum import Enum
 
 import strawberry
 
+from gateway.connection import Connection, CountedConnection
 from gateway.plugin_types import GeoPoint, ProtoEnums, graphql_enum, moment, present
 from gridgov.cases.v1 import cases_pb2 as pb
 from services.cases import catalogue, deadlines, domain
@@ -175,10 +176,7 @@ class Case:
         return moment(self, "closed_at")
 
 
-@strawberry.type
-class CasePage:
-    items: list[Case]
-    next_page_token: str
+CaseConnection = Connection[Case]
 
 
 @strawberry.type
@@ -318,3 +316,18 @@ class CaseCategoryInput:
     closing_condition: str
     default_unit: str
     lowest_tier: CaseTier  # type: ignore[valid-type]
+
+
+@strawberry.type(description="The ranking's rows, best first.")
+class CaseRankingEntryConnection(CountedConnection[CaseRankingEntry]):
+    pass
+
+
+@strawberry.type(description="Case categories, current versions.")
+class CaseCategoryConnection(CountedConnection[CaseCategory]):
+    pass
+
+
+@strawberry.type(description="Rows of the dispatch table.")
+class CaseDispatchRuleConnection(CountedConnection[CaseDispatchRule]):
+    pass

@@ -3,37 +3,43 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
+from gateway.connection import Connection, check_first, listed, service_page
 from gateway.context import RequestContext, Resource
 from gateway.plugin_types import IdempotencyKey, checked_key, decode_base64, encode_base64, stamp
 from gridgov.fire.v1 import fire_pb2
 from services.fire.graphql_types import (
+    ClaimFireHazardFixInput,
     FireChecklistItemInput,
     FireDueStatus,
     FireFileFormat,
     FireGridLevel,
     FireHazard,
     FireHazardCategory,
-    FireHazardPage,
+    FireHazardConnection,
     FireHazardState,
     FireHazardType,
+    FireHazardTypeConnection,
     FireInspection,
-    FireInspectionPage,
-    FireInspectionPlan,
+    FireInspectionConnection,
+    FireInspectionPlanConnection,
     FireLedgerFile,
     FireLedgerSection,
     FireLedgerStatistics,
     FirePlace,
+    FirePlaceConnection,
     FirePlaceInput,
-    FirePlacePage,
     FirePlaceType,
     FirePlanChange,
     FireRiskLevel,
-    FireSeverity,
+    OrderFireRectificationInput,
+    SetFireInspectionPlanInput,
+    UpdateFireHazardTypeInput,
     to_proto,
 )
 from services.kit.plugin import GraphQLContribution
@@ -45,8 +51,11 @@ def _context(info: Info) -> RequestContext:
     return info.context  # type: ignore[no-any-return]
 
 
-def _page(first: int, after: str) -> dict[str, Any]:
-    return {"page_size": first, "page_token": after}
+async def _paged(info: Info, action: str, method: str, request: Callable[[dict[str, Any]], Any], rows: str,
+                 first: int, after: str | None) -> Connection[Any]:
+    ctx = _context(info)
+    decision = await ctx.authorize(action, Resource(action.split(".")[0]))
+    return await service_page(ctx, SERVICE, method, request, rows, decision, first, after)
 
 
 async def _located(ctx: RequestContext, kind: str, record_id: str) -> Resource:
@@ -80,11 +89,10 @@ class FireQuery:
     @strawberry.field(description="Places in the caller's scope, by name.")
     async def fire_places(self, info: Info, jurisdiction_code: str = "", type: FirePlaceType | None = None,  # type: ignore[valid-type]
                           risk_level: FireRiskLevel | None = None, first: int = 50,  # type: ignore[valid-type]
-                          after: str = "") -> FirePlacePage:
-        request = fire_pb2.ListPlacesRequest(jurisdiction_code=jurisdiction_code, type=to_proto(type),
-                                             risk_level=to_proto(risk_level), page=_page(first, after))
-        response = await _listing(info, "fire_place.list", "ListPlaces", request)
-        return FirePlacePage(items=response.places, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+                          after: str | None = None) -> FirePlaceConnection:
+        return await _paged(info, "fire_place.list", "ListPlaces", lambda page: fire_pb2.ListPlacesRequest(
+            jurisdiction_code=jurisdiction_code, type=to_proto(type), risk_level=to_proto(risk_level), page=page),
+            "places", first, after)
 
     @strawberry.field(description="One place.")
     async def fire_place(self, info: Info, id: strawberry.ID) -> FirePlace:
@@ -94,21 +102,19 @@ class FireQuery:
     @strawberry.field(description="Places the grid level of a street, community or grid must inspect by a day.")
     async def fire_due_inspections(self, info: Info, jurisdiction_code: str,
                                    status: FireDueStatus = FireDueStatus.DUE, as_of: datetime.date | None = None,
-                                   first: int = 50, after: str = "") -> FirePlacePage:
-        request = fire_pb2.ListDueInspectionsRequest(
-            jurisdiction_code=jurisdiction_code, status=to_proto(status),
-            as_of=as_of.isoformat() if as_of else "", page=_page(first, after))
-        response = await _listing(info, "fire_place.due", "ListDueInspections", request)
-        return FirePlacePage(items=response.places, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+                                   first: int = 50, after: str | None = None) -> FirePlaceConnection:
+        return await _paged(info, "fire_place.due", "ListDueInspections",
+                            lambda page: fire_pb2.ListDueInspectionsRequest(
+                                jurisdiction_code=jurisdiction_code, status=to_proto(status),
+                                as_of=as_of.isoformat() if as_of else "", page=page), "places", first, after)
 
     @strawberry.field(description="Inspections in the caller's scope, newest first.")
     async def fire_inspections(self, info: Info, jurisdiction_code: str = "", place_id: str = "", first: int = 50,
-                               after: str = "") -> FireInspectionPage:
-        request = fire_pb2.ListInspectionsRequest(jurisdiction_code=jurisdiction_code, place_id=place_id,
-                                                  page=_page(first, after))
-        response = await _listing(info, "fire_inspection.list", "ListInspections", request)
-        return FireInspectionPage(items=response.inspections,  # type: ignore[arg-type]
-                                  next_page_token=response.page.next_page_token)
+                               after: str | None = None) -> FireInspectionConnection:
+        return await _paged(info, "fire_inspection.list", "ListInspections",
+                            lambda page: fire_pb2.ListInspectionsRequest(
+                                jurisdiction_code=jurisdiction_code, place_id=place_id, page=page),
+                            "inspections", first, after)
 
     @strawberry.field(description="One inspection.")
     async def fire_inspection(self, info: Info, id: strawberry.ID) -> FireInspection:
@@ -120,13 +126,11 @@ class FireQuery:
     async def fire_hazards(self, info: Info, jurisdiction_code: str = "",
                            states: list[FireHazardState] | None = None,  # type: ignore[valid-type]
                            hazard_type_code: str = "", place_id: str = "", report_immediately_only: bool = False,
-                           first: int = 50, after: str = "") -> FireHazardPage:
-        request = fire_pb2.ListHazardsRequest(
+                           first: int = 50, after: str | None = None) -> FireHazardConnection:
+        return await _paged(info, "fire_hazard.list", "ListHazards", lambda page: fire_pb2.ListHazardsRequest(
             jurisdiction_code=jurisdiction_code, states=[to_proto(s) for s in states or ()],
             hazard_type_code=hazard_type_code, place_id=place_id, report_immediately_only=report_immediately_only,
-            page=_page(first, after))
-        response = await _listing(info, "fire_hazard.list", "ListHazards", request)
-        return FireHazardPage(items=response.hazards, next_page_token=response.page.next_page_token)  # type: ignore[arg-type]
+            page=page), "hazards", first, after)
 
     @strawberry.field(description="One hazard with its history.")
     async def fire_hazard(self, info: Info, id: strawberry.ID) -> FireHazard:
@@ -135,16 +139,20 @@ class FireQuery:
 
     @strawberry.field(description="The hazard catalogue, current versions.")
     async def fire_hazard_types(self, info: Info,
-                                category: FireHazardCategory | None = None) -> list[FireHazardType]:  # type: ignore[valid-type]
+                                category: FireHazardCategory | None = None,  # type: ignore[valid-type]
+                                first: int = 50, after: str | None = None) -> FireHazardTypeConnection:
+        check_first(first)
         response = await _listing(info, "fire_hazard_type.list", "ListHazardTypes",
                                   fire_pb2.ListHazardTypesRequest(category=to_proto(category)))
-        return response.hazard_types  # type: ignore[no-any-return]
+        return listed(FireHazardTypeConnection, response.hazard_types, first, after)
 
     @strawberry.field(description="Which grid level inspects each place type, how often.")
-    async def fire_inspection_plans(self, info: Info) -> list[FireInspectionPlan]:
+    async def fire_inspection_plans(self, info: Info, first: int = 50,
+                                    after: str | None = None) -> FireInspectionPlanConnection:
+        check_first(first)
         response = await _listing(info, "fire_inspection_plan.list", "ListInspectionPlans",
                                   fire_pb2.ListInspectionPlansRequest())
-        return response.plans  # type: ignore[no-any-return]
+        return listed(FireInspectionPlanConnection, response.plans, first, after)
 
     @strawberry.field(description="Found, rectified on time, overdue, handed over and rate, by hazard type and grid.")
     async def fire_ledger_statistics(self, info: Info, jurisdiction_code: str = "",
@@ -221,16 +229,16 @@ class FireMutation:
         return response.inspection  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Orders the owner to fix a hazard by a deadline (default: the catalogue's).")
-    async def order_fire_rectification(self, info: Info, id: strawberry.ID,
-                                       rectify_by: datetime.datetime | None = None, note: str = "") -> FireHazard:
-        request = fire_pb2.OrderRectificationRequest(id=id, rectify_by=stamp(rectify_by, "rectifyBy"), note=note)
-        return (await _on_record(info, "fire_hazard.order_rectification", id, "OrderRectification", request)).hazard  # type: ignore[no-any-return]
+    async def order_fire_rectification(self, info: Info, input: OrderFireRectificationInput) -> FireHazard:
+        request = fire_pb2.OrderRectificationRequest(id=input.id, rectify_by=stamp(input.rectify_by, "input.rectifyBy"),
+                                                     note=input.note)
+        response = await _on_record(info, "fire_hazard.order_rectification", input.id, "OrderRectification", request)
+        return response.hazard  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Records the owner's claim that a hazard is fixed.")
-    async def claim_fire_hazard_fix(self, info: Info, id: strawberry.ID, note: str = "",
-                                    evidence: list[str] | None = None) -> FireHazard:
-        request = fire_pb2.ClaimFixRequest(id=id, note=note, evidence=evidence or [])
-        return (await _on_record(info, "fire_hazard.claim_fix", id, "ClaimFix", request)).hazard  # type: ignore[no-any-return]
+    async def claim_fire_hazard_fix(self, info: Info, input: ClaimFireHazardFixInput) -> FireHazard:
+        request = fire_pb2.ClaimFixRequest(id=input.id, note=input.note, evidence=input.evidence or [])
+        return (await _on_record(info, "fire_hazard.claim_fix", input.id, "ClaimFix", request)).hazard  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="A re-inspection verifies the fix: the hazard closes.")
     async def verify_fire_hazard_fix(self, info: Info, id: strawberry.ID, note: str = "") -> FireHazard:
@@ -243,17 +251,17 @@ class FireMutation:
         return (await _on_record(info, "fire_hazard.reopen", id, "ReopenHazard", request)).hazard  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Edits a catalogue entry, creating its next version.")
-    async def update_fire_hazard_type(self, info: Info, code: str, severity: FireSeverity,  # type: ignore[valid-type]
-                                      rectify_days: int, name: str = "", expected_version: int = 0) -> FireHazardType:
-        request = fire_pb2.UpdateHazardTypeRequest(code=code, name=name, severity=to_proto(severity),
-                                                   rectify_days=rectify_days, expected_version=expected_version)
+    async def update_fire_hazard_type(self, info: Info, input: UpdateFireHazardTypeInput) -> FireHazardType:
+        request = fire_pb2.UpdateHazardTypeRequest(code=input.code, name=input.name, severity=to_proto(input.severity),
+                                                   rectify_days=input.rectify_days,
+                                                   expected_version=input.expected_version)
         return (await _listing(info, "fire_hazard_type.update", "UpdateHazardType", request)).hazard_type  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Sets which grid level inspects a place type and how often.")
-    async def set_fire_inspection_plan(self, info: Info, place_type: FirePlaceType,  # type: ignore[valid-type]
-                                       grid_level: FireGridLevel, interval_days: int) -> FirePlanChange:  # type: ignore[valid-type]
+    async def set_fire_inspection_plan(self, info: Info, input: SetFireInspectionPlanInput) -> FirePlanChange:
         request = fire_pb2.SetInspectionPlanRequest(plan=fire_pb2.InspectionPlan(
-            place_type=to_proto(place_type), grid_level=to_proto(grid_level), interval_days=interval_days))
+            place_type=to_proto(input.place_type), grid_level=to_proto(input.grid_level),
+            interval_days=input.interval_days))
         response = await _listing(info, "fire_inspection_plan.update", "SetInspectionPlan", request)
         return FirePlanChange(plan=response.plan, places_rescheduled=response.places_rescheduled)
 

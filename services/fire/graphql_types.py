@@ -7,6 +7,7 @@ from enum import Enum
 
 import strawberry
 
+from gateway.connection import Connection, CountedConnection
 from gateway.plugin_types import ProtoEnums, graphql_enum, moment
 from gridgov.fire.v1 import fire_pb2
 from services.fire import domain
@@ -255,22 +256,9 @@ class FireLedgerFile:
     content_base64: str
 
 
-@strawberry.type
-class FirePlacePage:
-    items: list[FirePlace]
-    next_page_token: str
-
-
-@strawberry.type
-class FireInspectionPage:
-    items: list[FireInspection]
-    next_page_token: str
-
-
-@strawberry.type
-class FireHazardPage:
-    items: list[FireHazard]
-    next_page_token: str
+FirePlaceConnection = Connection[FirePlace]
+FireInspectionConnection = Connection[FireInspection]
+FireHazardConnection = Connection[FireHazard]
 
 
 @strawberry.type
@@ -301,3 +289,43 @@ class FireChecklistItemInput:
     evidence: list[str] = strawberry.field(default_factory=list)
     fixed_on_spot: bool = False
     note: str = ""
+
+
+@strawberry.type(description="The hazard catalogue, current versions.")
+class FireHazardTypeConnection(CountedConnection[FireHazardType]):
+    pass
+
+
+@strawberry.type(description="Inspection plans, one per place type.")
+class FireInspectionPlanConnection(CountedConnection[FireInspectionPlan]):
+    pass
+
+
+@strawberry.input(description="The arguments of orderFireRectification.")
+class OrderFireRectificationInput:
+    id: strawberry.ID
+    rectify_by: datetime.datetime | None = None
+    note: str = ""
+
+
+@strawberry.input(description="The arguments of claimFireHazardFix.")
+class ClaimFireHazardFixInput:
+    id: strawberry.ID
+    note: str = ""
+    evidence: list[str] | None = None
+
+
+@strawberry.input(description="The arguments of updateFireHazardType.")
+class UpdateFireHazardTypeInput:
+    code: str
+    severity: FireSeverity  # type: ignore[valid-type]
+    rectify_days: int
+    name: str = ""
+    expected_version: int = 0
+
+
+@strawberry.input(description="The arguments of setFireInspectionPlan.")
+class SetFireInspectionPlanInput:
+    place_type: FirePlaceType  # type: ignore[valid-type]
+    grid_level: FireGridLevel  # type: ignore[valid-type]
+    interval_days: int

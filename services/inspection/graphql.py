@@ -2,35 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
+from gateway.connection import Connection, check_first, listed, service_page
 from gateway.context import RequestContext, Resource
 from gateway.plugin_types import encode_base64
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.graphql_types import (
     TYPES,
-    AssessmentRow,
     AssessmentUnit,
-    GridHeadPage,
+    GridHeadConnection,
     LedgerFormat,
+    MissedPatrolConnection,
     MissedPatrolKind,
-    MissedPatrolPage,
-    PatrolDue,
-    PatrolPage,
-    PollutantComparison,
-    PollutionSourcePage,
+    PatrolConnection,
+    PatrolDueConnection,
+    PollutantComparisonConnection,
+    PollutionAssessmentRowConnection,
+    PollutionSourceConnection,
     PollutionSourceStatus,
     PollutionSourceType,
-    PollutionViolationPage,
+    PollutionViolationConnection,
+    PollutionViolationTypeConnection,
     Rules,
     Source,
-    SupervisionDue,
+    SupervisionDueConnection,
     Violation,
     ViolationState,
-    ViolationType,
 )
 from services.kit.plugin import GraphQLContribution
 
@@ -41,8 +43,11 @@ def _ctx(info: Info) -> RequestContext:
     return info.context  # type: ignore[no-any-return]
 
 
-def _page(first: int, after: str) -> dict[str, Any]:
-    return {"page_size": first, "page_token": after}
+async def _paged(info: Info, action: str, method: str, request: Callable[[dict[str, Any]], Any], rows: str,
+                 first: int, after: str | None) -> Connection[Any]:
+    ctx = _ctx(info)
+    decision = await ctx.authorize(action, Resource(action.split(".")[0]))
+    return await service_page(ctx, SERVICE, method, request, rows, decision, first, after)
 
 
 def _period(start: str, end: str) -> pb.Period:
@@ -62,12 +67,10 @@ class InspectionQuery:
     async def pollution_sources(self, info: Info, jurisdiction_code: str = "",
                                 source_type: PollutionSourceType | None = None,  # type: ignore[valid-type]
                                 status: PollutionSourceStatus | None = None,  # type: ignore[valid-type]
-                                first: int = 50, after: str = "") -> PollutionSourcePage:
-        ctx = _ctx(info)
-        decision = await ctx.authorize("pollution_source.list", Resource("pollution_source"))
-        return await ctx.call(SERVICE, "ListSources", pb.ListSourcesRequest(  # type: ignore[no-any-return]
+                                first: int = 50, after: str | None = None) -> PollutionSourceConnection:
+        return await _paged(info, "pollution_source.list", "ListSources", lambda page: pb.ListSourcesRequest(
             jurisdiction_code=jurisdiction_code, source_type=int(source_type or 0), status=int(status or 0),
-            page=_page(first, after)), decision)
+            page=page), "sources", first, after)
 
     @strawberry.field(description="One pollution source.")
     async def pollution_source(self, info: Info, id: strawberry.ID) -> Source:
@@ -87,58 +90,55 @@ class InspectionQuery:
 
     @strawberry.field(description="Grid heads in the caller's scope.")
     async def grid_heads(self, info: Info, jurisdiction_code: str = "", first: int = 50,
-                         after: str = "") -> GridHeadPage:
-        ctx = _ctx(info)
-        decision = await ctx.authorize("grid_head.list", Resource("grid_head"))
-        return await ctx.call(SERVICE, "ListGridHeads", pb.ListGridHeadsRequest(  # type: ignore[no-any-return]
-            jurisdiction_code=jurisdiction_code, page=_page(first, after)), decision)
+                         after: str | None = None) -> GridHeadConnection:
+        return await _paged(info, "grid_head.list", "ListGridHeads", lambda page: pb.ListGridHeadsRequest(
+            jurisdiction_code=jurisdiction_code, page=page), "grid_heads", first, after)
 
     @strawberry.field(description="Patrol records, most recently recorded first.")
     async def patrols(self, info: Info, jurisdiction_code: str = "", patroller: str = "", first: int = 50,
-                      after: str = "") -> PatrolPage:
-        ctx = _ctx(info)
-        decision = await ctx.authorize("patrol.list", Resource("patrol"))
-        return await ctx.call(SERVICE, "ListPatrols", pb.ListPatrolsRequest(  # type: ignore[no-any-return]
-            jurisdiction_code=jurisdiction_code, patroller=patroller, page=_page(first, after)), decision)
+                      after: str | None = None) -> PatrolConnection:
+        return await _paged(info, "patrol.list", "ListPatrols", lambda page: pb.ListPatrolsRequest(
+            jurisdiction_code=jurisdiction_code, patroller=patroller, page=page), "patrols", first, after)
 
     @strawberry.field(description="Patrols due and missed per grid head over a period (inclusive dates).")
     async def patrols_due(self, info: Info, start: str, end: str, jurisdiction_code: str = "",
-                          only_lacking: bool = False) -> list[PatrolDue]:
+                          only_lacking: bool = False, first: int = 50,
+                          after: str | None = None) -> PatrolDueConnection:
+        check_first(first)
         ctx = _ctx(info)
         decision = await ctx.authorize("patrol.due", Resource("patrol"))
         response = await ctx.call(SERVICE, "ListPatrolDue", pb.ListPatrolDueRequest(
             period=_period(start, end), jurisdiction_code=jurisdiction_code, only_lacking=only_lacking), decision)
-        return list(response.entries)
+        return listed(PatrolDueConnection, response.entries, first, after)
 
     @strawberry.field(description="Supervision checks due and missed per industrial key source over a period.")
     async def supervision_due(self, info: Info, start: str, end: str,
-                              jurisdiction_code: str = "") -> list[SupervisionDue]:
+                              jurisdiction_code: str = "", first: int = 50,
+                              after: str | None = None) -> SupervisionDueConnection:
+        check_first(first)
         ctx = _ctx(info)
         decision = await ctx.authorize("patrol.due", Resource("patrol"))
         response = await ctx.call(SERVICE, "ListSupervisionDue", pb.ListSupervisionDueRequest(
             period=_period(start, end), jurisdiction_code=jurisdiction_code), decision)
-        return list(response.entries)
+        return listed(SupervisionDueConnection, response.entries, first, after)
 
     @strawberry.field(description="Missed patrol windows raised to the notifier (grid heads' patrols, key sources' "
                                   "supervision checks), most recently raised first.")
     async def missed_patrols(self, info: Info, jurisdiction_code: str = "",
                              kind: MissedPatrolKind | None = None,  # type: ignore[valid-type]
-                             subject_id: str = "", first: int = 50, after: str = "") -> MissedPatrolPage:
-        ctx = _ctx(info)
-        decision = await ctx.authorize("missed_patrol.list", Resource("missed_patrol"))
-        return await ctx.call(SERVICE, "ListMissedPatrols", pb.ListMissedPatrolsRequest(  # type: ignore[no-any-return]
+                             subject_id: str = "", first: int = 50, after: str | None = None) -> MissedPatrolConnection:
+        return await _paged(info, "missed_patrol.list", "ListMissedPatrols", lambda page: pb.ListMissedPatrolsRequest(
             jurisdiction_code=jurisdiction_code, kind=int(kind or 0), subject_id=subject_id,
-            page=_page(first, after)), decision)
+            page=page), "missed_patrols", first, after)
 
     @strawberry.field(description="Violations, newest first.")
     async def pollution_violations(self, info: Info, jurisdiction_code: str = "",
                                    state: ViolationState | None = None,  # type: ignore[valid-type]
-                                   source_id: str = "", first: int = 50, after: str = "") -> PollutionViolationPage:
-        ctx = _ctx(info)
-        decision = await ctx.authorize("violation.list", Resource("violation"))
-        return await ctx.call(SERVICE, "ListViolations", pb.ListViolationsRequest(  # type: ignore[no-any-return]
+                                   source_id: str = "", first: int = 50,
+                                   after: str | None = None) -> PollutionViolationConnection:
+        return await _paged(info, "violation.list", "ListViolations", lambda page: pb.ListViolationsRequest(
             jurisdiction_code=jurisdiction_code, state=int(state or 0), source_id=source_id,
-            page=_page(first, after)), decision)
+            page=page), "violations", first, after)
 
     @strawberry.field(description="One violation.")
     async def pollution_violation(self, info: Info, id: strawberry.ID) -> Violation:
@@ -151,11 +151,13 @@ class InspectionQuery:
         return response.violation  # type: ignore[no-any-return]
 
     @strawberry.field(description="The violation catalogue.")
-    async def pollution_violation_types(self, info: Info) -> list[ViolationType]:
+    async def pollution_violation_types(self, info: Info, first: int = 50,
+                                        after: str | None = None) -> PollutionViolationTypeConnection:
+        check_first(first)
         ctx = _ctx(info)
         decision = await ctx.authorize("inspection_rules.read", Resource("inspection_rules"))
         response = await ctx.call(SERVICE, "ListViolationTypes", pb.ListViolationTypesRequest(), decision)
-        return list(response.violation_types)
+        return listed(PollutionViolationTypeConnection, response.violation_types, first, after)
 
     @strawberry.field(description="The rules in force: checklist, patrol and supervision frequencies.")
     async def pollution_rules(self, info: Info) -> Rules:
@@ -166,21 +168,25 @@ class InspectionQuery:
     @strawberry.field(description="Patrol compliance and violation closure per grid, street or person.")
     async def pollution_assessment(self, info: Info, start: str, end: str,
                                    unit: AssessmentUnit,  # type: ignore[valid-type]
-                                   jurisdiction_code: str = "") -> list[AssessmentRow]:
+                                   jurisdiction_code: str = "", first: int = 50,
+                                   after: str | None = None) -> PollutionAssessmentRowConnection:
+        check_first(first)
         ctx = _ctx(info)
         decision = await ctx.authorize("assessment.read", Resource("assessment"))
         response = await ctx.call(SERVICE, "GetAssessment", pb.GetAssessmentRequest(
             period=_period(start, end), unit=int(unit), jurisdiction_code=jurisdiction_code), decision)
-        return list(response.rows)
+        return listed(PollutionAssessmentRowConnection, response.rows, first, after)
 
     @strawberry.field(description="A jurisdiction's air-quality averages against the reference over a period.")
     async def air_quality_comparison(self, info: Info, start: str, end: str, jurisdiction_code: str = "",
-                                     reference_area: str = "") -> list[PollutantComparison]:
+                                     reference_area: str = "", first: int = 50,
+                                     after: str | None = None) -> PollutantComparisonConnection:
+        check_first(first)
         ctx = _ctx(info)
         decision = await ctx.authorize("air_quality.compare", Resource("air_quality"))
         response = await ctx.call(SERVICE, "CompareAirQuality", pb.CompareAirQualityRequest(
             period=_period(start, end), jurisdiction_code=jurisdiction_code, reference_area=reference_area), decision)
-        return list(response.pollutants)
+        return listed(PollutantComparisonConnection, response.pollutants, first, after)
 
 
 def contribution() -> GraphQLContribution:

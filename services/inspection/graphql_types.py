@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 
+from gateway.connection import Connection, CountedConnection
 from gateway.plugin_types import GeoPoint, moment, present
 from gridgov.inspection.v1 import inspection_pb2 as pb
 
@@ -76,13 +77,7 @@ class Source:
         return moment(self, "created_at")  # type: ignore[arg-type]
 
 
-@strawberry.type(description="One page of pollution sources.")
-class PollutionSourcePage:
-    sources: list[Source]
-
-    @strawberry.field(description="Token for the next page; empty on the last.")
-    def next_page_token(self) -> str:
-        return self.page.next_page_token  # type: ignore[attr-defined,no-any-return]
+PollutionSourceConnection = Connection[Source]
 
 
 @strawberry.type(description="A grid head: patrols one scope at the level its code gives (1 district .. 4 grid).")
@@ -95,13 +90,7 @@ class GridHead:
     assigned_on: str = strawberry.field(description="Local date patrols are owed from.")
 
 
-@strawberry.type(description="One page of grid heads.")
-class GridHeadPage:
-    grid_heads: list[GridHead]
-
-    @strawberry.field(description="Token for the next page; empty on the last.")
-    def next_page_token(self) -> str:
-        return self.page.next_page_token  # type: ignore[attr-defined,no-any-return]
+GridHeadConnection = Connection[GridHead]
 
 
 @strawberry.type(name="PatrolSourceCheck", description="A source checked on a patrol.")
@@ -125,13 +114,7 @@ class Patrol:
         return moment(self, "patrolled_at")  # type: ignore[arg-type]
 
 
-@strawberry.type(description="One page of patrols.")
-class PatrolPage:
-    patrols: list[Patrol]
-
-    @strawberry.field(description="Token for the next page; empty on the last.")
-    def next_page_token(self) -> str:
-        return self.page.next_page_token  # type: ignore[attr-defined,no-any-return]
+PatrolConnection = Connection[Patrol]
 
 
 @strawberry.type(name="PatrolFrequency", description="Times required per window.")
@@ -194,13 +177,7 @@ class MissedPatrol:
         return moment(self, "raised_at")  # type: ignore[arg-type]
 
 
-@strawberry.type(description="One page of missed patrol windows.")
-class MissedPatrolPage:
-    missed_patrols: list[MissedPatrol]
-
-    @strawberry.field(description="Token for the next page; empty on the last.")
-    def next_page_token(self) -> str:
-        return self.page.next_page_token  # type: ignore[attr-defined,no-any-return]
+MissedPatrolConnection = Connection[MissedPatrol]
 
 
 @strawberry.type(name="PollutionViolationType", description="A violation catalogue entry.")
@@ -242,13 +219,7 @@ class Violation:
         return moment(self, "closed_at")  # type: ignore[arg-type]
 
 
-@strawberry.type(description="One page of violations.")
-class PollutionViolationPage:
-    violations: list[Violation]
-
-    @strawberry.field(description="Token for the next page; empty on the last.")
-    def next_page_token(self) -> str:
-        return self.page.next_page_token  # type: ignore[attr-defined,no-any-return]
+PollutionViolationConnection = Connection[Violation]
 
 
 @strawberry.type(name="PollutionChecklistItem", description="A construction checklist item of the rules.")
@@ -309,6 +280,31 @@ class AssessmentRow:
     violations_found: int
     violations_closed: int
     violations_closed_on_time: int
+
+
+@strawberry.type(description="Patrols due per grid head over a period.")
+class PatrolDueConnection(CountedConnection[PatrolDue]):
+    pass
+
+
+@strawberry.type(description="Supervision checks due per industrial key source over a period.")
+class SupervisionDueConnection(CountedConnection[SupervisionDue]):
+    pass
+
+
+@strawberry.type(description="The violation catalogue.")
+class PollutionViolationTypeConnection(CountedConnection[ViolationType]):
+    pass
+
+
+@strawberry.type(description="Rows of a pollution assessment.")
+class PollutionAssessmentRowConnection(CountedConnection[AssessmentRow]):
+    pass
+
+
+@strawberry.type(description="Pollutants of an air-quality comparison.")
+class PollutantComparisonConnection(CountedConnection[PollutantComparison]):
+    pass
 
 
 TYPES = (Source, GridHead, Patrol, Violation, PatrolDue, SupervisionDue, MissedPatrol, Rules, PollutantComparison,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from google.protobuf.message import Message
 from strawberry.types import Info
 
+from gateway.connection import Connection, service_page
 from gateway.context import RequestContext, Resource
 from gridgov.registry.v1 import registry_pb2 as pb
 
@@ -26,6 +28,14 @@ async def list_call(info: Info, resource_type: str, method: str, request: Messag
     ctx = context(info)
     decision = await ctx.authorize(f"{resource_type}.list", Resource(resource_type))
     return await ctx.call(SERVICE, method, request, decision)
+
+
+async def list_page(info: Info, resource_type: str, method: str, request: Callable[[dict[str, Any]], Message],
+                    rows: str, first: int, after: str | None) -> Connection[Any]:
+    """A list as a connection: one decision for its scopes, then the service pages within them."""
+    ctx = context(info)
+    decision = await ctx.authorize(f"{resource_type}.list", Resource(resource_type))
+    return await service_page(ctx, SERVICE, method, request, rows, decision, first, after)
 
 
 async def one_call(info: Info, action: str, resource_type: str, record_id: str, code: str, method: str,

@@ -2,36 +2,40 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from gateway.context import Resource
-from gateway.plugin_types import IdempotencyKey, checked_key, decode_base64, encode_base64, stamp
+from gateway.plugin_types import IdempotencyKey, checked_key, decode_base64, stamp
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.registry.graphql_calls import SERVICE, context, household_code, one_call
+from services.registry.graphql_inputs import (
+    AssignGridWorkersInput,
+    CreateBuildingInput,
+    CreateJurisdictionInput,
+    ImportHouseholdsInput,
+    MoveHouseholdInput,
+    RecordVisitInput,
+    SetCareLevelInput,
+    UpdateBuildingInput,
+    UpdateHouseholdInput,
+)
 from services.registry.graphql_types import (
     Building,
-    CareLevel,
     CreateHouseholdInput,
     GeoPointInput,
-    GridStaffMemberInput,
-    GridType,
     HelperInput,
     Household,
     ImportReport,
     ImportRowError,
     Jurisdiction,
-    LedgerExport,
     Organization,
     OrganizationInput,
-    RegistryFileFormat,
     Resident,
     ResidentInput,
     Visit,
-    VulnerableTag,
     to_proto,
 )
 
@@ -52,40 +56,38 @@ def _location(location: GeoPointInput | None) -> dict[str, float] | None:
 @strawberry.type
 class RegistryMutation:
     @strawberry.mutation(description="Adds a district, street, community or grid node.")
-    async def create_jurisdiction(self, info: Info, code: str, name: str,
-                                  grid_type: GridType | None = None,  # type: ignore[valid-type]
+    async def create_jurisdiction(self, info: Info, input: CreateJurisdictionInput,
                                   idempotency_key: IdempotencyKey = None) -> Jurisdiction:
-        response = await one_call(info, "jurisdiction.create", "jurisdiction", code, code, "CreateJurisdiction",
-                                  pb.CreateJurisdictionRequest(code=code, name=name, grid_type=to_proto(grid_type),
-                                                              idempotency_key=checked_key(idempotency_key)))
+        request = pb.CreateJurisdictionRequest(code=input.code, name=input.name, grid_type=to_proto(input.grid_type),
+                                               idempotency_key=checked_key(idempotency_key))
+        response = await one_call(info, "jurisdiction.create", "jurisdiction", input.code, input.code,
+                                  "CreateJurisdiction", request)
         return response.jurisdiction  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Sets a grid's leader and workers, replacing the previous ones.")
-    async def assign_grid_workers(self, info: Info, code: str, workers: list[GridStaffMemberInput],
-                                  leader: GridStaffMemberInput | None = None) -> Jurisdiction:
-        request = pb.AssignGridWorkersRequest(code=code, workers=[w.to_proto() for w in workers],
-                                              leader=leader.to_proto() if leader else None)
-        response = await one_call(info, "jurisdiction.assign_workers", "jurisdiction", code, code,
+    async def assign_grid_workers(self, info: Info, input: AssignGridWorkersInput) -> Jurisdiction:
+        request = pb.AssignGridWorkersRequest(code=input.code, workers=[w.to_proto() for w in input.workers],
+                                              leader=input.leader.to_proto() if input.leader else None)
+        response = await one_call(info, "jurisdiction.assign_workers", "jurisdiction", input.code, input.code,
                                   "AssignGridWorkers", request)
         return response.jurisdiction  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Adds a building to a grid.")
-    async def create_building(self, info: Info, jurisdiction_code: str, address: str, name: str = "",
-                              location: GeoPointInput | None = None,
+    async def create_building(self, info: Info, input: CreateBuildingInput,
                               idempotency_key: IdempotencyKey = None) -> Building:
-        request = pb.CreateBuildingRequest(jurisdiction_code=jurisdiction_code, address=address, name=name,
-                                           location=_location(location),
+        request = pb.CreateBuildingRequest(jurisdiction_code=input.jurisdiction_code, address=input.address,
+                                           name=input.name, location=_location(input.location),
                                            idempotency_key=checked_key(idempotency_key))
-        response = await one_call(info, "building.create", "building", "", jurisdiction_code, "CreateBuilding",
+        response = await one_call(info, "building.create", "building", "", input.jurisdiction_code, "CreateBuilding",
                                   request)
         return response.building  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Replaces a building's name, address and location.")
-    async def update_building(self, info: Info, id: strawberry.ID, address: str, name: str = "",
-                              location: GeoPointInput | None = None) -> Building:
-        located = await _located(info, "GetBuilding", pb.GetBuildingRequest(id=id), "building")
-        request = pb.UpdateBuildingRequest(id=id, address=address, name=name, location=_location(location))
-        response = await one_call(info, "building.update", "building", id, located.jurisdiction_code,
+    async def update_building(self, info: Info, input: UpdateBuildingInput) -> Building:
+        located = await _located(info, "GetBuilding", pb.GetBuildingRequest(id=input.id), "building")
+        request = pb.UpdateBuildingRequest(id=input.id, address=input.address, name=input.name,
+                                           location=_location(input.location))
+        response = await one_call(info, "building.update", "building", input.id, located.jurisdiction_code,
                                   "UpdateBuilding", request)
         return response.building  # type: ignore[no-any-return]
 
@@ -103,35 +105,32 @@ class RegistryMutation:
         return response.household  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Replaces a household's number and vulnerable-group tags.")
-    async def update_household(self, info: Info, id: strawberry.ID, number: str,
-                               tags: list[VulnerableTag]) -> Household:  # type: ignore[valid-type]
-        code = await household_code(info, id)
-        response = await one_call(info, "household.update", "household", id, code, "UpdateHousehold",
-                                  pb.UpdateHouseholdRequest(id=id, number=number, tags=[to_proto(t) for t in tags]))
+    async def update_household(self, info: Info, input: UpdateHouseholdInput) -> Household:
+        code = await household_code(info, input.id)
+        response = await one_call(info, "household.update", "household", input.id, code, "UpdateHousehold",
+                                  pb.UpdateHouseholdRequest(id=input.id, number=input.number,
+                                                            tags=[to_proto(t) for t in input.tags]))
         return response.household  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Moves a household and its members to a building of another grid.")
-    async def move_household(self, info: Info, household_id: strawberry.ID, building_id: str,
-                             dwelling: str = "") -> Household:
+    async def move_household(self, info: Info, input: MoveHouseholdInput) -> Household:
         ctx = context(info)
-        source = await household_code(info, household_id)
-        target = await _located(info, "GetBuilding", pb.GetBuildingRequest(id=building_id), "building")
-        await ctx.authorize("household.move", Resource("household", household_id, source))
-        decision = await ctx.authorize("household.move", Resource("household", household_id,
+        source = await household_code(info, input.household_id)
+        target = await _located(info, "GetBuilding", pb.GetBuildingRequest(id=input.building_id), "building")
+        await ctx.authorize("household.move", Resource("household", input.household_id, source))
+        decision = await ctx.authorize("household.move", Resource("household", input.household_id,
                                                                    target.jurisdiction_code))
         # Both ends are authorized; the service checks both against the scopes of the roles that may move.
         response = await ctx.call(SERVICE, "MoveHousehold", pb.MoveHouseholdRequest(
-            household_id=household_id, building_id=building_id, dwelling=dwelling), decision)
+            household_id=input.household_id, building_id=input.building_id, dwelling=input.dwelling), decision)
         return response.household  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Sets a household's care level; close_contact needs a reason and a helper.")
-    async def set_care_level(self, info: Info, household_id: strawberry.ID,
-                             care_level: CareLevel,  # type: ignore[valid-type]
-                             reason: str = "", helper: HelperInput | None = None) -> Household:
-        code = await household_code(info, household_id)
-        request = pb.SetCareLevelRequest(household_id=household_id, care_level=to_proto(care_level), reason=reason,
-                                         helper=_helper(helper))
-        response = await one_call(info, "household.set_care_level", "household", household_id, code,
+    async def set_care_level(self, info: Info, input: SetCareLevelInput) -> Household:
+        code = await household_code(info, input.household_id)
+        request = pb.SetCareLevelRequest(household_id=input.household_id, care_level=to_proto(input.care_level),
+                                         reason=input.reason, helper=_helper(input.helper))
+        response = await one_call(info, "household.set_care_level", "household", input.household_id, code,
                                   "SetCareLevel", request)
         return response.household  # type: ignore[no-any-return]
 
@@ -179,38 +178,27 @@ class RegistryMutation:
         return response.organization  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Records the caller's visit to a household.")
-    async def record_visit(self, info: Info, household_id: strawberry.ID, notes: str,
-                           visited_at: datetime.datetime | None = None,
+    async def record_visit(self, info: Info, input: RecordVisitInput,
                            idempotency_key: IdempotencyKey = None) -> Visit:
-        code = await household_code(info, household_id)
-        visited = stamp(visited_at, "visitedAt")
+        code = await household_code(info, input.household_id)
+        visited = stamp(input.visited_at, "input.visitedAt")
         response = await one_call(info, "visit.record", "visit", "", code, "RecordVisit",
-                                  pb.RecordVisitRequest(household_id=household_id, notes=notes, visited_at=visited,
-                                                       idempotency_key=checked_key(idempotency_key)))
+                                  pb.RecordVisitRequest(household_id=input.household_id, notes=input.notes,
+                                                        visited_at=visited,
+                                                        idempotency_key=checked_key(idempotency_key)))
         return response.visit  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Imports a household ledger (base64 file); nothing is stored unless every "
                                      "row is valid.")
-    async def import_households(self, info: Info, content_base64: str, format: RegistryFileFormat,
-                                dry_run: bool = False, idempotency_key: IdempotencyKey = None) -> ImportReport:
-        content = decode_base64(content_base64, "contentBase64")
+    async def import_households(self, info: Info, input: ImportHouseholdsInput,
+                                idempotency_key: IdempotencyKey = None) -> ImportReport:
+        content = decode_base64(input.content_base64, "input.contentBase64")
         ctx = context(info)
         decision = await ctx.authorize("household.import", Resource("household"))
         report = await ctx.call(SERVICE, "ImportHouseholds", pb.ImportHouseholdsRequest(
-            content=content, format=to_proto(format), dry_run=dry_run,
+            content=content, format=to_proto(input.format), dry_run=input.dry_run,
             idempotency_key=checked_key(idempotency_key)), decision, timeout=120)
         return ImportReport(
             errors=[ImportRowError(line=e.line, field=e.field, reason=e.reason) for e in report.errors],
             households=report.households, residents=report.residents, buildings=report.buildings,
             nothing_stored=report.nothing_stored)
-
-    @strawberry.mutation(description="Exports the households in the caller's scope as a ledger file (base64).")
-    async def export_households(self, info: Info, format: RegistryFileFormat,
-                                jurisdiction_prefix: str = "") -> LedgerExport:
-        ctx = context(info)
-        decision = await ctx.authorize("household.export", Resource("household"))
-        exported = await ctx.call(SERVICE, "ExportHouseholds", pb.ExportHouseholdsRequest(
-            format=to_proto(format), jurisdiction_prefix=jurisdiction_prefix), decision, timeout=120)
-        return LedgerExport(content_base64=encode_base64(exported.content),
-                            content_type=exported.content_type, filename=exported.filename,
-                            households=exported.households, residents=exported.residents)

@@ -9,10 +9,12 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from gateway.connection import Connection, service_page
+from gateway.context import Resource
 from gateway.plugin_types import ProtoEnums, graphql_enum, present
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.registry import domain
-from services.registry.graphql_calls import list_call, one_call, page
+from services.registry.graphql_calls import SERVICE, context, list_page
 
 JurisdictionLevel = graphql_enum(domain.JurisdictionLevel, "JurisdictionLevel")
 GridType = graphql_enum(domain.GridType, "GridType")
@@ -47,18 +49,6 @@ def _time(stamp: Any) -> datetime.datetime:
 # The types below are resolved from protobuf messages: `self` is the message, whose field names match.
 
 @strawberry.type
-class RegistryPageInfo:
-    """Where a list continues."""
-
-    has_next_page: bool
-    end_cursor: str
-
-    @classmethod
-    def of(cls, token: str) -> RegistryPageInfo:
-        return cls(has_next_page=bool(token), end_cursor=token)
-
-
-@strawberry.type
 class GridStaffMember:
     """A grid leader or worker."""
 
@@ -89,11 +79,10 @@ class Jurisdiction:
         return present(self, "leader")  # type: ignore[no-any-return]
 
     @strawberry.field(description="The direct children of this node in the caller's scope, by code.")
-    async def children(self, info: Info) -> list[Jurisdiction]:
+    async def children(self, info: Info, first: int = 50, after: str | None = None) -> JurisdictionConnection:
         message: Any = self
-        response = await list_call(info, "jurisdiction", "ListJurisdictions", pb.ListJurisdictionsRequest(
-            parent_code=message.code, page=page(200, "")))
-        return list(response.jurisdictions)
+        return await list_page(info, "jurisdiction", "ListJurisdictions", lambda page: pb.ListJurisdictionsRequest(
+            parent_code=message.code, page=page), "jurisdictions", first, after)
 
 
 @strawberry.type
@@ -313,45 +302,16 @@ class Household:
         return self.updated_at.ToDatetime(tzinfo=datetime.UTC)  # type: ignore[attr-defined, no-any-return]
 
     @strawberry.field(description="Visits to this household, newest first.")
-    async def visits(self, info: Info, first: int = 20, after: str = "") -> VisitConnection:
+    async def visits(self, info: Info, first: int = 20, after: str | None = None) -> VisitConnection:
         message: Any = self
-        response = await one_call(info, "visit.list", "visit", "", message.jurisdiction_code, "ListVisits",
-                              pb.ListVisitsRequest(household_id=message.id, page=page(first, after)))
-        return VisitConnection(nodes=list(response.visits),
-                               page_info=RegistryPageInfo.of(response.page.next_page_token))
-
-
-@strawberry.type
-class HouseholdConnection:
-    nodes: list[Household]
-    page_info: RegistryPageInfo
-
-
-@strawberry.type
-class ResidentConnection:
-    nodes: list[Resident]
-    page_info: RegistryPageInfo
-
-
-@strawberry.type
-class JurisdictionConnection:
-    nodes: list[Jurisdiction]
-    page_info: RegistryPageInfo
-
-
-@strawberry.type
-class BuildingConnection:
-    nodes: list[Building]
-    page_info: RegistryPageInfo
-
-
-@strawberry.type
-class OrganizationConnection:
-    nodes: list[Organization]
-    page_info: RegistryPageInfo
-
-
-@strawberry.type
-class VisitConnection:
-    nodes: list[Visit]
-    page_info: RegistryPageInfo
+        ctx = context(info)
+        resource = Resource("visit", "", message.jurisdiction_code)
+        decision = await ctx.authorize("visit.list", resource)
+        return await service_page(ctx, SERVICE, "ListVisits", lambda page: pb.ListVisitsRequest(
+            household_id=message.id, page=page), "visits", decision, first, after, resource=resource)
+HouseholdConnection = Connection[Household]
+ResidentConnection = Connection[Resident]
+JurisdictionConnection = Connection[Jurisdiction]
+BuildingConnection = Connection[Building]
+OrganizationConnection = Connection[Organization]
+VisitConnection = Connection[Visit]

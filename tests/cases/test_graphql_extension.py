@@ -16,7 +16,7 @@ from tests.registry.conftest import build_tree
 from tests.support.services import running_service
 
 TREE = """{ jurisdiction(code: "110108001") { code openCases { open overdue }
-  children { code openCases { open dueSoon overdue supervised } } } }"""
+  children { nodes { code openCases { open dueSoon overdue supervised } } } } }"""
 
 
 async def test_the_tree_carries_open_case_counts_loaded_per_level(database: Database, tmp_path: Path) -> None:
@@ -46,7 +46,7 @@ async def test_the_tree_carries_open_case_counts_loaded_per_level(database: Data
                 assert "errors" not in body, body
                 node = body["data"]["jurisdiction"]
                 assert node["openCases"] == {"open": 3, "overdue": 2}
-                assert [(c["code"], c["openCases"]) for c in node["children"]] == [
+                assert [(c["code"], c["openCases"]) for c in node["children"]["nodes"]] == [
                     ("110108001001", {"open": 2, "dueSoon": 0, "overdue": 2, "supervised": 2}),
                     ("110108001002", {"open": 1, "dueSoon": 0, "overdue": 0, "supervised": 0}),
                     ("110108001003", {"open": 0, "dueSoon": 0, "overdue": 0, "supervised": 0}),

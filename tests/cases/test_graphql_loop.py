@@ -21,10 +21,16 @@ async def run(gateway: RunningGateway, bearer: str, query: str, **variables: Any
     return body["data"]  # type: ignore[no-any-return]
 
 
+# Mutations of more than two arguments take them as one input object.
+WITH_INPUT = {"dispatchCase", "handleCase", "verifyCase", "rateCaseHandling"}
+
+
 async def act(gateway: RunningGateway, bearer: str, mutation: str, args: str, **variables: Any) -> dict[str, Any]:
     declared = ", ".join(f"${k}: {v}" for k, v in _types(variables).items())
-    passed = ", ".join(f"{k}: ${k}" for k in variables)
-    query = f"mutation({declared}) {{ {mutation}({passed}{args}) {{ {CASE_FIELDS} }} }}"
+    passed = ", ".join(f"{k}: ${k}" for k in variables) + args
+    if mutation in WITH_INPUT:
+        passed = f"input: {{{passed}}}"
+    query = f"mutation({declared}) {{ {mutation}({passed}) {{ {CASE_FIELDS} }} }}"
     return (await run(gateway, bearer, query, **variables))[mutation]
 
 
@@ -63,7 +69,7 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
             escalated = await act(gw, community, "escalateCase", "", id=case_id, reason="需街道执法力量")
             assert (escalated["state"], escalated["tier"], escalated["escalationCount"]) == (
                 "REGISTERED", "STREET", 1)
-            denied = await gw.data(f'mutation {{ dispatchCase(id: "{case_id}") {{ id }} }}', community)
+            denied = await gw.data(f'mutation {{ dispatchCase(input: {{id: "{case_id}"}}) {{ id }} }}', community)
             assert denied["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
 
             # The street dispatches to law enforcement: accept, handle, fail verification, redo, pass.
@@ -73,7 +79,8 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
             await act(gw, enforcement, "handleCase", "", id=case_id, resolution="已清理")
             rework = await act(gw, street, "verifyCase", "", id=case_id, passed=False, comment="仍有残留")
             assert (rework["state"], rework["reworkCount"]) == ("DISPATCHED", 1)
-            illegal = await gw.data(f'mutation {{ verifyCase(id: "{case_id}", passed: true) {{ id }} }}', street)
+            illegal = await gw.data(f'mutation {{ verifyCase(input: {{id: "{case_id}", passed: true}}) {{ id }} }}',
+                                 street)
             extensions = illegal["errors"][0]["extensions"]
             assert extensions["code"] == "ILLEGAL_TRANSITION" and extensions["currentState"] == "dispatched"
             assert extensions["allowedActions"] == ["accept", "escalate", "link_emergency", "return", "supervise"]
@@ -82,7 +89,8 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
             assert (await act(gw, street, "verifyCase", "", id=case_id, passed=True))["state"] == "CLOSED"
 
             called = (await run(gw, street, """mutation($id: ID!) {
-                callbackCase(id: $id, satisfaction: SATISFIED, comment: "满意") { case { state } reporters } }""",
+                callbackCase(input: {id: $id, satisfaction: SATISFIED, comment: "满意"}) {
+                case { state } reporters } }""",
                 id=case_id))["callbackCase"]
             assert called == {"case": {"state": "ARCHIVED"}, "reporters": ["gw1"]}
             await act(gw, community, "rateCaseHandling", "", id=case_id, score=4)
@@ -115,9 +123,10 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
             assert (unit_figures["closed"], unit_figures["rework"], unit_figures["meanRating"]) == (1, 1, 4.0)
             ranking = (await run(gw, admin, """query($start: DateTime!, $end: DateTime!) {
                 caseRanking(dimension: STREET, periodStart: $start, periodEnd: $end) {
-                rank score evaluation { key closed } } }""", **period))["caseRanking"]
+                totalCount nodes { rank score evaluation { key closed } } } }""", **period))["caseRanking"]
             # 40 on-time closure + 20 closure + 20 satisfaction + 10 * 4/5 rating + 0 (all reworked)
-            assert ranking == [{"rank": 1, "score": 88.0, "evaluation": {"key": STREET, "closed": 1}}]
+            assert ranking == {"totalCount": 1,
+                               "nodes": [{"rank": 1, "score": 88.0, "evaluation": {"key": STREET, "closed": 1}}]}
 
             board = (await run(gw, street, """query { caseDashboard {
                 byState { state count } byDueStatus { dueStatus count } supervised overdue { id }
@@ -130,6 +139,7 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
                 """))["caseDashboard"]
             assert framed == {"supervised": 0, "evaluation": {"key": STREET, "closed": 1}}
             listed = (await run(gw, community, """query($prefix: String!) {
-                cases(states: [ARCHIVED], jurisdictionPrefix: $prefix) { items { id number } nextPageToken } }""",
+                cases(states: [ARCHIVED], jurisdictionPrefix: $prefix) {
+                nodes { id number } pageInfo { hasNextPage } } }""",
                 prefix=COMMUNITY))["cases"]
-            assert [c["id"] for c in listed["items"]] == [case_id] and listed["nextPageToken"] == ""
+            assert [c["id"] for c in listed["nodes"]] == [case_id] and not listed["pageInfo"]["hasNextPage"]

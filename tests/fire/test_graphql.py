@@ -23,11 +23,12 @@ START = """mutation($id: ID!) { startFireInspection(placeId: $id, gridLevel: SMA
 RECORD = """mutation($id: ID!, $items: [FireChecklistItemInput!]!) {
   recordFireChecklist(inspectionId: $id, items: $items) { id items { hazardTypeCode result evidence } } }"""
 FINALIZE = """mutation($id: ID!) { finalizeFireInspection(inspectionId: $id) { id state hazardIds } }"""
-ORDER = """mutation($id: ID!) { orderFireRectification(id: $id, note: "电话通知") { id state rectifyBy } }"""
+ORDER = """mutation($id: ID!) { orderFireRectification(input: {id: $id, note: "电话通知"}) { id state rectifyBy } }"""
 VERIFY = """mutation($id: ID!) { verifyFireHazardFix(id: $id) { id state } }"""
 HAZARD = """query($id: ID!) { fireHazard(id: $id) { id state closure severity reportImmediately caseNumber
   history { action fromState toState actor } } }"""
-HAZARDS = """query($states: [FireHazardState!]) { fireHazards(states: $states) { items { id state } nextPageToken } }"""
+HAZARDS = """query($states: [FireHazardState!]) { fireHazards(states: $states) { nodes { id state }
+  pageInfo { endCursor } } }"""
 
 
 @dataclass
@@ -101,7 +102,7 @@ async def test_inspection_to_hand_over(stack: Stack) -> None:
         ("found", "OPEN"), ("order_rectification", "RECTIFYING"), ("mark_overdue", "OVERDUE"),
         ("hand_over", "HANDED_OVER")]
     listed = (await stack.ok(HAZARDS, stack.worker, states=["HANDED_OVER"]))["fireHazards"]
-    assert [h["id"] for h in listed["items"]] == [hazard_id]
+    assert [h["id"] for h in listed["nodes"]] == [hazard_id]
 
 
 async def test_scope_and_masking(stack: Stack) -> None:
@@ -115,9 +116,9 @@ async def test_scope_and_masking(stack: Stack) -> None:
     assert (await stack.ok(read, stack.department, id=place["id"]))["firePlace"]["ownerPhone"] == "138****5289"
     refused = await stack.error(read, stack.worker, id=outside["createFirePlace"]["id"])
     assert refused["extensions"]["code"] == "PERMISSION_DENIED"
-    places = """{ firePlaces { items { name jurisdictionCode ownerPhone } nextPageToken } }"""
-    assert [p["jurisdictionCode"] for p in (await stack.ok(places, stack.worker))["firePlaces"]["items"]] == [GRID]
-    assert len((await stack.ok(places, stack.department))["firePlaces"]["items"]) == 2
+    places = """{ firePlaces { nodes { name jurisdictionCode ownerPhone } pageInfo { endCursor } } }"""
+    assert [p["jurisdictionCode"] for p in (await stack.ok(places, stack.worker))["firePlaces"]["nodes"]] == [GRID]
+    assert len((await stack.ok(places, stack.department))["firePlaces"]["nodes"]) == 2
     # The fire department reads district-wide but changes nothing.
     hazard_id = await inspect(stack, stack.admin, place["id"], "no_extinguisher")
     assert (await stack.error(ORDER, stack.department, id=hazard_id))["extensions"]["code"] == "PERMISSION_DENIED"
@@ -129,11 +130,11 @@ async def test_bad_input_names_the_field(stack: Stack) -> None:
     assert {v["field"] for v in bad["extensions"]["fieldViolations"]} == {"place.owner_phone", "place.name"}
     place = (await stack.ok(PLACE, stack.admin, place=place_variables()))["createFirePlace"]
     hazard_id = await inspect(stack, stack.admin, place["id"], "illegal_wiring")
-    naive = await stack.error("""mutation($id: ID!) { orderFireRectification(id: $id, rectifyBy: "2026-12-01T18:00:00")
-      { id } }""", stack.admin, id=hazard_id)
-    assert [v["field"] for v in naive["extensions"]["fieldViolations"]] == ["rectifyBy"]
-    past = await stack.error("""mutation($id: ID!) { orderFireRectification(id: $id,
-      rectifyBy: "2026-11-01T18:00:00+08:00") { id } }""", stack.admin, id=hazard_id)
+    naive = await stack.error("""mutation($id: ID!) { orderFireRectification(input: {id: $id,
+      rectifyBy: "2026-12-01T18:00:00"}) { id } }""", stack.admin, id=hazard_id)
+    assert [v["field"] for v in naive["extensions"]["fieldViolations"]] == ["input.rectifyBy"]
+    past = await stack.error("""mutation($id: ID!) { orderFireRectification(input: {id: $id,
+      rectifyBy: "2026-11-01T18:00:00+08:00"}) { id } }""", stack.admin, id=hazard_id)
     assert [v["field"] for v in past["extensions"]["fieldViolations"]] == ["rectify_by"]
     garbled = await stack.error('mutation { importFirePlaces(contentBase64: "%%%", format: CSV) }', stack.admin)
     assert [v["field"] for v in garbled["extensions"]["fieldViolations"]] == ["contentBase64"]
@@ -145,16 +146,17 @@ async def test_bad_input_names_the_field(stack: Stack) -> None:
 async def test_due_lists_catalogue_plans_statistics_and_export(stack: Stack) -> None:
     await stack.ok(PLACE, stack.admin, place=place_variables())
     due = """query($code: String!) { fireDueInspections(jurisdictionCode: $code, asOf: "2026-11-23") {
-      items { name nextDueOn } } }"""
-    assert (await stack.ok(due, stack.worker, code=GRID))["fireDueInspections"]["items"] == [
+      nodes { name nextDueOn } } }"""
+    assert (await stack.ok(due, stack.worker, code=GRID))["fireDueInspections"]["nodes"] == [
         {"name": "便民超市", "nextDueOn": "2026-11-23"}]
-    types = (await stack.ok("{ fireHazardTypes(category: RURAL_HOUSEHOLD) { code severity } }", stack.worker))
-    assert len(types["fireHazardTypes"]) == 5
-    update = """mutation { updateFireHazardType(code: "clutter", severity: GENERAL, rectifyDays: 5) {
+    types = (await stack.ok("{ fireHazardTypes(category: RURAL_HOUSEHOLD) { totalCount nodes { code severity } } }",
+                            stack.worker))
+    assert types["fireHazardTypes"]["totalCount"] == len(types["fireHazardTypes"]["nodes"]) == 5
+    update = """mutation { updateFireHazardType(input: {code: "clutter", severity: GENERAL, rectifyDays: 5}) {
       version rectifyDays } }"""
     assert (await stack.ok(update, stack.admin))["updateFireHazardType"] == {"version": 2, "rectifyDays": 5}
     assert (await stack.error(update, stack.inspector))["extensions"]["code"] == "PERMISSION_DENIED"
-    plan = """mutation { setFireInspectionPlan(placeType: SMALL_SHOP, gridLevel: SMALL, intervalDays: 2) {
+    plan = """mutation { setFireInspectionPlan(input: {placeType: SMALL_SHOP, gridLevel: SMALL, intervalDays: 2}) {
       placesRescheduled plan { placeType intervalDays } } }"""
     assert (await stack.ok(plan, stack.admin))["setFireInspectionPlan"] == {
         "placesRescheduled": 1, "plan": {"placeType": "SMALL_SHOP", "intervalDays": 2}}

@@ -23,11 +23,11 @@ START = """mutation($id: ID!) { startFireInspection(placeId: $id, gridLevel: SMA
 RECORD = """mutation($id: ID!, $items: [FireChecklistItemInput!]!) { recordFireChecklist(inspectionId: $id,
   items: $items) { id } }"""
 FINALIZE = """mutation($id: ID!) { finalizeFireInspection(inspectionId: $id) { hazardIds } }"""
-ORDER = """mutation($id: ID!) { orderFireRectification(id: $id) { state } }"""
+ORDER = """mutation($id: ID!) { orderFireRectification(input: {id: $id}) { state } }"""
 HAZARD = """query($id: ID!) { fireHazard(id: $id) { state closure caseId caseNumber
   history { action toState } } }"""
 CASES = """query($prefix: String!) { cases(jurisdictionPrefix: $prefix, categoryCode: "fire_hazard_handed_over") {
-  items { id state urgent sourceService sourceReference jurisdictionCode } } }"""
+  nodes { id state urgent sourceService sourceReference jurisdictionCode } } }"""
 
 
 @asynccontextmanager
@@ -86,7 +86,7 @@ class Portal:
         return (await self.run(HAZARD, self.inspector, id=hazard_id))["fireHazard"]  # type: ignore[no-any-return]
 
     async def case_for(self, hazard_id: str) -> dict[str, Any] | None:
-        items = (await self.run(CASES, self.street, prefix=STREET))["cases"]["items"]
+        items = (await self.run(CASES, self.street, prefix=STREET))["cases"]["nodes"]
         found = [c for c in items if c["sourceReference"] == hazard_id]
         assert len(found) <= 1  # one case per hand-over, never two
         return found[0] if found else None
@@ -94,7 +94,10 @@ class Portal:
     async def close_case(self, case_id: str) -> None:
         """The street registers and dispatches, the fire unit accepts and handles, the street verifies: closed."""
         async def act(bearer: str, mutation: str, extra: str = "") -> str:
-            query = f'mutation($id: ID!) {{ {mutation}(id: $id{extra}) {{ state }} }}'
+            arguments = f"id: $id{extra}"
+            if mutation in ("dispatchCase", "handleCase", "verifyCase"):  # more than two arguments: one input
+                arguments = f"input: {{{arguments}}}"
+            query = f'mutation($id: ID!) {{ {mutation}({arguments}) {{ state }} }}'
             return (await self.run(query, bearer, id=case_id))[mutation]["state"]  # type: ignore[no-any-return]
 
         assert await act(self.street, "registerCase") == "REGISTERED"

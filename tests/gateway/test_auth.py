@@ -9,7 +9,14 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway.auth import Authenticator, AuthError, load_or_create_private_key, mint_demo_token, mint_token
+from gateway.auth import (
+    Authenticator,
+    AuthError,
+    lifetime_problem,
+    load_or_create_private_key,
+    mint_demo_token,
+    mint_token,
+)
 from tests.gateway.harness import gateway_settings, running_gateway, token
 
 VIEWER = "{ viewer { id department roles { role scope } } }"
@@ -101,3 +108,47 @@ async def test_demo_tokens_use_the_gateways_key(tmp_path: Path) -> None:
     subject = await authenticator.authenticate(f"Bearer {demo}")
     assert (subject.id, subject.roles[0].role, subject.roles[0].scope) == (
         "demo-community", "community_staff", "110108001001")
+
+
+@pytest.mark.parametrize("subject", ["system:x", " SYSTEM:x", "System:registry", "\tsystem:jobs ", "ｓｙｓｔｅｍ:x"])
+async def test_system_subjects_are_refused_whatever_their_case_width_or_spacing(tmp_path: Path,
+                                                                                 subject: str) -> None:
+    settings = gateway_settings(tmp_path)
+    key = load_or_create_private_key(settings.jwt_key_file)
+    authenticator = Authenticator(issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                                  public_key=key.public_key())
+    with pytest.raises(AuthError, match="system identity"):
+        await authenticator.authenticate(f"Bearer {token(settings, subject)}")
+
+
+async def test_tokens_living_too_long_or_too_large_are_refused(tmp_path: Path) -> None:
+    settings = gateway_settings(tmp_path, max_token_lifetime=3600, max_token_bytes=1024)
+    key = load_or_create_private_key(settings.jwt_key_file)
+    now = int(time.time())
+    claims = {"sub": "alice", "roles": [{"role": "auditor", "scope": "110108"}], "iss": settings.jwt_issuer,
+              "aud": settings.jwt_audience}
+    without_iat = jwt.encode({**claims, "exp": now + 7200}, key, "EdDSA")
+    oversized = token(settings, department="x" * 2000)
+    async with running_gateway(settings) as gateway:
+        assert (await gateway.graphql(VIEWER, token(settings, ttl=3600))).status_code == 200
+        long_lived = await gateway.graphql(VIEWER, token(settings, ttl=3601))
+        assert long_lived.status_code == 401
+        assert long_lived.json()["errors"][0]["message"] == (
+            "token lifetime exceeds the maximum of 3600 s: ask the identity provider for a shorter one")
+        # issued long ago, expiring soon: exp - iat still counts
+        backdated = token(settings, ttl=100 * 3600, now=now - 99 * 3600)
+        assert (await gateway.graphql(VIEWER, backdated)).status_code == 401
+        large = await gateway.graphql(VIEWER, oversized)
+        assert large.status_code == 401 and large.json()["errors"][0]["message"] == "token is larger than 1024 bytes"
+    authenticator = Authenticator(issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                                  public_key=key.public_key(), max_lifetime=3600)
+    with pytest.raises(AuthError, match="token lacks claim iat"):  # iat is required; without it exp - now counts
+        await authenticator.authenticate(f"Bearer {without_iat}")
+
+
+def test_lifetime_counts_from_now_when_a_token_has_no_iat() -> None:
+    now = 1_800_000_000.0
+    assert lifetime_problem({"exp": now + 3600}, 3600, now) is None
+    assert lifetime_problem({"exp": now + 3601}, 3600, now) is not None
+    assert lifetime_problem({"exp": now + 60, "iat": now - 7200}, 3600, now) is not None
+    assert lifetime_problem({"exp": "soon", "iat": now}, 3600, now) == "token claims exp and iat must be numbers"

@@ -368,7 +368,8 @@ def test_the_anchor_defaults_to_the_data_dir_and_bad_values_are_named(tmp_path: 
             GatewaySettings.from_env({"GRIDGOV_DATA_DIR": str(tmp_path), "GRIDGOV_DECISION_LOG_ANCHOR": value})
 
 
-VERIFY = "{ verifyDecisionLog { ok checked headSequence brokenSequence reason anchorSequence anchorHash anchoredAt } }"
+VERIFY = ("{ decisionLogVerification { ok checked headSequence brokenSequence reason anchorSequence anchorHash "
+          "anchoredAt } }")
 
 
 async def test_the_gateway_checks_its_log_at_start_up_and_auditors_see_the_cut(
@@ -378,7 +379,7 @@ async def test_the_gateway_checks_its_log_at_start_up_and_auditors_see_the_cut(
     async with running_gateway(settings) as gateway:
         for _ in range(3):
             await gateway.ok("{ viewer { id } }", auditor)
-        clean = (await gateway.ok(VERIFY, auditor))["verifyDecisionLog"]
+        clean = (await gateway.ok(VERIFY, auditor))["decisionLogVerification"]
     assert clean["ok"] and clean["anchorSequence"] is not None and clean["anchoredAt"]
     anchored = await anchored_sequence(FileAnchor(settings.decision_log_anchor))
     assert anchored == 4  # three viewer reads and the verification itself, anchored at shutdown
@@ -390,7 +391,7 @@ async def test_the_gateway_checks_its_log_at_start_up_and_auditors_see_the_cut(
     with caplog.at_level(logging.ERROR, logger=ANCHOR_LOGGER):
         async with running_gateway(settings) as gateway:
             assert "records 3 to 4 are missing" in caplog.text
-            verdict = (await gateway.ok(VERIFY, auditor))["verifyDecisionLog"]
+            verdict = (await gateway.ok(VERIFY, auditor))["decisionLogVerification"]
             ready = await gateway.client.get(f"{gateway.url}/readyz")
     assert not verdict["ok"] and verdict["brokenSequence"] == 4 and verdict["anchorSequence"] == 4
     assert "record 4 is missing" in verdict["reason"]  # the verification's own decision became record 3

@@ -55,8 +55,8 @@ async def test_a_service_refusal_after_the_policy_allowed_is_on_record(database:
             refusals = (await gw.ok(LOG, auditor, {"filter": {"subject": "c1", "refused": True}}))
             served = (await gw.ok(LOG, auditor, {"filter": {"subject": "c1", "outcome": "SERVED"}}))
             by_service = (await gw.ok(LOG, auditor, {"filter": {"outcome": "REFUSED_BY_SERVICE"}}))
-            export = (await gw.ok('{ exportDecisions(filter: {subject: "c1"}) { count jsonLines } }', auditor))
-            verified = (await gw.ok("{ verifyDecisionLog { ok checked headSequence } }", auditor))
+            export = (await gw.ok('{ accessDecisionExport(filter: {subject: "c1"}) { count jsonLines } }', auditor))
+            verified = (await gw.ok("{ decisionLogVerification { ok checked headSequence } }", auditor))
 
     # Newest first: both decisions allowed; what the caller got differs.
     assert [(n["action"], n["allow"], n["outcome"]["state"]) for n in mine] == [
@@ -68,12 +68,12 @@ async def test_a_service_refusal_after_the_policy_allowed_is_on_record(database:
     assert [n["sequence"] for n in refusals["accessDecisions"]["nodes"]] == [mine[0]["sequence"]]
     assert [n["sequence"] for n in served["accessDecisions"]["nodes"]] == [mine[1]["sequence"]]
     assert [n["sequence"] for n in by_service["accessDecisions"]["nodes"]] == [mine[0]["sequence"]]
-    lines = [json.loads(line) for line in export["exportDecisions"]["jsonLines"].splitlines()]
-    assert export["exportDecisions"]["count"] == 2
+    lines = [json.loads(line) for line in export["accessDecisionExport"]["jsonLines"].splitlines()]
+    assert export["accessDecisionExport"]["count"] == 2
     assert [line["outcome"]["state"] for line in lines] == ["served", "refused_by_service"]
     assert lines[1]["outcome"]["code"] == "ILLEGAL_TRANSITION"
     # The outcome records are links of the chain like the decisions, and it still verifies.
-    verification = verified["verifyDecisionLog"]
+    verification = verified["decisionLogVerification"]
     assert verification["ok"] is True and verification["checked"] == verification["headSequence"]
     assert verification["headSequence"] > max(n["sequence"] for n in mine) + 1
 

@@ -152,12 +152,14 @@ async def test_the_gateway_over_a_real_registry(gateway: RunningGateway, registr
     assert "id_number" not in unmasked["data"]["accessDecisions"]["nodes"][0]["result"]["mask"]
 
     # Tampering with a stored decision makes verification fail.
-    assert (await gateway.data("{ verifyDecisionLog { ok checked } }", auditor))["data"]["verifyDecisionLog"]["ok"]
+    verified = await gateway.data("{ decisionLogVerification { ok checked } }", auditor)
+    assert verified["data"]["decisionLogVerification"]["ok"]
     async with gateway.runtime.database.transaction() as session:
         await session.execute(text("DROP TRIGGER access_decision_no_update"))
         await session.execute(text("UPDATE access_decision SET allow = 1 WHERE subject = 'carol' AND allow = 0"))
-    verdict = (await gateway.data("{ verifyDecisionLog { ok brokenSequence reason } }", auditor))["data"]
-    assert verdict["verifyDecisionLog"]["ok"] is False and "altered" in verdict["verifyDecisionLog"]["reason"]
+    verdict = (await gateway.data("{ decisionLogVerification { ok brokenSequence reason } }", auditor))["data"]
+    assert verdict["decisionLogVerification"]["ok"] is False
+    assert "altered" in verdict["decisionLogVerification"]["reason"]
 
     # With the registry stopped, its fields fail with SERVICE_UNAVAILABLE; the gateway's own still answer.
     registry_process.stop()

@@ -233,24 +233,27 @@ async def test_auditors_list_verify_and_export_and_nobody_else_may(tmp_path: Pat
     auditor, staff = token(settings, "audrey"), token(settings, "sam", [("community_staff", "110108001001")])
     async with running_gateway(settings) as gateway:
         await gateway.data(VIEWER, staff)
-        refused = await gateway.data("{ exportDecisions { count } }", staff)
+        refused = await gateway.data("{ accessDecisionExport { count } }", staff)
         assert refused["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
         page = await gateway.data('{ accessDecisions(filter: {subject: "sam"}, first: 1) '
-                                  "{ nodes { action allow } endCursor hasNextPage } }", auditor)
+                                  "{ edges { cursor } nodes { action allow } pageInfo { endCursor hasNextPage } } }",
+                                  auditor)
         listing = page["data"]["accessDecisions"]
-        assert listing["nodes"] == [{"action": "access_decision.export", "allow": False}] and listing["hasNextPage"]
+        assert listing["nodes"] == [{"action": "access_decision.export", "allow": False}]
+        assert listing["pageInfo"]["hasNextPage"] and listing["edges"][0]["cursor"] == listing["pageInfo"]["endCursor"]
         rest = await gateway.data('query($after: String) { accessDecisions(filter: {subject: "sam"}, after: $after) '
-                                  "{ nodes { action allow } hasNextPage } }", auditor, {"after": listing["endCursor"]})
+                                  "{ nodes { action allow } pageInfo { hasNextPage } } }", auditor,
+                                  {"after": listing["pageInfo"]["endCursor"]})
         assert rest["data"]["accessDecisions"] == {"nodes": [{"action": "viewer.read", "allow": True}],
-                                                   "hasNextPage": False}
-        export = await gateway.data("{ exportDecisions(filter: {resourceType: \"viewer\"}) { count jsonLines } }",
+                                                   "pageInfo": {"hasNextPage": False}}
+        export = await gateway.data("{ accessDecisionExport(filter: {resourceType: \"viewer\"}) { count jsonLines } }",
                                     auditor)
-        verified = await gateway.data("{ verifyDecisionLog { ok checked headSequence } }", auditor)
-        bad_cursor = await gateway.data('{ accessDecisions(after: "nope") { hasNextPage } }', auditor)
-    exported = export["data"]["exportDecisions"]
+        verified = await gateway.data("{ decisionLogVerification { ok checked headSequence } }", auditor)
+        bad_cursor = await gateway.data('{ accessDecisions(after: "nope") { pageInfo { hasNextPage } } }', auditor)
+    exported = export["data"]["accessDecisionExport"]
     assert exported["count"] == 1
     line = json.loads(exported["jsonLines"])
     assert line["input"]["subject"]["id"] == "sam" and line["result"]["allow"] is True
-    assert verified["data"]["verifyDecisionLog"]["ok"] is True
-    assert verified["data"]["verifyDecisionLog"]["checked"] >= 5
+    assert verified["data"]["decisionLogVerification"]["ok"] is True
+    assert verified["data"]["decisionLogVerification"]["checked"] >= 5
     assert bad_cursor["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "after"

@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import jwt
 import pytest
@@ -17,6 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from gateway.auth import Authenticator, AuthError
+from tests.gateway.harness import gateway_settings, running_gateway
 from tests.support.services import free_port
 
 ISSUER, AUDIENCE = "https://idp.example.gov.cn", "gridgov"
@@ -61,3 +63,19 @@ async def test_tokens_verify_against_the_jwks_and_fail_with_reasons() -> None:
         other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         with pytest.raises(AuthError, match="signature does not verify"):
             await authenticator.authenticate(f"Bearer {signed(other, 'k1')}")
+
+
+async def test_the_tokens_kid_is_never_echoed_into_www_authenticate(tmp_path: Path) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    async with identity_provider({"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]}) as url:
+        settings = gateway_settings(tmp_path, jwks_url=url, jwt_issuer=ISSUER, jwt_audience=AUDIENCE)
+        async with running_gateway(settings) as gateway:
+            for kid in ['x", error="injected', "x\r\nSet-Cookie: session=stolen", "ключ"]:
+                response = await gateway.graphql("{ viewer { id } }", signed(key, kid))
+                assert response.status_code == 401, response.text
+                challenge = response.headers["www-authenticate"]
+                assert challenge == ('Bearer error="invalid_token", '
+                                     'error_description="no signing key for this token at the identity provider"')
+                assert "set-cookie" not in response.headers
+                assert kid not in response.text

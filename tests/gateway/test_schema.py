@@ -23,7 +23,8 @@ def root_fields(schema, root: str) -> set[str]:  # type: ignore[no-untyped-def]
 
 def test_no_plugin_is_a_valid_schema() -> None:
     schema = compose({})
-    assert {"viewer", "accessDecisions", "verifyDecisionLog", "exportDecisions"} <= root_fields(schema, "Query")
+    assert {"viewer", "accessDecisions", "decisionLogVerification", "accessDecisionExport"} <= root_fields(schema,
+                                                                                                      "Query")
     assert schema._schema.mutation_type is None
 
 

@@ -11,7 +11,7 @@ from tests.registry.conftest import build_tree
 from tests.support.services import running_service
 from tests.support.tls import CertificateAuthority
 
-QUERY = '{ jurisdiction(code: "110108001") { name children { code } } }'
+QUERY = '{ jurisdiction(code: "110108001") { name children { nodes { code } } } }'
 
 
 async def test_the_gateway_calls_a_service_over_mutual_tls(tmp_path: Path) -> None:

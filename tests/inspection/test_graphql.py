@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 27, 2, tzinfo=UTC)  # 10:00 in Beijing, a Friday
 SOURCE_FIELDS = "id name sourceType status contactPhone areaM2 controlLevel fumePurifierInstalled missingChecklistItems"
 CREATE = f"""mutation($input: PollutionSourceInput!) {{ createPollutionSource(input: $input) {{ {SOURCE_FIELDS} }} }}"""
 ONE = f"""query($id: ID!) {{ pollutionSource(id: $id) {{ {SOURCE_FIELDS} }} }}"""
-LIST = f"""query {{ pollutionSources {{ sources {{ {SOURCE_FIELDS} }} nextPageToken }} }}"""
+LIST = f"""query {{ pollutionSources {{ nodes {{ {SOURCE_FIELDS} }} pageInfo {{ endCursor }} }} }}"""
 
 
 @dataclass
@@ -75,12 +75,12 @@ async def test_sources_masking_and_scope_by_role(stack: Stack) -> None:
     created = (await stack.ok(CREATE, stack.head, input=restaurant()))["createPollutionSource"]
     assert (created["status"], created["fumePurifierInstalled"], created["contactPhone"]) == (
         "ACTIVE", True, "13700001111")  # the head covering it sees the contact it just entered
-    assert (await stack.ok(LIST, stack.bureau))["pollutionSources"]["sources"][0]["contactPhone"] == "13700001111"
-    assert (await stack.ok(LIST, stack.head))["pollutionSources"]["sources"][0]["contactPhone"] == "137****1111"
+    assert (await stack.ok(LIST, stack.bureau))["pollutionSources"]["nodes"][0]["contactPhone"] == "13700001111"
+    assert (await stack.ok(LIST, stack.head))["pollutionSources"]["nodes"][0]["contactPhone"] == "137****1111"
     assert (await stack.ok(ONE, stack.head, id=created["id"]))["pollutionSource"]["contactPhone"] == "13700001111"
     assert (await stack.ok(ONE, stack.street_staff, id=created["id"]))["pollutionSource"][
         "contactPhone"] == "137****1111"
-    assert (await stack.ok(LIST, stack.other_head))["pollutionSources"]["sources"] == []
+    assert (await stack.ok(LIST, stack.other_head))["pollutionSources"]["nodes"] == []
     assert (await stack.error(ONE, stack.other_head, id=created["id"]))["code"] == "PERMISSION_DENIED"
     assert (await stack.error(LIST, stack.auditor))["code"] == "PERMISSION_DENIED"
     outside = await stack.error(CREATE, stack.other_head, input=restaurant())
@@ -112,7 +112,7 @@ async def test_patrols_violations_rules_and_air_quality(stack: Stack) -> None:
     imported = await stack.ok("""mutation($d: String!) { importPollutionSources(format: CSV, data: $d) {
         imported } }""", stack.bureau, d=base64.b64encode(survey_csv(*GOOD_ROWS)).decode())
     assert imported["importPollutionSources"]["imported"] == 4
-    sources = (await stack.ok(LIST, stack.bureau))["pollutionSources"]["sources"]
+    sources = (await stack.ok(LIST, stack.bureau))["pollutionSources"]["nodes"]
     site = next(s for s in sources if s["sourceType"] == "CONSTRUCTION_SITE")
     assert site["missingChecklistItems"] == ["covering", "hardened_roads", "wet_work", "covered_transport"]
     patrol = """mutation($input: PatrolInput!) { recordPatrol(input: $input) { id level jurisdictionCode } }"""
@@ -144,9 +144,9 @@ async def test_patrols_violations_rules_and_air_quality(stack: Stack) -> None:
     assert (await stack.ok(evidence, stack.head, id=violation_id))["addPollutionViolationEvidence"][
         "evidence"] == ["a.jpg", "b.jpg"]
     assert (await stack.error(evidence, stack.other_head, id=violation_id))["code"] == "PERMISSION_DENIED"
-    listed = await stack.ok("""query { pollutionViolations(state: OPEN) { violations { id } nextPageToken } }""",
+    listed = await stack.ok("""query { pollutionViolations(state: OPEN) { nodes { id } pageInfo { endCursor } } }""",
                             stack.street_staff)
-    assert [v["id"] for v in listed["pollutionViolations"]["violations"]] == [violation_id]
+    assert [v["id"] for v in listed["pollutionViolations"]["nodes"]] == [violation_id]
 
     rules = (await stack.ok("""query { pollutionRules { checklist { code name }
         patrolFrequencies { level frequency { times unit } }
@@ -174,16 +174,17 @@ async def test_patrols_violations_rules_and_air_quality(stack: Stack) -> None:
     assert (await stack.ok(ingest, stack.bureau, r=readings, c=references))["ingestAirQuality"] == {
         "readings": 1, "references": 1}
     compared = (await stack.ok("""query { airQualityComparison(start: "2026-11-01", end: "2026-11-30") {
-        pollutant average referenceAverage difference percentOfReference samples } }""", stack.street_staff))
-    assert compared["airQualityComparison"][0] == {"pollutant": "PM25", "average": 55.0, "referenceAverage": 50.0,
-                                                   "difference": 5.0, "percentOfReference": 110.0, "samples": 1}
-    due = await stack.ok("""query { patrolsDue(start: "2026-11-01", end: "2026-11-07") { gridHead { subjectId
-        assignedOn } missed windows { status } } supervisionDue(start: "2026-10-01", end: "2026-12-31") {
-        name controlLevel missed due frequency { times unit } windows { start status } } }""", stack.bureau)
-    heads = {d["gridHead"]["subjectId"]: d for d in due["patrolsDue"]}
+        nodes { pollutant average referenceAverage difference percentOfReference samples } } }""", stack.street_staff))
+    assert compared["airQualityComparison"]["nodes"][0] == {
+        "pollutant": "PM25", "average": 55.0, "referenceAverage": 50.0, "difference": 5.0, "percentOfReference": 110.0,
+        "samples": 1}
+    due = await stack.ok("""query { patrolsDue(start: "2026-11-01", end: "2026-11-07") { nodes { gridHead { subjectId
+        assignedOn } missed windows { status } } } supervisionDue(start: "2026-10-01", end: "2026-12-31") {
+        nodes { name controlLevel missed due frequency { times unit } windows { start status } } } }""", stack.bureau)
+    heads = {d["gridHead"]["subjectId"]: d for d in due["patrolsDue"]["nodes"]}
     assert heads["head-4"]["missed"] == 7 and heads["head-4"]["gridHead"]["assignedOn"] == "2026-11-01"
     # The key source entered the inventory on 27 November: November's check is due, December's upcoming.
-    assert due["supervisionDue"] == [{"name": "热电厂", "controlLevel": "NATIONAL", "missed": 0, "due": 1,
+    assert due["supervisionDue"]["nodes"] == [{"name": "热电厂", "controlLevel": "NATIONAL", "missed": 0, "due": 1,
                                       "frequency": {"times": 1, "unit": "MONTH"},
                                       "windows": [{"start": "2026-11-27", "status": "DUE"},
                                                   {"start": "2026-12-01", "status": "UPCOMING"}]}]
@@ -192,8 +193,8 @@ async def test_patrols_violations_rules_and_air_quality(stack: Stack) -> None:
 
 
 MISSED = """query($after: String!, $kind: MissedPatrolKind) { missedPatrols(first: 10, after: $after, kind: $kind) {
-  missedPatrols { id kind subjectId name jurisdictionCode level controlLevel windowStart windowEnd required done
-  raisedAt } nextPageToken } }"""
+  edges { cursor } nodes { id kind subjectId name jurisdictionCode level controlLevel windowStart windowEnd required
+  done raisedAt } pageInfo { hasNextPage endCursor } } }"""
 
 
 async def test_missed_patrols_raised_by_the_job_as_each_role_sees_them(stack: Stack) -> None:
@@ -202,23 +203,28 @@ async def test_missed_patrols_raised_by_the_job_as_each_role_sees_them(stack: St
     # Friday 27 November: the daily heads' 13 to 26 November (the 14-day look-back), the street head's two
     # weeks that closed in it; the week and the day running now are not missed yet.
     mine = (await stack.ok(MISSED, stack.head, after=""))["missedPatrols"]
-    assert len(mine["missedPatrols"]) == 10 and mine["nextPageToken"]
-    rest = (await stack.ok(MISSED, stack.head, after=mine["nextPageToken"]))["missedPatrols"]
-    days = [m["windowStart"] for m in mine["missedPatrols"] + rest["missedPatrols"]]
-    assert days == [f"2026-11-{d}" for d in range(26, 12, -1)] and rest["nextPageToken"] == ""
-    assert mine["missedPatrols"][0] == {
-        "id": mine["missedPatrols"][0]["id"], "kind": "PATROL", "subjectId": "head-4", "name": "网格长",
+    assert len(mine["nodes"]) == 10 and mine["pageInfo"]["hasNextPage"]
+    rest = (await stack.ok(MISSED, stack.head, after=mine["pageInfo"]["endCursor"]))["missedPatrols"]
+    days = [m["windowStart"] for m in mine["nodes"] + rest["nodes"]]
+    assert days == [f"2026-11-{d}" for d in range(26, 12, -1)] and not rest["pageInfo"]["hasNextPage"]
+    # Every edge's cursor resumes right after its row, inside a page as at its end.
+    for k in (0, 3, 9):
+        after_k = (await stack.ok(MISSED, stack.head, after=mine["edges"][k]["cursor"]))["missedPatrols"]
+        assert [m["windowStart"] for m in after_k["nodes"]] == days[k + 1:k + 11]
+    assert mine["nodes"][0] == {
+        "id": mine["nodes"][0]["id"], "kind": "PATROL", "subjectId": "head-4", "name": "网格长",
         "jurisdictionCode": GRID, "level": 4, "controlLevel": None, "windowStart": "2026-11-26",
         "windowEnd": "2026-11-26", "required": 1, "done": 0, "raisedAt": "2026-11-27T02:00:00+00:00"}
-    street = (await stack.ok(MISSED, stack.street_staff, after="", kind="PATROL"))["missedPatrols"]["missedPatrols"]
+    street = (await stack.ok(MISSED, stack.street_staff, after="", kind="PATROL"))["missedPatrols"]["nodes"]
     assert [m["subjectId"] for m in street][:2] == ["head-4", "head-4"]
-    weeks = (await stack.ok("""query { missedPatrols(jurisdictionCode: "110108001", first: 50) { missedPatrols {
-        subjectId windowStart windowEnd } } }""", stack.street_staff))["missedPatrols"]["missedPatrols"]
+    weeks = (await stack.ok("""query { missedPatrols(jurisdictionCode: "110108001", first: 50) { nodes {
+        subjectId windowStart windowEnd } } }""", stack.street_staff))["missedPatrols"]["nodes"]
     assert [(m["windowStart"], m["windowEnd"]) for m in weeks if m["subjectId"] == "head-2"] == [
         ("2026-11-16", "2026-11-22"), ("2026-11-09", "2026-11-15")]
     assert {m["subjectId"] for m in weeks} == {"head-4", "head-2"}  # not the other street's head-x
     assert (await stack.error(MISSED, stack.auditor, after=""))["code"] == "PERMISSION_DENIED"
-    bad = await stack.error("""query { missedPatrols(jurisdictionCode: "1101") { nextPageToken } }""", stack.bureau)
+    bad = await stack.error("""query { missedPatrols(jurisdictionCode: "1101") { pageInfo { endCursor } } }""",
+                            stack.bureau)
     assert (bad["code"], [v["field"] for v in bad["fieldViolations"]]) == ("INVALID_ARGUMENT", ["jurisdiction_code"])
 
 

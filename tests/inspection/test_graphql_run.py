@@ -22,8 +22,8 @@ from tests.support.databases import postgres_schema
 from tests.support.services import free_port, running_service, wait_until
 
 IMPORT = """mutation($data: String!) { importPollutionSources(format: CSV, data: $data) { imported } }"""
-SOURCES = """query { pollutionSources(first: 10) { sources { id name sourceType contactPhone status areaM2
-  missingChecklistItems } nextPageToken } }"""
+SOURCES = """query { pollutionSources(first: 10) { nodes { id name sourceType contactPhone status areaM2
+  missingChecklistItems } pageInfo { endCursor } } }"""
 ASSIGN = """mutation($input: GridHeadInput!) { assignGridHead(input: $input) { subjectId level jurisdictionCode } }"""
 PATROL = """mutation($input: PatrolInput!) { recordPatrol(input: $input) { id patroller level checks { sourceId
   compliant finding } } }"""
@@ -31,12 +31,12 @@ REPORT = """mutation($input: PollutionViolationInput!) { reportPollutionViolatio
   jurisdictionCode reporter deadline } }"""
 VIOLATION = """query($id: ID!) { pollutionViolation(id: $id) { id state caseId caseNumber resolution closedOnTime
   closedAt } }"""
-CASES = """query { cases(first: 20) { items { id number state sourceService sourceReference categoryCode } } }"""
+CASES = """query { cases(first: 20) { nodes { id number state sourceService sourceReference categoryCode } } }"""
 ASSESSMENT = """query($start: String!, $end: String!) { pollutionAssessment(start: $start, end: $end, unit: GRID) {
-  key patrolsRequired patrolsFulfilled windowsMissed complianceRate violationsFound violationsClosed
-  violationsClosedOnTime } }"""
-DUE = """query($start: String!, $end: String!) { patrolsDue(start: $start, end: $end) { gridHead { subjectId }
-  missed due complianceRate windows { start status } } }"""
+  nodes { key patrolsRequired patrolsFulfilled windowsMissed complianceRate violationsFound violationsClosed
+  violationsClosedOnTime } } }"""
+DUE = """query($start: String!, $end: String!) { patrolsDue(start: $start, end: $end) { nodes { gridHead { subjectId }
+  missed due complianceRate windows { start status } } } }"""
 
 
 @asynccontextmanager
@@ -73,7 +73,7 @@ async def case_for(gateway: RunningGateway, people: People, violation_id: str) -
         if body.get("errors") and body["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE":
             return None  # the gateway's channel to a cases service that just started is still reconnecting
         assert "errors" not in body, body["errors"]
-        items = body["data"]["cases"]["items"]
+        items = body["data"]["cases"]["nodes"]
         mine = [c for c in items if c["sourceReference"] == violation_id]
         assert len(mine) <= 1, mine  # exactly one case per violation
         return mine[0] if mine else None
@@ -85,10 +85,10 @@ async def close_case(gateway: RunningGateway, people: People, case_id: str) -> N
     """Register, dispatch (the dispatch table sends it to the environment bureau), accept, handle, verify."""
     for bearer, mutation in (
         (people.admin, f'registerCase(id: "{case_id}")'),
-        (people.admin, f'dispatchCase(id: "{case_id}")'),
+        (people.admin, f'dispatchCase(input: {{id: "{case_id}"}})'),
         (people.unit, f'acceptCase(id: "{case_id}")'),
-        (people.unit, f'handleCase(id: "{case_id}", resolution: "已苫盖，责令整改")'),
-        (people.admin, f'verifyCase(id: "{case_id}", passed: true)'),
+        (people.unit, f'handleCase(input: {{id: "{case_id}", resolution: "已苫盖，责令整改"}})'),
+        (people.admin, f'verifyCase(input: {{id: "{case_id}", passed: true}})'),
     ):
         await ok(gateway, bearer, f"mutation {{ {mutation} {{ id state }} }}")
 
@@ -124,14 +124,14 @@ async def test_survey_patrol_violation_case_and_assessment(database: Database, t
             error = body["errors"][0]["extensions"]
             assert error["code"] == "INVALID_ARGUMENT"
             assert [v["field"] for v in error["fieldViolations"]] == ["rows[3].source_type"]
-            assert (await ok(gateway, people.bureau, SOURCES))["pollutionSources"]["sources"] == []
+            assert (await ok(gateway, people.bureau, SOURCES))["pollutionSources"]["nodes"] == []
             imported = await ok(gateway, people.bureau, IMPORT, data=base64.b64encode(survey_csv(*GOOD_ROWS)).decode())
             assert imported["importPollutionSources"]["imported"] == 4
 
             head = await ok(gateway, people.bureau, ASSIGN, input={
                 "subjectId": "head-4", "name": "王网格长", "jurisdictionCode": GRID, "phone": "13912345678"})
             assert head["assignGridHead"] == {"subjectId": "head-4", "level": 4, "jurisdictionCode": GRID}
-            sources = (await ok(gateway, people.head, SOURCES))["pollutionSources"]["sources"]
+            sources = (await ok(gateway, people.head, SOURCES))["pollutionSources"]["nodes"]
             yard = next(s for s in sources if s["sourceType"] == "OPEN_STORAGE_YARD")
             assert yard["contactPhone"] == "010*****1234"  # a head's list is masked
             assert yard["areaM2"] == 3000.0 and yard["status"] == "ACTIVE"
@@ -154,11 +154,11 @@ async def test_survey_patrol_violation_case_and_assessment(database: Database, t
                 case["id"], case["number"], True)
 
             start, end = this_month()
-            rows = (await ok(gateway, people.bureau, ASSESSMENT, start=start, end=end))["pollutionAssessment"]
+            rows = (await ok(gateway, people.bureau, ASSESSMENT, start=start, end=end))["pollutionAssessment"]["nodes"]
             assert rows == [{"key": GRID, "patrolsRequired": 1, "patrolsFulfilled": 1, "windowsMissed": 0,
                              "complianceRate": 1.0, "violationsFound": 1, "violationsClosed": 1,
                              "violationsClosedOnTime": 1}]
-            due = (await ok(gateway, people.head, DUE, start=start, end=end))["patrolsDue"]
+            due = (await ok(gateway, people.head, DUE, start=start, end=end))["patrolsDue"]["nodes"]
             assert [(d["gridHead"]["subjectId"], d["missed"], d["due"]) for d in due] == [("head-4", 0, 0)]
             denied = await gateway.data(ASSESSMENT, people.unit, {"start": start, "end": end})
             assert denied["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
@@ -176,7 +176,7 @@ async def test_violation_reported_while_cases_is_down_is_delivered_later(databas
             await ok(gateway, people.bureau, IMPORT, data=base64.b64encode(survey_csv(GOOD_ROWS[1])).decode())
             await ok(gateway, people.bureau, ASSIGN,
                      input={"subjectId": "head-4", "name": "王", "jurisdictionCode": GRID})
-            yard = (await ok(gateway, people.head, SOURCES))["pollutionSources"]["sources"][0]
+            yard = (await ok(gateway, people.head, SOURCES))["pollutionSources"]["nodes"][0]
             violation = (await ok(gateway, people.head, REPORT, input={
                 "sourceId": yard["id"], "violationType": "missing_wind_break_net", "description": "未设防风网",
                 "evidence": ["photos/yard-2.jpg"]}))["reportPollutionViolation"]

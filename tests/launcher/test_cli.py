@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.support.services import free_port
+from tests.support.tls import CertificateAuthority
 
 ROOT = Path(__file__).resolve().parents[2]
 GRIDGOV = [sys.executable, "-m", "launcher.cli"]
@@ -103,11 +110,20 @@ def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
 
 def test_a_service_that_cannot_start_is_reported(tmp_path: Path) -> None:
     environ = environment(tmp_path, ["registry"])
-    environ["GRIDGOV_REGISTRY_DATABASE_URL"] = "mysql://nowhere/db"
+    environ["GRIDGOV_REGISTRY_DATABASE_URL"] = "sqlite+aiosqlite:////proc/no-such-dir/registry.db"
     result = subprocess.run([*GRIDGOV, "up"], env=environ, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "registry exited with code" in result.stderr
+    assert "No such file or directory: '/proc/no-such-dir'" in result.stderr  # the tail of its log
+
+
+def test_a_bad_setting_is_named_before_anything_starts(tmp_path: Path) -> None:
+    environ = environment(tmp_path, ["registry"])
+    environ["GRIDGOV_REGISTRY_DATABASE_URL"] = "mysql://nowhere/db"
+    result = subprocess.run([*GRIDGOV, "up"], env=environ, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
     assert "GRIDGOV_REGISTRY_DATABASE_URL must start with" in result.stderr
+    assert not (tmp_path / "logs").exists()
 
 
 def test_token_is_accepted_by_the_local_key(tmp_path: Path) -> None:
@@ -133,3 +149,103 @@ def test_unknown_service_is_refused(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "service 'forestry' is enabled but no plugin of that name is installed" in result.stderr
+
+
+@contextlib.contextmanager
+def identity_provider(jwks: dict[str, object]) -> Iterator[str]:
+    """A JWKS URL served from a thread, as an identity provider would."""
+    body = json.dumps(jwks).encode()
+
+    class Keys(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Keys)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/jwks"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def production_environment(tmp_path: Path, services: list[str], jwks_url: str) -> dict[str, str]:
+    environ = environment(tmp_path, services)
+    tls = CertificateAuthority(tmp_path / "tls").issue("gridgov")
+    environ.update({
+        "GRIDGOV_MODE": "production",
+        "GRIDGOV_ACTOR_KEY": "a-production-actor-key-of-forty-characters",
+        "GRIDGOV_TLS_CERT": str(tls.cert), "GRIDGOV_TLS_KEY": str(tls.key), "GRIDGOV_TLS_CA": str(tls.ca),
+        "GRIDGOV_JWKS_URL": jwks_url, "GRIDGOV_JWT_ISSUER": "https://idp.test",
+        "GRIDGOV_POLICY_ENGINE": "embedded",
+        "GRIDGOV_GATEWAY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}",
+    })
+    for name in services:
+        environ[f"GRIDGOV_{name.upper()}_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / name}.db"
+    return environ
+
+
+def test_up_in_production_mode_starts_a_production_stack_without_tokens(tmp_path: Path) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    with identity_provider({"keys": [{**jwk, "kid": "idp-1", "use": "sig", "alg": "RS256"}]}) as jwks_url:
+        environ = production_environment(tmp_path, ["registry"], jwks_url)
+        migrated = subprocess.run([*GRIDGOV, "migrate"], env=environ, cwd=ROOT, capture_output=True, text=True,
+                                  timeout=120)
+        assert migrated.returncode == 0, migrated.stderr
+        process = subprocess.Popen([*GRIDGOV, "up"], env=environ, cwd=ROOT, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        try:
+            output = read_until(process, "Ctrl-C stops everything")
+            assert "Production mode: tokens come from the identity provider" in output
+            assert "Demo tokens" not in output and "eyJ" not in output
+            gateway = environ["GRIDGOV_GATEWAY_LISTEN"]
+            assert httpx.get(f"http://{gateway}/healthz", timeout=10).json() == {"status": "ok"}
+            assert httpx.get(f"http://{gateway}/graphql", timeout=10).status_code == 405  # no GraphiQL
+            now = int(time.time())
+            signed = jwt.encode({"sub": "erin", "roles": [{"role": "street_staff", "scope": "110108002"}],
+                                 "iss": "https://idp.test", "aud": "gridgov", "iat": now, "exp": now + 300},
+                                key, algorithm="RS256", headers={"kid": "idp-1"})
+            answer = httpx.post(f"http://{gateway}/graphql", json={"query": "{ viewer { id } }"},
+                                headers={"Authorization": f"Bearer {signed}"}, timeout=10)
+            assert answer.status_code == 200 and answer.json()["data"] == {"viewer": {"id": "erin"}}
+            started = children_of(process.pid)
+            assert len(started) == 2  # registry and gateway
+            process.send_signal(signal.SIGINT)
+            process.communicate(timeout=60)
+            assert process.returncode == 0
+            for pid in started:
+                with pytest.raises(ProcessLookupError):
+                    os.kill(pid, 0)
+        finally:
+            stop(process)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"GRIDGOV_JWKS_URL": ""}, "GRIDGOV_JWKS_URL must be set"),
+    ({"GRIDGOV_TLS_CERT": "", "GRIDGOV_TLS_KEY": "", "GRIDGOV_TLS_CA": ""}, "are required in production"),
+    ({"GRIDGOV_REGISTRY_DATABASE_URL": ""}, "GRIDGOV_REGISTRY_DATABASE_URL must be set"),
+    ({"GRIDGOV_ACTOR_KEY": "short"}, "GRIDGOV_ACTOR_KEY must be at least 32 characters"),
+])
+def test_up_in_production_mode_names_a_missing_setting_before_starting_anything(
+        tmp_path: Path, change: dict[str, str], message: str) -> None:
+    environ = {**production_environment(tmp_path, ["registry"], "http://127.0.0.1:9/jwks"), **change}
+    result = subprocess.run([*GRIDGOV, "up"], env=environ, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr
+    assert "gRPC on" not in result.stdout and not (tmp_path / "logs").exists()
+
+
+def test_up_in_production_mode_refuses_demo_data(tmp_path: Path) -> None:
+    environ = production_environment(tmp_path, ["registry"], "http://127.0.0.1:9/jwks")
+    result = subprocess.run([*GRIDGOV, "up", "--demo-data"], env=environ, cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2 and "--demo-data is for the embedded default" in result.stderr

@@ -65,11 +65,11 @@ async def test_a_grid_worker_sees_its_grid_masked_and_cannot_change_households(g
                                 worker, {"id": nodes[0]["id"]})
     head = detail["data"]["household"]["members"][0]
     assert head["idNumber"].startswith("110108********") and "****" in head["phone"]
-    visit = await gateway.data("""mutation($id: ID!) { recordVisit(householdId: $id, notes: "走访") {
+    visit = await gateway.data("""mutation($id: ID!) { recordVisit(input: {householdId: $id, notes: "走访"}) {
         worker jurisdictionCode } }""", worker, {"id": nodes[0]["id"]})
     assert visit["data"]["recordVisit"] == {"worker": "grid_worker-user", "jurisdictionCode": "110108001001001"}
-    denied = await gateway.data("""mutation($id: ID!) { setCareLevel(householdId: $id, careLevel: ATTENTION,
-        reason: "x") { id } }""", worker, {"id": nodes[0]["id"]})
+    denied = await gateway.data("""mutation($id: ID!) { setCareLevel(input: {householdId: $id, careLevel: ATTENTION,
+        reason: "x"}) { id } }""", worker, {"id": nodes[0]["id"]})
     assert denied["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
 
 
@@ -84,12 +84,14 @@ async def test_street_staff_see_personal_data_whole(gateway: RunningGateway) -> 
 
 async def test_the_tree_is_browsed_from_a_node_to_its_children(gateway: RunningGateway) -> None:
     street = bearer(gateway, "street_staff", "110108001")
-    tree = await gateway.data("""{ jurisdiction(code: "110108001") { name level children { code level
-        children { code gridType } } } }""", street)
+    tree = await gateway.data("""{ jurisdiction(code: "110108001") { name level children { nodes { code level
+        children(first: 1) { nodes { code gridType } pageInfo { hasNextPage } } } } } }""", street)
     node = tree["data"]["jurisdiction"]
-    assert node["level"] == "STREET" and [c["code"] for c in node["children"]] == [
+    assert node["level"] == "STREET" and [c["code"] for c in node["children"]["nodes"]] == [
         "110108001001", "110108001002", "110108001003"]
-    assert node["children"][0]["children"][0] == {"code": "110108001001001", "gridType": "URBAN"}
+    first_grids = node["children"]["nodes"][0]["children"]
+    assert first_grids == {"nodes": [{"code": "110108001001001", "gridType": "URBAN"}],
+                           "pageInfo": {"hasNextPage": True}}
     outside = await gateway.data("""{ jurisdiction(code: "110108") { name } }""", street)
     assert outside["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
 
@@ -103,19 +105,19 @@ async def test_an_auditor_gets_no_registry_data(gateway: RunningGateway) -> None
 async def test_import_reports_bad_rows_and_export_returns_the_ledger(gateway: RunningGateway) -> None:
     admin = bearer(gateway, "district_admin", "110108")
     content = base64.b64encode(sample("households-ledger-with-errors.csv")).decode()
-    report = await gateway.data("""mutation($c: String!) { importHouseholds(contentBase64: $c, format: CSV) {
+    report = await gateway.data("""mutation($c: String!) { importHouseholds(input: {contentBase64: $c, format: CSV}) {
         errors { line field reason } households nothingStored } }""", admin, {"c": content})
     result = report["data"]["importHouseholds"]
     # The clean ledger is registered already, so its IDs are reported too; the six defects are among them.
     assert result["nothingStored"] and result["households"] == 0
     defects = {(e["line"], e["field"]) for e in result["errors"]}
     assert {(3, "id_number"), (5, "jurisdiction_code"), (9, "gender"), (11, "birth_date"), (12, "name")} <= defects
-    bad = await gateway.data("""mutation { importHouseholds(contentBase64: "@@", format: CSV) { households } }""",
-                             admin)
-    assert bad["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "contentBase64"
-    exported = await gateway.data("""mutation { exportHouseholds(format: CSV, jurisdictionPrefix: "110108001001001")
+    bad = await gateway.data("""mutation { importHouseholds(input: {contentBase64: "@@", format: CSV}) {
+        households } }""", admin)
+    assert bad["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "input.contentBase64"
+    exported = await gateway.data("""query { householdExport(format: CSV, jurisdictionPrefix: "110108001001001")
         { contentBase64 households residents filename } }""", admin)
-    ledger = exported["data"]["exportHouseholds"]
+    ledger = exported["data"]["householdExport"]
     assert (ledger["households"], ledger["residents"]) == (12, 26)
     assert base64.b64decode(ledger["contentBase64"]).decode("utf-8-sig").startswith("户编号,所属网格")
 
@@ -124,34 +126,89 @@ async def test_bad_input_names_the_field(gateway: RunningGateway) -> None:
     admin = bearer(gateway, "district_admin", "110108")
     too_many = await gateway.data(HOUSEHOLDS, admin, {"first": 500, "after": ""})
     assert too_many["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT"
-    assert too_many["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "page.page_size"
-    grid = await gateway.data("""mutation { createBuilding(jurisdictionCode: "110108001001009", address: "x")
+    assert too_many["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "first"
+    grid = await gateway.data("""mutation { createBuilding(input: {jurisdictionCode: "110108001001009", address: "x"})
         { id } }""", admin)
     assert grid["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "jurisdiction_code"
 
 
-async def test_ten_megabytes_of_text_get_a_clean_error(gateway: RunningGateway) -> None:
+EDGES = """query($first: Int!, $after: String) { households(first: $first, after: $after) {
+  edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"""
+
+
+async def test_every_edge_cursor_resumes_after_its_row(gateway: RunningGateway) -> None:
+    admin = bearer(gateway, "district_admin", "110108")
+    whole = await gateway.data(EDGES, admin, {"first": 200})
+    edges = whole["data"]["households"]["edges"]
+    ids = [e["node"]["id"] for e in edges]
+    assert len(ids) == 144 and not whole["data"]["households"]["pageInfo"]["hasNextPage"]
+    page = (await gateway.data(EDGES, admin, {"first": 100}))["data"]["households"]
+    assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
+    # Inside a page (one call of skip + first rows), past the service's page maximum (two calls), at its end.
+    for k, first in ((0, 5), (41, 30), (57, 200), (99, 10), (143, 10)):
+        after_k = await gateway.data(EDGES, admin, {"first": first, "after": page["edges"][k]["cursor"]
+                                                    if k < 100 else edges[k]["cursor"]})
+        assert "errors" not in after_k, after_k
+        assert [e["node"]["id"] for e in after_k["data"]["households"]["edges"]] == ids[k + 1:k + 1 + first]
+        assert after_k["data"]["households"]["pageInfo"]["hasNextPage"] == (k + 1 + first < 144)
+
+
+@pytest.mark.parametrize(("variables", "field"), [
+    ({"first": 0}, "first"), ({"first": -1}, "first"), ({"first": 201}, "first"),
+    ({"first": 5, "after": "not-a-cursor"}, "after"),
+    # A well-formed cursor around a page token the service did not issue.
+    ({"first": 5, "after": "eyJ0IjoiZ2FyYmxlZCIsInMiOjB9"}, "after"),
+])
+async def test_a_bad_page_request_names_its_argument(gateway: RunningGateway, variables: dict[str, object],
+                                                    field: str) -> None:
+    body = await gateway.data(EDGES, bearer(gateway, "district_admin", "110108"), variables)
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "INVALID_ARGUMENT"
+    assert [v["field"] for v in error["extensions"]["fieldViolations"]] == [field]
+    assert error["message"].startswith(f"{field}:")
+
+
+async def test_oversize_text_gets_a_clean_error(gateway: RunningGateway) -> None:
     worker = bearer(gateway, "grid_worker", "110108001001001")
     households = await gateway.data(HOUSEHOLDS, worker, {"first": 1, "after": ""})
     household = households["data"]["households"]["nodes"][0]["id"]
-    visit = "mutation($id: ID!, $notes: String!) { recordVisit(householdId: $id, notes: $notes) { worker } }"
-    for notes, message in [("访" * 10001, "notes: must be at most 10000 characters, got 10001"),
-                           ("x" * (10 * 1024 * 1024), "the input is too large for the registry service")]:
-        error = await gateway.first_error(visit, worker, {"id": household, "notes": notes})
-        assert error["extensions"]["code"] == "INVALID_ARGUMENT"
-        assert error["message"].startswith(message)
-        assert "larger than max" not in error["message"] and "recordVisit" not in error["message"]
+    error = await gateway.first_error(VISIT, worker, {"id": household, "notes": "访" * 10001})
+    assert error["extensions"]["code"] == "INVALID_ARGUMENT"
+    assert error["message"].startswith("notes: must be at most 10000 characters, got 10001")
+
+
+VISIT = "mutation($id: ID!, $notes: String!) { recordVisit(input: {householdId: $id, notes: $notes}) { worker } }"
+
+
+async def test_ten_megabytes_past_a_services_message_limit_get_a_clean_error(tmp_path: Path) -> None:
+    # A gateway whose body limit lets 10 MB through (the default 2 MiB answers 413 first): the registry's
+    # gRPC message limit refuses it (RESOURCE_EXHAUSTED, "Received message larger than max"), which the
+    # caller sees as a plain INVALID_ARGUMENT, not as INTERNAL quoting gRPC.
+    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'registry.db'}")
+    async with running_service("registry", database) as registry:
+        settings = gateway_settings(tmp_path, services={"registry": registry.address},
+                                    max_body_bytes=16 * 1024 * 1024)
+        async with running_gateway(settings, {"registry": registry.plugin}) as gateway:
+            admin = bearer(gateway, "district_admin", "110108")
+            error = await gateway.first_error(
+                """mutation($address: String!) { createBuilding(input: {jurisdictionCode: "110108001001001",
+                   address: $address}) { id } }""", admin, {"address": "楼" * (4 * 1024 * 1024)})
+    await database.dispose()
+    assert error["extensions"]["code"] == "INVALID_ARGUMENT"
+    assert error["message"].startswith("the input is too large for the registry service")
+    assert "larger than max" not in error["message"] and "CreateBuilding" not in error["message"]
 
 
 async def test_creating_mutations_forward_their_idempotency_key(gateway: RunningGateway) -> None:
     admin = bearer(gateway, "district_admin", "110108")
     keyed = """mutation($key: String) {
-      createBuilding(jurisdictionCode: "110108001001001", address: "99号楼", idempotencyKey: $key) { id } }"""
+      createBuilding(input: {jurisdictionCode: "110108001001001", address: "99号楼"}, idempotencyKey: $key) {
+        id } }"""
     first = await gateway.ok(keyed, admin, {"key": "b-1"})
     assert await gateway.ok(keyed, admin, {"key": "b-1"}) == first
     worker = bearer(gateway, "grid_worker", "110108001001001")
     household = (await gateway.ok(HOUSEHOLDS, worker, {"first": 1, "after": ""}))["households"]["nodes"][0]["id"]
     visit = """mutation($id: ID!, $key: String) {
-      recordVisit(householdId: $id, notes: "走访", idempotencyKey: $key) { id } }"""
+      recordVisit(input: {householdId: $id, notes: "走访"}, idempotencyKey: $key) { id } }"""
     recorded = await gateway.ok(visit, worker, {"id": household, "key": "v-1"})
     assert await gateway.ok(visit, worker, {"id": household, "key": "v-1"}) == recorded
