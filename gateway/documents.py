@@ -218,7 +218,8 @@ class Documents:
         else:
             self._cache.move_to_end(query)
         if isinstance(outcome, DocumentRefused):
-            raise outcome
+            # a fresh exception each time: the remembered one must not keep a request's frames alive
+            raise DocumentRefused(str(outcome))
         return outcome
 
     def prepare_now(self, query: str) -> Prepared:
@@ -229,7 +230,8 @@ class Documents:
             outcome = self._outcome(query)
             self._remember(query, outcome)
         if isinstance(outcome, DocumentRefused):
-            raise outcome
+            # a fresh exception each time: the remembered one must not keep a request's frames alive
+            raise DocumentRefused(str(outcome))
         return outcome
 
     def _remember(self, query: str, outcome: Prepared | DocumentRefused) -> None:

@@ -32,21 +32,6 @@ from services.kit.tls import tls_config
 if TYPE_CHECKING:
     from launcher.supervisor import Supervisor
 
-# The demo users `gridgov up` prints tokens for: one per tier, a grid worker, an auditor and the
-# department roles the fire and inspection policies know.
-DEMO_USERS = (
-    ("district", "demo-district-admin", "district_admin", "110108", ""),
-    ("street", "demo-street-staff", "street_staff", "110108001", ""),
-    ("community", "demo-community-staff", "community_staff", "110108001001", ""),
-    ("grid worker", "demo-grid-worker", "grid_worker", "110108001001001", ""),
-    ("auditor", "demo-auditor", "auditor", "110108", ""),
-    ("fire", "demo-fire-inspector", "fire_inspector", "110108001", "fire_department"),
-    ("fire dept", "demo-fire-department", "fire_department", "110108", "fire_department"),
-    ("environment", "demo-environment-bureau", "environment_bureau", "110108", "environment_bureau"),
-    ("grid head", "demo-grid-leader", "grid_leader", "110108001001", ""),
-)
-
-
 def enabled_services(requested: str | None, env: Env) -> list[str]:
     """The services to run: --services, else GRIDGOV_SERVICES, else every installed plugin."""
     if requested:
@@ -158,12 +143,15 @@ async def _load_demo(plugins, addresses, signer, directory: Path, tls) -> list[s
 
 
 def print_demo_tokens() -> None:
+    """A token for each demo user (services.kit.demo.USERS): one per tier, a grid worker, a handling unit, a
+    resident, an auditor and the department roles the fire and inspection policies know."""
     from gateway.auth import mint_demo_token
+    from services.kit.demo import USERS
 
     print("Demo tokens (send as  Authorization: Bearer <token>):")
-    for label, subject, role, scope, department in DEMO_USERS:
-        token = mint_demo_token(subject=subject, roles=[(role, scope)], department=department)
-        print(f"  {label:<12} {role}@{scope}\n    {token}")
+    for user in USERS:
+        token = mint_demo_token(subject=user.subject, roles=[(user.role, user.scope)], department=user.department)
+        print(f"  {user.label:<12} {user.role}@{user.scope}\n    {token}")
 
 
 def command_token(args: argparse.Namespace) -> int:

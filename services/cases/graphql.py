@@ -93,6 +93,13 @@ async def _act(info: Info, verb: str, case_id: str, method: str, request: Any) -
     return await ctx.call(SERVICE, method, request, decision, resource=resource)
 
 
+def _own_unit(ctx: RequestContext) -> str:
+    """The unit a subject's case lists default to: its department, when handling_unit is its only list role."""
+    names = {grant.role for grant in ctx.subject.roles}
+    listing = names & {"district_admin", "street_staff", "community_staff", "grid_worker", "resident"}
+    return ctx.subject.department if "handling_unit" in names and not listing else ""
+
+
 async def _scoped(info: Info, action: str, method: str, request: Any, code: str = "") -> Any:
     ctx = _context(info)
     decision = await ctx.authorize(action, Resource(action.split(".")[0], "", code))
@@ -100,24 +107,28 @@ async def _scoped(info: Info, action: str, method: str, request: Any, code: str 
 
 
 async def _paged(info: Info, action: str, method: str, request: Callable[[dict[str, Any]], Any], rows: str,
-                 first: int, after: str | None) -> Connection[Any]:
+                 first: int, after: str | None, attributes: dict[str, Any] | None = None) -> Connection[Any]:
     ctx = _context(info)
-    decision = await ctx.authorize(action, Resource(action.split(".")[0]))
+    decision = await ctx.authorize(action, Resource(action.split(".")[0], attributes=attributes or {}))
     return await service_page(ctx, SERVICE, method, request, rows, decision, first, after)
 
 
 @strawberry.type
 class CaseQuery:
-    @strawberry.field(description="Cases in the caller's scope, newest first; a resident sees their own reports.")
+    @strawberry.field(description="Cases in the caller's scope, newest first; a resident sees their own reports, "
+                                  "a handling unit the cases it leads or co-handles.")
     async def cases(self, info: Info, states: list[CaseState] | None = None,  # type: ignore[valid-type]
                     category_code: str = "", tier: CaseTier | None = None,  # type: ignore[valid-type]
                     due_status: CaseDueStatus | None = None, jurisdiction_prefix: str = "",  # type: ignore[valid-type]
                     source: CaseSource | None = None, text: str = "", handling_unit: str = "",  # type: ignore[valid-type]
                     first: int = 50, after: str | None = None) -> CaseConnection:
+        unit = handling_unit or _own_unit(_context(info))
         return await _paged(info, "case.list", "ListCases", lambda page: pb.ListCasesRequest(
             states=[to_proto(s) for s in states or ()], category_code=category_code, tier=to_proto(tier),
             due_status=to_proto(due_status), jurisdiction_prefix=jurisdiction_prefix, source=to_proto(source),
-            text=text, handling_unit=handling_unit, page=page), "cases", first, after)
+            text=text, handling_unit=unit, page=page), "cases", first, after,
+            # The policy lets a handling_unit role list only its own unit's cases: it needs the filter.
+            attributes={"handling_unit": unit})
 
     @strawberry.field(description="One case with its history.")
     async def case(self, info: Info, id: strawberry.ID) -> Case:

@@ -11,6 +11,11 @@
 # - Reporting: office roles, grid workers, residents and unit staff, inside their scope.
 # - Reading: office roles and grid workers inside their scope; unit staff the cases of their unit;
 #   a resident only the cases they reported (the service filters a resident's lists by reporter).
+# - Listing: a handling_unit role lists only its own unit's cases: the list must be filtered to the
+#   subject's department (resource.attributes.handling_unit; the gateway fills it in for a subject
+#   whose only list role is handling_unit), and only then does the role's scope join `scopes`. The
+#   service applies the same rule again from the signed actor. A handling_unit subject without a
+#   department claim is denied, naming the missing claim.
 # - Rating the department's handling: street_staff and community_staff (the raising tiers).
 # - Evaluation figures: office roles inside their scope; the district ranking: district_admin.
 # - Catalogue and dispatch table: read by office roles and unit staff, changed by district_admin.
@@ -42,6 +47,15 @@ reporter_roles := {"district_admin", "street_staff", "community_staff", "grid_wo
 reader_roles := {"district_admin", "street_staff", "community_staff", "grid_worker"}
 
 list_roles := reader_roles | {"resident", "handling_unit"}
+
+# A list a handling_unit role may see: filtered to the subject's own unit.
+own_unit_list if {
+	input.subject.department != ""
+	input.resource.attributes.handling_unit == input.subject.department
+}
+
+# The subject's list roles other than handling_unit.
+other_list_roles := (lib.role_names & list_roles) - {"handling_unit"}
 
 case_action if {
 	input.resource.type == "case"
@@ -121,8 +135,35 @@ grant contains reason if {
 	case_action
 	lib.verb == "list"
 	some g in input.subject.roles
-	g.role in list_roles
+	g.role in list_roles - {"handling_unit"}
 	reason := concat(" ", [g.role, "may list cases within", g.scope])
+}
+
+grant contains reason if {
+	case_action
+	lib.verb == "list"
+	own_unit_list
+	some g in input.subject.roles
+	g.role == "handling_unit"
+	reason := concat(" ", ["unit", input.subject.department, "may list its cases within", g.scope])
+}
+
+deny contains "a handling_unit subject without a department claim reads no cases" if {
+	case_action
+	lib.verb in {"list", "read"}
+	input.subject.department == ""
+	"handling_unit" in lib.role_names
+	count(other_list_roles) == 0
+}
+
+deny contains reason if {
+	case_action
+	lib.verb == "list"
+	input.subject.department != ""
+	"handling_unit" in lib.role_names
+	count(other_list_roles) == 0
+	not own_unit_list
+	reason := concat(" ", ["a handling unit lists only its own cases: handlingUnit must be", input.subject.department])
 }
 
 grant contains reason if {
@@ -161,7 +202,15 @@ scopes contains g.scope if {
 	case_action
 	lib.verb == "list"
 	some g in input.subject.roles
-	g.role in list_roles
+	g.role in list_roles - {"handling_unit"}
+}
+
+scopes contains g.scope if {
+	case_action
+	lib.verb == "list"
+	own_unit_list
+	some g in input.subject.roles
+	g.role == "handling_unit"
 }
 
 scopes contains g.scope if {

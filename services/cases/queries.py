@@ -8,10 +8,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, String, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Row, Select, String, and_, false, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.cases import domain
+from services.cases import domain, roles
 from services.cases.deadlines import DueStatus
 from services.cases.models import CaseRow, CaseUnitRow, TallyRow
 from services.cases.store import to_domain
@@ -34,13 +34,15 @@ class CaseFilter:
     source: domain.SourceChannel | None = None
     text: str = ""
     handling_unit: str = ""
-    reporter: str = ""  # set by the service for residents, who see only their own reports
+    # What the caller's roles read (set by the service from the signed actor): None reads the scopes whole.
+    reach: roles.Reach | None = None
 
     def fingerprint(self, scopes: Sequence[str]) -> dict[str, Any]:
         return {"states": sorted(s.value for s in self.states), "category": self.category_code,
                 "tier": self.tier.name if self.tier else "", "due": self.due_status or "",
                 "prefix": self.jurisdiction_prefix, "source": self.source or "", "text": self.text,
-                "unit": self.handling_unit, "reporter": self.reporter, "scopes": list(scopes)}
+                "unit": self.handling_unit, "reach": self.reach.fingerprint() if self.reach else None,
+                "scopes": list(scopes)}
 
 
 def _jurisdiction(session: AsyncSession) -> Any:
@@ -75,15 +77,31 @@ def _conditions(f: CaseFilter, scopes: Sequence[str], code: Any) -> list[ColumnE
     if f.source is not None:
         where.append(CaseRow.source == f.source)
     if f.handling_unit:
-        # The lead or a co-handler of the current dispatch (a walk of ix_case_unit_unit).
-        where.append(CaseRow.id.in_(select(CaseUnitRow.case_id).where(CaseUnitRow.unit == f.handling_unit)))
-    if f.reporter:
-        where.append(CaseRow.reporter == f.reporter)
+        where.append(_units_cases(f.handling_unit))
+    if f.reach is not None and f.reach.narrowed:
+        where.append(_reach_condition(f.reach, code))
     if f.text:
         pattern = "%" + f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         where.append(or_(CaseRow.description.like(pattern, escape="\\"), CaseRow.address.like(pattern, escape="\\"),
                          CaseRow.number.like(pattern, escape="\\")))
     return where
+
+
+def _units_cases(unit: str) -> Any:
+    # The lead or a co-handler of the current dispatch (a walk of ix_case_unit_unit).
+    return CaseRow.id.in_(select(CaseUnitRow.case_id).where(CaseUnitRow.unit == unit))
+
+
+def _reach_condition(reach: roles.Reach, code: Any) -> ColumnElement[bool]:
+    """The cases the caller's roles read: whole scopes, its unit's cases, its own reports (none: nothing)."""
+    parts = []
+    if reach.whole:
+        parts.append(scope_condition(code, reach.whole))
+    if reach.unit:
+        parts.append(and_(scope_condition(code, reach.unit), _units_cases(reach.department)))
+    if reach.own:
+        parts.append(and_(scope_condition(code, reach.own), CaseRow.reporter == reach.reporter))
+    return or_(*parts) if parts else false()
 
 
 def _after(page: Page, arity: int) -> tuple[Any, ...] | None:

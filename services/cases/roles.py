@@ -27,6 +27,8 @@ CENTRE_ACTIONS = frozenset({
 # Actions a handling unit takes on its own part (the subject's department is the unit).
 UNIT_ACTIONS = frozenset({Action.ACCEPT, Action.RETURN, Action.HANDLE, Action.REQUEST_EXTENSION,
                           Action.REQUEST_HOLD})
+# Roles that read only some cases of their scope (see Reach).
+NARROW_ROLES = frozenset({"handling_unit", "resident"})
 # The street or community that raised a case rates the department's handling of it.
 RATER_ROLES = frozenset({"street_staff", "community_staff"})
 
@@ -98,3 +100,54 @@ def report_refusal(actor: Actor, jurisdiction_code: str) -> str | None:
 def sees_only_own(actor: Actor) -> bool:
     """True when the actor's only way in is as a resident: they read only cases they reported."""
     return bool(actor.roles) and all(role == "resident" for role, _ in actor.roles)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Which cases an actor reads, role by role: whole scopes, its unit's cases, its own reports.
+
+    A handling unit's staff read the cases their unit leads or co-handles (the participants of the
+    current dispatch), a resident the cases they reported, inside each role's scope; any other role
+    reads its scope whole (the policy decides which roles read cases at all). A handling_unit role
+    without a department reads nothing.
+    """
+
+    whole: tuple[str, ...] = ()
+    unit: tuple[str, ...] = ()
+    department: str = ""
+    own: tuple[str, ...] = ()
+    reporter: str = ""
+
+    @property
+    def narrowed(self) -> bool:
+        """True when some role of the actor reads less than its whole scope."""
+        return bool(self.unit or self.own) or not self.whole
+
+    def fingerprint(self) -> dict[str, object]:
+        return {"whole": list(self.whole), "unit": list(self.unit), "department": self.department,
+                "own": list(self.own), "reporter": self.reporter}
+
+
+def reach(actor: Actor) -> Reach:
+    """What ``actor`` reads of the cases in its scopes (lists and single reads follow the same rule)."""
+    whole = tuple(scope for role, scope in actor.roles if role not in NARROW_ROLES)
+    unit = tuple(actor.scopes({"handling_unit"})) if actor.department else ()
+    return Reach(whole, unit, actor.department if unit else "", tuple(actor.scopes({"resident"})),
+                 actor.subject)
+
+
+def invisibility(actor: Actor, case: Case) -> str | None:
+    """Why ``actor`` may not read ``case`` although it lies in the request's scope, or None when it may."""
+    r = reach(actor)
+    code = case.jurisdiction_code
+    if _inside(code, r.whole):
+        return None
+    if _inside(code, r.unit) and r.department in {p.unit for p in case.participants}:
+        return None
+    if _inside(code, r.own) and case.reporter == actor.subject:
+        return None
+    if r.own and not r.unit:
+        return "a resident sees only the cases they reported"
+    if any(role == "handling_unit" for role, _ in actor.roles) and not actor.department:
+        return "a handling_unit subject without a department claim reads no cases"
+    return "a handling unit sees only the cases its unit leads or co-handles"

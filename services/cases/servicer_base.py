@@ -41,10 +41,12 @@ def check_prefix(prefix: str, field: str = "jurisdiction_prefix") -> str:
 
 
 def require_visible(case: domain.Case, actor: roles.Actor) -> None:
-    """Scope (defence in depth) and, for residents, authorship; raises PermissionDenied."""
+    """Scope (defence in depth) and what the actor's roles read of it (a resident their own reports, a unit its
+    cases); raises PermissionDenied."""
     actor_context.require_in_scope(case.jurisdiction_code)
-    if roles.sees_only_own(actor) and case.reporter != actor.subject:
-        raise PermissionDenied("a resident sees only the cases they reported")
+    why = roles.invisibility(actor, case)
+    if why:
+        raise PermissionDenied(why)
 
 
 class FiguresCache:
@@ -142,7 +144,11 @@ class ServicerBase(KitServicerBase):
         def work(session: Session) -> tuple[pb.Case, domain.Outcome]:
             loaded = self.load(session, case_id, for_update=True)
             case = loaded.case
-            require_visible(case, actor)
+            # Scope and a resident's authorship; a unit's part is the role check's (after the state, whose
+            # error names the allowed actions).
+            actor_context.require_in_scope(case.jurisdiction_code)
+            if roles.sees_only_own(actor) and case.reporter != actor.subject:
+                raise PermissionDenied("a resident sees only the cases they reported")
             domain.check_legal(case, action)  # the state first: its error names the allowed actions
             why = roles.refusal(actor, action, case)
             if why:

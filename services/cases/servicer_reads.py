@@ -93,7 +93,7 @@ class ReadServicer(ServicerBase):
             jurisdiction_prefix=check_prefix(request.jurisdiction_prefix),
             source=convert.SOURCES.optional(request.source, "source"), text=request.text.strip(),
             handling_unit=request.handling_unit.strip(),
-            reporter=actor.subject if roles.sees_only_own(actor) else "",
+            reach=roles.reach(actor),
         )
         page = page_from(request.page.page_size, request.page.page_token, f.fingerprint(scopes))
         async with self.database.read() as session:

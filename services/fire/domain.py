@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -320,6 +320,32 @@ def place_problems(draft: PlaceDraft, prefix: str = "place") -> list[FieldViolat
 
 
 # ---- inspections ----------------------------------------------------------------------------------
+
+
+# Check results that count as a checked line: an inspection of nothing is not an inspection.
+CHECKED_RESULTS = frozenset({CheckResult.PASSED, CheckResult.HAZARD_FOUND})
+# What a draft that cannot be finalised yet allows next.
+BEFORE_FINALIZE = ("record_checklist",)
+
+
+def finalize_problem(results: Iterable[CheckResult | None]) -> str | None:
+    """Why a draft with checklist lines of ``results`` cannot be finalised yet, or None when it can."""
+    if not any(result in CHECKED_RESULTS for result in results):
+        return ("finalize needs at least one checklist item recorded as passed or hazard_found: "
+                "record the checklist first")
+    return None
+
+
+def verification_refusal(found_by: str, verifier: str, four_eyes: bool) -> str | None:
+    """Why ``verifier`` may not verify the fix of a hazard ``found_by`` found, or None when they may.
+
+    With four eyes (a district setting, on by default) the inspector who found the hazard does not verify
+    its rectification: someone else re-inspects.
+    """
+    if four_eyes and found_by and found_by == verifier:
+        return (f"{verifier} found this hazard, so someone else verifies its fix: the district requires "
+                "four-eyes verification (fourEyesVerification)")
+    return None
 
 
 def require_draft(state: InspectionState, action: str) -> None:

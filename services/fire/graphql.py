@@ -16,6 +16,7 @@ from gridgov.fire.v1 import fire_pb2
 from services.fire.graphql_types import (
     ClaimFireHazardFixInput,
     FireChecklistItemInput,
+    FireDistrictSettings,
     FireDueStatus,
     FireFileFormat,
     FireGridLevel,
@@ -132,6 +133,15 @@ class FireQuery:
             hazard_type_code=hazard_type_code, place_id=place_id, report_immediately_only=report_immediately_only,
             page=page), "hazards", first, after)
 
+    @strawberry.field(description="How the fire service works in a district: four-eyes verification.")
+    async def fire_district_settings(self, info: Info, district_code: str) -> FireDistrictSettings:
+        ctx = _context(info)
+        resource = Resource("fire_settings", district_code, district_code)
+        decision = await ctx.authorize("fire_settings.read", resource)
+        response = await ctx.call(SERVICE, "GetDistrictSettings", fire_pb2.GetDistrictSettingsRequest(
+            district_code=district_code), decision)
+        return response.settings  # type: ignore[no-any-return]
+
     @strawberry.field(description="One hazard with its history.")
     async def fire_hazard(self, info: Info, id: strawberry.ID) -> FireHazard:
         response = await _on_record(info, "fire_hazard.read", id, "GetHazard", fire_pb2.GetHazardRequest(id=id))
@@ -242,8 +252,30 @@ class FireMutation:
 
     @strawberry.mutation(description="A re-inspection verifies the fix: the hazard closes.")
     async def verify_fire_hazard_fix(self, info: Info, id: strawberry.ID, note: str = "") -> FireHazard:
-        request = fire_pb2.VerifyFixRequest(id=id, note=note)
-        return (await _on_record(info, "fire_hazard.verify", id, "VerifyFix", request)).hazard  # type: ignore[no-any-return]
+        ctx = _context(info)
+        hazard = (await ctx.locate(SERVICE, "GetHazard", fire_pb2.GetHazardRequest(id=id))).hazard
+        district = hazard.jurisdiction_code[:6]
+        settings = (await ctx.locate(SERVICE, "GetDistrictSettings", fire_pb2.GetDistrictSettingsRequest(
+            district_code=district))).settings
+        # The policy's four-eyes rule needs who found the hazard and whether the district asks for a second person.
+        state = fire_pb2.HazardState.Name(hazard.state).removeprefix("HAZARD_STATE_").lower()
+        resource = Resource("fire_hazard", id, hazard.jurisdiction_code, {
+            "found_by": hazard.found_by, "four_eyes_verification": settings.four_eyes_verification, "state": state})
+        decision = await ctx.authorize("fire_hazard.verify", resource)
+        response = await ctx.call(SERVICE, "VerifyFix", fire_pb2.VerifyFixRequest(id=id, note=note), decision,
+                                  resource=resource)
+        return response.hazard  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Turns a district's four-eyes verification on or off (fire department or "
+                                     "district administrator of the district).")
+    async def set_fire_district_settings(self, info: Info, district_code: str,
+                                         four_eyes_verification: bool) -> FireDistrictSettings:
+        ctx = _context(info)
+        resource = Resource("fire_settings", district_code, district_code)
+        decision = await ctx.authorize("fire_settings.update", resource)
+        response = await ctx.call(SERVICE, "SetDistrictSettings", fire_pb2.SetDistrictSettingsRequest(
+            district_code=district_code, four_eyes_verification=four_eyes_verification), decision, resource=resource)
+        return response.settings  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="A re-inspection finds the fix does not hold: back to rectifying.")
     async def reopen_fire_hazard(self, info: Info, id: strawberry.ID, reason: str) -> FireHazard:

@@ -291,6 +291,18 @@ class FireChecklistItemInput:
     note: str = ""
 
 
+@strawberry.type(description="How the fire service works in one district.")
+class FireDistrictSettings:
+    district_code: str
+    four_eyes_verification: bool = strawberry.field(description="A fix is verified by someone other than the "
+                                                                "inspector who found the hazard (default true).")
+    updated_by: str
+
+    @strawberry.field(description="When the settings were last changed; null while they are the defaults.")
+    def updated_at(self) -> datetime.datetime | None:
+        return moment(self, "updated_at")
+
+
 @strawberry.type(description="The hazard catalogue, current versions.")
 class FireHazardTypeConnection(CountedConnection[FireHazardType]):
     pass

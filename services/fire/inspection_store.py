@@ -15,7 +15,7 @@ from services.fire.domain import GridLevel, InspectionState
 from services.fire.hazard_store import HazardStore
 from services.fire.models import HazardRow, HazardTypeRow, InspectionRow, PlaceRow
 from services.fire.store import CatalogueStore, PlaceStore
-from services.kit.errors import IllegalTransition, InvalidArgument, NotFound
+from services.kit.errors import FailedPrecondition, IllegalTransition, InvalidArgument, NotFound
 from services.kit.ids import new_id
 from services.kit.jurisdiction import prefix_condition, scope_condition
 from services.kit.pagination import Page, keyset
@@ -59,6 +59,9 @@ class InspectionStore:
         The state flips with a conditional update, so two concurrent finalisations raise the hazards once.
         """
         domain.require_draft(row.state, "finalize")
+        missing = domain.finalize_problem(item_from_record(r).result for r in row.items)
+        if missing:
+            raise FailedPrecondition(missing, state=InspectionState.DRAFT.value, allowed=domain.BEFORE_FINALIZE)
         locked = await self.session.execute(
             update(InspectionRow).where(InspectionRow.id == row.id, InspectionRow.state == InspectionState.DRAFT)
             .values(state=InspectionState.FINALIZED, finalized_at=now).execution_options(synchronize_session=False))

@@ -169,3 +169,14 @@ class HazardChangeRow(Base):
     actor: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     note: Mapped[str] = mapped_column(Text)
+
+
+class DistrictSettingsRow(Base):
+    """How the fire service works in one district; a district without a row has the defaults."""
+
+    __tablename__ = "fire_district_settings"
+
+    district_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    four_eyes_verification: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(128))

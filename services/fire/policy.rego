@@ -7,6 +7,11 @@
 #   district_admin only.
 # - Owners' and contacts' phones are masked unless granted: a fire_inspector or an office role
 #   covering the record sees them whole; grid workers and the fire department always see them masked.
+# - Four eyes: where the district's setting four_eyes_verification is on (the default), the subject
+#   who found a hazard (resource.attributes.found_by) does not verify its fix.
+# - District settings (fire_settings, jurisdiction_code = the district): read by every fire role
+#   working in the district, changed by the fire_department or a district_admin whose scope covers
+#   the whole district.
 # - auditor, and every role not named here, gets no fire data.
 # Lists, exports without a code and imports carry no jurisdiction_code: they are granted to a role
 # that may do the action somewhere, and `scopes` says where (the service filters every row by it).
@@ -20,6 +25,10 @@ resource_types := {
 	"fire_place", "fire_inspection", "fire_hazard", "fire_hazard_type", "fire_inspection_plan",
 	"fire_ledger",
 }
+
+settings_readers := field_roles | {"fire_department"}
+
+settings_writers := {"fire_department", "district_admin"}
 
 # Resources that carry no jurisdiction: the district's catalogue and plans.
 district_resources := {"fire_hazard_type", "fire_inspection_plan"}
@@ -57,6 +66,38 @@ acting_roles contains role if {
 acting_roles contains role if {
 	input.action in write_actions
 	some role in field_roles
+}
+
+grant contains reason if {
+	input.resource.type == "fire_settings"
+	input.action == "fire_settings.read"
+	some role_grant in input.subject.roles
+	role_grant.role in settings_readers
+	startswith(role_grant.scope, input.resource.jurisdiction_code)
+	reason := concat(" ", [role_grant.role, "may read the fire settings of", input.resource.jurisdiction_code])
+}
+
+grant contains reason if {
+	input.resource.type == "fire_settings"
+	input.action == "fire_settings.update"
+	count(input.resource.jurisdiction_code) == 6
+	some role_grant in input.subject.roles
+	role_grant.role in settings_writers
+	startswith(input.resource.jurisdiction_code, role_grant.scope)
+	reason := concat(" ", [role_grant.role, "may change the fire settings of", input.resource.jurisdiction_code])
+}
+
+deny contains reason if {
+	ours
+	input.action == "fire_hazard.verify"
+	# In any other state the service's answer names the state and the actions it allows.
+	input.resource.attributes.state == "rectified"
+	input.resource.attributes.four_eyes_verification == true
+	input.resource.attributes.found_by == input.subject.id
+	reason := concat("", [
+		input.subject.id, " found this hazard, so someone else verifies its fix: the district requires ",
+		"four-eyes verification (fourEyesVerification)",
+	])
 }
 
 grant contains reason if {
@@ -102,6 +143,18 @@ scopes contains role_grant.scope if {
 	ours
 	some role_grant in input.subject.roles
 	role_grant.role in acting_roles
+}
+
+scopes contains input.resource.jurisdiction_code if {
+	input.resource.type == "fire_settings"
+	input.action == "fire_settings.read"
+	count(grants_settings_read) > 0
+}
+
+grants_settings_read contains role_grant if {
+	some role_grant in input.subject.roles
+	role_grant.role in settings_readers
+	startswith(role_grant.scope, input.resource.jurisdiction_code)
 }
 
 scopes contains role_grant.scope if {

@@ -13,6 +13,7 @@ from services.fire import catalogue, convert, domain
 from services.fire.convert import GRID_LEVEL, HAZARD_CATEGORY, PLACE_TYPE, RISK_LEVEL, SEVERITY
 from services.fire.place_import import parse_places
 from services.fire.servicer_hazards import HazardRpcs
+from services.fire.settings import SettingsRpcs
 from services.fire.store import CatalogueStore, PlaceStore, code_filter
 from services.kit import actor, jurisdiction
 from services.kit.errors import FieldViolation, InvalidArgument, PermissionDenied
@@ -45,7 +46,7 @@ def require_district_wide() -> None:
         raise PermissionDenied("editing the catalogue or the plans needs a district-wide scope")
 
 
-class FireServicer(HazardRpcs, fire_pb2_grpc.FireServiceServicer):
+class FireServicer(HazardRpcs, SettingsRpcs, fire_pb2_grpc.FireServiceServicer):
     """Places, catalogue, plans and due lists here; inspections, hazards and the ledger in HazardRpcs."""
 
     async def CreatePlace(self, request: fire_pb2.CreatePlaceRequest, context: Any) -> fire_pb2.CreatePlaceResponse:

@@ -13,9 +13,10 @@ from services.fire.domain import HazardAction, LedgerSection
 from services.fire.hazard_store import HazardStore
 from services.fire.inspection_store import InspectionStore
 from services.fire.models import HazardRow, HazardTypeRow
+from services.fire.settings import SettingsStore
 from services.fire.store import PlaceStore, code_filter
 from services.kit import actor, calendar
-from services.kit.errors import FieldViolation, InvalidArgument
+from services.kit.errors import FieldViolation, InvalidArgument, PermissionDenied
 from services.kit.pagination import page_from
 from services.kit.servicer import ServicerBase
 from services.kit.tabular import FileFormat
@@ -125,11 +126,20 @@ class HazardRpcs(ServicerBase):
             row = await store.get(hazard_id)
             actor.require_in_scope(row.jurisdiction_code)
             now = self.runtime.clock()
+            caller = actor.current()
+            if action is HazardAction.VERIFY and (row.state, action) in domain.TRANSITIONS and \
+                    not actor.is_system(caller):
+                # The state first (its error names the allowed actions). The demo loader (a system actor)
+                # verifies what it found; a person does not, unless the district turned four eyes off.
+                four_eyes = await SettingsStore(session).four_eyes(row.jurisdiction_code)
+                why = domain.verification_refusal(row.found_by, caller.subject, four_eyes)
+                if why:
+                    raise PermissionDenied(why)
             if action is HazardAction.ORDER_RECTIFICATION and options.get("rectify_by") is None:
                 hazard_type = await session.get(HazardTypeRow, row.hazard_type_code)
                 days = hazard_type.rectify_days if hazard_type else 0
                 options["rectify_by"] = domain.rectification_deadline(now, days, calendar.add_working_days)
-            return await store.apply(row, action, actor.current().subject, now, **options)
+            return await store.apply(row, action, caller.subject, now, **options)
 
     async def OrderRectification(self, request: fire_pb2.OrderRectificationRequest,
                                  context: Any) -> fire_pb2.OrderRectificationResponse:

@@ -151,7 +151,7 @@ def grid_head_message(row: GridHeadRow) -> pb.GridHead:
 def patrol_message(row: PatrolRow, checks: list[PatrolCheckRow]) -> pb.Patrol:
     return pb.Patrol(
         id=row.id, patroller=row.patroller, level=row.level, jurisdiction_code=row.jurisdiction_code,
-        patrolled_at=timestamp(row.patrolled_at), findings=row.findings,
+        patrolled_at=timestamp(row.patrolled_at), findings=row.findings, recorded_by=row.recorded_by,
         checks=[pb.SourceCheck(source_id=c.source_id, finding=c.finding, compliant=c.compliant) for c in checks],
     )
 

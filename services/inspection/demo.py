@@ -104,7 +104,9 @@ def _heads(rng: random.Random, since: date) -> list[pb.GridHead]:
     heads = []
     for code in codes:
         name, phone = _person(rng)
-        heads.append(pb.GridHead(subject_id=f"head-{code}", name=name, jurisdiction_code=code, phone=phone,
+        # The printed grid head token is the head of its community.
+        subject = demo.GRID_LEADER if code == demo.COMMUNITY_CODE else f"head-{code}"
+        heads.append(pb.GridHead(subject_id=subject, name=name, jurisdiction_code=code, phone=phone,
                                  assigned_on=since.isoformat()))
     return heads
 

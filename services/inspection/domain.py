@@ -154,6 +154,10 @@ class Frequency:
 
 
 # The "six 100%" most cities use; a city with five or eight items replaces the list.
+# Roles that enter a patrol on a grid head's behalf (from a paper patrol sheet, say), inside their scope;
+# a grid head records only their own.
+ON_BEHALF_ROLES = frozenset({"environment_bureau"})
+
 DEFAULT_CHECKLIST = (
     ChecklistItem("enclosure", "施工现场100%围挡"),
     ChecklistItem("covering", "物料堆放100%覆盖"),

@@ -178,9 +178,10 @@ class ViolationTypeInput:
 
 
 async def _patrol_decision(ctx: RequestContext, patroller: str) -> tuple[Any, Resource]:
-    """Authorizes recording ``patroller``'s patrols at the head's own scope, learnt through the locator."""
+    """Authorizes recording ``patroller``'s patrols at the head's own scope, learnt through the locator (the policy
+    lets a head record only their own, the environment bureau on a head's behalf)."""
     located = await ctx.locate(SERVICE, "GetGridHead", pb.GetGridHeadRequest(subject_id=patroller))
-    resource = Resource("patrol", "", located.grid_head.jurisdiction_code)
+    resource = Resource("patrol", "", located.grid_head.jurisdiction_code, {"patroller": patroller})
     return await ctx.authorize("patrol.record", resource), resource
 
 

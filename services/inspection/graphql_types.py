@@ -108,6 +108,8 @@ class Patrol:
     jurisdiction_code: str
     checks: list[SourceCheck]
     findings: str
+    recorded_by: str = strawberry.field(description="Who entered the record: the patroller, or the environment "
+                                                    "bureau on their behalf.")
 
     @strawberry.field
     def patrolled_at(self) -> datetime | None:

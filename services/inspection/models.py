@@ -85,6 +85,8 @@ class PatrolRow(Base):
     jurisdiction_code: Mapped[str] = mapped_column(String(15))
     patrolled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     findings: Mapped[str] = mapped_column(Text)
+    # Who entered it: the patroller, or the environment bureau on the patroller's behalf.
+    recorded_by: Mapped[str] = mapped_column(String(128), server_default="")
 
 
 class PatrolCheckRow(Base):

@@ -2,10 +2,12 @@
 # raised to the notifier, violations, assessments, air quality and the configurable rules.
 #
 # - grid_leader (a grid head at level 1..4, the level given by its scope's length) reads inside its
-#   scope, keeps the sources and reports violations there, records patrols at its own level and
-#   scope only, and assigns grid heads strictly below its level.
+#   scope, keeps the sources and reports violations there, records its own patrols (the patroller,
+#   resource.attributes.patroller, is the subject) at its own level and scope only, and assigns grid
+#   heads strictly below its level.
 # - environment_bureau reads district-wide (or wherever its scope is), keeps sources and violations,
-#   assigns grid heads, ingests air-quality readings and, with a district scope, changes the rules.
+#   assigns grid heads, enters a head's patrol on the head's behalf (the record keeps who entered
+#   it), ingests air-quality readings and, with a district scope, changes the rules.
 # - Missed patrol windows (missed_patrol) are read like patrols: every reading role, inside its scope.
 # - district_admin, street_staff, community_staff and grid_worker read inside their scope;
 #   district_admin also assigns grid heads and, with a district scope, changes the rules.
@@ -40,8 +42,9 @@ head_writes := {
 	"violation.add_evidence", "patrol.record", "grid_head.assign",
 }
 
-# Patrols are the grid heads' own duty; the bureau keeps everything else.
-bureau_writes := (head_writes - {"patrol.record"}) | {"air_quality.ingest", "inspection_rules.set"}
+# Patrols are the grid heads' own duty (the bureau enters one only on a head's behalf); the bureau keeps
+# everything else.
+bureau_writes := head_writes | {"air_quality.ingest", "inspection_rules.set"}
 
 admin_writes := {"grid_head.assign", "inspection_rules.set"}
 
@@ -82,10 +85,34 @@ covers(grant) if {
 	startswith(input.resource.jurisdiction_code, grant.scope)
 }
 
-# A grid head patrols at its own level and scope, not a lower head's grid.
+# A grid head records their own patrols, at their own level and scope, not a lower head's grid.
 covers(grant) if {
 	input.action == "patrol.record"
+	grant.role == "grid_leader"
 	input.resource.jurisdiction_code == grant.scope
+	own_patrol
+}
+
+# The bureau enters a head's patrol on the head's behalf anywhere in its scope.
+covers(grant) if {
+	input.action == "patrol.record"
+	grant.role == "environment_bureau"
+	startswith(input.resource.jurisdiction_code, grant.scope)
+}
+
+own_patrol if input.resource.attributes.patroller == input.subject.id
+
+deny contains reason if {
+	ours
+	input.action == "patrol.record"
+	not own_patrol
+	not lib.resource_in_roles({"environment_bureau"})
+	some g in input.subject.roles
+	g.role == "grid_leader"
+	reason := concat("", [
+		"a grid head records only their own patrols, not ", object.get(input.resource.attributes, "patroller", ""),
+		"'s: the environment bureau enters a patrol on a head's behalf",
+	])
 }
 
 # A grid head assigns heads below its level; the bureau and the district admin anywhere in scope.

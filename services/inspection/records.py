@@ -77,11 +77,12 @@ class PatrolStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add_many(self, patrols: Sequence[tuple[str, int, str, datetime, str, Sequence[Check]]]
-                       ) -> list[tuple[PatrolRow, list[PatrolCheckRow]]]:
-        """Stores (patroller, level, code, patrolled_at, findings, checks) patrols with two flushes in all."""
+    async def add_many(self, patrols: Sequence[tuple[str, int, str, datetime, str, Sequence[Check]]],
+                       recorded_by: str) -> list[tuple[PatrolRow, list[PatrolCheckRow]]]:
+        """Stores (patroller, level, code, patrolled_at, findings, checks) patrols entered by ``recorded_by``, with
+        two flushes in all."""
         rows = [PatrolRow(id=new_id(), patroller=patroller, level=level, jurisdiction_code=code,
-                          patrolled_at=at, findings=findings.strip())
+                          patrolled_at=at, findings=findings.strip(), recorded_by=recorded_by)
                 for patroller, level, code, at, findings, _ in patrols]
         self.session.add_all(rows)
         await self.session.flush()  # the patrols first: their checks refer to them

@@ -20,7 +20,7 @@ from services.inspection.convert import (
     to_proto,
     window_message,
 )
-from services.inspection.domain import GridLevel, phone_problem
+from services.inspection.domain import ON_BEHALF_ROLES, GridLevel, phone_problem
 from services.inspection.models import GridHeadRow
 from services.inspection.records import Check, PatrolStore, head_patrols, local_date
 from services.inspection.reminders import ReminderStore
@@ -29,7 +29,7 @@ from services.inspection.servicer_base import ServicerBase, period_bounds, scope
 from services.inspection.store import GridHeadStore, RulesStore, SourceStore
 from services.kit import actor
 from services.kit.calendar import BEIJING
-from services.kit.errors import InvalidArgument, NotFound, Violations
+from services.kit.errors import InvalidArgument, NotFound, PermissionDenied, Violations
 from services.kit.jurisdiction import problem
 from services.kit.pagination import page_from
 
@@ -129,11 +129,12 @@ class PatrolRpcs(ServicerBase):
         """Checks every patrol of ``requests`` first, then stores them all; raises InvalidArgument or
         PermissionDenied before anything is written."""
         now = self.now()
+        caller = actor.current()
         heads_store, sources_store = GridHeadStore(session), SourceStore(session)
         heads: dict[str, GridHeadRow] = {}
         planned = []
         for n, request in enumerate(requests):
-            patroller = request.patroller.strip() or actor.current().subject
+            patroller = request.patroller.strip() or caller.subject
             patrolled_at = moment(request.patrolled_at) if request.HasField("patrolled_at") else now
             if patrolled_at > now + CLOCK_SKEW:
                 problems.add(name(n, "patrolled_at"), "must not be in the future")
@@ -143,6 +144,12 @@ class PatrolRpcs(ServicerBase):
                 continue
             heads[patroller] = head
             actor.require_in_scope(head.jurisdiction_code)
+            if patroller != caller.subject and not actor.is_system(caller):
+                scopes = [r.scope for r in caller.roles if r.role in ON_BEHALF_ROLES]
+                if not any(head.jurisdiction_code.startswith(scope) for scope in scopes):
+                    raise PermissionDenied(
+                        f"a grid head records only their own patrols, not {patroller}'s: the environment bureau "
+                        "enters a patrol on a head's behalf")
             ids = [c.source_id.strip() for c in request.checks]
             sources = await sources_store.get_many(ids)
             for i, source_id in enumerate(ids):
@@ -159,7 +166,7 @@ class PatrolRpcs(ServicerBase):
         problems.raise_if_any()
         stored = await PatrolStore(session).add_many(
             [(head.subject_id, head.level, head.jurisdiction_code, at, findings, checks)
-             for head, at, findings, checks in planned])
+             for head, at, findings, checks in planned], caller.subject)
         return [patrol_message(row, check_rows) for row, check_rows in stored]
 
     async def ListPatrols(self, request: pb.ListPatrolsRequest, context: grpc.aio.ServicerContext

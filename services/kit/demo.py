@@ -44,5 +44,37 @@ def streets() -> tuple[DemoStreet, ...]:
     return tuple(result)
 
 
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo user `make run` prints a token for; each plugin's demo data gives it work of its role."""
+
+    label: str
+    subject: str
+    role: str
+    scope: str
+    department: str = ""
+
+
+STREET_CODE = f"{DISTRICT_CODE}001"
+COMMUNITY_CODE = f"{STREET_CODE}001"
+GRID_CODE = f"{COMMUNITY_CODE}001"
+# The grid head token's subject: the inspection demo makes it the head of COMMUNITY_CODE.
+GRID_LEADER = "demo-grid-leader"
+USERS = (
+    DemoUser("district", "demo-district-admin", "district_admin", DISTRICT_CODE),
+    DemoUser("street", "demo-street-staff", "street_staff", STREET_CODE),
+    DemoUser("community", "demo-community-staff", "community_staff", COMMUNITY_CODE),
+    DemoUser("grid worker", "demo-grid-worker", "grid_worker", GRID_CODE),
+    # The community workstation takes the community's garbage, clutter and posting cases.
+    DemoUser("unit", "demo-handling-unit", "handling_unit", COMMUNITY_CODE, "community_workstation"),
+    DemoUser("resident", "demo-resident", "resident", DISTRICT_CODE),
+    DemoUser("auditor", "demo-auditor", "auditor", DISTRICT_CODE),
+    DemoUser("fire", "demo-fire-inspector", "fire_inspector", STREET_CODE, "fire_department"),
+    DemoUser("fire dept", "demo-fire-department", "fire_department", DISTRICT_CODE, "fire_department"),
+    DemoUser("environment", "demo-environment-bureau", "environment_bureau", DISTRICT_CODE, "environment_bureau"),
+    DemoUser("grid head", GRID_LEADER, "grid_leader", COMMUNITY_CODE),
+)
+
+
 def grid_codes() -> list[str]:
     return [g for street in streets() for community in street.communities for g in community.grids]

@@ -82,10 +82,16 @@ class IllegalTransition(DomainError):
 
 
 class FailedPrecondition(DomainError):
-    """The request is valid but the system is not in a state to carry it out."""
+    """The request is valid but the system is not in a state to carry it out; ``state`` and ``allowed`` (when
+    given) say where the resource stands and what may be done next."""
 
     status = grpc.StatusCode.FAILED_PRECONDITION
     code = "FAILED_PRECONDITION"
+
+    def __init__(self, message: str, *, state: str = "", allowed: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.state = state
+        self.allowed = tuple(sorted(allowed))
 
 
 class PermissionDenied(DomainError):

@@ -21,6 +21,15 @@ def mask_id_number(number: str) -> str:
     return "*" * len(number)
 
 
+def coarsen_birth_date(value: str) -> str:
+    """"1974-03-06" -> "1974": the year alone, wherever the national ID is masked.
+
+    The eight hidden digits of a masked ID are the birth date; shown whole beside it, the birth date
+    would give the ID back (the check character then narrows the rest to a handful).
+    """
+    return value[:4]
+
+
 def mask_value(value: str) -> str:
     """A personal value of unknown kind: national-ID style when long enough, else phone style."""
     return mask_id_number(value) if len(value) >= 15 else mask_phone(value)

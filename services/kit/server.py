@@ -23,7 +23,7 @@ from services.kit.actor import ActorSigner
 from services.kit.config import Mode, ServiceSettings
 from services.kit.consumer import Consumer
 from services.kit.database import Database
-from services.kit.errors import DomainError, IllegalTransition, InvalidArgument, Unavailable
+from services.kit.errors import DomainError, FailedPrecondition, IllegalTransition, InvalidArgument, Unavailable
 from services.kit.migrations import upgrade
 from services.kit.outbox import EventServicer
 from services.kit.plugin import Job, Plugin, load_plugins
@@ -42,7 +42,7 @@ def error_detail(error: DomainError) -> error_pb2.ErrorDetail:
     if isinstance(error, InvalidArgument):
         for violation in error.violations:
             detail.field_violations.add(field=violation.field, description=violation.description)
-    if isinstance(error, IllegalTransition):
+    if isinstance(error, IllegalTransition | FailedPrecondition) and error.state:
         detail.current_state = error.state
         detail.allowed_actions.extend(error.allowed)
     return detail

@@ -10,7 +10,7 @@ from gridgov.common.v1 import geo_pb2
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.kit.actor import masks
 from services.kit.enums import EnumMapping
-from services.kit.masking import mask_id_number, mask_phone
+from services.kit.masking import coarsen_birth_date, mask_id_number, mask_phone
 from services.registry import domain
 
 LEVELS = EnumMapping(domain.JurisdictionLevel, pb.JurisdictionLevel, "JURISDICTION_LEVEL")
@@ -30,6 +30,11 @@ def timestamp(value: datetime) -> Timestamp:
 
 def _id_number(value: str) -> str:
     return mask_id_number(value) if masks("id_number") else value
+
+
+def _birth_date(value: str) -> str:
+    # The birth date is the hidden part of a masked ID number: only its year shows where the ID is masked.
+    return coarsen_birth_date(value) if masks("id_number") else value
 
 
 def _phone(value: str, field: str = "phone") -> str:
@@ -61,7 +66,7 @@ def resident(record: domain.Resident) -> pb.Resident:
     return pb.Resident(
         id=record.id, household_id=record.household_id, jurisdiction_code=record.jurisdiction_code,
         name=record.name, id_number=_id_number(record.id_number), gender=GENDERS.to_proto(record.gender),
-        birth_date=record.birth_date.isoformat(), phone=_phone(record.phone),
+        birth_date=_birth_date(record.birth_date.isoformat()), phone=_phone(record.phone),
         population_type=POPULATION_TYPES.to_proto(record.population_type),
         relationship=RELATIONSHIPS.to_proto(record.relationship),
     )

@@ -266,8 +266,9 @@ def _plan(number: str, line: int, household: Mapping[str, object], known: Known,
 
 
 def export_rows(households: Iterable[domain.Household], id_number: Callable[[str], str],
-                phone: Callable[[str], str]) -> list[dict[str, object]]:
-    """One row per resident under the import's columns; ``id_number`` and ``phone`` mask as the caller must."""
+                phone: Callable[[str], str], birth_date: Callable[[str], str] = str) -> list[dict[str, object]]:
+    """One row per resident under the import's columns; ``id_number``, ``phone`` and ``birth_date`` mask as the
+    caller must."""
     rows: list[dict[str, object]] = []
     for household in households:
         shared = {
@@ -281,7 +282,8 @@ def export_rows(households: Iterable[domain.Household], id_number: Callable[[str
             rows.append({
                 **shared, "name": member.name, "relationship": domain.RELATIONSHIP_LABELS[member.relationship],
                 "id_number": id_number(member.id_number), "gender": domain.GENDER_LABELS[member.gender],
-                "birth_date": member.birth_date.isoformat(), "phone": phone(member.phone) if member.phone else "",
+                "birth_date": birth_date(member.birth_date.isoformat()),
+                "phone": phone(member.phone) if member.phone else "",
                 "population_type": domain.POPULATION_LABELS[member.population_type],
             })
     return rows

@@ -12,7 +12,7 @@ from services.kit.actor import masks, read_scopes
 from services.kit.errors import InvalidArgument
 from services.kit.ids import new_id
 from services.kit.jurisdiction import within_any
-from services.kit.masking import mask_id_number, mask_phone
+from services.kit.masking import coarsen_birth_date, mask_id_number, mask_phone
 from services.kit.tabular import FileFormat, read_table, write_table
 from services.registry import domain, ledger
 from services.registry.household_store import HouseholdStore, with_summary
@@ -100,7 +100,9 @@ class LedgerRpcs(ServicerBase):
         rows = ledger.export_rows(
             households,
             id_number=mask_id_number if mask_ids else str,
-            phone=mask_phone if mask_phones else str)
+            phone=mask_phone if mask_phones else str,
+            # A masked ID's hidden digits are the birth date: the year alone goes with it.
+            birth_date=coarsen_birth_date if mask_ids else str)
         content = write_table(rows, fmt, ledger.COLUMNS)
         return pb.ExportHouseholdsResponse(
             content=content, content_type=CONTENT_TYPES[fmt], filename=f"households-{prefix or 'all'}.{fmt.value}",

@@ -31,6 +31,7 @@ SUBJECTS = {
     "resident": ("resident", "110108", ""),
     "unit_staff": ("handling_unit", "110108", UNIT),
     "other_unit": ("handling_unit", "110108", "water"),
+    "unit_without_department": ("handling_unit", "110108", ""),
 }
 CENTRE_TIER = {"district_admin": 3, "street_staff": 2, "community_staff": 1}
 TIERS = {"community": 1, "street": 2, "district": 3}
@@ -92,7 +93,9 @@ TABLE = [
     ("community_staff", "case.rate", OUTSIDE, False), ("district_admin", "case.rate", GRID, False),
     ("unit_staff", "case.rate", GRID, False), ("grid_worker", "case.rate", GRID, False),
     # lists and dashboards (no jurisdiction code: the scopes carry it)
-    *[(who, "case.list", "", who not in ("auditor",)) for who in SUBJECTS],
+    # (a handling unit's list needs the filter to its own unit: see test_a_unit_lists_only_its_own_cases)
+    *[(who, "case.list", "", who not in ("auditor", "unit_staff", "other_unit", "unit_without_department"))
+      for who in SUBJECTS],
     *[(who, "case.dashboard", "", who in CENTRE_TIER) for who in SUBJECTS],
     *[(who, "case.evaluate", "", who in CENTRE_TIER) for who in SUBJECTS],
     *[(who, "case.rank", "", who == "district_admin") for who in SUBJECTS],
@@ -113,6 +116,50 @@ def test_decision_table(engine: str, who: str, action: str, code: str, allowed: 
 def test_a_resident_reads_only_what_they_reported(engine: str) -> None:
     assert decide(engine, "resident", "case.read", GRID, reporter="resident").allow
     assert not decide(engine, "resident", "case.read", GRID, reporter="neighbour").allow
+
+
+UNIT_LISTS = [
+    # (subject, handling_unit filter, allowed, scopes)
+    ("unit_staff", UNIT, True, ("110108",)),
+    ("unit_staff", "", False, ()),
+    ("unit_staff", "water", False, ()),
+    ("other_unit", "water", True, ("110108",)),
+    ("other_unit", UNIT, False, ()),
+    ("unit_without_department", "", False, ()),
+    ("unit_without_department", UNIT, False, ()),
+    # a centre role may filter by any unit
+    ("district_admin", UNIT, True, ("110108",)),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("who", "unit", "allowed", "scopes"), UNIT_LISTS)
+def test_a_unit_lists_only_its_own_cases(engine: str, who: str, unit: str, allowed: bool,
+                                          scopes: tuple[str, ...]) -> None:
+    decision = decide(engine, who, "case.list", "", handling_unit=unit)
+    assert decision.allow is allowed and decision.scopes == scopes
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_denials_of_a_unit_list_name_what_is_missing(engine: str) -> None:
+    assert decide(engine, "unit_without_department", "case.list", "").reasons == (
+        "a handling_unit subject without a department claim reads no cases",)
+    assert decide(engine, "unit_without_department", "case.read", GRID, units=[""]).reasons == (
+        "a handling_unit subject without a department claim reads no cases",)
+    assert decide(engine, "unit_staff", "case.list", "", handling_unit="water").reasons == (
+        f"a handling unit lists only its own cases: handlingUnit must be {UNIT}",)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_mixed_subject_lists_its_unit_scope_only_through_its_unit(engine: str) -> None:
+    subject = {"id": "mixed", "roles": [{"role": "grid_worker", "scope": GRID},
+                                        {"role": "handling_unit", "scope": "110108"}], "department": UNIT}
+    for unit, scopes in (("", (GRID,)), (UNIT, ("110108", GRID))):
+        decision = ENGINES[engine].decide_sync({
+            "subject": subject, "action": "case.list",
+            "resource": {"type": "case", "id": "", "jurisdiction_code": "", "attributes": {"handling_unit": unit}},
+            "context": {"portal": "", "operation": "", "request_id": "t", "time": "2026-11-27T00:00:00Z"}})
+        assert decision.allow and decision.scopes == scopes
 
 
 @pytest.mark.parametrize("engine", ENGINES)

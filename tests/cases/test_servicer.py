@@ -182,6 +182,39 @@ async def test_free_text_is_bounded_and_free_of_control_characters(database: Dat
         assert (await report(svc.stub, description="垃" * 9998 + "\n\t")).description.startswith("垃垃")
 
 
+async def test_a_handling_unit_lists_only_the_cases_it_leads_or_co_handles(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        stub, c = svc.stub, people.community_staff()
+        led, co_handled, elsewhere, unassigned = [await report(stub) for _ in range(4)]
+        for case, unit, co_units in ((led, "water", []), (co_handled, "roads", ["water"]),
+                                     (elsewhere, "roads", [])):
+            await stub.RegisterCase(pb.RegisterCaseRequest(case_id=case.id), metadata=c)
+            await stub.DispatchCase(pb.DispatchCaseRequest(case_id=case.id, unit=unit, co_units=co_units), metadata=c)
+        listed = await stub.ListCases(pb.ListCasesRequest(), metadata=people.unit("water"))
+        assert {x.id for x in listed.cases} == {led.id, co_handled.id}
+        # A filter by another unit does not widen it.
+        other = await stub.ListCases(pb.ListCasesRequest(handling_unit="roads"), metadata=people.unit("water"))
+        assert {x.id for x in other.cases} == {co_handled.id}
+        for hidden in (elsewhere, unassigned):
+            with pytest.raises(grpc.aio.AioRpcError) as raised:
+                await stub.GetCase(pb.GetCaseRequest(case_id=hidden.id), metadata=people.unit("water"))
+            assert raised.value.code() == grpc.StatusCode.PERMISSION_DENIED
+            assert "leads or co-handles" in (raised.value.details() or "")
+        # Without a department claim a handling_unit role reads nothing.
+        nobody = actor_metadata("nobody", (("handling_unit", people.DISTRICT),))
+        assert not (await stub.ListCases(pb.ListCasesRequest(), metadata=nobody)).cases
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await stub.GetCase(pb.GetCaseRequest(case_id=led.id), metadata=nobody)
+        assert "without a department claim" in (raised.value.details() or "")
+        # A subject who is also a grid worker reads its grid whole, and only its unit's cases beyond it.
+        mixed = actor_metadata("mixed", (("grid_worker", "110108001001009"), ("handling_unit", people.DISTRICT)),
+                               department="water")
+        assert {x.id for x in (await stub.ListCases(pb.ListCasesRequest(), metadata=mixed)).cases} == {
+            led.id, co_handled.id}
+        everyone = await stub.ListCases(pb.ListCasesRequest(), metadata=people.district_admin())
+        assert len(everyone.cases) == 4
+
+
 async def test_a_report_retried_with_its_key_is_one_case(database: Database) -> None:
     async with running_service("cases", database) as svc:
         request = pb.ReportCaseRequest(category_code="garbage_exposed", description="垃圾堆在路边",

@@ -8,6 +8,7 @@ from services.kit import demo
 from services.kit.database import Database
 from services.kit.plugin import DemoContext
 from tests.fire.support import DISTRICT
+from tests.support.actors import SIGNER
 from tests.support.services import running_service
 
 
@@ -20,7 +21,8 @@ def test_place_rows_are_deterministic() -> None:
 
 async def test_demo_data_loads_once(database: Database) -> None:
     async with running_service("fire", database) as fire:
-        context = DemoContext(channel=fire.channel, metadata=DISTRICT)
+        # As the launcher loads it: a system actor, which four-eyes verification does not hold back.
+        context = DemoContext(channel=fire.channel, metadata=SIGNER.system_metadata(read_scopes=(demo.DISTRICT_CODE,)))
         await load_demo_data(context)
         stats = await fire.stub.GetLedgerStatistics(fire_pb2.GetLedgerStatisticsRequest(), metadata=DISTRICT)
         places = await fire.stub.ListPlaces(fire_pb2.ListPlacesRequest(page={"page_size": 200}), metadata=DISTRICT)

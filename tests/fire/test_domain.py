@@ -272,3 +272,42 @@ def test_only_a_draft_inspection_changes(state: domain.InspectionState) -> None:
 @pytest.mark.parametrize(("found", "closed", "rate"), [(0, 0, 0.0), (4, 3, 0.75), (3, 1, 0.3333)])
 def test_rectification_rate(found: int, closed: int, rate: float) -> None:
     assert domain.rectification_rate(found, closed) == rate
+
+
+# (found_by, verifier, four eyes on) -> may verify
+VERIFICATION = [
+    ("inspector-1", "inspector-1", True, False),
+    ("inspector-1", "inspector-2", True, True),
+    ("inspector-1", "inspector-1", False, True),
+    ("inspector-1", "inspector-2", False, True),
+    ("", "inspector-1", True, True),  # nobody on record as the finder
+]
+
+
+@pytest.mark.parametrize(("found_by", "verifier", "four_eyes", "allowed"), VERIFICATION)
+def test_four_eyes_verification(found_by: str, verifier: str, four_eyes: bool, allowed: bool) -> None:
+    why = domain.verification_refusal(found_by, verifier, four_eyes)
+    assert (why is None) is allowed
+    if not allowed:
+        assert why is not None and "four-eyes" in why and verifier in why
+
+
+# The results on a draft's checklist -> may it be finalised
+R = CheckResult
+FINALIZE = [
+    ((), False),
+    ((R.NOT_INSPECTED,), False),
+    ((None,), False),
+    ((R.NOT_INSPECTED, R.NOT_INSPECTED), False),
+    ((R.PASSED,), True),
+    ((R.HAZARD_FOUND,), True),
+    ((R.NOT_INSPECTED, R.PASSED), True),
+]
+
+
+@pytest.mark.parametrize(("results", "allowed"), FINALIZE)
+def test_finalizing_needs_a_checked_item(results: tuple[CheckResult | None, ...], allowed: bool) -> None:
+    problem = domain.finalize_problem(results)
+    assert (problem is None) is allowed
+    if not allowed:
+        assert problem is not None and "checklist" in problem

@@ -170,6 +170,32 @@ async def test_due_lists_catalogue_plans_statistics_and_export(stack: Stack) -> 
     assert (await stack.error(export, stack.worker, code=OTHER_GRID))["extensions"]["code"] == "PERMISSION_DENIED"
 
 
+async def test_four_eyes_verification_and_a_checklist_before_finalizing(stack: Stack) -> None:
+    place = (await stack.ok(PLACE, stack.inspector, place=place_variables()))["createFirePlace"]
+    # An inspection of nothing is not finalised: the error names what is missing and what to do next.
+    draft = (await stack.ok(START, stack.inspector, id=place["id"]))["startFireInspection"]
+    empty = await stack.error(FINALIZE, stack.inspector, id=draft["id"])
+    assert empty["extensions"]["code"] == "FAILED_PRECONDITION" and "checklist item" in empty["message"]
+    assert (empty["extensions"]["currentState"], empty["extensions"]["allowedActions"]) == (
+        "draft", ["record_checklist"])
+    hazard_id = await inspect(stack, stack.inspector, place["id"], "no_extinguisher")
+    await stack.ok(ORDER, stack.inspector, id=hazard_id)
+    await stack.ok("""mutation($id: ID!) { claimFireHazardFix(input: {id: $id}) { id } }""", stack.inspector,
+                   id=hazard_id)
+    settings = """query { fireDistrictSettings(districtCode: "110108") { fourEyesVerification updatedBy } }"""
+    assert (await stack.ok(settings, stack.inspector))["fireDistrictSettings"] == {
+        "fourEyesVerification": True, "updatedBy": ""}
+    refused = await stack.error(VERIFY, stack.inspector, id=hazard_id)
+    assert refused["extensions"]["code"] == "PERMISSION_DENIED"
+    assert "inspector found this hazard, so someone else verifies its fix" in refused["message"]
+    change = """mutation($on: Boolean!) { setFireDistrictSettings(districtCode: "110108", fourEyesVerification: $on) {
+      districtCode fourEyesVerification updatedBy updatedAt } }"""
+    assert (await stack.error(change, stack.inspector, on=False))["extensions"]["code"] == "PERMISSION_DENIED"
+    off = (await stack.ok(change, stack.department, on=False))["setFireDistrictSettings"]
+    assert (off["fourEyesVerification"], off["updatedBy"]) == (False, "119") and off["updatedAt"]
+    assert (await stack.ok(VERIFY, stack.inspector, id=hazard_id))["verifyFireHazardFix"]["state"] == "CLOSED"
+
+
 async def test_creating_mutations_forward_their_idempotency_key(stack: Stack) -> None:
     keyed = """mutation($place: FirePlaceInput!, $key: String) {
       createFirePlace(place: $place, idempotencyKey: $key) { id } }"""

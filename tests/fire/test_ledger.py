@@ -40,11 +40,11 @@ async def ledger_history(fire: RunningService) -> dict[str, fire_pb2.Hazard]:
     for hazard in (on_time, late, handed):
         await fire.stub.OrderRectification(fire_pb2.OrderRectificationRequest(id=hazard.id), metadata=DISTRICT)
     await fire.stub.ClaimFix(fire_pb2.ClaimFixRequest(id=on_time.id), metadata=DISTRICT)
-    await fire.stub.VerifyFix(fire_pb2.VerifyFixRequest(id=on_time.id), metadata=DISTRICT)
+    await fire.stub.VerifyFix(fire_pb2.VerifyFixRequest(id=on_time.id), metadata=INSPECTOR)  # four eyes
     clock.advance(days=9)
     await DeadlineJob(fire.runtime).run()  # late: overdue; handed: overdue, then handed over (past grace)
     await fire.stub.ClaimFix(fire_pb2.ClaimFixRequest(id=late.id), metadata=DISTRICT)
-    await fire.stub.VerifyFix(fire_pb2.VerifyFixRequest(id=late.id), metadata=DISTRICT)
+    await fire.stub.VerifyFix(fire_pb2.VerifyFixRequest(id=late.id), metadata=INSPECTOR)
     return {"spot": spot, "on_time": on_time, "late": late, "handed": handed, "elsewhere": elsewhere}
 
 

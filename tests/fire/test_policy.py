@@ -113,3 +113,56 @@ def test_fire_rules_do_not_grant_other_resources(engine: str) -> None:
     for action in ("household.read", "case.dispatch", "access_decision.list"):
         decision = ENGINES[engine].decide_sync(policy_input("fire_inspector", action, GRID))
         assert not decision.allow
+
+
+def verify_input(subject: str, found_by: str, four_eyes: bool, role: str = "fire_inspector",
+                 state: str = "rectified") -> dict[str, Any]:
+    decision_input = policy_input(role, "fire_hazard.verify", GRID)
+    decision_input["subject"]["id"] = subject
+    decision_input["resource"]["attributes"] = {"found_by": found_by, "four_eyes_verification": four_eyes,
+                                                "state": state}
+    return decision_input
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+@pytest.mark.parametrize(("subject", "found_by", "four_eyes", "role", "allowed"), [
+    ("inspector-1", "inspector-1", True, "fire_inspector", False),
+    ("inspector-2", "inspector-1", True, "fire_inspector", True),
+    ("inspector-1", "inspector-1", False, "fire_inspector", True),
+    ("worker-1", "worker-1", True, "grid_worker", False),
+    ("admin", "inspector-1", True, "district_admin", True),
+    ("dept", "inspector-1", True, "fire_department", False),  # reads only
+])
+def test_four_eyes_verification(engine: str, subject: str, found_by: str, four_eyes: bool, role: str,
+                                allowed: bool) -> None:
+    decision = ENGINES[engine].decide_sync(verify_input(subject, found_by, four_eyes, role))
+    assert decision.allow is allowed, decision.reasons
+    if subject == found_by and four_eyes:
+        assert decision.reasons == (f"{subject} found this hazard, so someone else verifies its fix: the district "
+                                    "requires four-eyes verification (fourEyesVerification)",)
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_four_eyes_leaves_an_illegal_verification_to_the_service(engine: str) -> None:
+    assert ENGINES[engine].decide_sync(verify_input("inspector-1", "inspector-1", True, state="rectifying")).allow
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+@pytest.mark.parametrize(("role", "scope", "action", "district", "allowed"), [
+    ("fire_department", "110108", "fire_settings.update", "110108", True),
+    ("district_admin", "110108", "fire_settings.update", "110108", True),
+    ("district_admin", "110109", "fire_settings.update", "110108", False),
+    ("district_admin", STREET, "fire_settings.update", "110108", False),
+    ("fire_inspector", STREET, "fire_settings.update", "110108", False),
+    ("street_staff", STREET, "fire_settings.update", "110108", False),
+    ("fire_department", "110108", "fire_settings.update", STREET, False),  # a district's, not a street's
+    ("fire_inspector", STREET, "fire_settings.read", "110108", True),
+    ("grid_worker", GRID, "fire_settings.read", "110108", True),
+    ("fire_inspector", "110109001", "fire_settings.read", "110108", False),
+    ("auditor", "110108", "fire_settings.read", "110108", False),
+])
+def test_district_settings(engine: str, role: str, scope: str, action: str, district: str, allowed: bool) -> None:
+    decision = ENGINES[engine].decide_sync(policy_input(role, action, district, scope))
+    assert decision.allow is allowed, decision.reasons
+    if allowed and action == "fire_settings.read":
+        assert decision.scopes == (district,)

@@ -147,7 +147,7 @@ async def test_rectify_verify_with_catalogue_deadline(fire: RunningService) -> N
                                              metadata=DISTRICT)).hazard
     assert reopened.state == fire_pb2.HAZARD_STATE_RECTIFYING
     await fire.stub.ClaimFix(fire_pb2.ClaimFixRequest(id=hazard.id), metadata=DISTRICT)
-    verified = (await fire.stub.VerifyFix(fire_pb2.VerifyFixRequest(id=hazard.id), metadata=DISTRICT)).hazard
+    verified = (await fire.stub.VerifyFix(fire_pb2.VerifyFixRequest(id=hazard.id), metadata=INSPECTOR)).hazard
     assert (verified.state, verified.closure) == (fire_pb2.HAZARD_STATE_CLOSED, fire_pb2.CLOSURE_VERIFIED)
     full = (await fire.stub.GetHazard(fire_pb2.GetHazardRequest(id=hazard.id), metadata=DISTRICT)).hazard
     assert [(c.action, c.to_state) for c in full.history] == [
@@ -381,6 +381,62 @@ async def test_place_text_is_bounded_and_free_of_control_characters(fire: Runnin
         [violation] = error_detail(raised.value).field_violations
         assert violation.field == "place.name" and violation.description.startswith(problem)
     assert (await create_place(fire.stub, name="超" * 128)).name == "超" * 128  # the domain allows 128
+
+
+async def test_finalizing_needs_a_recorded_checklist_item(fire: RunningService) -> None:
+    place = await create_place(fire.stub)
+    started = await fire.stub.StartInspection(fire_pb2.StartInspectionRequest(
+        place_id=place.id, grid_level=fire_pb2.GRID_LEVEL_SMALL), metadata=INSPECTOR)
+    inspection_id = started.inspection.id
+    for items in ([], [fire_pb2.ChecklistItem(hazard_type_code="clutter", result=fire_pb2.CHECK_RESULT_NOT_INSPECTED)]):
+        await fire.stub.RecordChecklist(fire_pb2.RecordChecklistRequest(inspection_id=inspection_id, items=items),
+                                        metadata=INSPECTOR)
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await fire.stub.FinalizeInspection(fire_pb2.FinalizeInspectionRequest(inspection_id=inspection_id),
+                                               metadata=INSPECTOR)
+        assert raised.value.code() is grpc.StatusCode.FAILED_PRECONDITION
+        detail = error_detail(raised.value)
+        assert "at least one checklist item" in detail.message
+        assert (detail.current_state, list(detail.allowed_actions)) == ("draft", ["record_checklist"])
+    await fire.stub.RecordChecklist(fire_pb2.RecordChecklistRequest(inspection_id=inspection_id, items=[
+        fire_pb2.ChecklistItem(hazard_type_code="clutter", result=fire_pb2.CHECK_RESULT_PASSED)]), metadata=INSPECTOR)
+    final = await fire.stub.FinalizeInspection(fire_pb2.FinalizeInspectionRequest(inspection_id=inspection_id),
+                                               metadata=INSPECTOR)
+    assert final.inspection.state == fire_pb2.INSPECTION_STATE_FINALIZED and not final.hazards
+
+
+async def test_four_eyes_the_finder_does_not_verify_unless_the_district_turns_it_off(fire: RunningService) -> None:
+    other = actor_metadata("inspector-2", (("fire_inspector", "110108001"),))
+    settings = await fire.stub.GetDistrictSettings(fire_pb2.GetDistrictSettingsRequest(district_code="110108"),
+                                                   metadata=INSPECTOR)
+    assert settings.settings.four_eyes_verification and not settings.settings.updated_by
+    hazards = []
+    for _ in range(2):
+        hazard = await find_hazard(fire.stub, metadata=INSPECTOR)
+        await fire.stub.OrderRectification(fire_pb2.OrderRectificationRequest(id=hazard.id), metadata=INSPECTOR)
+        await fire.stub.ClaimFix(fire_pb2.ClaimFixRequest(id=hazard.id), metadata=INSPECTOR)
+        hazards.append(hazard)
+    first, second = hazards
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await fire.stub.VerifyFix(fire_pb2.VerifyFixRequest(id=first.id), metadata=INSPECTOR)
+    assert raised.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    assert "inspector-1 found this hazard, so someone else verifies its fix" in (raised.value.details() or "")
+    verified = (await fire.stub.VerifyFix(fire_pb2.VerifyFixRequest(id=first.id), metadata=other)).hazard
+    assert verified.state == fire_pb2.HAZARD_STATE_CLOSED
+    # A street scope does not change the district's settings; the district's does.
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await fire.stub.SetDistrictSettings(fire_pb2.SetDistrictSettingsRequest(
+            district_code="110108", four_eyes_verification=False), metadata=INSPECTOR)
+    assert raised.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await fire.stub.SetDistrictSettings(fire_pb2.SetDistrictSettingsRequest(district_code="1101"),
+                                            metadata=DISTRICT)
+    assert [v.field for v in error_detail(raised.value).field_violations] == ["district_code"]
+    changed = (await fire.stub.SetDistrictSettings(fire_pb2.SetDistrictSettingsRequest(
+        district_code="110108", four_eyes_verification=False), metadata=DISTRICT)).settings
+    assert (changed.four_eyes_verification, changed.updated_by) == (False, "admin")
+    alone = (await fire.stub.VerifyFix(fire_pb2.VerifyFixRequest(id=second.id), metadata=INSPECTOR)).hazard
+    assert alone.state == fire_pb2.HAZARD_STATE_CLOSED
 
 
 async def test_creating_rpcs_run_once_per_idempotency_key(fire: RunningService) -> None:

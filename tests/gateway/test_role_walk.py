@@ -87,10 +87,7 @@ LISTINGS = (
             lambda page: inspection_pb2.ListViolationsRequest(page=page), "violations"),
 )
 # Mismatches known and being fixed elsewhere: (role, list) -> reason.
-KNOWN = {
-    ("handling_unit", "cases"): "handling-unit list leak, being fixed",
-    ("handling_unit_without_department", "cases"): "handling-unit list leak, being fixed",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 @dataclass

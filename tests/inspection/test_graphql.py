@@ -228,6 +228,23 @@ async def test_missed_patrols_raised_by_the_job_as_each_role_sees_them(stack: St
     assert (bad["code"], [v["field"] for v in bad["fieldViolations"]]) == ("INVALID_ARGUMENT", ["jurisdiction_code"])
 
 
+async def test_a_head_records_only_their_own_patrols_and_the_bureau_enters_others(stack: Stack) -> None:
+    await stack.ok("""mutation($input: GridHeadInput!) { assignGridHead(input: $input) { level } }""", stack.bureau,
+                   input={"subjectId": "head-4b", "name": "副网格长", "jurisdictionCode": GRID,
+                          "assignedOn": "2026-11-01"})
+    patrol = """mutation($input: PatrolInput!) { recordPatrol(input: $input) { patroller recordedBy } }"""
+    batch = """mutation($p: String!) { recordPatrols(patroller: $p, patrols: [{}]) { patroller recordedBy } }"""
+    # Another head of the very same grid: the scope fits, the name does not.
+    for query, variables in ((patrol, {"input": {"patroller": "head-4b"}}), (batch, {"p": "head-4b"})):
+        denied = await stack.gateway.first_error(query, stack.head, variables)
+        assert denied["extensions"]["code"] == "PERMISSION_DENIED"
+        assert "a grid head records only their own patrols, not head-4b's" in denied["message"]
+    assert (await stack.ok(patrol, stack.head, input={}))["recordPatrol"] == {"patroller": "head-4",
+                                                                              "recordedBy": "head-4"}
+    entered = await stack.ok(patrol, stack.bureau, input={"patroller": "head-4b"})
+    assert entered["recordPatrol"] == {"patroller": "head-4b", "recordedBy": "bureau1"}
+
+
 async def test_creating_mutations_forward_their_idempotency_key(stack: Stack) -> None:
     keyed = """mutation($input: PollutionSourceInput!, $key: String) {
       createPollutionSource(input: $input, idempotencyKey: $key) { id } }"""

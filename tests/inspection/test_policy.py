@@ -31,8 +31,8 @@ TABLE: dict[tuple[str, str], tuple[set[str], set[str]]] = {
     ("grid_leader", STREET): (HEAD_SINGLE, BULK_READS | {"pollution_source.import"}),
     ("grid_leader", GRID): (HEAD_SINGLE - {"grid_head.assign"} | {"patrol.record"},
                             BULK_READS | {"pollution_source.import"}),
-    ("environment_bureau", DISTRICT): (HEAD_SINGLE, set(BULK)),
-    ("environment_bureau", STREET): (HEAD_SINGLE, set(BULK) - {"inspection_rules.set"}),
+    ("environment_bureau", DISTRICT): (set(SINGLE), set(BULK)),
+    ("environment_bureau", STREET): (set(SINGLE), set(BULK) - {"inspection_rules.set"}),
     ("district_admin", DISTRICT): (READS | {"grid_head.assign"}, BULK_READS | {"inspection_rules.set"}),
     ("district_admin", STREET): (READS | {"grid_head.assign"}, BULK_READS),
     ("street_staff", STREET): (READS, BULK_READS),
@@ -55,7 +55,7 @@ CASES = (
         ("grid_leader", STREET, "grid_head.assign", STREET, False),
         ("grid_leader", DISTRICT, "grid_head.assign", STREET, True),
         ("environment_bureau", DISTRICT, "grid_head.assign", DISTRICT, True),
-        ("environment_bureau", DISTRICT, "patrol.record", DISTRICT, False),
+        ("environment_bureau", DISTRICT, "patrol.record", DISTRICT, True),
         ("grid_leader", STREET, "pollution_source.read", NEIGHBOUR, False),
         ("street_staff", STREET, "violation.read", NEIGHBOUR, False),
         ("environment_bureau", DISTRICT, "violation.report", NEIGHBOUR, True),
@@ -69,13 +69,15 @@ CASES = (
 )
 
 
-def policy_input(roles: list[tuple[str, str]], action: str, code: str, resource_type: str | None = None
-                 ) -> dict[str, Any]:
+def policy_input(roles: list[tuple[str, str]], action: str, code: str, resource_type: str | None = None,
+                 attributes: dict[str, Any] | None = None) -> dict[str, Any]:
+    # A patrol's patroller is the subject unless a test names another.
+    attributes = {"patroller": "someone"} if attributes is None else attributes
     return {
         "subject": {"id": "someone", "roles": [{"role": r, "scope": s} for r, s in roles], "department": ""},
         "action": action,
         "resource": {"type": resource_type or action.split(".")[0], "id": "", "jurisdiction_code": code,
-                     "attributes": {}},
+                     "attributes": attributes},
         "context": {"portal": "district_portal", "operation": "test", "request_id": "r1",
                     "time": "2026-11-27T12:00:00Z"},
     }
@@ -92,6 +94,26 @@ def test_decision_table(engine: str, role: str, scope: str, action: str, code: s
     assert decision.allow is allowed, decision.reasons
     if allowed and code == "":
         assert scope in decision.scopes
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+@pytest.mark.parametrize(("roles", "code", "patroller", "allowed"), [
+    ([("grid_leader", GRID)], GRID, "someone", True),
+    ([("grid_leader", GRID)], GRID, "another-head", False),
+    ([("grid_leader", STREET)], GRID, "grid-head", False),
+    ([("environment_bureau", DISTRICT)], GRID, "grid-head", True),
+    ([("environment_bureau", STREET)], NEIGHBOUR, "grid-head", False),
+    ([("grid_leader", GRID), ("environment_bureau", DISTRICT)], GRID, "another-head", True),
+    ([("district_admin", DISTRICT)], GRID, "grid-head", False),
+])
+def test_a_head_records_only_their_own_patrols(engine: str, roles: list[tuple[str, str]], code: str,
+                                               patroller: str, allowed: bool) -> None:
+    decision = ENGINES[engine].decide_sync(policy_input(roles, "patrol.record", code,
+                                                        attributes={"patroller": patroller}))
+    assert decision.allow is allowed, decision.reasons
+    if roles == [("grid_leader", GRID)] and not allowed:
+        assert decision.reasons == ("a grid head records only their own patrols, not another-head's: the "
+                                    "environment bureau enters a patrol on a head's behalf",)
 
 
 @pytest.mark.parametrize("engine", list(ENGINES))

@@ -68,7 +68,7 @@ async def patrol(db: Database, subject: str, code: str, *days: date, checks: tup
     async with db.transaction() as session:
         await PatrolStore(session).add_many([(subject, int(GridLevel.of_code(code)), code, beijing(day), "",
                                               [Check(source_id, "", True) for source_id in checks])
-                                             for day in days])
+                                             for day in days], subject)
 
 
 async def key_source(db: Database, name: str, level: ControlLevel, created: date,

@@ -245,6 +245,30 @@ async def test_patrols_due_and_missed_across_a_month(service: RunningService) ->
     assert patrols.patrols[0].checks[0].source_id == source.id
 
 
+async def test_the_patroller_is_the_caller_unless_the_bureau_enters_it(service: RunningService) -> None:
+    fix_clock(service)
+    stub = service.stub
+    await assign(service, "head-4", GRID)
+    await assign(service, "head-4b", GRID, name="李网格长")
+    own = (await stub.RecordPatrol(pb.RecordPatrolRequest(), metadata=grid_md("head-4"))).patrol
+    assert (own.patroller, own.recorded_by) == ("head-4", "head-4")
+    # A head naming another head of the same grid is refused, one patrol or a batch, and nothing is stored.
+    for call in (stub.RecordPatrol(pb.RecordPatrolRequest(patroller="head-4b"), metadata=grid_md("head-4")),
+                 stub.RecordPatrols(pb.RecordPatrolsRequest(patrols=[pb.RecordPatrolRequest(patroller="head-4b")]),
+                                    metadata=grid_md("head-4"))):
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await call
+        assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+        assert caught.value.details() == ("a grid head records only their own patrols, not head-4b's: the "
+                                          "environment bureau enters a patrol on a head's behalf")
+    # The bureau enters a head's patrol on their behalf; the record keeps who entered it.
+    entered = (await stub.RecordPatrol(pb.RecordPatrolRequest(patroller="head-4b"), metadata=DISTRICT_MD)).patrol
+    assert (entered.patroller, entered.recorded_by) == ("head-4b", "bureau")
+    listed = await stub.ListPatrols(pb.ListPatrolsRequest(), metadata=DISTRICT_MD)
+    assert sorted((p.patroller, p.recorded_by) for p in listed.patrols) == [("head-4", "head-4"),
+                                                                           ("head-4b", "bureau")]
+
+
 async def test_record_patrol_rejects_what_is_not_the_heads(service: RunningService) -> None:
     fix_clock(service)
     stub = service.stub

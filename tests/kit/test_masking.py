@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.kit.masking import mask_id_number, mask_phone, mask_value
+from services.kit.masking import coarsen_birth_date, mask_id_number, mask_phone, mask_value
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,9 @@ def test_mask_id_number() -> None:
 def test_mask_value_picks_the_format_by_length() -> None:
     assert mask_value("11010819740306291X") == "110108********291X"
     assert mask_value("13812345289") == "138****5289"
+
+
+def test_a_birth_date_beside_a_masked_id_keeps_only_its_year() -> None:
+    assert coarsen_birth_date("1974-03-06") == "1974"
+    # what the masked ID hides is exactly what the coarse date no longer shows
+    assert mask_id_number("110108197403062913") == "110108********2913"

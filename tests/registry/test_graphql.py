@@ -61,10 +61,12 @@ async def test_a_grid_worker_sees_its_grid_masked_and_cannot_change_households(g
     nodes = listed["data"]["households"]["nodes"]
     assert {n["jurisdictionCode"] for n in nodes} == {"110108001001001"}
     detail = await gateway.data("""query($id: ID!) { household(id: $id) {
-        number members { name idNumber phone relationship gender } visits { nodes { id } } } }""",
+        number members { name idNumber phone relationship gender birthDate } visits { nodes { id } } } }""",
                                 worker, {"id": nodes[0]["id"]})
     head = detail["data"]["household"]["members"][0]
     assert head["idNumber"].startswith("110108********") and "****" in head["phone"]
+    # Only the year of birth beside a masked ID: the whole date would give the hidden digits back.
+    assert all(len(m["birthDate"]) == 4 for m in detail["data"]["household"]["members"])
     visit = await gateway.data("""mutation($id: ID!) { recordVisit(input: {householdId: $id, notes: "走访"}) {
         worker jurisdictionCode } }""", worker, {"id": nodes[0]["id"]})
     assert visit["data"]["recordVisit"] == {"worker": "grid_worker-user", "jurisdictionCode": "110108001001001"}

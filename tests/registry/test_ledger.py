@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.kit.masking import mask_id_number, mask_phone
+from services.kit.masking import coarsen_birth_date, mask_id_number, mask_phone
 from services.kit.tabular import Row
 from services.registry import domain, ledger
 
@@ -101,10 +101,10 @@ def test_export_rows_use_the_ledger_words_and_mask_as_told() -> None:
     household = domain.Household("h", "H1", "110108001001001", "b", "1号楼101室", domain.CareLevel.ATTENTION, "低收入",
                                  None, (domain.VulnerableTag.LOW_INCOME, domain.VulnerableTag.DISABLED), "胡强", 1,
                                  None, None, (resident,))  # type: ignore[arg-type]
-    [row] = ledger.export_rows([household], mask_id_number, mask_phone)
+    [row] = ledger.export_rows([household], mask_id_number, mask_phone, coarsen_birth_date)
     assert (row["care_level"], row["tags"], row["relationship"], row["gender"], row["population_type"]) == (
         "关心户", "低保户、残疾人家庭", "户主", "男", "户籍")
-    assert (row["id_number"], row["phone"]) == ("110108********2913", "131****5289")
+    assert (row["id_number"], row["phone"], row["birth_date"]) == ("110108********2913", "131****5289", "1974")
 
 
 def test_checking_a_reimported_ledger_looks_at_each_error_a_bounded_number_of_times(

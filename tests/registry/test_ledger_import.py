@@ -152,10 +152,12 @@ async def test_export_masks_personal_data_for_a_masked_caller(registry: RunningS
     assert rows[0][:3] == ["户编号", "所属网格", "住址"]
     assert {r[1] for r in rows[1:]} == {"110108001001001"}  # only the worker's grid
     assert rows[1][7] == "110108********2913" and rows[1][10] == "131****5289"
+    birth = rows[0].index("出生日期")
+    assert rows[1][birth] == "1974" and all(len(str(r[birth])) == 4 for r in rows[1:])
     csv_export = await registry.stub.ExportHouseholds(pb.ExportHouseholdsRequest(format=pb.FILE_FORMAT_CSV),
                                                       metadata=ADMIN)
     lines = list(csv.reader(io.StringIO(csv_export.content.decode("utf-8-sig"))))
-    assert lines[1][7] == "110108197403062913"
+    assert lines[1][7] == "110108197403062913" and lines[1][lines[0].index("出生日期")] == "1974-03-06"
 
 
 async def test_an_unreadable_file_or_missing_format_is_invalid(registry: RunningService) -> None:

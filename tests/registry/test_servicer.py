@@ -148,9 +148,15 @@ async def test_personal_data_is_masked_when_the_actor_says_so(registry: RunningS
     got = (await registry.stub.GetHousehold(pb.GetHouseholdRequest(id=created.id), metadata=WORKER)).household
     assert got.members[0].id_number == "110108********2913"
     assert got.members[0].phone == "131****5289"
+    # The hidden digits are the birth date: beside a masked ID only its year shows; gender stays.
+    assert (got.members[0].birth_date, got.members[0].gender) == ("1974", pb.GENDER_MALE)
     resident = await registry.stub.FindResidentByIdNumber(
         pb.FindResidentByIdNumberRequest(id_number="110108197403062913"), metadata=WORKER)
-    assert resident.resident.id_number == "110108********2913"
+    assert (resident.resident.id_number, resident.resident.birth_date) == ("110108********2913", "1974")
+    listed = await registry.stub.ListResidents(pb.ListResidentsRequest(), metadata=WORKER)
+    assert listed.residents and all(len(r.birth_date) == 4 for r in listed.residents)
+    whole = (await registry.stub.GetHousehold(pb.GetHouseholdRequest(id=created.id), metadata=ADMIN)).household
+    assert whole.members[0].birth_date == "1974-03-06"
 
 
 async def test_a_registered_national_id_is_already_exists_naming_its_household(registry: RunningService) -> None:
