@@ -16,7 +16,6 @@ from gateway.connection import Connection, check_first
 from gateway.context import RequestContext, Resource
 from gateway.decision_log import audit, store
 from gateway.decision_log.models import AccessDecision
-from gateway.errors import gateway_error
 from gateway.plugin_types import invalid
 from services.kit.clock import as_utc
 
@@ -180,8 +179,7 @@ class AuditQuery:
                                limit: int = 10_000) -> DecisionExport:
         ctx = _context(info)
         if limit < 1 or limit > EXPORT_LIMIT:
-            raise gateway_error("INVALID_ARGUMENT", f"limit must be between 1 and {EXPORT_LIMIT}",
-                                fieldViolations=[{"field": "limit", "description": f"must be 1..{EXPORT_LIMIT}"}])
+            raise invalid("limit", f"must be between 1 and {EXPORT_LIMIT}")
         decision = await ctx.authorize("access_decision.export", Resource("access_decision"))
         lines, count = await audit.export_lines(ctx.runtime.database, (filter or AccessDecisionFilter()).to_store(),
                                                 scopes=decision.scopes, limit=limit)

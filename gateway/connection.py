@@ -170,6 +170,6 @@ def _as_after(error: GraphQLError) -> GraphQLError:
     extensions = error.extensions or {}
     violations = extensions.get("fieldViolations") or []
     for violation in violations:
-        if str(violation.get("field", "")).endswith("page_token"):
+        if violation.get("field") == "after" or str(violation.get("field", "")).endswith("page_token"):
             return invalid("after", str(violation.get("description") or "is not a cursor of this list"))
     return error

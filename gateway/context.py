@@ -16,7 +16,7 @@ from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 
 from gateway.decision_log.record import Outcome
-from gateway.errors import DecisionLogUnavailable, error_from_rpc, gateway_error
+from gateway.errors import DEFAULT_NAMES, DecisionLogUnavailable, GraphQLNames, error_from_rpc, gateway_error
 from gateway.policy.engine import Decision, PolicyInput, PolicyUnavailable
 from gridgov.common.v1 import actor_pb2
 from services.kit.ids import new_id
@@ -137,7 +137,9 @@ class RequestContext:
         decision = dataclasses.replace(decision, decision_id=new_id())
         await self._record(policy_input, decision, now)
         if not decision.allow:
-            raise gateway_error("PERMISSION_DENIED", f"{action} denied: {'; '.join(decision.reasons)}",
+            # The policy's reasons are written for the user ("this case is at the street tier; ..."): the
+            # message is them alone, without the internal action name (which the decision log keeps).
+            raise gateway_error("PERMISSION_DENIED", f"not allowed: {'; '.join(decision.reasons)}",
                                 reasons=list(decision.reasons))
         self._allowed[decision.decision_id] = policy_input
         return decision
@@ -185,21 +187,22 @@ class RequestContext:
         )
 
     async def call(self, service: str, method: str, request: Message, decision: Decision, *,
-                   resource: Resource | None = None, timeout: float | None = None) -> Any:  # noqa: ASYNC109
+                   resource: Resource | None = None, timeout: float | None = None,  # noqa: ASYNC109
+                   names: GraphQLNames = DEFAULT_NAMES) -> Any:
         """Calls ``method`` on the service's shared stub as this subject, within ``decision``.
 
         Raises a GraphQL error whose extensions.code maps the service's status (INVALID_ARGUMENT with
-        fieldViolations, NOT_FOUND, ALREADY_EXISTS, ILLEGAL_TRANSITION, PERMISSION_DENIED,
-        SERVICE_UNAVAILABLE).
+        field and fieldViolations, NOT_FOUND, ALREADY_EXISTS, ILLEGAL_TRANSITION with currentState and
+        allowedActions, PERMISSION_DENIED, SERVICE_UNAVAILABLE), in the GraphQL names ``names`` gives.
         """
         if not decision.allow:
             raise gateway_error("PERMISSION_DENIED", "the request was not authorized")
         actor = self._actor(decision, resource)
         policy_input = self._allowed.get(decision.decision_id)
         if policy_input is None:  # a decision not made by this request's authorize: no outcome to link
-            return await self._invoke(service, method, request, actor, timeout, write=self.mutation)
+            return await self._invoke(service, method, request, actor, timeout, names, write=self.mutation)
         try:
-            answer = await self._invoke(service, method, request, actor, timeout, write=self.mutation)
+            answer = await self._invoke(service, method, request, actor, timeout, names, write=self.mutation)
         except GraphQLError as error:
             # The policy allowed, the service refused: the log says so, so an auditor's count of refusals is true.
             extensions = error.extensions or {}
@@ -219,10 +222,11 @@ class RequestContext:
             subject=LOCATOR_SUBJECT, roles=[actor_pb2.RoleGrant(role="locator", scope="")],
             read_scopes=[""], mask=list(self.runtime.personal_fields), request_id=self.request_id,
         )
-        return await self._invoke(service, method, request, actor, None)
+        return await self._invoke(service, method, request, actor, None, DEFAULT_NAMES)
 
     async def _invoke(self, service: str, method: str, request: Message, actor: actor_pb2.Actor,
-                      timeout: float | None, *, write: bool = False) -> Any:  # noqa: ASYNC109 (the gRPC deadline)
+                      timeout: float | None, names: GraphQLNames, *,  # noqa: ASYNC109 (the gRPC deadline)
+                      write: bool = False) -> Any:
         stub = self.runtime.stubs.get(service)
         if stub is None:
             raise gateway_error("SERVICE_UNAVAILABLE", f"the {service} service is not enabled on this gateway",
@@ -234,4 +238,4 @@ class RequestContext:
             return await rpc(request, metadata=self.runtime.signer.metadata(actor),
                              timeout=timeout or self.runtime.call_timeout)
         except grpc.aio.AioRpcError as error:
-            raise error_from_rpc(service, method, error, request=request, write=write) from None
+            raise error_from_rpc(service, method, error, request=request, write=write, names=names) from None

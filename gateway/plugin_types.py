@@ -14,14 +14,20 @@ import strawberry
 from google.protobuf import timestamp_pb2
 from graphql import GraphQLError
 
-from gateway.errors import gateway_error
+from gateway.errors import GraphQLNames as GraphQLNames  # plugins name their calls' GraphQL names with it
+from gateway.errors import invalid_argument
 from services.kit.validation import idempotency_key_problem
+
+
+def takes_input(info: Any) -> bool:
+    """Whether the field being resolved takes its arguments as one ``input`` object (then a call's errors are
+    named under it: ``GraphQLNames.inside("input")``)."""
+    return any(argument.python_name == "input" for argument in info._field.arguments)
 
 
 def invalid(field: str, description: str) -> GraphQLError:
     """An INVALID_ARGUMENT error naming the GraphQL ``field`` (camelCase, as the client spelled it)."""
-    return gateway_error("INVALID_ARGUMENT", f"{field}: {description}",
-                         fieldViolations=[{"field": field, "description": description}])
+    return invalid_argument([{"field": field, "description": description}])
 
 
 # The argument every creating mutation takes, top level (beside any input object), so a client's retry queue adds it

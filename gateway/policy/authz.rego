@@ -3,6 +3,8 @@
 # Each enabled service contributes a package gridgov.services.<name> with any of:
 #   grant contains reason   - this request is allowed, and why
 #   deny contains reason    - this request is refused whatever is granted, and why
+#   explain contains reason - why nothing grants this request, in words the user can act on (used only
+#                             when nothing grants it: the case's tier, the unit it is dispatched to, ...)
 #   scopes contains prefix  - jurisdiction prefixes the subject may read for input.action
 #   mask contains field     - personal fields to mask in this request's answer
 #   unmask contains field   - personal fields this subject may see whole for this resource
@@ -21,6 +23,13 @@ grants contains reason if {
 denies contains reason if {
 	some reason in data.gridgov.enabled.deny
 }
+
+explanations contains reason if {
+	some reason in data.gridgov.enabled.explain
+}
+
+# A resource outside every scope of the subject is refused for that reason, whichever service owns it.
+explanations contains lib.outside_scope_reason if lib.outside_every_scope
 
 # Auditors read the decision log district-wide; nothing else is granted by this package.
 grants contains "auditor reads the decision log" if {
@@ -56,10 +65,12 @@ allow if {
 }
 
 # Built with concat, not sprintf: rego-cpp quotes strings that sprintf receives from concat.
-default_reason := concat(" ", [
-	"no rule grants", input.action, "on", input.resource.type, input.resource.jurisdiction_code,
-	"to roles", concat(",", sort(lib.role_names)),
-])
+# No internal identifiers: "community staff may not dispatch cases in 110108001".
+default_reason := concat("", [lib.role_words, " may not ", lib.verb_words, " ", lib.types_words, where_words])
+
+where_words := concat("", [" in ", input.resource.jurisdiction_code]) if input.resource.jurisdiction_code != ""
+
+where_words := "" if input.resource.jurisdiction_code == ""
 
 reasons := sort(denies) if count(denies) > 0
 
@@ -68,9 +79,16 @@ reasons := sort(grants) if {
 	count(grants) > 0
 }
 
+reasons := sort(explanations) if {
+	count(denies) == 0
+	count(grants) == 0
+	count(explanations) > 0
+}
+
 reasons := [default_reason] if {
 	count(denies) == 0
 	count(grants) == 0
+	count(explanations) == 0
 }
 
 decision := {

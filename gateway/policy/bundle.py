@@ -14,7 +14,7 @@ DECISION_RULE = "data." + DECISION_PATH.replace("/", ".")
 # The module naming every enabled service package; generated, never written by hand.
 ENABLED_MODULE = "enabled.rego"
 # What a service package may contribute (see authz.rego).
-CONTRIBUTIONS = ("grant", "deny", "scopes", "mask", "unmask")
+CONTRIBUTIONS = ("grant", "deny", "explain", "scopes", "mask", "unmask")
 # lib.personal_fields, for Python code that must know them without asking the policy (the locator's
 # mask, the decision log's masking); a test keeps the two equal.
 PERSONAL_FIELDS = frozenset({"id_number", "phone", "contact_phone", "owner_phone", "reporter_phone"})

@@ -290,7 +290,7 @@ def transition(case: Case, command: Command, now: datetime) -> Outcome:
     if changed.state is case.state and target is not case.state and command.action not in PARTIAL:
         changed = replace(changed, state=target)
     entry = HistoryEntry(command.action.value, command.actor, now, case.state, changed.state, command.comment,
-                         command.evidence, command.unit or changed.handling_unit)
+                         command.evidence, command.unit or changed.handling_unit or case.handling_unit)
     closed = changed.state is S.CLOSED and case.state is not S.CLOSED
     return Outcome(changed, entry, tuple(reminders), closed)
 

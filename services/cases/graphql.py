@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from gateway.connection import Connection, check_first, listed, service_page
 from gateway.context import RequestContext, Resource
-from gateway.plugin_types import IdempotencyKey, checked_key, stamp
+from gateway.plugin_types import GraphQLNames, IdempotencyKey, checked_key, stamp, takes_input
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.common.v1 import geo_pb2
 from services.cases.graphql_inputs import (
@@ -54,6 +54,21 @@ from services.kit.plugin import GraphQLContribution, TypeExtension
 
 SERVICE = "cases"
 
+# The mutation that performs each of the service's actions (extensions.allowedActions of an illegal one).
+ACTION_MUTATIONS = {
+    "register": "registerCase", "reject": "rejectCase", "void": "voidCase", "merge": "mergeCase",
+    "dispatch": "dispatchCase", "accept": "acceptCase", "return": "returnCase", "handle": "handleCase",
+    "close": "verifyCase", "rework": "verifyCase", "callback": "callbackCase", "reopen": "callbackCase",
+    "archive": "archiveCase", "request_extension": "requestCaseExtension",
+    "approve_extension": "decideCaseExtension", "refuse_extension": "decideCaseExtension",
+    "request_hold": "requestCaseHold", "approve_hold": "decideCaseHold", "refuse_hold": "decideCaseHold",
+    "resume": "resumeCase", "escalate": "escalateCase", "link_emergency": "linkCaseEmergency",
+    "supervise": "superviseCase", "rate": "rateCaseHandling",
+}
+# A case's mutations take the case as ``id``, beside the other arguments or inside their input object.
+ON_CASE = GraphQLNames({"case_id": "id"}, ACTION_MUTATIONS)
+ON_CASE_INPUT = ON_CASE.inside("input")
+
 
 def _context(info: Info) -> RequestContext:
     return info.context  # type: ignore[no-any-return]
@@ -90,7 +105,8 @@ async def _act(info: Info, verb: str, case_id: str, method: str, request: Any) -
     ctx = _context(info)
     resource = await _case_resource(ctx, case_id)
     decision = await ctx.authorize(f"case.{verb}", resource)
-    return await ctx.call(SERVICE, method, request, decision, resource=resource)
+    names = ON_CASE_INPUT if takes_input(info) else ON_CASE
+    return await ctx.call(SERVICE, method, request, decision, resource=resource, names=names)
 
 
 def _own_unit(ctx: RequestContext) -> str:
@@ -100,10 +116,11 @@ def _own_unit(ctx: RequestContext) -> str:
     return ctx.subject.department if "handling_unit" in names and not listing else ""
 
 
-async def _scoped(info: Info, action: str, method: str, request: Any, code: str = "") -> Any:
+async def _scoped(info: Info, action: str, method: str, request: Any, code: str = "", *,
+                  names: GraphQLNames = GraphQLNames()) -> Any:
     ctx = _context(info)
     decision = await ctx.authorize(action, Resource(action.split(".")[0], "", code))
-    return await ctx.call(SERVICE, method, request, decision)
+    return await ctx.call(SERVICE, method, request, decision, names=names)
 
 
 async def _paged(info: Info, action: str, method: str, request: Callable[[dict[str, Any]], Any], rows: str,
@@ -121,12 +138,18 @@ class CaseQuery:
                     category_code: str = "", tier: CaseTier | None = None,  # type: ignore[valid-type]
                     due_status: CaseDueStatus | None = None, jurisdiction_prefix: str = "",  # type: ignore[valid-type]
                     source: CaseSource | None = None, text: str = "", handling_unit: str = "",  # type: ignore[valid-type]
+                    source_service: Annotated[str, strawberry.argument(
+                        description="Only cases raised by this service (fire, inspection).")] = "",
+                    source_reference: Annotated[str, strawberry.argument(
+                        description="Only the case raised for this record of the source service "
+                                    "(a fire hazard's or a pollution violation's id).")] = "",
                     first: int = 50, after: str | None = None) -> CaseConnection:
         unit = handling_unit or _own_unit(_context(info))
         return await _paged(info, "case.list", "ListCases", lambda page: pb.ListCasesRequest(
             states=[to_proto(s) for s in states or ()], category_code=category_code, tier=to_proto(tier),
             due_status=to_proto(due_status), jurisdiction_prefix=jurisdiction_prefix, source=to_proto(source),
-            text=text, handling_unit=unit, page=page), "cases", first, after,
+            text=text, handling_unit=unit, source_service=source_service, source_reference=source_reference,
+            page=page), "cases", first, after,
             # The policy lets a handling_unit role list only its own unit's cases: it needs the filter.
             attributes={"handling_unit": unit})
 
@@ -205,7 +228,10 @@ class CaseMutation:
         ctx = _context(info)
         resource = Resource("case", "", input.jurisdiction_code)
         decision = await ctx.authorize("case.report", resource)
-        return (await ctx.call(SERVICE, "ReportCase", request, decision, resource=resource)).case  # type: ignore[no-any-return]
+        # Every field comes from the input; its location from input.latitude and input.longitude.
+        names = GraphQLNames({"": "input", "location": "input"})
+        return (await ctx.call(SERVICE, "ReportCase", request, decision, resource=resource,  # type: ignore[no-any-return]
+                               names=names)).case
 
     @strawberry.mutation(description="The centre registers a reported problem as a case.")
     async def register_case(self, info: Info, id: strawberry.ID, comment: str = "") -> Case:
@@ -257,7 +283,9 @@ class CaseMutation:
             case_id=input.id, satisfaction=to_proto(input.satisfaction), comment=input.comment))
         return CaseCallback(case=response.case, reporters=list(response.reporters))
 
-    @strawberry.mutation(description="Archives a closed case whose source takes no callback.")
+    @strawberry.mutation(description="Archives a CLOSED case that takes no callback: one reported anonymously "
+                                     "or raised by another service (source ANONYMOUS or INSPECTION_SERVICE). "
+                                     "Any other closed case is archived by its callback (callbackCase).")
     async def archive_case(self, info: Info, id: strawberry.ID, comment: str = "") -> Case:
         return (await _act(info, "archive", id, "ArchiveCase",  # type: ignore[no-any-return]
                            pb.ArchiveCaseRequest(case_id=id, comment=comment))).case
@@ -315,7 +343,7 @@ class CaseMutation:
             limit=input.limit, limit_unit=to_proto(input.limit_unit), closing_condition=input.closing_condition,
             default_unit=input.default_unit, lowest_tier=to_proto(input.lowest_tier))
         response = await _scoped(info, "case_category.update", "UpdateCategory",
-                                 pb.UpdateCategoryRequest(category=category))
+                                 pb.UpdateCategoryRequest(category=category), names=GraphQLNames({"category": "input"}))
         return response.category  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Sets the handling unit of a category inside a jurisdiction prefix.")
@@ -326,7 +354,7 @@ class CaseMutation:
         resource = Resource("dispatch_rule", "", input.jurisdiction_prefix)
         decision = await ctx.authorize("dispatch_rule.set", resource)
         response = await ctx.call(SERVICE, "SetDispatchRule", pb.SetDispatchRuleRequest(rule=rule), decision,
-                                  resource=resource)
+                                  resource=resource, names=GraphQLNames({"rule": "input"}))
         return response.rule  # type: ignore[no-any-return]
 
 
@@ -354,6 +382,52 @@ class JurisdictionCases:
             message.code)
 
 
+# FindCasesBySource takes at most this many references a call.
+SOURCE_BATCH = 200
+
+
+async def _case_of(info: Info, source_service: str, reference: str) -> Any:
+    """The case ``source_service`` raised for its record ``reference``, or None; the references of a whole list
+    are looked up in one call, authorized once as ``case.link`` (the policy scopes it)."""
+    ctx = _context(info)
+
+    async def load(references: list[str]) -> list[Any]:
+        resource = Resource("case", "", "", {"source_service": source_service})
+        decision = await ctx.authorize("case.link", resource)
+        response = await ctx.call(SERVICE, "FindCasesBySource", pb.FindCasesBySourceRequest(
+            source_service=source_service, source_references=references), decision)
+        found = {case.source_reference: case for case in response.cases}
+        return [found.get(reference) for reference in references]
+
+    return await ctx.loader(f"cases.by_source.{source_service}", load, max_batch_size=SOURCE_BATCH).load(reference)
+
+
+_CASE_LINK = ("Its case, from the moment the case exists (the cases plugin): number, state and all; "
+              "null while there is none, or outside the viewer's scope.")
+
+
+@strawberry.type
+class FireHazardCase:
+    """What the cases plugin adds to fire's FireHazard: the case a hand-over raised."""
+
+    @strawberry.field(description=_CASE_LINK)
+    async def case(self, info: Info) -> Case | None:
+        record: Any = self  # the fire service's message
+        return await _case_of(info, "fire", record.id)
+
+
+@strawberry.type
+class PollutionViolationCase:
+    """What the cases plugin adds to inspection's PollutionViolation: the case the violation raised."""
+
+    @strawberry.field(description=_CASE_LINK)
+    async def case(self, info: Info) -> Case | None:
+        record: Any = self  # the inspection service's message
+        return await _case_of(info, "inspection", record.id)
+
+
 def contribution() -> GraphQLContribution:
-    return GraphQLContribution(query=CaseQuery, mutation=CaseMutation,
-                               extensions=(TypeExtension("registry", "Jurisdiction", JurisdictionCases),))
+    return GraphQLContribution(query=CaseQuery, mutation=CaseMutation, extensions=(
+        TypeExtension("registry", "Jurisdiction", JurisdictionCases),
+        TypeExtension("fire", "FireHazard", FireHazardCase),
+        TypeExtension("inspection", "PollutionViolation", PollutionViolationCase)))

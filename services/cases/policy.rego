@@ -245,3 +245,100 @@ unmask contains "reporter_phone" if {
 	count(lib.role_scopes(office_roles)) > 0
 	not "grid_worker" in lib.role_names
 }
+
+# Following a record's link to its case (a fire hazard's, a pollution violation's): the roles that read
+# cases, and the departments whose records raise them, within their scopes (the service filters by them).
+source_roles := {
+	"fire": {"fire_inspector", "fire_department"},
+	"inspection": {"grid_leader", "environment_bureau"},
+}
+
+link_roles contains role if some role in reader_roles
+
+link_roles contains role if some role in source_roles[input.resource.attributes.source_service]
+
+grant contains reason if {
+	case_action
+	lib.verb == "link"
+	some g in input.subject.roles
+	g.role in link_roles
+	reason := concat(" ", [g.role, "may follow a record's link to its case within", g.scope])
+}
+
+scopes contains g.scope if {
+	case_action
+	lib.verb == "link"
+	some g in input.subject.roles
+	g.role in link_roles
+}
+
+# Why nothing grants a case action, in words the user can act on (the gateway shows these only when no
+# rule grants the request; a resource outside every scope is explained by the gateway's own policy).
+tier_reach := {
+	"district_admin": "district-, street- and community-tier cases",
+	"street_staff": "street- and community-tier cases",
+	"community_staff": "community-tier cases",
+}
+
+unit_verb_words := {
+	"accept": "accept it", "return": "return it", "handle": "report it handled",
+	"request_extension": "ask for more time", "request_hold": "ask to put it on hold",
+}
+
+# A centre role covers the case but works below its tier.
+explain contains reason if {
+	case_action
+	lib.verb in centre_verbs
+	code != ""
+	some g in covering(office_roles)
+	role_tier[g.role] < tier_rank[input.resource.attributes.tier]
+	reason := concat("", [
+		"this case is at the ", input.resource.attributes.tier, " tier; ", lib.words(g.role), " act on ",
+		tier_reach[g.role],
+	])
+}
+
+# A unit's staff on a case dispatched to other units (or to none yet).
+explain contains reason if {
+	case_action
+	lib.verb in unit_verbs
+	input.subject.department != ""
+	count(input.resource.attributes.units) > 0
+	not input.subject.department in input.resource.attributes.units
+	reason := concat("", [
+		"this case is dispatched to ", concat(", ", sort(input.resource.attributes.units)), ", not to your unit (",
+		input.subject.department, ")",
+	])
+}
+
+explain contains "this case is not dispatched to any unit yet" if {
+	case_action
+	lib.verb in unit_verbs
+	input.subject.department != ""
+	count(input.resource.attributes.units) == 0
+}
+
+explain contains reason if {
+	case_action
+	lib.verb in unit_verbs
+	input.subject.department == ""
+	reason := concat("", ["only the staff of a unit the case is dispatched to may ", unit_verb_words[lib.verb]])
+}
+
+# Roles that never take this action on cases, whatever the case.
+explain contains reason if {
+	case_action
+	lib.verb in centre_verbs
+	count(lib.role_names & office_roles) == 0
+	reason := concat("", [
+		lib.role_words, " may not ", lib.verb_words, " cases; the command centre of the case's tier does",
+	])
+}
+
+explain contains "a resident reads only the cases they reported" if {
+	case_action
+	lib.verb == "read"
+	"resident" in lib.role_names
+	count(covering(reader_roles)) == 0
+	input.resource.attributes.reporter != input.subject.id
+}

@@ -34,6 +34,8 @@ class CaseFilter:
     source: domain.SourceChannel | None = None
     text: str = ""
     handling_unit: str = ""
+    source_service: str = ""
+    source_reference: str = ""
     # What the caller's roles read (set by the service from the signed actor): None reads the scopes whole.
     reach: roles.Reach | None = None
 
@@ -42,7 +44,8 @@ class CaseFilter:
                 "tier": self.tier.name if self.tier else "", "due": self.due_status or "",
                 "prefix": self.jurisdiction_prefix, "source": self.source or "", "text": self.text,
                 "unit": self.handling_unit, "reach": self.reach.fingerprint() if self.reach else None,
-                "scopes": list(scopes)}
+                "scopes": list(scopes), "source_service": self.source_service,
+                "source_reference": self.source_reference}
 
 
 def _jurisdiction(session: AsyncSession) -> Any:
@@ -76,6 +79,10 @@ def _conditions(f: CaseFilter, scopes: Sequence[str], code: Any) -> list[ColumnE
         where.append(CaseRow.due_status == f.due_status)
     if f.source is not None:
         where.append(CaseRow.source == f.source)
+    if f.source_service:
+        where.append(CaseRow.source_service == f.source_service)
+    if f.source_reference:
+        where.append(CaseRow.source_reference == f.source_reference)
     if f.handling_unit:
         where.append(_units_cases(f.handling_unit))
     if f.reach is not None and f.reach.narrowed:
@@ -124,6 +131,17 @@ async def list_cases(session: AsyncSession, f: CaseFilter, scopes: Sequence[str]
     rows = rows[: page.size]
     cases = [to_domain(r) for r in rows]
     return cases, page.next_token([rows[-1].id] if rows else None, more)
+
+
+async def cases_by_source(session: AsyncSession, source_service: str, references: Sequence[str],
+                          scopes: Sequence[str]) -> list[domain.Case]:
+    """The cases ``source_service`` raised for ``references`` inside ``scopes`` (a walk of ux_case_source)."""
+    if not references:
+        return []
+    query = select(CaseRow).where(CaseRow.source_service == source_service,
+                                  CaseRow.source_reference.in_(list(references)),
+                                  scope_condition(CaseRow.jurisdiction_code, scopes))
+    return [to_domain(row) for row in await session.scalars(query)]
 
 
 async def overdue_cases(database: Database, prefix: str, scopes: Sequence[str],

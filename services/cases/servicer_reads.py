@@ -92,7 +92,8 @@ class ReadServicer(ServicerBase):
             due_status=convert.DUE.optional(request.due_status, "due_status"),
             jurisdiction_prefix=check_prefix(request.jurisdiction_prefix),
             source=convert.SOURCES.optional(request.source, "source"), text=request.text.strip(),
-            handling_unit=request.handling_unit.strip(),
+            handling_unit=request.handling_unit.strip(), source_service=request.source_service.strip(),
+            source_reference=request.source_reference.strip(),
             reach=roles.reach(actor),
         )
         page = page_from(request.page.page_size, request.page.page_token, f.fingerprint(scopes))
@@ -135,6 +136,24 @@ class ReadServicer(ServicerBase):
         )
         add_cases(response.overdue, rows, actor_context.masks("reporter_phone"))
         return response
+
+    async def FindCasesBySource(self, request: pb.FindCasesBySourceRequest,
+                                context: Ctx) -> pb.FindCasesBySourceResponse:
+        v = Violations()
+        service = request.source_service.strip()
+        if not service:
+            v.add("source_service", "is required")
+        if len(request.source_references) > MAX_PAGE_SIZE:
+            v.add("source_references", f"at most {MAX_PAGE_SIZE} references at a time")
+        v.raise_if_any()
+        actor = current_actor()
+        scopes = actor_context.read_scopes()
+        async with self.database.read() as session:
+            found = await queries.cases_by_source(session, service, list(dict.fromkeys(request.source_references)),
+                                                  scopes)
+        # A resident or a unit's staff reads here what it reads anywhere (its reports, its unit's cases).
+        found = [c for c in found if roles.invisibility(actor, c) is None]
+        return pb.FindCasesBySourceResponse(cases=[convert.case(c) for c in found])
 
     async def CountOpenCases(self, request: pb.CountOpenCasesRequest, context: Ctx) -> pb.CountOpenCasesResponse:
         scopes = actor_context.read_scopes()

@@ -193,8 +193,10 @@ def _escalate(case: Case, c: Command, now: datetime) -> tuple[Case, Reminders]:
     higher = next_tier(case.tier)
     if higher is None:
         raise FailedPrecondition(f"case {case.number} is already in the district loop")
-    return replace(case, tier=higher, participants=(), work=None, due_status=DueStatus.NONE, accept_by=None,
-                   pending_request=None, pending_amount=0, escalation_count=case.escalation_count + 1), []
+    # No unit handles the case until the higher tier dispatches it again; the answerable unit stays.
+    return replace(case, tier=higher, handling_unit="", participants=(), work=None, due_status=DueStatus.NONE,
+                   accept_by=None, pending_request=None, pending_amount=0,
+                   escalation_count=case.escalation_count + 1), []
 
 
 def _link_emergency(case: Case, c: Command, now: datetime) -> tuple[Case, Reminders]:

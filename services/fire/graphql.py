@@ -11,7 +11,15 @@ from strawberry.types import Info
 
 from gateway.connection import Connection, check_first, listed, service_page
 from gateway.context import RequestContext, Resource
-from gateway.plugin_types import IdempotencyKey, checked_key, decode_base64, encode_base64, stamp
+from gateway.plugin_types import (
+    GraphQLNames,
+    IdempotencyKey,
+    checked_key,
+    decode_base64,
+    encode_base64,
+    stamp,
+    takes_input,
+)
 from gridgov.fire.v1 import fire_pb2
 from services.fire.graphql_types import (
     ClaimFireHazardFixInput,
@@ -47,6 +55,14 @@ from services.kit.plugin import GraphQLContribution
 
 SERVICE = "fire"
 
+# The mutation that performs each action on a hazard; the deadline job and the case's close act by themselves.
+ON_RECORD = GraphQLNames(actions={
+    "order_rectification": "orderFireRectification", "claim_fix": "claimFireHazardFix",
+    "verify": "verifyFireHazardFix", "reopen": "reopenFireHazard", "finalize": "finalizeFireInspection",
+    "record_checklist": "recordFireChecklist",
+    "fix_on_spot": "", "mark_overdue": "", "hand_over": "", "close_case": ""})
+ON_RECORD_INPUT = ON_RECORD.inside("input")
+
 
 def _context(info: Info) -> RequestContext:
     return info.context  # type: ignore[no-any-return]
@@ -75,14 +91,16 @@ async def _on_record(info: Info, action: str, record_id: str, method: str, reque
     ctx = _context(info)
     resource = await _located(ctx, action.split(".")[0], record_id)
     decision = await ctx.authorize(action, resource)
-    return await ctx.call(SERVICE, method, request, decision, resource=resource)
+    names = ON_RECORD_INPUT if takes_input(info) else ON_RECORD
+    return await ctx.call(SERVICE, method, request, decision, resource=resource, names=names)
 
 
-async def _listing(info: Info, action: str, method: str, request: Any, code: str = "") -> Any:
+async def _listing(info: Info, action: str, method: str, request: Any, code: str = "", *,
+                   names: GraphQLNames = GraphQLNames()) -> Any:
     ctx = _context(info)
     resource_type = action.split(".")[0]
     decision = await ctx.authorize(action, Resource(resource_type, "", code))
-    return await ctx.call(SERVICE, method, request, decision)
+    return await ctx.call(SERVICE, method, request, decision, names=names)
 
 
 @strawberry.type
@@ -208,7 +226,9 @@ class FireMutation:
         content = decode_base64(content_base64, "contentBase64")
         response = await _listing(info, "fire_place.import", "ImportPlaces",
                                   fire_pb2.ImportPlacesRequest(content=content, format=to_proto(format),
-                                                              idempotency_key=checked_key(idempotency_key)))
+                                                              idempotency_key=checked_key(idempotency_key)),
+                                  names=GraphQLNames({"content": "contentBase64"},
+                                                     files={"rows": "contentBase64", "file": "contentBase64"}))
         return response.imported  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Starts an inspection of a place.")
@@ -263,7 +283,7 @@ class FireMutation:
             "found_by": hazard.found_by, "four_eyes_verification": settings.four_eyes_verification, "state": state})
         decision = await ctx.authorize("fire_hazard.verify", resource)
         response = await ctx.call(SERVICE, "VerifyFix", fire_pb2.VerifyFixRequest(id=id, note=note), decision,
-                                  resource=resource)
+                                  resource=resource, names=ON_RECORD)
         return response.hazard  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Turns a district's four-eyes verification on or off (fire department or "
@@ -287,14 +307,17 @@ class FireMutation:
         request = fire_pb2.UpdateHazardTypeRequest(code=input.code, name=input.name, severity=to_proto(input.severity),
                                                    rectify_days=input.rectify_days,
                                                    expected_version=input.expected_version)
-        return (await _listing(info, "fire_hazard_type.update", "UpdateHazardType", request)).hazard_type  # type: ignore[no-any-return]
+        response = await _listing(info, "fire_hazard_type.update", "UpdateHazardType", request,
+                                  names=GraphQLNames({"": "input"}))
+        return response.hazard_type  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Sets which grid level inspects a place type and how often.")
     async def set_fire_inspection_plan(self, info: Info, input: SetFireInspectionPlanInput) -> FirePlanChange:
         request = fire_pb2.SetInspectionPlanRequest(plan=fire_pb2.InspectionPlan(
             place_type=to_proto(input.place_type), grid_level=to_proto(input.grid_level),
             interval_days=input.interval_days))
-        response = await _listing(info, "fire_inspection_plan.update", "SetInspectionPlan", request)
+        response = await _listing(info, "fire_inspection_plan.update", "SetInspectionPlan", request,
+                                  names=GraphQLNames({"plan": "input"}))  # the plan's fields are the input's
         return FirePlanChange(plan=response.plan, places_rescheduled=response.places_rescheduled)
 
 

@@ -185,3 +185,11 @@ unmask contains field if {
 	not "fire_department" in lib.role_names
 	some field in contact_fields
 }
+
+# Why nothing grants, when none of the subject's roles does the action anywhere (a resource outside every
+# scope is explained by the gateway's own policy).
+explain contains lib.role_reason(acting_roles) if {
+	ours
+	count(acting_roles) > 0
+	count(lib.role_names & acting_roles) == 0
+}

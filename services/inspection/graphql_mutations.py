@@ -10,8 +10,7 @@ from google.protobuf import timestamp_pb2
 from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
-from gateway.errors import gateway_error
-from gateway.plugin_types import IdempotencyKey, checked_key, decode_base64
+from gateway.plugin_types import GraphQLNames, IdempotencyKey, checked_key, decode_base64, invalid
 from gridgov.common.v1 import geo_pb2
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.graphql import SERVICE, _ctx, _located_source
@@ -206,10 +205,21 @@ class AirQualityIngestResult:
     references: int
 
 
+# The request messages that wrap an input object, and the mutation that performs each action.
+SOURCE_INPUT = GraphQLNames({"source": "input"})
+WHOLE_INPUT = GraphQLNames({"": "input"})
+ON_SOURCE = GraphQLNames(actions={"rectify": "rectifyPollutionSource", "resume": "resumePollutionSource",
+                                  "close": "closePollutionSource", "relocate": "relocatePollutionSource",
+                                  "reopen": "reopenPollutionSource"})
+# A violation closes with its case only.
+ON_VIOLATION = GraphQLNames(actions={"add_evidence": "addPollutionViolationEvidence", "close": ""})
+
+
 async def _source_verb(info: Info, verb: str, method: str, request_type: Any, source_id: str, reason: str) -> Any:
     ctx = _ctx(info)
     decision, resource = await _located_source(ctx, f"pollution_source.{verb}", source_id)
-    response = await ctx.call(SERVICE, method, request_type(id=source_id, reason=reason), decision, resource=resource)
+    response = await ctx.call(SERVICE, method, request_type(id=source_id, reason=reason), decision, resource=resource,
+                              names=ON_SOURCE)
     return response.source
 
 
@@ -222,7 +232,7 @@ class InspectionMutation:
         resource = Resource("pollution_source", "", input.jurisdiction_code)
         decision = await ctx.authorize("pollution_source.create", resource)
         request = pb.CreateSourceRequest(source=input.to_proto(), idempotency_key=checked_key(idempotency_key))
-        response = await ctx.call(SERVICE, "CreateSource", request, decision, resource=resource)
+        response = await ctx.call(SERVICE, "CreateSource", request, decision, resource=resource, names=SOURCE_INPUT)
         return response.source  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Replaces a source's fields and attributes (never its status).")
@@ -235,7 +245,7 @@ class InspectionMutation:
             await ctx.authorize("pollution_source.update", target)
             decision = await ctx.authorize("pollution_source.update", resource)
         response = await ctx.call(SERVICE, "UpdateSource", pb.UpdateSourceRequest(id=str(id), source=input.to_proto()),
-                                  decision, resource=resource)
+                                  decision, resource=resource, names=SOURCE_INPUT)
         return response.source  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Puts an active source under rectification.")
@@ -265,7 +275,8 @@ class InspectionMutation:
         raw = decode_base64(data, "data")
         decision = await ctx.authorize("pollution_source.import", Resource("pollution_source"))
         response = await ctx.call(SERVICE, "ImportSources", pb.ImportSourcesRequest(
-            format=int(format), data=raw, idempotency_key=checked_key(idempotency_key)), decision)
+            format=int(format), data=raw, idempotency_key=checked_key(idempotency_key)), decision,
+            names=GraphQLNames(files={"rows": "data"}))
         return PollutionImportResult(imported=response.imported)
 
     @strawberry.mutation(description="Assigns a person as grid head of a scope (level from the code's length).")
@@ -275,7 +286,8 @@ class InspectionMutation:
         decision = await ctx.authorize("grid_head.assign", resource)
         response = await ctx.call(SERVICE, "AssignGridHead", pb.AssignGridHeadRequest(grid_head=pb.GridHead(
             subject_id=input.subject_id, name=input.name, jurisdiction_code=input.jurisdiction_code,
-            phone=input.phone, assigned_on=input.assigned_on)), decision, resource=resource)
+            phone=input.phone, assigned_on=input.assigned_on)), decision, resource=resource,
+            names=GraphQLNames({"grid_head": "input"}))
         return response.grid_head  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Records a patrol of a grid head (the caller by default).")
@@ -285,7 +297,7 @@ class InspectionMutation:
         decision, resource = await _patrol_decision(ctx, patroller)
         request = _patrol_request(patroller, input)
         request.idempotency_key = checked_key(idempotency_key)
-        response = await ctx.call(SERVICE, "RecordPatrol", request, decision, resource=resource)
+        response = await ctx.call(SERVICE, "RecordPatrol", request, decision, resource=resource, names=WHOLE_INPUT)
         return response.patrol  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Records one grid head's patrols synced from a patrol app: all or none.")
@@ -294,8 +306,7 @@ class InspectionMutation:
         ctx = _ctx(info)
         patroller = patroller or ctx.subject.id
         if any(p.patroller and p.patroller != patroller for p in patrols):
-            raise gateway_error("INVALID_ARGUMENT", "patrols: one batch is one grid head's",
-                                fieldViolations=[{"field": "patrols", "description": "one batch is one grid head's"}])
+            raise invalid("patrols", "one batch is one grid head's")
         decision, resource = await _patrol_decision(ctx, patroller)
         response = await ctx.call(SERVICE, "RecordPatrols", pb.RecordPatrolsRequest(
             patrols=[_patrol_request(patroller, p) for p in patrols], idempotency_key=checked_key(idempotency_key)),
@@ -312,7 +323,8 @@ class InspectionMutation:
         response = await ctx.call(SERVICE, "ReportViolation", pb.ReportViolationRequest(
             source_id=input.source_id, violation_type=input.violation_type, checklist_item=input.checklist_item,
             description=input.description, evidence=input.evidence, patrol_id=input.patrol_id,
-            urgent=input.urgent, idempotency_key=checked_key(idempotency_key)), decision, resource=resource)
+            urgent=input.urgent, idempotency_key=checked_key(idempotency_key)), decision, resource=resource,
+            names=WHOLE_INPUT)
         return response.violation  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Adds evidence to an open violation.")
@@ -323,7 +335,8 @@ class InspectionMutation:
         resource = Resource("violation", str(id), located.violation.jurisdiction_code)
         decision = await ctx.authorize("violation.add_evidence", resource)
         response = await ctx.call(SERVICE, "AddViolationEvidence", pb.AddViolationEvidenceRequest(
-            id=str(id), evidence=evidence, idempotency_key=checked_key(idempotency_key)), decision, resource=resource)
+            id=str(id), evidence=evidence, idempotency_key=checked_key(idempotency_key)), decision, resource=resource,
+            names=ON_VIOLATION)
         return response.violation  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Stores station readings and the reference readings supplied with them.")
@@ -344,7 +357,8 @@ class InspectionMutation:
     async def set_pollution_rules(self, info: Info, input: PollutionRulesInput) -> Rules:
         ctx = _ctx(info)
         decision = await ctx.authorize("inspection_rules.set", Resource("inspection_rules"))
-        response = await ctx.call(SERVICE, "SetRules", pb.SetRulesRequest(rules=input.to_proto()), decision)
+        response = await ctx.call(SERVICE, "SetRules", pb.SetRulesRequest(rules=input.to_proto()), decision,
+                                  names=GraphQLNames({"rules": "input"}))
         return response.rules  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Adds or replaces a violation type of the catalogue (district-wide).")
@@ -354,5 +368,6 @@ class InspectionMutation:
         response = await ctx.call(SERVICE, "DefineViolationType", pb.DefineViolationTypeRequest(
             violation_type=pb.ViolationType(code=input.code, name=input.name,
                                             rectify_working_days=input.rectify_working_days,
-                                            source_types=[int(t) for t in input.source_types])), decision)
+                                            source_types=[int(t) for t in input.source_types])), decision,
+            names=GraphQLNames({"violation_type": "input"}))
         return response.violation_type  # type: ignore[no-any-return]

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from gateway.connection import Connection, service_page
 from gateway.context import RequestContext, Resource
+from gateway.plugin_types import GraphQLNames, takes_input
 from gridgov.registry.v1 import registry_pb2 as pb
 
 SERVICE = "registry"
@@ -39,12 +40,15 @@ async def list_page(info: Info, resource_type: str, method: str, request: Callab
 
 
 async def one_call(info: Info, action: str, resource_type: str, record_id: str, code: str, method: str,
-               request: Message) -> Any:
-    """A call about one record in jurisdiction ``code``: authorized for it, read with its scope only."""
+                   request: Message, *, names: GraphQLNames | None = None) -> Any:
+    """A call about one record in jurisdiction ``code``: authorized for it, read with its scope only; its errors
+    in the GraphQL ``names`` (by default, a field taking an ``input`` object has the request's fields in it)."""
+    if names is None:
+        names = GraphQLNames({"": "input"}) if takes_input(info) else GraphQLNames()
     ctx = context(info)
     resource = Resource(resource_type, record_id, code)
     decision = await ctx.authorize(action, resource)
-    return await ctx.call(SERVICE, method, request, decision, resource=resource)
+    return await ctx.call(SERVICE, method, request, decision, resource=resource, names=names)
 
 
 async def household_code(info: Info, household_id: str) -> str:

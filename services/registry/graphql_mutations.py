@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Resource
-from gateway.plugin_types import IdempotencyKey, checked_key, decode_base64, stamp
+from gateway.plugin_types import GraphQLNames, IdempotencyKey, checked_key, decode_base64, stamp
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.registry.graphql_calls import SERVICE, context, household_code, one_call
 from services.registry.graphql_inputs import (
@@ -38,6 +38,9 @@ from services.registry.graphql_types import (
     Visit,
     to_proto,
 )
+
+# The request's fields are the input object's.
+WHOLE_INPUT = GraphQLNames({"": "input"})
 
 
 async def _located(info: Info, method: str, request: Any, field: str) -> Any:
@@ -101,7 +104,7 @@ class RegistryMutation:
             tags=[to_proto(t) for t in input.tags], members=[m.to_proto() for m in input.members],
             idempotency_key=checked_key(idempotency_key))
         response = await one_call(info, "household.create", "household", "", located.jurisdiction_code,
-                                  "CreateHousehold", request)
+                                  "CreateHousehold", request, names=WHOLE_INPUT)
         return response.household  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Replaces a household's number and vulnerable-group tags.")
@@ -122,7 +125,8 @@ class RegistryMutation:
                                                                    target.jurisdiction_code))
         # Both ends are authorized; the service checks both against the scopes of the roles that may move.
         response = await ctx.call(SERVICE, "MoveHousehold", pb.MoveHouseholdRequest(
-            household_id=input.household_id, building_id=input.building_id, dwelling=input.dwelling), decision)
+            household_id=input.household_id, building_id=input.building_id, dwelling=input.dwelling), decision,
+            names=WHOLE_INPUT)
         return response.household  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Sets a household's care level; close_contact needs a reason and a helper.")
@@ -165,7 +169,8 @@ class RegistryMutation:
                                                contact_phone=input.contact_phone,
                                                idempotency_key=checked_key(idempotency_key))
         response = await one_call(info, "organization.create", "organization", "", jurisdiction_code,
-                                  "CreateOrganization", request)
+                                  "CreateOrganization", request,
+                                  names=GraphQLNames({"": "input", "jurisdiction_code": "jurisdictionCode"}))
         return response.organization  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Replaces an organization's details.")
@@ -174,7 +179,7 @@ class RegistryMutation:
         request = pb.UpdateOrganizationRequest(id=id, name=input.name, credit_code=input.credit_code,
                                                address=input.address, contact_phone=input.contact_phone)
         response = await one_call(info, "organization.update", "organization", id, located.jurisdiction_code,
-                                  "UpdateOrganization", request)
+                                  "UpdateOrganization", request, names=GraphQLNames({"": "input", "id": "id"}))
         return response.organization  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Records the caller's visit to a household.")

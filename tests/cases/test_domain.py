@@ -188,9 +188,14 @@ def test_extension_and_hold_need_a_pending_request() -> None:
 
 
 def test_escalate_climbs_one_tier_and_stops_at_the_district() -> None:
-    c = transition(case_in(S.ACCEPTED), Command(A.ESCALATE, "x", "needs the street"), T0).case
+    accepted = case_in(S.ACCEPTED)
+    assert accepted.handling_unit == LEAD
+    outcome = transition(accepted, Command(A.ESCALATE, "x", "needs the street"), T0)
+    c = outcome.case
     assert (c.state, c.tier, c.participants, c.escalation_count) == (S.REGISTERED, Tier.STREET, (), 1)
+    assert c.handling_unit == ""  # nobody handles it until the street dispatches it again
     assert c.answerable_unit == LEAD  # still answerable: nobody else has accepted yet
+    assert outcome.history.unit == LEAD  # the history names the unit it was taken from
     c = transition(c, Command(A.ESCALATE, "x", "needs the district"), T0).case
     with pytest.raises(FailedPrecondition, match="already in the district loop"):
         transition(c, Command(A.ESCALATE, "x", "higher"), T0)

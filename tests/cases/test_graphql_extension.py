@@ -65,3 +65,25 @@ async def test_the_tree_carries_open_case_counts_loaded_per_level(database: Data
                 assert "openCases" in body.json()["errors"][0]["message"]
     finally:
         await registry_db.dispose()
+
+
+def test_every_action_names_the_mutation_that_performs_it() -> None:
+    """extensions.allowedActions of an illegal case action are mutation names: each one must exist."""
+    from gateway.schema import compose
+    from services.cases.domain import Action
+    from services.cases.graphql import ACTION_MUTATIONS
+    from services.kit.plugin import load_plugins
+
+    mutations = compose(load_plugins(["cases"]))._schema.mutation_type
+    assert mutations is not None
+    assert set(ACTION_MUTATIONS) == {a.value for a in Action}
+    assert set(ACTION_MUTATIONS.values()) <= set(mutations.fields)
+
+
+def test_the_case_link_is_added_to_fire_and_inspection_only_when_they_are_enabled() -> None:
+    from gateway.schema import compose
+    from services.kit.plugin import load_plugins
+
+    both = compose(load_plugins(["cases", "fire", "inspection"]))._schema.type_map
+    assert "case" in both["FireHazard"].fields and "case" in both["PollutionViolation"].fields  # type: ignore[attr-defined]
+    assert "FireHazard" not in compose(load_plugins(["cases"]))._schema.type_map

@@ -57,11 +57,24 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
                        "source": "GRID_WORKER", "address": "翠微路3号", "evidence": ["before.jpg"]}))["reportCase"]
             case_id = reported["id"]
             assert (reported["state"], reported["tier"], reported["reporter"]) == ("REPORTED", "COMMUNITY", "gw1")
+            # Bad input names the input's fields as the client sent them.
+            bad = await gw.data("""mutation($input: CaseReportInput!) { reportCase(input: $input) { id } }""", worker,
+                                {"input": {"categoryCode": "no_such_category", "description": "x",
+                                           "jurisdictionCode": GRID, "source": "GRID_WORKER", "latitude": 95.0,
+                                           "longitude": 116.3}})
+            fields = [v["field"] for v in bad["errors"][0]["extensions"]["fieldViolations"]]
+            assert "input.categoryCode" in fields and "input.latitude" in fields, fields
+            assert bad["errors"][0]["extensions"]["field"] == fields[0]
 
             # The community registers and dispatches; its workstation sends it back.
             assert (await act(gw, community, "registerCase", "", id=case_id))["state"] == "REGISTERED"
             dispatched = await act(gw, community, "dispatchCase", "", id=case_id)
             assert dispatched["handlingUnit"] == "community_workstation" and dispatched["dueStatus"] == "NORMAL"
+            # Another unit is refused in words it can act on, without the policy's identifiers.
+            refused = (await gw.data(f'mutation {{ acceptCase(id: "{case_id}") {{ id }} }}', enforcement))["errors"][0]
+            reason = "this case is dispatched to community_workstation, not to your unit (law_enforcement)"
+            assert refused["extensions"]["code"] == "PERMISSION_DENIED"
+            assert (refused["extensions"]["reasons"], refused["message"]) == ([reason], f"not allowed: {reason}")
             returned = await act(gw, workstation, "returnCase", "", id=case_id, reason="占道经营，不属社区职责")
             assert returned["state"] == "RETURNED" and returned["answerableUnit"] == "community_workstation"
 
@@ -82,8 +95,9 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
             illegal = await gw.data(f'mutation {{ verifyCase(input: {{id: "{case_id}", passed: true}}) {{ id }} }}',
                                  street)
             extensions = illegal["errors"][0]["extensions"]
-            assert extensions["code"] == "ILLEGAL_TRANSITION" and extensions["currentState"] == "dispatched"
-            assert extensions["allowedActions"] == ["accept", "escalate", "link_emergency", "return", "supervise"]
+            assert extensions["code"] == "ILLEGAL_TRANSITION" and extensions["currentState"] == "DISPATCHED"
+            assert extensions["allowedActions"] == [
+                "acceptCase", "escalateCase", "linkCaseEmergency", "returnCase", "superviseCase"]
             await act(gw, enforcement, "acceptCase", "", id=case_id)
             await act(gw, enforcement, "handleCase", "", id=case_id, resolution="彻底清理并冲洗")
             assert (await act(gw, street, "verifyCase", "", id=case_id, passed=True))["state"] == "CLOSED"

@@ -190,3 +190,64 @@ def test_the_service_check_agrees_with_the_policy(who: str, tier: Tier) -> None:
             service = roles.refusal(actor, action, case) is None
             policy = decide("regorus", who, f"case.{verb}", code, tier=tier.name.lower()).allow
             assert service is policy, (who, tier, code, action)
+
+
+LINK_SUBJECTS = {**SUBJECTS, "fire_inspector": ("fire_inspector", "110108001", ""),
+                 "grid_leader": ("grid_leader", GRID, ""), "environment_bureau": ("environment_bureau", "110108", "")}
+# Following a record's link to its case: readers of cases, and the departments whose records raise them.
+LINK_TABLE = [
+    *[(who, source, who in ("district_admin", "street_staff", "community_staff", "grid_worker"))
+      for who in SUBJECTS for source in ("fire", "inspection")],
+    ("fire_inspector", "fire", True), ("fire_inspector", "inspection", False),
+    ("grid_leader", "inspection", True), ("environment_bureau", "inspection", True),
+    ("grid_leader", "fire", False), ("environment_bureau", "registry", False),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("who", "source", "allowed"), LINK_TABLE)
+def test_following_a_record_to_its_case(engine: str, who: str, source: str, allowed: bool) -> None:
+    role, scope, department = LINK_SUBJECTS[who]
+    policy_input = {
+        "subject": {"id": who, "roles": [{"role": role, "scope": scope}], "department": department},
+        "action": "case.link",
+        "resource": {"type": "case", "id": "", "jurisdiction_code": "", "attributes": {"source_service": source}},
+        "context": {"portal": "", "operation": "", "request_id": "t", "time": "2026-11-27T00:00:00Z"},
+    }
+    decision = ENGINES[engine].decide_sync(policy_input)
+    assert decision.allow is allowed
+    assert decision.scopes == ((scope,) if allowed else ())
+    assert "reporter_phone" in decision.mask or who in ("district_admin", "street_staff", "community_staff")
+
+
+# Why a refusal, in words the user can act on: (subject, action, code, attributes, the reasons).
+REASONS = [
+    ("community_staff", "case.dispatch", GRID, {"tier": "street"},
+     ["this case is at the street tier; community staff act on community-tier cases"]),
+    ("street_staff", "case.verify", GRID, {"tier": "district"},
+     ["this case is at the district tier; street staff act on street- and community-tier cases"]),
+    ("other_unit", "case.accept", GRID, {},
+     ["this case is dispatched to urban_management, not to your unit (water)"]),
+    ("other_unit", "case.handle", GRID, {"units": []}, ["this case is not dispatched to any unit yet"]),
+    ("grid_worker", "case.accept", GRID, {}, ["only the staff of a unit the case is dispatched to may accept it"]),
+    ("grid_worker", "case.handle", GRID, {},
+     ["only the staff of a unit the case is dispatched to may report it handled"]),
+    ("community_staff", "case.dispatch", OUTSIDE, {},
+     ["this case lies in 110108002001001, outside your jurisdiction (110108001001)"]),
+    ("auditor", "case.dispatch", GRID, {},
+     ["auditor may not dispatch cases; the command centre of the case's tier does"]),
+    ("resident", "case.read", GRID, {"reporter": "neighbour"}, ["a resident reads only the cases they reported"]),
+    ("auditor", "case.list", "", {}, ["auditor may not list cases"]),
+    ("grid_worker", "case.request_extension", GRID, {},
+     ["only the staff of a unit the case is dispatched to may ask for more time"]),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("who", "action", "code", "attributes", "reasons"), REASONS)
+def test_a_refusal_says_why_in_plain_words(engine: str, who: str, action: str, code: str,
+                                           attributes: dict[str, Any], reasons: list[str]) -> None:
+    decision = decide(engine, who, action, code, **attributes)
+    assert not decision.allow
+    assert list(decision.reasons) == reasons
+    assert all("  " not in reason and "community_staff" not in reason for reason in decision.reasons)

@@ -182,6 +182,43 @@ async def test_free_text_is_bounded_and_free_of_control_characters(database: Dat
         assert (await report(svc.stub, description="垃" * 9998 + "\n\t")).description.startswith("垃垃")
 
 
+async def test_cases_raised_by_another_service_are_found_by_source_inside_the_scope(database: Database) -> None:
+    from google.protobuf import any_pb2
+
+    from services.cases import consumer, servicer
+
+    async with running_service("cases", database) as svc:
+        svc.runtime.clock = lambda: NOW
+        handle = consumer.case_requested_handler(lambda: NOW, servicer.duplicate_rule())
+        for reference, code in (("hz-1", people.GRID), ("hz-2", people.GRID), ("hz-9", "110108002001001")):
+            payload = any_pb2.Any()
+            payload.Pack(event_pb2.CaseRequested(source_service="fire", source_reference=reference,
+                                                 category_code="fire_hazard_handed_over", jurisdiction_code=code,
+                                                 description="逾期未整改"))
+            async with database.transaction() as session:
+                await handle(session, event_pb2.Event(event_id=reference, source="fire", payload=payload))
+        await report(svc.stub)  # a case nobody raised
+        street = actor_metadata("inspector", (("fire_inspector", people.STREET),))
+        found = await svc.stub.FindCasesBySource(pb.FindCasesBySourceRequest(
+            source_service="fire", source_references=["hz-1", "hz-2", "hz-9", "hz-none"]), metadata=street)
+        # hz-9 lies in another street: outside the caller's scope, as if it had no case.
+        assert sorted(c.source_reference for c in found.cases) == ["hz-1", "hz-2"]
+        assert all(c.number and c.state == pb.CASE_STATE_REPORTED for c in found.cases)
+        other = await svc.stub.FindCasesBySource(pb.FindCasesBySourceRequest(
+            source_service="inspection", source_references=["hz-1"]), metadata=street)
+        assert list(other.cases) == []
+        with pytest.raises(grpc.aio.AioRpcError) as missing:
+            await svc.stub.FindCasesBySource(pb.FindCasesBySourceRequest(source_references=["hz-1"]), metadata=street)
+        assert [v.field for v in error_detail(missing.value).field_violations] == ["source_service"]
+
+        admin = people.district_admin()
+        listed = await svc.stub.ListCases(pb.ListCasesRequest(source_service="fire"), metadata=admin)
+        assert sorted(c.source_reference for c in listed.cases) == ["hz-1", "hz-2", "hz-9"]
+        one = await svc.stub.ListCases(pb.ListCasesRequest(source_service="fire", source_reference="hz-2"),
+                                       metadata=admin)
+        assert [c.source_reference for c in one.cases] == ["hz-2"]
+
+
 async def test_a_handling_unit_lists_only_the_cases_it_leads_or_co_handles(database: Database) -> None:
     async with running_service("cases", database) as svc:
         stub, c = svc.stub, people.community_staff()

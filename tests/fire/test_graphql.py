@@ -92,7 +92,9 @@ async def test_inspection_to_hand_over(stack: Stack) -> None:
     assert ordered["state"] == "RECTIFYING" and ordered["rectifyBy"].startswith("2026-11-23T16:00:00")
     illegal = await stack.error(VERIFY, stack.inspector, id=hazard_id)
     assert illegal["extensions"]["code"] == "ILLEGAL_TRANSITION"
-    assert illegal["extensions"]["currentState"] == "rectifying"
+    assert illegal["extensions"]["currentState"] == "RECTIFYING"  # the FireHazardState value
+    # What may be done next, as the mutations that do it (the deadline job's own actions are not offered).
+    assert illegal["extensions"]["allowedActions"] == ["claimFireHazardFix"]
     clock: Clock = stack.fire.runtime.clock  # type: ignore[assignment]
     clock.advance(days=9)
     await DeadlineJob(stack.fire.runtime).run()
@@ -127,7 +129,9 @@ async def test_scope_and_masking(stack: Stack) -> None:
 async def test_bad_input_names_the_field(stack: Stack) -> None:
     bad = await stack.error(PLACE, stack.admin, place=place_variables(ownerPhone="123", name=""))
     assert bad["extensions"]["code"] == "INVALID_ARGUMENT"
-    assert {v["field"] for v in bad["extensions"]["fieldViolations"]} == {"place.owner_phone", "place.name"}
+    assert {v["field"] for v in bad["extensions"]["fieldViolations"]} == {"place.ownerPhone", "place.name"}
+    assert bad["extensions"]["field"] in {"place.ownerPhone", "place.name"}
+    assert "owner_phone" not in bad["message"]
     place = (await stack.ok(PLACE, stack.admin, place=place_variables()))["createFirePlace"]
     hazard_id = await inspect(stack, stack.admin, place["id"], "illegal_wiring")
     naive = await stack.error("""mutation($id: ID!) { orderFireRectification(input: {id: $id,
@@ -135,12 +139,21 @@ async def test_bad_input_names_the_field(stack: Stack) -> None:
     assert [v["field"] for v in naive["extensions"]["fieldViolations"]] == ["input.rectifyBy"]
     past = await stack.error("""mutation($id: ID!) { orderFireRectification(input: {id: $id,
       rectifyBy: "2026-11-01T18:00:00+08:00"}) { id } }""", stack.admin, id=hazard_id)
-    assert [v["field"] for v in past["extensions"]["fieldViolations"]] == ["rectify_by"]
+    assert [v["field"] for v in past["extensions"]["fieldViolations"]] == ["input.rectifyBy"]
+    assert past["extensions"]["field"] == "input.rectifyBy" and past["message"].startswith("input.rectifyBy: ")
     garbled = await stack.error('mutation { importFirePlaces(contentBase64: "%%%", format: CSV) }', stack.admin)
     assert [v["field"] for v in garbled["extensions"]["fieldViolations"]] == ["contentBase64"]
     rows = await stack.error('mutation($c: String!) { importFirePlaces(contentBase64: $c, format: CSV) }', stack.admin,
                              c=base64.b64encode("类型,名称\n小商店,\n".encode()).decode())
     assert rows["extensions"]["code"] == "INVALID_ARGUMENT"
+    # A bad row is in the file the argument carries: the argument is the field, the row opens the description.
+    assert rows["extensions"]["field"] == "contentBase64"
+    assert rows["extensions"]["fieldViolations"][0]["description"].startswith("file: lacks the column(s) 地址")
+    bad_plan = await stack.error("""mutation { setFireInspectionPlan(input: {placeType: SMALL_SHOP, gridLevel: SMALL,
+      intervalDays: 0}) { placesRescheduled } }""", stack.admin)
+    assert bad_plan["extensions"]["field"] == "input.intervalDays"
+    too_many = await stack.error("{ fireHazards(first: 1000) { pageInfo { hasNextPage } } }", stack.admin)
+    assert too_many["extensions"]["field"] == "first"
 
 
 async def test_due_lists_catalogue_plans_statistics_and_export(stack: Stack) -> None:
@@ -177,7 +190,7 @@ async def test_four_eyes_verification_and_a_checklist_before_finalizing(stack: S
     empty = await stack.error(FINALIZE, stack.inspector, id=draft["id"])
     assert empty["extensions"]["code"] == "FAILED_PRECONDITION" and "checklist item" in empty["message"]
     assert (empty["extensions"]["currentState"], empty["extensions"]["allowedActions"]) == (
-        "draft", ["record_checklist"])
+        "DRAFT", ["recordFireChecklist"])
     hazard_id = await inspect(stack, stack.inspector, place["id"], "no_extinguisher")
     await stack.ok(ORDER, stack.inspector, id=hazard_id)
     await stack.ok("""mutation($id: ID!) { claimFireHazardFix(input: {id: $id}) { id } }""", stack.inspector,

@@ -26,6 +26,9 @@ FINALIZE = """mutation($id: ID!) { finalizeFireInspection(inspectionId: $id) { h
 ORDER = """mutation($id: ID!) { orderFireRectification(input: {id: $id}) { state } }"""
 HAZARD = """query($id: ID!) { fireHazard(id: $id) { state closure caseId caseNumber
   history { action toState } } }"""
+LINKED = """query($id: ID!) { fireHazard(id: $id) { case { id number state } }
+  fireHazards { nodes { id case { id state } } } }"""
+BY_SOURCE = """query($ref: String!) { cases(sourceService: "fire", sourceReference: $ref) { nodes { id } } }"""
 CASES = """query($prefix: String!) { cases(jurisdictionPrefix: $prefix, categoryCode: "fire_hazard_handed_over") {
   nodes { id state urgent sourceService sourceReference jurisdictionCode } } }"""
 
@@ -91,6 +94,17 @@ class Portal:
         assert len(found) <= 1  # one case per hand-over, never two
         return found[0] if found else None
 
+    async def linked(self, hazard_id: str, case: dict[str, Any]) -> None:
+        """The inspector follows the hazard to its case, alone and in the list; the street finds it by source."""
+        data = await self.run(LINKED, self.inspector, id=hazard_id)
+        assert data["fireHazard"]["case"]["id"] == case["id"] and data["fireHazard"]["case"]["number"]
+        assert data["fireHazard"]["case"]["state"] == case["state"]
+        assert [h["case"] for h in data["fireHazards"]["nodes"] if h["id"] == hazard_id] == [
+            {"id": case["id"], "state": case["state"]}]
+        found = (await self.run(BY_SOURCE, self.street, ref=hazard_id))["cases"]["nodes"]
+        assert found == [{"id": case["id"]}]
+        assert (await self.run(BY_SOURCE, self.street, ref="no-such-hazard"))["cases"]["nodes"] == []
+
     async def close_case(self, case_id: str) -> None:
         """The street registers and dispatches, the fire unit accepts and handles, the street verifies: closed."""
         async def act(bearer: str, mutation: str, extra: str = "") -> str:
@@ -134,6 +148,7 @@ async def test_inspection_to_hand_over_to_case_closed(database: Database, tmp_pa
             case = await wait_until(lambda: portal.case_for(hazard_id))
             assert (case["state"], case["urgent"], case["sourceService"], case["jurisdictionCode"]) == (
                 "REPORTED", False, "fire", GRID)
+            await portal.linked(hazard_id, case)  # from the moment the case exists, not only once it closes
             await portal.close_case(case["id"])
             await check_closed(portal, hazard_id, case["id"])
             # The deadline job again changes nothing and raises no second case.
@@ -142,6 +157,7 @@ async def test_inspection_to_hand_over_to_case_closed(database: Database, tmp_pa
             again = await DeadlineJob(fire.runtime).run()
             assert (again.marked_overdue, again.handed_over) == (0, 0)
             assert (await portal.case_for(hazard_id))["state"] == "CLOSED"  # type: ignore[index]
+            await portal.linked(hazard_id, {"id": case["id"], "state": "CLOSED"})
 
 
 async def test_the_hand_over_waits_for_cases_to_start(database: Database, tmp_path: Path) -> None:

@@ -115,6 +115,27 @@ def test_fire_rules_do_not_grant_other_resources(engine: str) -> None:
         assert not decision.allow
 
 
+# Why a refusal, in words: (role, action, code, the reasons).
+REASONS = [
+    ("fire_department", "fire_hazard.order_rectification", GRID,
+     ["order rectification on fire hazards is for community staff, district admin, fire inspector, grid worker, "
+      "street staff; your roles: fire department"]),
+    ("grid_worker", "fire_place.read", OUTSIDE,
+     ["this fire place lies in 110108002001001, outside your jurisdiction (110108001001001)"]),
+    ("auditor", "fire_hazard.list", "",
+     ["list on fire hazards is for community staff, district admin, fire department, fire inspector, grid worker, "
+      "street staff; your roles: auditor"]),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("role", "action", "code", "reasons"), REASONS)
+def test_a_refusal_says_why_in_plain_words(engine: str, role: str, action: str, code: str,
+                                           reasons: list[str]) -> None:
+    decision = ENGINES[engine].decide_sync(policy_input(role, action, code))
+    assert (decision.allow, list(decision.reasons)) == (False, reasons)
+
+
 def verify_input(subject: str, found_by: str, four_eyes: bool, role: str = "fire_inspector",
                  state: str = "rectified") -> dict[str, Any]:
     decision_input = policy_input(role, "fire_hazard.verify", GRID)

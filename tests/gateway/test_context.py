@@ -12,6 +12,7 @@ import pytest
 from graphql import GraphQLError
 
 from gateway.context import LOCATOR_SUBJECT, RequestContext, Resource, RoleGrant, Subject
+from gateway.errors import GraphQLNames
 from gateway.policy.bundle import PERSONAL_FIELDS
 from gateway.policy.engine import Decision
 from gateway.runtime import GatewayRuntime, build_runtime
@@ -117,12 +118,13 @@ async def test_a_denied_decision_is_never_sent(runtime: GatewayRuntime) -> None:
 
 
 @pytest.mark.parametrize(("kind", "expected"), [
-    ("invalid", {"code": "INVALID_ARGUMENT", "fieldViolations": [
+    # Without names of its own, a call's proto paths read camelCased, segment by segment.
+    ("invalid", {"code": "INVALID_ARGUMENT", "field": "household.address", "fieldViolations": [
         {"field": "household.address", "description": "must not be empty"},
-        {"field": "members[0].id_number", "description": "check digit is wrong"}]}),
+        {"field": "members[0].idNumber", "description": "check digit is wrong"}]}),
     ("missing", {"code": "NOT_FOUND"}),
     ("duplicate", {"code": "ALREADY_EXISTS"}),
-    ("illegal", {"code": "ILLEGAL_TRANSITION", "currentState": "closed", "allowedActions": ["archive", "reopen"]}),
+    ("illegal", {"code": "ILLEGAL_TRANSITION", "currentState": "CLOSED", "allowedActions": ["archive", "reopen"]}),
     ("denied", {"code": "PERMISSION_DENIED"}),
     ("bare", {"code": "NOT_FOUND"}),
 ])
@@ -133,8 +135,34 @@ async def test_service_errors_become_graphql_errors(runtime: GatewayRuntime, kin
     extensions = caught.value.extensions or {}
     assert {key: extensions.get(key) for key in expected} == expected
     assert extensions["service"] == "echo"
-    if kind in ERRORS:
+    if kind == "invalid":  # the message names the same paths as the extensions
+        assert caught.value.message == "household.address: must not be empty; members[0].idNumber: check digit is wrong"
+    elif kind in ERRORS:
         assert caught.value.message == ERRORS[kind].message
+
+
+async def test_a_call_names_its_errors_in_graphql(runtime: GatewayRuntime) -> None:
+    """The resolver's names: a request prefix read as the input argument, exact renames, the service's actions
+    as the mutations that perform them (an action only the service takes is not offered)."""
+    names = GraphQLNames({"household": "input", "members": "input.people"}, {"archive": "archiveThing", "reopen": ""})
+    with pytest.raises(GraphQLError) as invalid:
+        await context(runtime).call("echo", "Echo", actor_pb2.Actor(subject="invalid"), LIST, names=names)
+    extensions = invalid.value.extensions or {}
+    assert extensions["field"] == "input.address"
+    assert [v["field"] for v in extensions["fieldViolations"]] == ["input.address", "input.people[0].idNumber"]
+    with pytest.raises(GraphQLError) as illegal:
+        await context(runtime).call("echo", "Echo", actor_pb2.Actor(subject="illegal"), LIST, names=names)
+    assert (illegal.value.extensions or {})["allowedActions"] == ["archiveThing"]
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("page.page_size", "first"), ("page.page_token", "after"), ("case_id", "id"), ("source.area_m2", "input.areaM2"),
+    ("items[2].hazard_type_code", "items[2].hazardTypeCode"), ("rule.category_code", "categoryCode"),
+    ("jurisdiction_code", "jurisdictionCode"), ("source", "input"), ("idempotency_key", "idempotencyKey"),
+])
+def test_proto_paths_read_as_graphql_argument_paths(path: str, expected: str) -> None:
+    names = GraphQLNames({"case_id": "id", "source": "input", "rule": ""})
+    assert names.argument(path) == expected
 
 
 async def test_a_service_that_is_down_or_not_enabled_is_unavailable(runtime: GatewayRuntime) -> None:
@@ -151,3 +179,17 @@ async def test_a_service_that_is_down_or_not_enabled_is_unavailable(runtime: Gat
         await context(runtime).call("echo", "Echo", actor_pb2.Actor(subject="ok"), LIST)
     assert down.value.extensions["code"] == "SERVICE_UNAVAILABLE"  # type: ignore[index]
     assert "echo service is unavailable" in down.value.message
+
+
+def test_the_common_arguments_stay_top_level_when_the_rest_is_an_input_object() -> None:
+    whole = GraphQLNames({"": "input"})
+    assert [whole.argument(p) for p in ("idempotency_key", "page.page_token", "category_code")] == [
+        "idempotencyKey", "after", "input.categoryCode"]
+
+
+def test_names_inside_an_input_object() -> None:
+    on_case = GraphQLNames({"case_id": "id", "rule": ""}, {"close": "verifyCase"}).inside("input")
+    assert [on_case.argument(p) for p in ("case_id", "original_id", "rule.unit", "idempotency_key")] == [
+        "input.id", "input.originalId", "input.unit", "idempotencyKey"]
+    assert on_case.action("close") == "verifyCase"
+    assert GraphQLNames({"": "input"}).inside("input").argument("unit") == "input.unit"

@@ -88,14 +88,15 @@ def test_base64_round_trips_and_bad_text_names_the_field() -> None:
     with pytest.raises(GraphQLError) as raised:
         decode_base64("not base64!", "data")
     assert raised.value.extensions == {
-        "code": "INVALID_ARGUMENT", "fieldViolations": [{"field": "data", "description": "is not base64"}]}
+        "code": "INVALID_ARGUMENT", "field": "data",
+        "fieldViolations": [{"field": "data", "description": "is not base64"}]}
     assert raised.value.message == "data: is not base64"
 
 
 def test_invalid_names_the_field_in_message_and_extensions() -> None:
     error = invalid("visitedAt", "must carry a time zone")
     assert error.message == "visitedAt: must carry a time zone"
-    assert error.extensions == {"code": "INVALID_ARGUMENT",
+    assert error.extensions == {"code": "INVALID_ARGUMENT", "field": "visitedAt",
                                 "fieldViolations": [{"field": "visitedAt", "description": "must carry a time zone"}]}
 
 

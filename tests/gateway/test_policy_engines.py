@@ -44,22 +44,22 @@ TABLE: list[tuple[str, dict[str, Any], bool, str, tuple[str, ...], tuple[str, ..
     ("auditor exports the log", request(AUDITOR, "access_decision.export", "access_decision"), True,
      "auditor reads the decision log", ALL_PERSONAL, ("110108",)),
     ("staff cannot list the log", request(COMMUNITY, "access_decision.list", "access_decision"), False,
-     "no rule grants access_decision.list", ALL_PERSONAL, ()),
+     "community staff may not list access decisions", ALL_PERSONAL, ()),
     ("auditor reads no business data", request(AUDITOR, "sample_record.read", "sample_record", "110108001001001"),
-     False, "no rule grants sample_record.read on sample_record 110108001001001 to roles auditor", ALL_PERSONAL, ()),
+     False, "auditor may not read sample records in 110108001001001", ALL_PERSONAL, ()),
     ("viewer reads itself", request(COMMUNITY, "viewer.read", "viewer", resource_id="alice"), True,
      "a subject reads its own identity", ALL_PERSONAL, ()),
     ("viewer reads nobody else", request(COMMUNITY, "viewer.read", "viewer", resource_id="bob"), False,
-     "no rule grants viewer.read", ALL_PERSONAL, ()),
+     "community staff may not read viewers", ALL_PERSONAL, ()),
     ("community reads inside, id unmasked", request(COMMUNITY, "sample_record.read", "sample_record",
                                                     "110108001001003"), True, "staff reads sample records in scope",
      tuple(f for f in ALL_PERSONAL if f != "id_number"), ()),
     ("community reads outside", request(COMMUNITY, "sample_record.read", "sample_record", "110108001002003"), False,
-     "no rule grants", ALL_PERSONAL, ()),
+     "this sample record lies in 110108001002003, outside your jurisdiction (110108001001)", ALL_PERSONAL, ()),
     ("grid worker reads inside, id masked", request(WORKER, "sample_record.read", "sample_record", "110108001001002"),
      True, "staff reads sample records in scope", ALL_PERSONAL, ()),
     ("grid worker outside its grid", request(WORKER, "sample_record.read", "sample_record", "110108001001003"), False,
-     "no rule grants", ALL_PERSONAL, ()),
+     "this sample record lies in 110108001001003, outside your jurisdiction (110108001001002)", ALL_PERSONAL, ()),
     ("list gets the role scopes", request(COMMUNITY + WORKER, "sample_record.list", "sample_record"), True,
      "staff lists sample records in scope", ALL_PERSONAL, ("110108001001", "110108001001002")),
     ("a deny wins", request(COMMUNITY, "sample_record.read", "sample_record", "110108001001003", frozen=True), False,
@@ -67,7 +67,8 @@ TABLE: list[tuple[str, dict[str, Any], bool, str, tuple[str, ...], tuple[str, ..
     ("a second package's grant and mask", request([("fire_inspector", "110108002")], "other_record.read",
                                                   "other_record", "110108002001001"), True,
      "inspectors read other records", tuple(sorted((*ALL_PERSONAL, "owner_name"))), ()),
-    ("no roles at all", request([], "sample_record.list", "sample_record"), False, "to roles ", ALL_PERSONAL, ()),
+    ("no roles at all", request([], "sample_record.list", "sample_record"), False,
+     "a user without roles may not list sample records", ALL_PERSONAL, ()),
 ]
 
 
@@ -89,6 +90,16 @@ def test_decision_table_on_every_engine(bundle: Bundle, case: str, policy_input:
     assert decisions[0] == decisions[1] == decisions[2]
 
 
+@pytest.mark.parametrize(("case", "policy_input", "allow", "reason", "mask", "scopes"),
+                         [t for t in TABLE if not t[2]], ids=[t[0] for t in TABLE if not t[2]])
+def test_denial_reasons_are_plain_words(bundle: Bundle, case: str, policy_input: dict[str, Any], allow: bool,
+                                        reason: str, mask: tuple[str, ...], scopes: tuple[str, ...]) -> None:
+    """What a refused user reads: no double spaces, no identifiers with underscores, no dotted actions."""
+    for engine in engines(bundle):
+        for text in engine.decide_sync(policy_input).reasons:
+            assert "  " not in text and "_" not in text and ".read" not in text and ".list" not in text, (case, text)
+
+
 def test_the_bundle_compiles_to_the_vm(bundle: Bundle) -> None:
     assert RegorusEngine(bundle).compiled
     assert RegorusEngine(load_bundle()).compiled
@@ -98,7 +109,7 @@ def test_a_bundle_without_services_denies_with_a_reason() -> None:
     policy_input = request(COMMUNITY, "sample_record.read", "sample_record", "110108001001001")
     for engine in engines(load_bundle()):
         assert engine.decide_sync(policy_input) == Decision(
-            False, ("no rule grants sample_record.read on sample_record 110108001001001 to roles community_staff",),
+            False, ("community staff may not read sample records in 110108001001001",),
             ALL_PERSONAL, ())
 
 

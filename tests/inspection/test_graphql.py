@@ -91,13 +91,15 @@ async def test_bad_input_names_fields_and_illegal_verbs_say_what_is_allowed(stac
     bad = await stack.error(CREATE, stack.bureau, input=restaurant(
         contactPhone="123", areaM2=20.0, fumePurifierInstalled=None, controlLevel="CITY"))
     assert bad["code"] == "INVALID_ARGUMENT"
+    # Named as the client sent them: the input argument's fields, not the service's request message.
     assert [v["field"] for v in bad["fieldViolations"]] == [
-        "source.contact_phone", "source.area_m2", "source.fume_purifier_installed", "source.control_level"]
+        "input.contactPhone", "input.areaM2", "input.fumePurifierInstalled", "input.controlLevel"]
+    assert bad["field"] == "input.contactPhone"
     created = (await stack.ok(CREATE, stack.bureau, input=restaurant()))["createPollutionSource"]
     verb = """mutation($id: ID!) { %s(id: $id, reason: "检查") { status } }"""
     illegal = await stack.error(verb % "reopenPollutionSource", stack.head, id=created["id"])
     assert (illegal["code"], illegal["currentState"], illegal["allowedActions"]) == (
-        "ILLEGAL_TRANSITION", "active", ["close", "rectify", "relocate"])
+        "ILLEGAL_TRANSITION", "ACTIVE", ["closePollutionSource", "rectifyPollutionSource", "relocatePollutionSource"])
     for mutation, status in (("rectifyPollutionSource", "RECTIFYING"), ("resumePollutionSource", "ACTIVE"),
                              ("closePollutionSource", "CLOSED"), ("reopenPollutionSource", "ACTIVE"),
                              ("relocatePollutionSource", "RELOCATED")):
@@ -129,13 +131,13 @@ async def test_patrols_violations_rules_and_air_quality(stack: Stack) -> None:
     mixed = await stack.error(batch, stack.head, patrols=[{"patroller": "head-2"}])
     assert [v["field"] for v in mixed["fieldViolations"]] == ["patrols"]
     future = await stack.error(batch, stack.head, patrols=[{}, {"patrolledAt": "2027-01-01T00:00:00+00:00"}])
-    assert [v["field"] for v in future["fieldViolations"]] == ["patrols[1].patrolled_at"]
+    assert [v["field"] for v in future["fieldViolations"]] == ["patrols[1].patrolledAt"]
     report = """mutation($input: PollutionViolationInput!) { reportPollutionViolation(input: $input) {
       id state checklistItem } }"""
     missing = await stack.error(report, stack.head, input={
         "sourceId": site["id"], "violationType": "construction_measure_missing", "description": "未冲洗",
         "evidence": []})
-    assert [v["field"] for v in missing["fieldViolations"]] == ["checklist_item", "evidence"]
+    assert [v["field"] for v in missing["fieldViolations"]] == ["input.checklistItem", "input.evidence"]
     violation = (await stack.ok(report, stack.head, input={
         "sourceId": site["id"], "violationType": "construction_measure_missing", "checklistItem": "wet_work",
         "description": "未湿法作业", "evidence": ["a.jpg"], "patrolId": mine["recordPatrol"]["id"]}))
@@ -225,7 +227,7 @@ async def test_missed_patrols_raised_by_the_job_as_each_role_sees_them(stack: St
     assert (await stack.error(MISSED, stack.auditor, after=""))["code"] == "PERMISSION_DENIED"
     bad = await stack.error("""query { missedPatrols(jurisdictionCode: "1101") { pageInfo { endCursor } } }""",
                             stack.bureau)
-    assert (bad["code"], [v["field"] for v in bad["fieldViolations"]]) == ("INVALID_ARGUMENT", ["jurisdiction_code"])
+    assert (bad["code"], [v["field"] for v in bad["fieldViolations"]]) == ("INVALID_ARGUMENT", ["jurisdictionCode"])
 
 
 async def test_a_head_records_only_their_own_patrols_and_the_bureau_enters_others(stack: Stack) -> None:

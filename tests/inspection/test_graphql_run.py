@@ -31,6 +31,8 @@ REPORT = """mutation($input: PollutionViolationInput!) { reportPollutionViolatio
   jurisdictionCode reporter deadline } }"""
 VIOLATION = """query($id: ID!) { pollutionViolation(id: $id) { id state caseId caseNumber resolution closedOnTime
   closedAt } }"""
+LINKED = """query($id: ID!) { pollutionViolation(id: $id) { case { id number state } }
+  pollutionViolations { nodes { id case { id state } } } }"""
 CASES = """query { cases(first: 20) { nodes { id number state sourceService sourceReference categoryCode } } }"""
 ASSESSMENT = """query($start: String!, $end: String!) { pollutionAssessment(start: $start, end: $end, unit: GRID) {
   nodes { key patrolsRequired patrolsFulfilled windowsMissed complianceRate violationsFound violationsClosed
@@ -123,7 +125,9 @@ async def test_survey_patrol_violation_case_and_assessment(database: Database, t
             body = await gateway.data(IMPORT, people.bureau, {"data": base64.b64encode(bad).decode()})
             error = body["errors"][0]["extensions"]
             assert error["code"] == "INVALID_ARGUMENT"
-            assert [v["field"] for v in error["fieldViolations"]] == ["rows[3].source_type"]
+            # The row is in the file the data argument carries; its place in the file opens the description.
+            assert [v["field"] for v in error["fieldViolations"]] == ["data"] and error["field"] == "data"
+            assert error["fieldViolations"][0]["description"].startswith("rows[3].source_type: ")
             assert (await ok(gateway, people.bureau, SOURCES))["pollutionSources"]["nodes"] == []
             imported = await ok(gateway, people.bureau, IMPORT, data=base64.b64encode(survey_csv(*GOOD_ROWS)).decode())
             assert imported["importPollutionSources"]["imported"] == 4
@@ -148,6 +152,12 @@ async def test_survey_patrol_violation_case_and_assessment(database: Database, t
             case = await case_for(gateway, people, violation["id"])
             assert (case["sourceService"], case["categoryCode"], case["state"]) == (
                 "inspection", "pollution_violation", "REPORTED")
+            for viewer in (people.head, people.bureau):  # the violation shows its case as soon as it exists
+                linked = await ok(gateway, viewer, LINKED, id=violation["id"])
+                assert linked["pollutionViolation"]["case"] == {
+                    "id": case["id"], "number": case["number"], "state": "REPORTED"}
+                assert [v["case"] for v in linked["pollutionViolations"]["nodes"]] == [
+                    {"id": case["id"], "state": "REPORTED"}]
             await close_case(gateway, people, case["id"])
             closed = await closed_violation(gateway, people, violation["id"])
             assert (closed["caseId"], closed["caseNumber"], closed["closedOnTime"]) == (
@@ -184,6 +194,10 @@ async def test_violation_reported_while_cases_is_down_is_delivered_later(databas
             assert down["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
             assert (await ok(gateway, people.bureau, VIOLATION, id=violation["id"]))["pollutionViolation"][
                 "state"] == "OPEN"
+            # Cases being down fails only the link, not the violation.
+            linked = await gateway.data(LINKED, people.bureau, {"id": violation["id"]})
+            assert linked["data"]["pollutionViolation"] == {"case": None}
+            assert {e["extensions"]["code"] for e in linked["errors"]} == {"SERVICE_UNAVAILABLE"}
             async with running_service("cases", cases_db, peers={"inspection": inspection.address},
                                        background=True, port=cases_port):
                 case = await case_for(gateway, people, violation["id"])

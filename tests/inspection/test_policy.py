@@ -164,3 +164,21 @@ def test_other_plugins_policies_do_not_change_these_decisions() -> None:
     wrong = [(role, scope, action, code) for role, scope, action, code, allowed in CASES
              if engine.decide_sync(policy_input([(role, scope)], action, code)).allow is not allowed]
     assert wrong == []
+
+
+# Why a refusal, in words: (roles, action, code, the reasons).
+REASONS = [
+    ([("grid_leader", GRID)], "pollution_source.read", OUTSIDE,
+     ["this pollution source lies in 110105001001001, outside your jurisdiction (110108001001001)"]),
+    ([("auditor", DISTRICT)], "violation.list", "",
+     ["list on violations is for community staff, district admin, environment bureau, grid leader, grid worker, "
+      "street staff; your roles: auditor"]),
+]
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+@pytest.mark.parametrize(("roles", "action", "code", "reasons"), REASONS)
+def test_a_refusal_says_why_in_plain_words(engine: str, roles: list[tuple[str, str]], action: str, code: str,
+                                           reasons: list[str]) -> None:
+    decision = decide(engine, roles, action, code)
+    assert (decision.allow, list(decision.reasons)) == (False, reasons)

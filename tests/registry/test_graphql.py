@@ -128,10 +128,16 @@ async def test_bad_input_names_the_field(gateway: RunningGateway) -> None:
     admin = bearer(gateway, "district_admin", "110108")
     too_many = await gateway.data(HOUSEHOLDS, admin, {"first": 500, "after": ""})
     assert too_many["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT"
+    # The GraphQL argument that carried the page size, not the service's page.page_size.
     assert too_many["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "first"
+    assert too_many["errors"][0]["extensions"]["field"] == "first"
+    assert too_many["errors"][0]["message"].startswith("first: ")
     grid = await gateway.data("""mutation { createBuilding(input: {jurisdictionCode: "110108001001009", address: "x"})
         { id } }""", admin)
-    assert grid["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "jurisdiction_code"
+    assert grid["errors"][0]["extensions"]["fieldViolations"][0]["field"] == "input.jurisdictionCode"
+    assert grid["errors"][0]["extensions"]["field"] == "input.jurisdictionCode"
+    cursor = await gateway.data(HOUSEHOLDS, admin, {"first": 5, "after": "not-a-cursor"})
+    assert cursor["errors"][0]["extensions"]["field"] == "after"
 
 
 EDGES = """query($first: Int!, $after: String) { households(first: $first, after: $after) {
@@ -176,7 +182,8 @@ async def test_oversize_text_gets_a_clean_error(gateway: RunningGateway) -> None
     household = households["data"]["households"]["nodes"][0]["id"]
     error = await gateway.first_error(VISIT, worker, {"id": household, "notes": "访" * 10001})
     assert error["extensions"]["code"] == "INVALID_ARGUMENT"
-    assert error["message"].startswith("notes: must be at most 10000 characters, got 10001")
+    assert error["message"].startswith("input.notes: must be at most 10000 characters, got 10001")
+    assert error["extensions"]["field"] == "input.notes"
 
 
 VISIT = "mutation($id: ID!, $notes: String!) { recordVisit(input: {householdId: $id, notes: $notes}) { worker } }"

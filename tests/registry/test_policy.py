@@ -135,3 +135,19 @@ def test_both_engines_agree_on_every_row() -> None:
         action = WRITE_ACTION[resource_type] if kind == "write" else f"{resource_type}.read"
         assert decide(regorus, [(role, ROLES[role])], action, code) == decide(regopy, [(role, ROLES[role])],
                                                                               action, code)
+
+
+# Why a refusal, in words: (roles, action, code, the reasons).
+REASONS = [
+    ([("grid_worker", INSIDE)], "household.create", INSIDE,
+     ["create on households is for community staff, district admin, street staff; your roles: grid worker"]),
+    ([("community_staff", "110108001001")], "household.read", OUTSIDE_DEFAULT,
+     ["this household lies in 110108002001001, outside your jurisdiction (110108001001)"]),
+]
+
+
+@pytest.mark.parametrize(("roles", "action", "code", "reasons"), REASONS)
+def test_a_refusal_says_why_in_plain_words(engine: Any, roles: list[tuple[str, str]], action: str, code: str,
+                                           reasons: list[str]) -> None:
+    decision = decide(engine, roles, action, code)
+    assert (decision.allow, list(decision.reasons)) == (False, reasons)
