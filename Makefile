@@ -8,8 +8,11 @@ GENSTAMP := gen/.stamp
 # buf (protobuf lint), from npm's registry into .tools/, at a pinned version.
 BUF_VERSION := 1.75.0
 BUF := .tools/node_modules/.bin/buf
+# GraphiQL and React for the gateway's dev page, from npm's registry at the versions package-lock.json pins.
+GRAPHIQL := gateway/graphiql-assets
+GRAPHIQL_STAMP := $(GRAPHIQL)/node_modules/.installed
 
-.PHONY: run test install gen lint-protos bench clean
+.PHONY: run test install gen graphiql lint-protos bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +34,19 @@ gen: $(GENSTAMP)
 $(BUF):
 	npm install --prefix .tools --no-audit --no-fund --loglevel=error @bufbuild/buf@$(BUF_VERSION)
 
+$(GRAPHIQL_STAMP): $(GRAPHIQL)/package.json $(GRAPHIQL)/package-lock.json
+	npm ci --prefix $(GRAPHIQL) --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+graphiql: $(GRAPHIQL_STAMP)
+
 lint-protos: $(BUF)
 	cd protos && ../$(BUF) lint
 
-run: gen
+run: gen graphiql
 	$(BIN)/gridgov up --demo-data
 
-test: gen lint-protos
+test: gen graphiql lint-protos
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -46,4 +55,4 @@ bench: gen
 	$(BIN)/python -m bench.households
 
 clean:
-	rm -rf gen var .tools $(VENV)
+	rm -rf gen var .tools $(VENV) $(GRAPHIQL)/node_modules

@@ -13,11 +13,11 @@ import orjson
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
+from gateway import graphiql
 from gateway.auth import AuthError
 from gateway.context import RequestContext, Subject
 from gateway.documents import DocumentRefused
@@ -46,9 +46,9 @@ class BodyTooLarge(Exception):
     """The request body exceeds the maximum; ``str(error)`` says by how much (sent with the 413)."""
 
 
-async def read_body(request: Request, maximum: int) -> bytes:
+async def read_body(request: Request, maximum: int, setting: str = "GRIDGOV_MAX_BODY_BYTES") -> bytes:
     """The request body, read in chunks and abandoned once it passes ``maximum`` bytes; raises BodyTooLarge."""
-    refusal = f"the request body is larger than {maximum} bytes (GRIDGOV_MAX_BODY_BYTES)"
+    refusal = f"the request body is larger than {maximum} bytes ({setting})"
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > maximum:
         raise BodyTooLarge(refusal)
@@ -76,19 +76,22 @@ class GraphQLEndpoint:
     """POST application/json {query, variables, operationName}: authenticate, read, prepare, execute, answer.
 
     The caller is authenticated from the headers before the body is read, the body is read up to
-    ``max_body_bytes``, and the document is prepared (bounded, parsed, validated: gateway/documents.py)
+    ``max_body_bytes`` (``max_upload_bytes`` when the request is made only of file imports, the schema's
+    ``upload_fields``), and the document is prepared (bounded, parsed, validated: gateway/documents.py)
     before it runs; each refusal is a 4xx with the reason.
     """
 
-    def __init__(self, schema: GatewaySchema, dev: bool, max_body_bytes: int) -> None:
+    def __init__(self, schema: GatewaySchema, dev: bool, max_body_bytes: int, max_upload_bytes: int = 0) -> None:
         self.schema = schema
         self.dev = dev
         self.max_body_bytes = max_body_bytes
+        # Without upload fields in the schema no request may be larger than the body maximum.
+        self.max_read_bytes = max(max_body_bytes, max_upload_bytes) if schema.upload_fields else max_body_bytes
 
     async def handle(self, request: Request) -> Response:
         if request.method == "GET":
             if self.dev:
-                return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+                return graphiql.page()
             return _error(405, "METHOD_NOT_ALLOWED", "send queries with POST and a JSON body", {"Allow": "POST"})
         if request.method != "POST":
             return _error(405, "METHOD_NOT_ALLOWED", "send queries with POST and a JSON body", {"Allow": "POST, GET"})
@@ -101,7 +104,8 @@ class GraphQLEndpoint:
         except AuthError as error:
             return _error(401, "UNAUTHENTICATED", error.reason, {"WWW-Authenticate": challenge(error.reason)})
         try:
-            raw = await read_body(request, self.max_body_bytes)
+            raw = await read_body(request, self.max_read_bytes, "GRIDGOV_MAX_BODY_BYTES" if
+                                  self.max_read_bytes == self.max_body_bytes else "GRIDGOV_MAX_UPLOAD_BYTES")
         except BodyTooLarge as error:
             return _error(413, "PAYLOAD_TOO_LARGE", str(error), {"Connection": "close"})
         try:
@@ -119,6 +123,12 @@ class GraphQLEndpoint:
         problem = prepared.operation_problem(body.get("operationName"))
         if problem is not None:
             return _error(400, "BAD_REQUEST", problem)
+        if len(raw) > self.max_body_bytes and not prepared.mutates_only(body.get("operationName"),
+                                                                        self.schema.upload_fields):
+            return _error(413, "PAYLOAD_TOO_LARGE", (
+                f"the request body is larger than {self.max_body_bytes} bytes (GRIDGOV_MAX_BODY_BYTES); only a "
+                f"mutation made of file imports ({', '.join(sorted(self.schema.upload_fields))}) may be larger"),
+                {"Connection": "close"})
         context = self._context(request, runtime, subject, body.get("operationName"))
         if prepared.document is None:  # a syntax error: an answer in GraphQL's shape, nothing to run
             payload: dict[str, Any] = {"data": None, "errors": [error.formatted for error in prepared.errors]}
@@ -236,12 +246,14 @@ def create_app(settings: GatewaySettings | None = None, *, plugins: Mapping[str,
         finally:
             await runtime.close()
 
-    endpoint = GraphQLEndpoint(schema, dev=not production, max_body_bytes=settings.max_body_bytes)
+    endpoint = GraphQLEndpoint(schema, dev=not production, max_body_bytes=settings.max_body_bytes,
+                               max_upload_bytes=settings.max_upload_bytes)
     app = Starlette(
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            *([] if production else graphiql.routes()),
         ],
         lifespan=lifespan,
     )

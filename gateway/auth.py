@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import os
+import re
 import time
 import unicodedata
 from collections import OrderedDict
@@ -19,6 +21,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from gateway.context import RoleGrant, Subject
 from services.kit import jurisdiction
 from services.kit.config import ConfigError, Env, Mode, data_dir
+
+log = logging.getLogger(__name__)
 
 LOCAL_ALGORITHM = "EdDSA"
 # What an identity provider's JWKS may sign with; "none" and HMAC are never accepted.
@@ -104,11 +108,15 @@ def mint_demo_token(subject: str, roles: Sequence[tuple[str, str]], department: 
     Signs with the gateway's local key (GRIDGOV_JWT_PRIVATE_KEY_FILE, else gateway-jwt-key.pem in
     GRIDGOV_DATA_DIR, created on first use) and the issuer and audience the gateway checks
     (GRIDGOV_JWT_ISSUER, GRIDGOV_JWT_AUDIENCE). Raises ConfigError in production mode, where tokens
-    come from the identity provider.
+    come from the identity provider, and AuthError, with the reason the gateway would give, for claims the
+    gateway refuses (an empty subject, a role without a name, a scope that is no jurisdiction code).
     """
     env = Env(environ)
     if env.mode() is Mode.PRODUCTION:
         raise ConfigError("demo tokens are for the embedded default; production tokens come from the identity provider")
+    # The gateway's own check of the claims: a token it would refuse is refused here, with its words.
+    subject_from_claims({"sub": subject, "roles": [{"role": role, "scope": scope} for role, scope in roles],
+                         "department": department})
     key = load_or_create_private_key(key_path(env.environ))
     return mint_token(key, subject, roles, department, ttl,
                       issuer=env.text("GRIDGOV_JWT_ISSUER", DEFAULT_ISSUER),
@@ -211,11 +219,14 @@ class Authenticator:
         assert self._jwks is not None
         try:
             return self._jwks.get_signing_key_from_jwt(token).key
-        except jwt.DecodeError as error:
-            raise AuthError(f"malformed token: {error}") from error
+        except jwt.PyJWKClientConnectionError as error:
+            log.warning("JWKS fetch failed: %s", error)
+            raise AuthError("the identity provider's signing keys cannot be fetched; try again later") from error
         except jwt.PyJWKClientError as error:
             # PyJWT's message quotes the token's kid: the client's own text is never echoed back.
             raise AuthError("no signing key for this token at the identity provider") from error
+        except jwt.InvalidTokenError as error:
+            raise AuthError(malformed_reason(error)) from error
 
     def _decode(self, token: str, key: Any, algorithms: Sequence[str]) -> dict[str, Any]:
         try:
@@ -232,13 +243,33 @@ class Authenticator:
         except jwt.InvalidIssuerError as error:
             raise AuthError(f"token issuer is not {self.issuer!r}") from error
         except jwt.InvalidAlgorithmError as error:
-            raise AuthError(f"token algorithm not accepted: {error}") from error
+            raise AuthError(f"token algorithm not accepted: use one of {', '.join(algorithms)}") from error
         except jwt.ImmatureSignatureError as error:
             raise AuthError("token is not valid yet") from error
-        except jwt.DecodeError as error:
-            raise AuthError(f"malformed token: {error}") from error
-        except jwt.InvalidTokenError as error:
-            raise AuthError(f"invalid token: {error}") from error
+        except (jwt.InvalidTokenError, ValueError, TypeError) as error:
+            raise AuthError(malformed_reason(error)) from error
+
+
+# PyJWT's messages for a token it cannot parse carry Python's own exception text (``Invalid payload string:
+# 'utf-8' codec can't decode byte 0xff ...``): a 401 says in plain words what is wrong instead.
+_NUMERIC_CLAIM = re.compile(r"\((exp|iat|nbf)\) must be an integer")
+
+
+def malformed_reason(error: Exception) -> str:
+    """A plain 401 reason for a token that cannot be parsed; never the parser's or Python's own text."""
+    message = str(error)
+    if message.startswith("Not enough segments"):
+        return "malformed token: a token is three parts separated by dots (header.payload.signature)"
+    if message.startswith("Invalid crypto padding"):
+        return "malformed token: its signature is not base64url-encoded"
+    if message.startswith(("Invalid header padding", "Invalid header string")):
+        return "malformed token: its header is not base64url-encoded JSON"
+    if message.startswith(("Invalid payload padding", "Invalid payload string")):
+        return "malformed token: its payload is not base64url-encoded JSON"
+    claim = _NUMERIC_CLAIM.search(message)
+    if claim is not None:
+        return f"token claim {claim.group(1)} must be a number of seconds since 1970"
+    return "malformed token: it is not a signed JWT this gateway can read"
 
 
 def bearer_token(authorization: str | None) -> str:

@@ -29,6 +29,7 @@ from graphql import (
     InlineFragmentNode,
     Node,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     parse,
     validate,
@@ -86,6 +87,20 @@ class Prepared:
         if len(names) > 1:
             return f"the document has {len(names)} operations ({named}): say which to run in operationName"
         return None
+
+    def mutates_only(self, operation_name: str | None, fields: frozenset[str]) -> bool:
+        """True when the operation that runs is a mutation whose every root selection is a field in ``fields``
+        (no fragments: what runs must be plain to see before the large body is accepted)."""
+        if self.document is None:
+            return False
+        operations = [definition for definition in self.document.definitions
+                      if isinstance(definition, OperationDefinitionNode)
+                      and (operation_name is None or (definition.name is not None
+                                                      and definition.name.value == operation_name))]
+        if len(operations) != 1 or operations[0].operation is not OperationType.MUTATION:
+            return False
+        return all(isinstance(selection, FieldNode) and selection.name.value in fields
+                   for selection in operations[0].selection_set.selections)
 
 
 def check(document: DocumentNode, limits: DocumentLimits) -> None:

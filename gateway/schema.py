@@ -36,6 +36,9 @@ class GatewaySchema(strawberry.Schema):
     """
 
     documents: Documents
+    # Root mutation fields that carry a file (GraphQLContribution.uploads): requests made only of them
+    # may be as large as GRIDGOV_MAX_UPLOAD_BYTES.
+    upload_fields: frozenset[str] = frozenset()
 
     def _get_custom_context_kwargs(self, operation_extensions: dict[str, Any] | None = None, *,
                                    sync: bool = False) -> dict[str, Any]:
@@ -172,6 +175,12 @@ def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limit
         raise SchemaCompositionError(f"the GraphQL schema cannot be built from plugins ({owners}): {error}") from error
     extend_types(schema, applied)
     schema.documents = Documents(schema._schema, limits.document, limits.rules())
+    uploads = frozenset(field for _, contribution in parts for field in contribution.uploads)
+    mutation_type = schema._schema.mutation_type
+    missing = sorted(uploads - (set(mutation_type.fields) if mutation_type is not None else set()))
+    if missing:
+        raise SchemaCompositionError(f"upload fields that are not mutations of the schema: {', '.join(missing)}")
+    schema.upload_fields = uploads
     return schema
 
 

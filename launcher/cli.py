@@ -155,11 +155,16 @@ def print_demo_tokens() -> None:
 
 
 def command_token(args: argparse.Namespace) -> int:
-    from gateway.auth import mint_demo_token
+    from gateway.auth import AuthError, mint_demo_token
 
     roles = [(args.role, args.scope)]
-    print(mint_demo_token(subject=args.subject or f"demo-{args.role}", roles=roles,
-                          department=args.department or "", ttl=args.ttl))
+    try:
+        token = mint_demo_token(subject=args.subject or f"demo-{args.role}", roles=roles,
+                                department=args.department or "", ttl=args.ttl)
+    except AuthError as error:  # the gateway would refuse the token with this reason
+        print(f"gridgov token: {error.reason}", file=sys.stderr)
+        return 2
+    print(token)
     return 0
 
 

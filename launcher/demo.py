@@ -14,8 +14,9 @@ from services.kit.tls import TLSConfig
 
 log = logging.getLogger(__name__)
 
-# The registry holds the jurisdiction tree the other services' demo data refers to.
-LOAD_ORDER = ("registry", "cases", "fire", "inspection")
+# The registry holds the jurisdiction tree the other services' demo data refers to; cases comes after fire and
+# inspection, so it can take some of the cases their demo data requested through to closed.
+LOAD_ORDER = ("registry", "fire", "inspection", "cases")
 
 
 def ordered(plugins: Mapping[str, Plugin]) -> list[Plugin]:
@@ -36,16 +37,19 @@ async def load_demo_data(
     second `make run` does not load it twice.
     """
     loaded = []
+    before: list[str] = []
     for plugin in ordered(plugins):
         if plugin.demo_data is None:
             continue
         marker = marker_dir / f"demo-loaded.{plugin.name}" if marker_dir else None
         if marker is not None and marker.exists():
+            before.append(plugin.name)
             continue
         # Deadlines are generous: demo loads are batches of thousands of rows.
         async with open_channel(addresses[plugin.name], deadline=300.0, tls=tls) as channel:
             metadata = signer.system_metadata(read_scopes=(DISTRICT_CODE,))
-            await plugin.demo_data(DemoContext(channel=channel, metadata=metadata))
+            await plugin.demo_data(DemoContext(channel=channel, metadata=metadata, loaded_before=tuple(before)))
+        before.append(plugin.name)
         if marker is not None:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text("loaded\n")

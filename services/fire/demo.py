@@ -1,11 +1,16 @@
 """The fire service's part of the demo district: places in every grid, inspections and hazards in each state.
 
-Loaded through the fire service's own gRPC API (ImportPlaces, then inspections and hazard actions).
+Loaded through the fire service's own gRPC API (ImportPlaces, then inspections and hazard actions). The overdue
+and handed-over hazards are rectification orders given earlier: they reach those states at the deadline job's
+first run after the load (GRIDGOV_JOB_INTERVAL, 30 s).
 """
 
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
+
+from google.protobuf import timestamp_pb2
 
 from gridgov.fire.v1 import fire_pb2 as pb
 from gridgov.fire.v1 import fire_pb2_grpc
@@ -31,6 +36,13 @@ KINDS = (
     ("key_unit", "重点单位", ("购物中心", "医院", "学校"), 1),
 )
 ROADS = ("万寿路", "复兴路", "翠微路", "羊坊店路", "莲花池东路", "甘家口路", "阜成路", "增光路")
+# Where an open hazard is taken (beside fixed on the spot at the inspection), with weights; "overdue" and
+# "handed_over" are orders given OVERDUE_DAYS and HANDED_OVER_DAYS ago, which the deadline job moves on.
+FATES = ("open", "rectifying", "rectified", "closed", "overdue", "handed_over")
+FATE_WEIGHTS = (20, 30, 15, 25, 6, 4)
+OVERDUE_DAYS = 2  # inside the hand-over grace period (7 days by default)
+HANDED_OVER_DAYS = 30
+Metadata = tuple[tuple[str, str | bytes], ...]
 SHOP_HAZARDS = ("no_extinguisher", "extinguisher_broken", "escape_route_blocked", "illegal_wiring", "clutter",
                 "small_venue_sleeping", "exit_locked", "facility_damaged")
 
@@ -79,13 +91,15 @@ async def load_demo_data(ctx: DemoContext) -> None:
         token = page.page.next_page_token
         if not token:
             break
+    fates = list(FATES)  # the first hazards take one fate each, so every state is in the district
     for place in rng.sample(places, int(len(places) * INSPECTED_SHARE)):
-        await _inspect(stub, md, rng, place)
+        await _inspect(stub, md, rng, place, fates)
 
 
-async def _inspect(stub: fire_pb2_grpc.FireServiceStub, md: tuple[tuple[str, str | bytes], ...],
-                   rng: random.Random, place: pb.Place) -> None:
-    """One inspection of ``place`` finding up to two hazards, then each hazard taken some way along."""
+async def _inspect(stub: fire_pb2_grpc.FireServiceStub, md: Metadata, rng: random.Random, place: pb.Place,
+                   fates: list[str]) -> None:
+    """One inspection of ``place`` finding up to two hazards, then each hazard taken along to a fate: the next
+    of ``fates`` while any are left (each is then removed), else one drawn at random."""
     rural = place.type == pb.PLACE_TYPE_RURAL_HOUSEHOLD
     level = place.inspected_by
     started = await stub.StartInspection(pb.StartInspectionRequest(place_id=place.id, grid_level=level),
@@ -105,14 +119,34 @@ async def _inspect(stub: fire_pb2_grpc.FireServiceStub, md: tuple[tuple[str, str
     final = await stub.FinalizeInspection(pb.FinalizeInspectionRequest(inspection_id=started.inspection.id),
                                           metadata=md)
     for hazard in final.hazards:
-        if hazard.state != pb.HAZARD_STATE_OPEN or rng.random() < 0.2:
-            continue  # fixed on the spot, or left open for the portal to act on
-        await stub.OrderRectification(pb.OrderRectificationRequest(id=hazard.id, note="已当面告知负责人"),
-                                      metadata=md)
-        fate = rng.random()
-        if fate < 0.5:
-            continue
-        await stub.ClaimFix(pb.ClaimFixRequest(id=hazard.id, note="已整改", evidence=[f"demo/{hazard.id}/fixed.jpg"]),
-                            metadata=md)
-        if fate < 0.8:
-            await stub.VerifyFix(pb.VerifyFixRequest(id=hazard.id, note="复查合格"), metadata=md)
+        if hazard.state != pb.HAZARD_STATE_OPEN:
+            continue  # fixed on the spot
+        fate = fates.pop(0) if fates else rng.choices(FATES, FATE_WEIGHTS)[0]
+        await _take(stub, md, hazard.id, fate)
+
+
+async def _take(stub: fire_pb2_grpc.FireServiceStub, md: Metadata, hazard_id: str, fate: str) -> None:
+    """Takes an open hazard along to ``fate`` (one of FATES)."""
+    if fate == "open":
+        return  # left for the portal to act on
+    if fate in ("overdue", "handed_over"):
+        # An order given earlier: the deadline job marks it overdue, and hands it over to the police once the
+        # grace period is past too (publishing CaseRequested, so the cases service opens a fire case).
+        days = OVERDUE_DAYS if fate == "overdue" else HANDED_OVER_DAYS
+        await stub.OrderRectification(pb.OrderRectificationRequest(
+            id=hazard_id, note="已书面通知负责人限期整改",
+            rectify_by=_timestamp(datetime.now(UTC) - timedelta(days=days))), metadata=md)
+        return
+    await stub.OrderRectification(pb.OrderRectificationRequest(id=hazard_id, note="已当面告知负责人"), metadata=md)
+    if fate == "rectifying":
+        return
+    await stub.ClaimFix(pb.ClaimFixRequest(id=hazard_id, note="已整改", evidence=[f"demo/{hazard_id}/fixed.jpg"]),
+                        metadata=md)
+    if fate == "closed":
+        await stub.VerifyFix(pb.VerifyFixRequest(id=hazard_id, note="复查合格"), metadata=md)
+
+
+def _timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(moment)
+    return stamp

@@ -322,4 +322,4 @@ class FireMutation:
 
 
 def contribution() -> GraphQLContribution:
-    return GraphQLContribution(query=FireQuery, mutation=FireMutation)
+    return GraphQLContribution(query=FireQuery, mutation=FireMutation, uploads=frozenset({"importFirePlaces"}))

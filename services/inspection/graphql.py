@@ -192,5 +192,6 @@ class InspectionQuery:
 def contribution() -> GraphQLContribution:
     from services.inspection.graphql_mutations import InspectionMutation
 
-    return GraphQLContribution(query=InspectionQuery, mutation=InspectionMutation, types=TYPES)
+    return GraphQLContribution(query=InspectionQuery, mutation=InspectionMutation, types=TYPES,
+                               uploads=frozenset({"importPollutionSources"}))
 

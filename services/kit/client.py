@@ -6,15 +6,14 @@ from typing import Any
 
 import grpc
 
+from services.kit.keepalive import KEEPALIVE, Keepalive
 from services.kit.tls import TLSConfig
 
 DEFAULT_DEADLINE = 5.0
 
-# Keepalive so a dead peer is noticed and the channel reconnects rather than hangs.
+# Keepalive (services.kit.keepalive) comes on top, so a dead peer is noticed and the channel reconnects rather
+# than hangs.
 CHANNEL_OPTIONS = (
-    ("grpc.keepalive_time_ms", 30_000),
-    ("grpc.keepalive_timeout_ms", 10_000),
-    ("grpc.http2.max_pings_without_data", 0),
     ("grpc.max_receive_message_length", 32 * 1024 * 1024),
     # Each channel keeps its own connections: gRPC otherwise shares them between channels of the same target
     # and options, so one component's connection back-off (an event consumer that dialled a service before it
@@ -51,10 +50,15 @@ class DeadlineInterceptor(
         return await continuation(details, request)  # streams (Watch) are long-lived by design
 
 
-def open_channel(address: str, deadline: float = DEFAULT_DEADLINE, tls: TLSConfig | None = None) -> grpc.aio.Channel:
-    """A channel whose unary calls always time out: mutual TLS with ``tls``, plain without (dev, or a mesh)."""
+def open_channel(address: str, deadline: float = DEFAULT_DEADLINE, tls: TLSConfig | None = None,
+                 keepalive: Keepalive = KEEPALIVE) -> grpc.aio.Channel:
+    """A channel whose unary calls always time out: mutual TLS with ``tls``, plain without (dev, or a mesh).
+
+    ``keepalive`` must be the one the server was made with (services.kit.server.new_server).
+    """
     interceptors = [DeadlineInterceptor(deadline)]
+    options = CHANNEL_OPTIONS + keepalive.channel_options()
     if tls is not None:
-        return grpc.aio.secure_channel(address, tls.channel_credentials(), options=CHANNEL_OPTIONS,
+        return grpc.aio.secure_channel(address, tls.channel_credentials(), options=options,
                                        interceptors=interceptors)
-    return grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS, interceptors=interceptors)
+    return grpc.aio.insecure_channel(address, options=options, interceptors=interceptors)

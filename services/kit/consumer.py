@@ -16,6 +16,7 @@ from services.kit.actor import ActorSigner
 from services.kit.client import open_channel
 from services.kit.clock import utcnow
 from services.kit.database import Database
+from services.kit.keepalive import KEEPALIVE, Keepalive
 from services.kit.tables import KitTables
 from services.kit.tls import TLSConfig
 
@@ -67,6 +68,7 @@ class Consumer:
         types: Sequence[str] = (),
         max_backoff: float = 10.0,
         tls: TLSConfig | None = None,
+        keepalive: Keepalive = KEEPALIVE,
     ) -> None:
         self.source = source
         self.address = address
@@ -77,6 +79,7 @@ class Consumer:
         self.types = list(types)
         self.max_backoff = max_backoff
         self.tls = tls
+        self.keepalive = keepalive
         self.connected = asyncio.Event()
 
     async def run(self) -> None:
@@ -99,7 +102,7 @@ class Consumer:
     async def _follow(self) -> None:
         async with self.database.read() as session:
             after = await read_cursor(session, self.tables, self.source)
-        async with open_channel(self.address, tls=self.tls) as channel:
+        async with open_channel(self.address, tls=self.tls, keepalive=self.keepalive) as channel:
             stub = event_pb2_grpc.EventServiceStub(channel)
             stream = stub.Watch(
                 event_pb2.WatchRequest(after_sequence=after, types=self.types),

@@ -49,6 +49,10 @@ class DemoContext:
     channel: grpc.aio.Channel
     metadata: tuple[tuple[str, str | bytes], ...]
     seed: int = 20261127
+    # The enabled services whose demo data was put in place before this one's (this run or an earlier one):
+    # a loader that follows up on another service's demo events (cases closing the cases fire and inspection
+    # requested) knows whether to expect them.
+    loaded_before: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,12 +76,15 @@ class GraphQLContribution:
     ``query`` and ``mutation`` are Strawberry types whose fields join the root types (merged;
     a field name two plugins define stops start-up). ``types`` are extra types to register.
     ``extensions`` add fields to other plugins' types (dropped when that plugin is not enabled).
+    ``uploads`` names the mutation fields that carry a file (an import): a request made only of them may
+    be larger than other requests (the gateway's GRIDGOV_MAX_UPLOAD_BYTES).
     """
 
     query: type | None = None
     mutation: type | None = None
     types: tuple[type, ...] = ()
     extensions: tuple[TypeExtension, ...] = ()
+    uploads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from services.kit.config import Mode, ServiceSettings
 from services.kit.consumer import Consumer
 from services.kit.database import Database
 from services.kit.errors import DomainError, FailedPrecondition, IllegalTransition, InvalidArgument, Unavailable
+from services.kit.keepalive import KEEPALIVE, Keepalive
 from services.kit.migrations import upgrade
 from services.kit.outbox import EventServicer
 from services.kit.plugin import Job, Plugin, load_plugins
@@ -144,14 +145,19 @@ class ActorInterceptor(grpc.aio.ServerInterceptor):
         return handler  # client-streaming RPCs are not used by gridgov
 
 
+def new_server(signer: ActorSigner, keepalive: Keepalive = KEEPALIVE) -> grpc.aio.Server:
+    """An empty server that checks signed actors and accepts the pings of clients using ``keepalive``."""
+    return grpc.aio.server(interceptors=[ActorInterceptor(signer)], options=keepalive.server_options())
+
+
 async def create_server(
-    plugin: Plugin, runtime: ServiceRuntime, listen: str | None = None
+    plugin: Plugin, runtime: ServiceRuntime, listen: str | None = None, keepalive: Keepalive = KEEPALIVE
 ) -> tuple[grpc.aio.Server, int]:
     """A started-not-yet server with the plugin's servicers, events, health and reflection.
 
     Returns the server and the bound port (``listen`` may end in ``:0`` in tests).
     """
-    server = grpc.aio.server(interceptors=[ActorInterceptor(runtime.signer)])
+    server = new_server(runtime.signer, keepalive)
     plugin.register(server, runtime)
     event_pb2_grpc.add_EventServiceServicer_to_server(
         EventServicer(runtime.database, runtime.tables, plugin.name, runtime.notifier), server

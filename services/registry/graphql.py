@@ -115,4 +115,5 @@ class RegistryQuery:
 
 
 def contribution() -> GraphQLContribution:
-    return GraphQLContribution(query=RegistryQuery, mutation=RegistryMutation)
+    return GraphQLContribution(query=RegistryQuery, mutation=RegistryMutation,
+                               uploads=frozenset({"importHouseholds"}))

@@ -37,10 +37,24 @@ class SyntheticHousehold:
     members: tuple[domain.ResidentDetails, ...]
 
 
+# The first two digits of a national ID's region code name the province: 11 to 65, 71 (Taiwan), 81 and 82
+# (Hong Kong, Macao). Synthetic people are born in province 99, which no real person and no ledger a district
+# holds (such as the sample ledgers, region 110108) can use, so demo residents never take an imported
+# resident's ID number. The last four digits keep the demo district's.
+REAL_PROVINCES = frozenset({
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
+    "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+})
+DEMO_PROVINCE = "99"
+DEMO_REGION = DEMO_PROVINCE + "0108"
+
+
 class Synthesizer:
     """Makes households from a seed; the same seed gives the same households, IDs and phones."""
 
-    def __init__(self, seed: int, region: str = "110108") -> None:
+    def __init__(self, seed: int, region: str = DEMO_REGION) -> None:
+        if region[:2] in REAL_PROVINCES:
+            raise ValueError(f"synthetic people need a region outside every real province, not {region}")
         self.rng = random.Random(seed)
         self.region = region
         self.used_ids: set[str] = set()

@@ -383,6 +383,28 @@ async def test_place_text_is_bounded_and_free_of_control_characters(fire: Runnin
     assert (await create_place(fire.stub, name="超" * 128)).name == "超" * 128  # the domain allows 128
 
 
+async def test_only_a_trusted_loader_records_an_order_given_earlier(fire: RunningService) -> None:
+    from google.protobuf import timestamp_pb2
+
+    from services.kit.actor import ActorSigner
+    from services.kit.config import DEV_ACTOR_KEY
+
+    earlier = timestamp_pb2.Timestamp()
+    earlier.FromDatetime(START - timedelta(days=2))
+    hazard = await find_hazard(fire.stub)
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await fire.stub.OrderRectification(fire_pb2.OrderRectificationRequest(id=hazard.id, rectify_by=earlier),
+                                           metadata=DISTRICT)
+    assert [(v.field, v.description) for v in error_detail(raised.value).field_violations] == [
+        ("rectify_by", "must be in the future")]
+    loader = ActorSigner(DEV_ACTOR_KEY.encode(), "launcher").system_metadata(read_scopes=("110108",))
+    await fire.stub.OrderRectification(fire_pb2.OrderRectificationRequest(id=hazard.id, rectify_by=earlier),
+                                       metadata=loader)
+    assert (await DeadlineJob(fire.runtime).run()).marked_overdue == 1
+    got = (await fire.stub.GetHazard(fire_pb2.GetHazardRequest(id=hazard.id), metadata=DISTRICT)).hazard
+    assert got.state == fire_pb2.HAZARD_STATE_OVERDUE
+
+
 async def test_finalizing_needs_a_recorded_checklist_item(fire: RunningService) -> None:
     place = await create_place(fire.stub)
     started = await fire.stub.StartInspection(fire_pb2.StartInspectionRequest(

@@ -110,6 +110,51 @@ async def test_demo_tokens_use_the_gateways_key(tmp_path: Path) -> None:
         "demo-community", "community_staff", "110108001001")
 
 
+def _b64(raw: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+async def test_malformed_tokens_get_a_plain_reason(tmp_path: Path) -> None:
+    settings = gateway_settings(tmp_path)
+    key = load_or_create_private_key(settings.jwt_key_file)
+    good = mint_token(key, "alice", [("auditor", "110108")], issuer=settings.jwt_issuer,
+                      audience=settings.jwt_audience)
+    header, payload, signature = good.split(".")
+    now = int(time.time())
+    claims = f'{{"sub":"alice","roles":[],"iss":"gridgov","aud":"gridgov","iat":{now},"exp":"soon"}}'.encode()
+
+    def signed(raw: bytes) -> str:  # a signature that verifies, over a payload that is not a JWT's
+        return jwt.PyJWS().encode(raw, key, algorithm="EdDSA")
+
+    rs256 = _b64(b'{"alg":"RS256","typ":"JWT"}')
+    alg_none = _b64(b'{"alg":"none"}')
+    malformed = {
+        "bad base64": ("malformed token: its header", f"!!{header[2:]}.{payload}.{signature}"),
+        "non-UTF-8 payload": ("malformed token: its payload", signed(b'{"sub": "\xff\xfe"}')),
+        "payload not JSON": ("malformed token: its payload", signed(b"sub=alice")),
+        "payload a JSON list": ("malformed token: its payload", signed(b"[1, 2]")),
+        "header not JSON": ("malformed token: its header", f"{_b64(b'{alg: EdDSA')}.{payload}.{signature}"),
+        "bad signature encoding": ("malformed token: its signature", f"{header}.{payload}.{signature[:-5]}*"),
+        "truncated": ("malformed token: a token is three parts", good[: len(header) + 10]),
+        "wrong alg": ("token algorithm not accepted: use one of EdDSA",
+                      f"{rs256}.{payload}.{signature}"),
+        "alg none": ("token algorithm not accepted", f"{alg_none}.{payload}."),
+        "exp not a number": ("token claim exp must be a number", signed(claims)),
+    }
+    async with running_gateway(settings) as gateway:
+        for case, (reason, bearer) in malformed.items():
+            response = await gateway.client.post(f"{gateway.url}/graphql", json={"query": VIEWER},
+                                                 headers={"Authorization": f"Bearer {bearer}"})
+            assert response.status_code == 401, case
+            message = response.json()["errors"][0]["message"]
+            assert message.startswith(reason), (case, message)
+            for internal in ("codec", "Invalid", "Expecting", "padding", "byte", "<class", "Error", "segments"):
+                assert internal not in message, (case, message)
+            assert message in response.headers["www-authenticate"], case
+
+
 @pytest.mark.parametrize("subject", ["system:x", " SYSTEM:x", "System:registry", "\tsystem:jobs ", "ｓｙｓｔｅｍ:x"])
 async def test_system_subjects_are_refused_whatever_their_case_width_or_spacing(tmp_path: Path,
                                                                                  subject: str) -> None:

@@ -8,17 +8,16 @@ from datetime import UTC, datetime, timedelta
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.demo import PATROL_DAYS, load_demo_data, survey_rows
 from services.kit import demo
-from services.kit.actor import ActorSigner
 from services.kit.calendar import BEIJING
-from services.kit.config import DEV_ACTOR_KEY
 from services.kit.database import Database
 from services.kit.outbox import read_events
 from services.kit.plugin import DemoContext
 from tests.inspection.fixtures import DISTRICT_MD
+from tests.support.actors import system_metadata
 from tests.support.services import running_service
 
 # What the launcher sends: a system actor reading the demo district.
-LAUNCHER_MD = ActorSigner(DEV_ACTOR_KEY.encode(), "launcher").system_metadata(read_scopes=(demo.DISTRICT_CODE,))
+LAUNCHER_MD = system_metadata("launcher", read_scopes=(demo.DISTRICT_CODE,))
 
 
 def test_survey_rows_are_deterministic_and_cover_every_grid() -> None:
@@ -55,3 +54,33 @@ async def test_demo_data_loads_once(database: Database) -> None:
         await load_demo_data(context)  # a second run adds nothing
         again = (await stub.ListSources(pb.ListSourcesRequest(page={"page_size": 200}), metadata=DISTRICT_MD))
         assert len(again.sources) == len(sources)
+
+
+async def test_demo_district_has_violations_in_every_state(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # SQLite only: the states come from the same RPCs and events on either database.
+    from services.cases import demo as cases_demo
+    from services.inspection.domain import ViolationState
+    from tests.support.services import free_port, wait_until
+
+    inspection_db = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'inspection.db'}")
+    cases_db = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'cases.db'}")
+    inspection_port, cases_port = free_port(), free_port()
+    async with running_service("inspection", inspection_db, peers={"cases": f"127.0.0.1:{cases_port}"},
+                               background=True, port=inspection_port) as inspection, \
+            running_service("cases", cases_db, peers={"inspection": f"127.0.0.1:{inspection_port}"},
+                            background=True, port=cases_port) as cases:
+        await load_demo_data(DemoContext(channel=inspection.channel, metadata=LAUNCHER_MD))
+        # As the launcher does: the cases demo comes after inspection's and closes some of the cases it requested.
+        await cases_demo.load(DemoContext(channel=cases.channel, metadata=LAUNCHER_MD,
+                                          loaded_before=("inspection",)), count=20)
+
+        async def states() -> set[str] | None:
+            violations = (await inspection.stub.ListViolations(pb.ListViolationsRequest(),
+                                                                metadata=DISTRICT_MD)).violations
+            found = {pb.ViolationState.Name(v.state) for v in violations}
+            return found if found == {f"VIOLATION_STATE_{state.name}" for state in ViolationState} else None
+
+        # Every state, so a new one needs demo data. CaseClosed reaches inspection through its consumer.
+        assert await wait_until(states, seconds=30)
+    await inspection_db.dispose()
+    await cases_db.dispose()

@@ -151,6 +151,26 @@ def test_unknown_service_is_refused(tmp_path: Path) -> None:
     assert "service 'forestry' is enabled but no plugin of that name is installed" in result.stderr
 
 
+@pytest.mark.parametrize("scope", ["", "1", "11A108", "110108000"])
+async def test_token_refuses_a_scope_the_gateway_refuses_with_its_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], scope: str
+) -> None:
+    from gateway.auth import Authenticator, AuthError, load_or_create_private_key, mint_token
+    from launcher.cli import main
+
+    monkeypatch.setenv("GRIDGOV_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("GRIDGOV_JWT_PRIVATE_KEY_FILE", raising=False)
+    monkeypatch.delenv("GRIDGOV_MODE", raising=False)
+    assert main(["token", "--role", "street_staff", "--scope", scope]) == 2
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    key = load_or_create_private_key(tmp_path / "gateway-jwt-key.pem")
+    gateway = Authenticator(issuer="gridgov", audience="gridgov", public_key=key.public_key())
+    with pytest.raises(AuthError) as refused:
+        await gateway.authenticate("Bearer " + mint_token(key, "demo-street_staff", [("street_staff", scope)]))
+    assert printed.err.strip() == f"gridgov token: {refused.value.reason}"
+
+
 @contextlib.contextmanager
 def identity_provider(jwks: dict[str, object]) -> Iterator[str]:
     """A JWKS URL served from a thread, as an identity provider would."""

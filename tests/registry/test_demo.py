@@ -11,7 +11,8 @@ from services.kit.database import Database
 from services.kit.plugin import DemoContext
 from services.registry import domain
 from services.registry.demo import ORGANIZATIONS, VISITS
-from tests.registry.conftest import ADMIN
+from services.registry.synthetic import DEMO_PROVINCE, REAL_PROVINCES, Synthesizer
+from tests.registry.conftest import ADMIN, sample
 from tests.support.services import running_service
 
 
@@ -55,3 +56,22 @@ async def check_demo(stub: object) -> None:
     assert all(domain.credit_code_problem(o.credit_code) is None for o in organizations.organizations)
     visits = await stub.ListVisits(pb.ListVisitsRequest(page={"page_size": 200}), metadata=ADMIN)
     assert len(visits.visits) == VISITS
+
+
+async def test_the_sample_ledger_imports_into_the_demo_district(tmp_path: Path) -> None:
+    # A newcomer's first import, into `make run`: no demo resident may hold an ID number from the sample.
+    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}")
+    async with running_service("registry", database) as registry:
+        await registry.plugin.demo_data(DemoContext(registry.channel, ADMIN))
+        report = await registry.stub.ImportHouseholds(pb.ImportHouseholdsRequest(
+            content=sample("households-ledger.csv"), format=pb.FILE_FORMAT_CSV), metadata=ADMIN, timeout=60)
+        assert [(e.line, e.field, e.reason) for e in report.errors] == []
+        assert (report.households, report.residents) == (144, 427)
+    await database.dispose()
+
+
+def test_demo_ids_lie_outside_every_real_region() -> None:
+    synth = Synthesizer(7)
+    ids = [m.id_number for _ in range(200) for m in synth.household("110108001001001", "街道", "社区").members]
+    assert {number[:2] for number in ids} == {DEMO_PROVINCE}
+    assert DEMO_PROVINCE not in REAL_PROVINCES

@@ -221,3 +221,36 @@ async def test_creating_mutations_forward_their_idempotency_key(gateway: Running
       recordVisit(input: {householdId: $id, notes: "走访"}, idempotencyKey: $key) { id } }"""
     recorded = await gateway.ok(visit, worker, {"id": household, "key": "v-1"})
     assert await gateway.ok(visit, worker, {"id": household, "key": "v-1"}) == recorded
+
+
+async def test_a_ledger_import_may_be_larger_than_other_requests(tmp_path: Path) -> None:
+    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'registry.db'}")
+    ledger = base64.b64encode(sample("households-ledger.csv")).decode()  # about 84 KB
+    imports = """mutation($c: String!) { importHouseholds(input: {contentBase64: $c, format: CSV, dryRun: true}) {
+        households nothingStored } }"""
+    async with running_service("registry", database) as registry:
+        await build_tree(registry.stub)
+        settings = gateway_settings(tmp_path, services={"registry": registry.address},
+                                    max_body_bytes=32 * 1024, max_upload_bytes=128 * 1024)
+        async with running_gateway(settings, {"registry": registry.plugin}) as gateway:
+            admin = bearer(gateway, "district_admin", "110108")
+            url = f"{gateway.url}/graphql"
+            headers = {"Authorization": f"Bearer {admin}"}
+            imported = await gateway.client.post(url, json={"query": imports, "variables": {"c": ledger}},
+                                                 headers=headers)
+            # Anything else of that size is refused, however it is dressed.
+            padded = await gateway.client.post(url, json={"query": "{ viewer { id } }",
+                                                          "variables": {"pad": ledger}}, headers=headers)
+            mixed = await gateway.client.post(url, json={
+                "query": """mutation($c: String!, $b: CreateBuildingInput!) {
+                    importHouseholds(input: {contentBase64: $c, format: CSV, dryRun: true}) { households }
+                    createBuilding(input: $b) { id } }""",
+                "variables": {"c": ledger, "b": {}}}, headers=headers)
+            too_large = await gateway.client.post(url, json={"query": imports, "variables": {"c": ledger * 2}},
+                                                  headers=headers)
+    await database.dispose()
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["data"]["importHouseholds"]["households"] > 0
+    assert padded.status_code == mixed.status_code == 413
+    assert "only a mutation made of file imports (importHouseholds" in padded.json()["errors"][0]["message"]
+    assert too_large.status_code == 413 and "GRIDGOV_MAX_UPLOAD_BYTES" in too_large.json()["errors"][0]["message"]

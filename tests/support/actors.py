@@ -19,17 +19,18 @@ class SignedMetadata(tuple[tuple[str, str | bytes], ...]):
     """
 
     actor: actor_pb2.Actor
+    signer: ActorSigner
 
-    def __new__(cls, actor: actor_pb2.Actor) -> SignedMetadata:
-        signed = super().__new__(cls, SIGNER.metadata(actor))
-        signed.actor = actor
+    def __new__(cls, actor: actor_pb2.Actor, signer: ActorSigner = SIGNER) -> SignedMetadata:
+        signed = super().__new__(cls, signer.metadata(actor))
+        signed.actor, signed.signer = actor, signer
         return signed
 
     def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(SIGNER.metadata(self.actor))
+        return iter(self.signer.metadata(self.actor))
 
     def __getitem__(self, index):  # type: ignore[no-untyped-def]
-        return SIGNER.metadata(self.actor)[index]
+        return self.signer.metadata(self.actor)[index]
 
 
 def actor_metadata(
@@ -51,3 +52,10 @@ def actor_metadata(
         request_id="test",
     )
     return SignedMetadata(actor)
+
+
+def system_metadata(service: str, read_scopes: Sequence[str] = ("",)) -> SignedMetadata:
+    """A service's own metadata (ActorSigner.system_metadata), signed afresh on every use."""
+    actor = actor_pb2.Actor(subject=f"system:{service}", roles=[actor_pb2.RoleGrant(role="system", scope="")],
+                            read_scopes=list(read_scopes))
+    return SignedMetadata(actor, ActorSigner(DEV_ACTOR_KEY.encode(), service))
