@@ -145,9 +145,17 @@ class ActorInterceptor(grpc.aio.ServerInterceptor):
         return handler  # client-streaming RPCs are not used by gridgov
 
 
+# The largest request or answer a service takes or gives: a ledger import (the kit's MAX_IMPORT_BYTES,
+# 20 MiB) or an export with room to spare, as the clients' channels receive (services.kit.client).
+# gRPC's default of 4 MiB refused every import over 4 MiB although the gateway and the kit allow it.
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+
+
 def new_server(signer: ActorSigner, keepalive: Keepalive = KEEPALIVE) -> grpc.aio.Server:
     """An empty server that checks signed actors and accepts the pings of clients using ``keepalive``."""
-    return grpc.aio.server(interceptors=[ActorInterceptor(signer)], options=keepalive.server_options())
+    options = (*keepalive.server_options(), ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+               ("grpc.max_send_message_length", MAX_MESSAGE_BYTES))
+    return grpc.aio.server(interceptors=[ActorInterceptor(signer)], options=options)
 
 
 async def create_server(

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from defusedxml import DefusedXmlException
+
 from services.kit.errors import InvalidArgument, Violations
 from services.kit.validation import text_problem
 
@@ -132,8 +134,8 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise InvalidArgument.field("file", "is not a readable XLSX workbook") from None
+    except Exception as error:
+        raise _unreadable(error) from None
     try:
         sheet = workbook.worksheets[0]
         # The sheet's declared dimension is not trusted (it pads every row to it); one column and one row
@@ -143,8 +145,8 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         rows = _bounded([_cell_text(cell) for cell in row] for row in cells)
     except InvalidArgument:
         raise
-    except Exception:
-        raise InvalidArgument.field("file", "is not a readable XLSX workbook") from None
+    except Exception as error:
+        raise _unreadable(error) from None
     finally:
         workbook.close()
     return rows
@@ -192,6 +194,21 @@ def _check_ratio(unpacked: int, packed: int) -> None:
     if unpacked >= _RATIO_APPLIES_FROM and unpacked > MAX_COMPRESSION_RATIO * max(packed, 1):
         raise InvalidArgument.field("file", f"unpacks at more than {MAX_COMPRESSION_RATIO} times its packed "
                                     "size, which no ledger does")
+
+
+def _unreadable(error: BaseException) -> InvalidArgument:
+    """The refusal of a workbook openpyxl could not read: named for what defusedxml refused, if it was that.
+
+    openpyxl parses through defusedxml (a dependency for this): no DTD, entity or external reference in an
+    uploaded workbook, so an entity-expansion ("billion laughs") file costs nothing. openpyxl wraps the
+    refusal in its own ValueError, so the chain is searched.
+    """
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, DefusedXmlException):
+            return InvalidArgument.field("file", "declares XML entities or a DTD, which no spreadsheet needs")
+        seen = seen.__cause__ or seen.__context__
+    return InvalidArgument.field("file", "is not a readable XLSX workbook")
 
 
 def _too_large() -> InvalidArgument:

@@ -61,3 +61,16 @@ async def test_a_value_the_database_refuses_is_invalid_argument_without_sql(data
     detail = error_detail(caught.value)
     assert detail is not None and [v.field for v in detail.field_violations] == ["request"]
     assert "varying" not in (caught.value.details() or "") and "sqlalche" not in (caught.value.details() or "")
+
+
+async def test_a_ledger_larger_than_grpcs_default_message_reaches_the_service(database: Database) -> None:
+    # 6 MiB of rows: the service reads the file and says what is wrong with it (too many rows), where
+    # gRPC's default 4 MiB receive limit answered RESOURCE_EXHAUSTED before the service saw it.
+    content = ("户编号,所属网格\n" + "x,y\n" * (3 * 1024 * 1024 // 2)).encode()
+    assert len(content) > 6 * 1024 * 1024 - 64 * 1024
+    async with running_service("registry", database) as registry:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await registry.stub.ImportHouseholds(pb.ImportHouseholdsRequest(
+                content=content, format=pb.FILE_FORMAT_CSV, dry_run=True), metadata=ADMIN, timeout=60)
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert caught.value.details() == "file: has more than 100000 rows"

@@ -216,3 +216,20 @@ def test_xlsx_export_of_stored_control_characters_replaces_them() -> None:
     data = write_table([{"name": "胡\x00强\x1b"}], FileFormat.XLSX, COLUMNS)
     sheet = load_workbook(io.BytesIO(data)).worksheets[0]
     assert sheet.cell(2, 1).value == "胡\ufffd强\ufffd"
+
+
+def test_a_workbook_declaring_xml_entities_is_refused() -> None:
+    workbook = write_table([{"name": "胡强", "id_number": "11010819740306291X", "phone": ""}], FileFormat.XLSX,
+                           COLUMNS)
+    laughs = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+              + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 or "")) * 10}">' for i in range(1, 9)) + "]>\n")
+    packed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as source, zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as out:
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename.startswith("xl/worksheets/"):
+                body = content.split(b"?>", 1)[1] if content.startswith(b"<?xml") else content
+                content = laughs.encode() + body
+            out.writestr(member, content)
+    with pytest.raises(InvalidArgument, match="file: declares XML entities"):
+        read_table(packed.getvalue(), FileFormat.XLSX, COLUMNS)
