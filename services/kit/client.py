@@ -14,7 +14,7 @@ DEFAULT_DEADLINE = 5.0
 # Keepalive (services.kit.keepalive) comes on top, so a dead peer is noticed and the channel reconnects rather
 # than hangs.
 CHANNEL_OPTIONS = (
-    ("grpc.max_receive_message_length", 32 * 1024 * 1024),
+    ("grpc.max_receive_message_length", 32 * 1024 * 1024),  # services.kit.server.MAX_MESSAGE_BYTES
     # Each channel keeps its own connections: gRPC otherwise shares them between channels of the same target
     # and options, so one component's connection back-off (an event consumer that dialled a service before it
     # started) would hold back another's calls (the gateway's) to the same address.
