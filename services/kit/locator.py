@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import orjson
 import shapely
 from shapely.errors import GEOSException
 
@@ -52,31 +53,59 @@ class Placement:
 NOWHERE = Placement()
 
 
-def _geometry(code: str, geometry: Mapping[str, Any], field: str) -> shapely.Geometry:
-    """The shapely geometry of one boundary; raises InvalidArgument naming ``field``."""
+def _document_problem(geometry: Mapping[str, Any]) -> str | None:
+    """What is wrong with a GeoJSON geometry before parsing: its type, or an open or short ring."""
     kind = geometry.get("type") if isinstance(geometry, Mapping) else None
     if kind not in GEOMETRY_TYPES:
-        raise InvalidArgument.field(field, f"{code}: must be a GeoJSON Polygon or MultiPolygon, got {kind!r}")
+        return f"must be a GeoJSON Polygon or MultiPolygon, got {kind!r}"
     try:
         polygons = geometry["coordinates"] if kind == "MultiPolygon" else [geometry["coordinates"]]
         for polygon in polygons:
             for ring in polygon:
-                # shapely would close an open ring silently; GeoJSON requires it closed, and so do we.
+                # GEOS would close an open ring silently; GeoJSON requires it closed, and so do we.
                 if len(ring) < 4 or list(ring[0]) != list(ring[-1]):
-                    raise ValueError(f"ring starting at {list(ring[0])} is not closed or has under 4 positions")
-        shape = shapely.geometry.shape(geometry)
-    except (GEOSException, ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
-        raise InvalidArgument.field(field, f"{code}: malformed {kind} coordinates ({exc})") from exc
+                    return (f"malformed {kind}: the ring starting at {list(ring[0])} is not closed "
+                            "or has under 4 positions")
+    except (TypeError, IndexError, KeyError) as exc:
+        return f"malformed {kind} coordinates ({exc!r})"
+    return None
+
+
+def _shape_problem(kind: str, shape: shapely.Geometry) -> str | None:
+    """What is wrong with a parsed boundary: empty, out of the lon/lat range, or invalid (self-intersecting...)."""
     if shape.is_empty:
-        raise InvalidArgument.field(field, f"{code}: the {kind} is empty")
+        return f"the {kind} is empty"
     west, south, east, north = shape.bounds
     if not (-180 <= west and east <= 180 and -90 <= south and north <= 90):
-        raise InvalidArgument.field(
-            field, f"{code}: coordinates must be longitude, latitude within ±180, ±90 (bounds {shape.bounds})"
-        )
+        return f"coordinates must be longitude, latitude within ±180, ±90 (bounds {shape.bounds})"
     if not shape.is_valid:
-        raise InvalidArgument.field(field, f"{code}: invalid {kind}: {shapely.is_valid_reason(shape)}")
-    return shape
+        return f"invalid {kind}: {shapely.is_valid_reason(shape)}"
+    return None
+
+
+def _shapes(items: list[tuple[str, Mapping[str, Any]]], field: str) -> list[shapely.Geometry]:
+    """The shapely geometries of checked GeoJSON documents, parsed and validated in vectorised calls (the
+    first bad one is then looked at alone for its message); raises InvalidArgument naming ``<field>[i].geometry``."""
+    def refuse(i: int, problem: str) -> InvalidArgument:
+        return InvalidArgument.field(f"{field}[{i}].geometry", f"{items[i][0]}: {problem}")
+
+    try:
+        shapes = shapely.from_geojson([orjson.dumps(geometry) for _, geometry in items])
+    except (GEOSException, TypeError, orjson.JSONEncodeError):
+        for i, (_, geometry) in enumerate(items):
+            try:
+                shapely.from_geojson(orjson.dumps(geometry))
+            except (GEOSException, TypeError, orjson.JSONEncodeError) as exc:
+                raise refuse(i, f"malformed {geometry['type']} coordinates ({exc})") from exc
+        raise
+    west, south, east, north = shapely.bounds(shapes).T
+    # Written as `~(a <= x <= b)` so that NaN bounds (an empty shape) count as bad too.
+    bad = ~((-180 <= west) & (east <= 180) & (-90 <= south) & (north <= 90)) | ~shapely.is_valid(shapes)
+    failing = np.flatnonzero(bad)
+    if len(failing):
+        first = int(failing[0])
+        raise refuse(first, _shape_problem(items[first][1]["type"], shapes[first]) or "unusable geometry")
+    return list(shapes)
 
 
 class Locator:
@@ -84,7 +113,7 @@ class Locator:
 
     def __init__(self, boundaries: Iterable[tuple[str, Mapping[str, Any]]], *, field: str = "boundaries") -> None:
         """Raises InvalidArgument naming ``<field>[i].code`` or ``<field>[i].geometry`` for a bad boundary."""
-        entries: list[tuple[str, shapely.Geometry]] = []
+        items: list[tuple[str, Mapping[str, Any]]] = []
         seen: set[str] = set()
         for i, (code, geometry) in enumerate(boundaries):
             problem = jurisdiction.problem(code)
@@ -93,7 +122,11 @@ class Locator:
             if code in seen:
                 raise InvalidArgument.field(f"{field}[{i}].code", f"{code} has more than one boundary")
             seen.add(code)
-            entries.append((code, _geometry(code, geometry, f"{field}[{i}].geometry")))
+            problem = _document_problem(geometry)
+            if problem is not None:
+                raise InvalidArgument.field(f"{field}[{i}].geometry", f"{code}: {problem}")
+            items.append((code, geometry))
+        entries = list(zip((code for code, _ in items), _shapes(items, field), strict=True))
         # Ordered by the tie-break rule, so the winner among a point's hits is simply the smallest index.
         entries.sort(key=lambda entry: (-len(entry[0]), entry[0]))
         self._codes: tuple[str, ...] = tuple(code for code, _ in entries)

@@ -202,6 +202,12 @@ def test_locate_many_names_every_bad_point(block: Locator) -> None:
         ((grid(1), square(39.9, 116.3)), "boundaries[0].geometry", "within ±180, ±90"),
         ((grid(1), {"type": "Polygon", "coordinates": []}), "boundaries[0].geometry", "empty"),
         (("1101080010", square(0, 0)), "boundaries[0].code", "must be 6, 9, 12 or 15 digits"),
+        ((grid(1), {"type": "Polygon", "coordinates": [[["a", 0], [1, 0], [1, 1], ["a", 0]]]}),
+         "boundaries[0].geometry", "malformed Polygon coordinates"),
+        ((grid(1), {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, float("nan")], [0, 0]]]}),
+         "boundaries[0].geometry", "malformed Polygon coordinates"),
+        ((grid(1), {"type": "MultiPolygon", "coordinates": [[ring(0, 0, 2)], [ring(1, 1, 2)]]}),
+         "boundaries[0].geometry", "invalid MultiPolygon"),
     ],
 )
 def test_bad_boundaries_are_refused_naming_the_field(
@@ -210,6 +216,14 @@ def test_bad_boundaries_are_refused_naming_the_field(
     with pytest.raises(InvalidArgument, match=message) as caught:
         Locator([boundary])
     assert [v.field for v in caught.value.violations] == [field]
+
+
+def test_the_bad_boundary_among_good_ones_is_named_by_its_position() -> None:
+    bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]]}
+    text = {"type": "Polygon", "coordinates": [[["a", 0], [1, 0], [1, 1], ["a", 0]]]}
+    for bad, message in ((bowtie, r"invalid Polygon: Self-intersection\[1 1\]"), (text, "malformed Polygon")):
+        with pytest.raises(InvalidArgument, match=rf"boundaries\[1\]\.geometry: {grid(2)}: {message}"):
+            Locator([(grid(1), square(0, 0)), (grid(2), bad), (grid(3), square(5, 5))])
 
 
 def test_a_code_with_two_boundaries_is_refused() -> None:
