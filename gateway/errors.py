@@ -173,6 +173,12 @@ def error_from_rpc(service: str, method: str, error: grpc.aio.AioRpcError, *, re
     the outcome is unknown and how to retry safely (outcome_unknown).
     """
     status = error.code()
+    if status is grpc.StatusCode.RESOURCE_EXHAUSTED and error_detail(error) is None:
+        # gRPC's own message-size refusal ("Received message larger than max (10485790 vs. 4194304)"): the
+        # caller's input is too large, which is theirs to fix; gRPC's wording and figures are not for them.
+        return gateway_error("INVALID_ARGUMENT", f"the input is too large for the {service} service: shorten the "
+                             "longest text (a description holds at most 10,000 characters) or send a smaller file",
+                             service=service)
     if status in _UNAVAILABLE and write:
         return outcome_unknown(service, status, error.details() or "no answer", request)
     if status in _UNAVAILABLE:

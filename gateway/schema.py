@@ -22,6 +22,7 @@ from gateway.audit import AuditQuery
 from gateway.context import RequestContext
 from gateway.documents import DocumentLimits, Documents, PreparedDocument
 from gateway.execution import LeafFastPathExecutionContext
+from gateway.text_limits import describe_text_limits
 from gateway.viewer import ViewerQuery
 from services.kit.plugin import GraphQLContribution, Plugin, PluginError, TypeExtension
 
@@ -214,4 +215,6 @@ def extend_types(schema: strawberry.Schema, applied: Sequence[tuple[str, TypeExt
 
 def compose(plugins: Mapping[str, Plugin], limits: Limits = Limits()) -> GatewaySchema:
     """The schema of the enabled plugins; raises PluginError (or SchemaCompositionError) with a clear message."""
-    return build_schema(contributions(plugins), limits)
+    schema = build_schema(contributions(plugins), limits)
+    describe_text_limits(schema._schema, plugins, own_fields={*_field_names(ViewerQuery), *_field_names(AuditQuery)})
+    return schema

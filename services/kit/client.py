@@ -10,13 +10,11 @@ from services.kit.keepalive import KEEPALIVE, Keepalive
 from services.kit.tls import TLSConfig
 
 DEFAULT_DEADLINE = 5.0
-# The largest message a service takes or a client reads: an import file (20 MiB) with room for its envelope.
-MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 
 # Keepalive (services.kit.keepalive) comes on top, so a dead peer is noticed and the channel reconnects rather
 # than hangs.
 CHANNEL_OPTIONS = (
-    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_receive_message_length", 32 * 1024 * 1024),  # services.kit.server.MAX_MESSAGE_BYTES
     # Each channel keeps its own connections: gRPC otherwise shares them between channels of the same target
     # and options, so one component's connection back-off (an event consumer that dialled a service before it
     # started) would hold back another's calls (the gateway's) to the same address.

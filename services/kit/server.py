@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -13,21 +14,22 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
+from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from gridgov.common.v1 import error_pb2, event_pb2, event_pb2_grpc
 from services.kit import actor as actor_context
 from services.kit import heap, idempotency, lease
 from services.kit.actor import ActorSigner
-from services.kit.client import MAX_MESSAGE_BYTES
 from services.kit.config import Mode, ServiceSettings
 from services.kit.consumer import Consumer
 from services.kit.database import Database
-from services.kit.errors import DomainError, FailedPrecondition, IllegalTransition, InvalidArgument
+from services.kit.errors import DomainError, FailedPrecondition, IllegalTransition, InvalidArgument, Unavailable
 from services.kit.keepalive import KEEPALIVE, Keepalive
 from services.kit.migrations import upgrade
 from services.kit.outbox import EventServicer
 from services.kit.plugin import Job, Plugin, load_plugins
 from services.kit.runtime import ServiceRuntime
+from services.kit.validation import text_violations
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +49,47 @@ def error_detail(error: DomainError) -> error_pb2.ErrorDetail:
     return detail
 
 
+def check_text(request: Any) -> None:
+    """Raises InvalidArgument naming every string field of ``request`` that is too long or holds a control character."""
+    violations = text_violations(request)
+    if violations:
+        raise InvalidArgument(violations)
+
+
+def storage_error(method: str, error: SQLAlchemyError) -> DomainError:
+    """The answer to a failed database call; its detail goes to the log only, under a request id.
+
+    SQLAlchemy's text holds the statement, its parameters and a link to its documentation: none of that
+    is for clients. A value the database refuses (DataError: longer than its column, out of range) is
+    the caller's to fix, so INVALID_ARGUMENT; anything else is UNAVAILABLE (retryable).
+    """
+    request_id = uuid.uuid4().hex[:12]
+    log.error("request %s (%s): storage error: %s", request_id, method, error, exc_info=error)
+    # SQLSTATE class 22 is "data exception"; the asyncpg adapter raises it as a plain DBAPIError.
+    sqlstate = str(getattr(getattr(error, "orig", None), "sqlstate", None) or "")
+    if isinstance(error, DataError) or sqlstate.startswith("22"):
+        return InvalidArgument.field("request", "holds a value longer than the service stores, or out of its "
+                                     f"range (request {request_id})")
+    return storage_unavailable(request_id)
+
+
+def storage_unavailable(request_id: str) -> Unavailable:
+    """UNAVAILABLE in plain words; the request id in both the answer and the log line ties a complaint to the detail."""
+    return Unavailable(f"the service could not reach its storage; try again shortly (request {request_id})")
+
+
 async def abort_with(context: grpc.aio.ServicerContext, error: DomainError) -> None:
     context.set_trailing_metadata(((ERROR_DETAIL_KEY, error_detail(error).SerializeToString()),))
     await context.abort(error.status, error.message)
 
 
 class ActorInterceptor(grpc.aio.ServerInterceptor):
-    """Verifies the signed actor of every call and maps domain errors to status codes."""
+    """Verifies the signed actor of every call, checks the text of its request, and maps domain errors (and
+    storage errors) to status codes.
+
+    Every string field of every request is checked here, once for every service, against the limit its
+    proto declares (services.kit.validation.text_violations), before the servicer sees it.
+    """
 
     def __init__(self, signer: ActorSigner) -> None:
         self.signer = signer
@@ -74,18 +110,24 @@ class ActorInterceptor(grpc.aio.ServerInterceptor):
                 async def stream(request: Any, context: grpc.aio.ServicerContext) -> Any:
                     try:
                         actor_context.set_current(signer.verify(metadata))
+                        check_text(request)
                         async for item in behaviour(request, context):
                             yield item
                     except DomainError as error:
                         await abort_with(context, error)
+                    except SQLAlchemyError as error:
+                        await abort_with(context, storage_error(details.method, error))
                 return stream
 
             async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
                 try:
                     actor_context.set_current(signer.verify(metadata))
+                    check_text(request)
                     return await behaviour(request, context)
                 except DomainError as error:
                     await abort_with(context, error)
+                except SQLAlchemyError as error:
+                    await abort_with(context, storage_error(details.method, error))
             return unary
 
         if handler.unary_unary:
@@ -103,11 +145,16 @@ class ActorInterceptor(grpc.aio.ServerInterceptor):
         return handler  # client-streaming RPCs are not used by gridgov
 
 
+# The largest request or answer a service takes or gives: a ledger import (the kit's MAX_IMPORT_BYTES,
+# 20 MiB) or an export with room to spare, as the clients' channels receive (services.kit.client).
+# gRPC's default of 4 MiB refused every import over 4 MiB although the gateway and the kit allow it.
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+
+
 def new_server(signer: ActorSigner, keepalive: Keepalive = KEEPALIVE) -> grpc.aio.Server:
-    """An empty server that checks signed actors and accepts the pings of clients using ``keepalive``; it takes
-    messages up to MAX_MESSAGE_BYTES (gRPC's default of 4 MiB would refuse a ledger or boundary file below the
-    import limit of 20 MiB)."""
-    options = (*keepalive.server_options(), ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES))
+    """An empty server that checks signed actors and accepts the pings of clients using ``keepalive``."""
+    options = (*keepalive.server_options(), ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+               ("grpc.max_send_message_length", MAX_MESSAGE_BYTES))
     return grpc.aio.server(interceptors=[ActorInterceptor(signer)], options=options)
 
 

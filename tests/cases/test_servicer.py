@@ -23,8 +23,8 @@ NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 async def report(stub, category: str = "garbage_exposed", metadata=None, **fields):  # type: ignore[no-untyped-def]
     fields.setdefault("source", pb.SOURCE_CHANNEL_GRID_WORKER)
-    request = pb.ReportCaseRequest(category_code=category, description="垃圾堆在路边", jurisdiction_code=people.GRID,
-                                   address="翠微路1号", **fields)
+    fields.setdefault("description", "垃圾堆在路边")
+    request = pb.ReportCaseRequest(category_code=category, jurisdiction_code=people.GRID, address="翠微路1号", **fields)
     return (await stub.ReportCase(request, metadata=metadata or people.grid_worker())).case
 
 
@@ -167,6 +167,19 @@ async def test_history_is_append_only_and_complete(database: Database) -> None:
         assert [(r.action, r.from_state.value, r.to_state.value, r.comment) for r in rows] == [
             ("report", "reported", "reported", "垃圾堆在路边"), ("reject", "reported", "rejected", "重复")]
         assert count == 1
+
+
+async def test_free_text_is_bounded_and_free_of_control_characters(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        for description, problem in [("垃" * 10001, "must be at most 10000 characters, got 10001"),
+                                     ("垃圾\x00堆", "must not contain the control character U+0000"),
+                                     ("垃圾\u202e堆", "must not contain the control character U+202E")]:
+            with pytest.raises(grpc.aio.AioRpcError) as raised:
+                await report(svc.stub, description=description)
+            assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+            [violation] = error_detail(raised.value).field_violations
+            assert violation.field == "description" and violation.description.startswith(problem)
+        assert (await report(svc.stub, description="垃" * 9998 + "\n\t")).description.startswith("垃垃")
 
 
 async def test_cases_raised_by_another_service_are_found_by_source_inside_the_scope(database: Database) -> None:

@@ -372,6 +372,17 @@ async def test_deadline_job_rolls_back_only_the_hazard_that_failed(fire: Running
     assert (await DeadlineJob(fire.runtime).run()).marked_overdue == 1  # the next run picks it up
 
 
+async def test_place_text_is_bounded_and_free_of_control_characters(fire: RunningService) -> None:
+    for name, problem in [("超" * 201, "must be at most 200 characters, got 201"),
+                          ("便民\u2066超市", "must not contain the control character U+2066")]:
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await create_place(fire.stub, name=name)
+        assert raised.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        [violation] = error_detail(raised.value).field_violations
+        assert violation.field == "place.name" and violation.description.startswith(problem)
+    assert (await create_place(fire.stub, name="超" * 128)).name == "超" * 128  # the domain allows 128
+
+
 async def test_only_a_trusted_loader_records_an_order_given_earlier(fire: RunningService) -> None:
     from google.protobuf import timestamp_pb2
 

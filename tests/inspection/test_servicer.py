@@ -540,6 +540,20 @@ async def test_record_patrols_batch_is_all_or_nothing(service: RunningService) -
     assert {p.id for p in listed.patrols} == {p.id for p in recorded.patrols}
 
 
+async def test_source_text_is_bounded_and_free_of_control_characters(service: RunningService) -> None:
+    for name, problem in [("工" * 201, "must be at most 200 characters, got 201"),
+                          ("万寿路\x1b[2J工地", "must not contain the control character U+001B")]:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await service.stub.CreateSource(pb.CreateSourceRequest(source=source_input(name=name)),
+                                            metadata=DISTRICT_MD)
+        assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        [violation] = error_detail(caught.value).field_violations
+        assert violation.field == "source.name" and violation.description.startswith(problem)
+    created = await service.stub.CreateSource(pb.CreateSourceRequest(source=source_input(name="工" * 128)),
+                                              metadata=DISTRICT_MD)
+    assert created.source.name == "工" * 128  # its column holds 128
+
+
 async def test_creating_rpcs_run_once_per_idempotency_key(service: RunningService) -> None:
     fix_clock(service)
     stub = service.stub

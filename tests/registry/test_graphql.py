@@ -176,6 +176,38 @@ async def test_a_bad_page_request_names_its_argument(gateway: RunningGateway, va
     assert error["message"].startswith(f"{field}:")
 
 
+async def test_oversize_text_gets_a_clean_error(gateway: RunningGateway) -> None:
+    worker = bearer(gateway, "grid_worker", "110108001001001")
+    households = await gateway.data(HOUSEHOLDS, worker, {"first": 1, "after": ""})
+    household = households["data"]["households"]["nodes"][0]["id"]
+    error = await gateway.first_error(VISIT, worker, {"id": household, "notes": "访" * 10001})
+    assert error["extensions"]["code"] == "INVALID_ARGUMENT"
+    assert error["message"].startswith("input.notes: must be at most 10000 characters, got 10001")
+    assert error["extensions"]["field"] == "input.notes"
+
+
+VISIT = "mutation($id: ID!, $notes: String!) { recordVisit(input: {householdId: $id, notes: $notes}) { worker } }"
+
+
+async def test_ten_megabytes_past_a_services_message_limit_get_a_clean_error(tmp_path: Path) -> None:
+    # A gateway whose body limit lets 10 MB through (the default 2 MiB answers 413 first): the registry's
+    # gRPC message limit refuses it (RESOURCE_EXHAUSTED, "Received message larger than max"), which the
+    # caller sees as a plain INVALID_ARGUMENT, not as INTERNAL quoting gRPC.
+    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'registry.db'}")
+    async with running_service("registry", database) as registry:
+        settings = gateway_settings(tmp_path, services={"registry": registry.address},
+                                    max_body_bytes=16 * 1024 * 1024)
+        async with running_gateway(settings, {"registry": registry.plugin}) as gateway:
+            admin = bearer(gateway, "district_admin", "110108")
+            error = await gateway.first_error(
+                """mutation($address: String!) { createBuilding(input: {jurisdictionCode: "110108001001001",
+                   address: $address}) { id } }""", admin, {"address": "楼" * (4 * 1024 * 1024)})
+    await database.dispose()
+    assert error["extensions"]["code"] == "INVALID_ARGUMENT"
+    assert error["message"].startswith("the input is too large for the registry service")
+    assert "larger than max" not in error["message"] and "CreateBuilding" not in error["message"]
+
+
 async def test_creating_mutations_forward_their_idempotency_key(gateway: RunningGateway) -> None:
     admin = bearer(gateway, "district_admin", "110108")
     keyed = """mutation($key: String) {

@@ -105,3 +105,28 @@ def test_export_rows_use_the_ledger_words_and_mask_as_told() -> None:
     assert (row["care_level"], row["tags"], row["relationship"], row["gender"], row["population_type"]) == (
         "关心户", "低保户、残疾人家庭", "户主", "男", "户籍")
     assert (row["id_number"], row["phone"], row["birth_date"]) == ("110108********2913", "131****5289", "1974")
+
+
+def test_checking_a_reimported_ledger_looks_at_each_error_a_bounded_number_of_times(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Re-importing a loaded ledger fails every row; counting how often the errors' lines are read shows the
+    # check stays linear in the rows (it once rescanned every earlier error for each row), without timing.
+    reads = 0
+
+    class CountedRowError(ledger.RowError):
+        def __getattribute__(self, name: str) -> object:
+            nonlocal reads
+            if name == "line":
+                reads += 1
+            return super().__getattribute__(name)
+
+    monkeypatch.setattr(ledger, "RowError", CountedRowError)
+    first17 = [f"11010819740306{n:03d}" for n in range(1000)]
+    households = [{**HEAD, "household_number": f"H{n}", "id_number": digits + domain.id_check_character(digits),
+                   "gender": "男" if n % 2 else "女", "phone": ""} for n, digits in enumerate(first17)]
+    known = ledger.Known(GRIDS, KNOWN.in_scope, {h["id_number"]: "H0" for h in households},
+                         {h["household_number"] for h in households}, {})
+    _, errors = ledger.check_rows(rows(*households), known)
+    assert len(errors) == 2000
+    assert {e.reason for e in errors if e.field == "id_number"} == {"is already registered in household H0"}
+    assert reads < 10 * len(errors)

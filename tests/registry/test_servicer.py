@@ -420,6 +420,23 @@ async def test_grid_workers_record_visits_listed_newest_first(registry: RunningS
     assert fields(detail) == {"notes", "visited_at"}
 
 
+async def test_visit_notes_are_bounded_and_free_of_control_characters(registry: RunningService) -> None:
+    await build_tree(registry.stub, communities=1, grids=1)
+    created = await household(registry)
+    for notes, problem in [("访" * 10001, "must be at most 10000 characters, got 10001"),
+                           ("已\u202d访视", "must not contain the control character U+202D")]:
+        code, detail = await rpc_error(registry.stub.RecordVisit(pb.RecordVisitRequest(
+            household_id=created.id, notes=notes), metadata=WORKER))
+        assert code == grpc.StatusCode.INVALID_ARGUMENT
+        [violation] = detail.field_violations
+        assert violation.field == "notes" and violation.description.startswith(problem)
+    listed = await registry.stub.ListVisits(pb.ListVisitsRequest(household_id=created.id), metadata=ADMIN)
+    assert list(listed.visits) == []
+    visit = (await registry.stub.RecordVisit(pb.RecordVisitRequest(
+        household_id=created.id, notes="访" * 10000), metadata=WORKER)).visit
+    assert len(visit.notes) == 10000
+
+
 async def test_creating_rpcs_run_once_per_idempotency_key(registry: RunningService) -> None:
     await build_tree(registry.stub, communities=1, grids=1)
     stub = registry.stub
