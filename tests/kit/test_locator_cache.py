@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,19 @@ async def test_an_unreadable_disk_copy_stops_the_start_naming_the_file(tmp_path:
     cache = LocatorCache(path, FakeSource(FIRST))
     with pytest.raises(BoundaryCacheError, match=str(path)):
         await cache.start()
+
+
+async def test_concurrent_refreshes_build_a_revision_once(tmp_path: Path) -> None:
+    release = asyncio.Event()
+
+    class SlowSource(FakeSource):
+        async def __call__(self) -> Boundaries:
+            await release.wait()
+            return await super().__call__()
+
+    cache = LocatorCache(tmp_path / "boundaries.json", SlowSource(FIRST))
+    first, second = asyncio.create_task(cache.refresh()), asyncio.create_task(cache.refresh())
+    await asyncio.sleep(0)
+    release.set()
+    assert sorted(await asyncio.gather(first, second)) == [False, True]
+    assert cache.revision == 1
