@@ -198,11 +198,15 @@ def _fault(planar: Any) -> Fault | None:
 
 def protrusion(child: Any, parent: Any, tolerance_m: float = 1.0) -> Fault | None:
     """The part of ``child`` outside ``parent`` grown by the tolerance, or None when it lies inside."""
+    if parent.covers(child):
+        return None  # the common case, decided without projecting
     return _fault(to_planar(child).difference(to_planar(parent).buffer(tolerance_m)))
 
 
 def overlap(first: Any, second: Any, tolerance_m: float = 1.0) -> Fault | None:
     """Where ``second`` reaches more than the tolerance into ``first``, or None; shared edges do not overlap."""
+    if first.intersection(second).area == 0:
+        return None  # apart or touching along an edge (the common case), decided without projecting
     return _fault(to_planar(first).buffer(-tolerance_m).intersection(to_planar(second)))
 
 
