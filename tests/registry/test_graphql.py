@@ -189,23 +189,26 @@ async def test_oversize_text_gets_a_clean_error(gateway: RunningGateway) -> None
 VISIT = "mutation($id: ID!, $notes: String!) { recordVisit(input: {householdId: $id, notes: $notes}) { worker } }"
 
 
-async def test_ten_megabytes_past_a_services_message_limit_get_a_clean_error(tmp_path: Path) -> None:
-    # A gateway whose body limit lets 10 MB through (the default 2 MiB answers 413 first): the registry's
-    # gRPC message limit refuses it (RESOURCE_EXHAUSTED, "Received message larger than max"), which the
-    # caller sees as a plain INVALID_ARGUMENT, not as INTERNAL quoting gRPC.
+async def test_text_past_a_services_message_limit_gets_a_clean_error(tmp_path: Path) -> None:
+    # A gateway whose body limit lets the text through (the default 2 MiB answers 413 first). 12 MB fits
+    # the services' message maximum (services.kit.server.MAX_MESSAGE_BYTES, 32 MiB), so the registry's
+    # text check names the field; 33 MiB does not, and gRPC's refusal (RESOURCE_EXHAUSTED, "Received
+    # message larger than max") reaches the caller as a plain INVALID_ARGUMENT, not as INTERNAL quoting gRPC.
     database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'registry.db'}")
+    create = """mutation($address: String!) { createBuilding(input: {jurisdictionCode: "110108001001001",
+                address: $address}) { id } }"""
     async with running_service("registry", database) as registry:
         settings = gateway_settings(tmp_path, services={"registry": registry.address},
-                                    max_body_bytes=16 * 1024 * 1024)
+                                    max_body_bytes=48 * 1024 * 1024, max_upload_bytes=48 * 1024 * 1024)
         async with running_gateway(settings, {"registry": registry.plugin}) as gateway:
             admin = bearer(gateway, "district_admin", "110108")
-            error = await gateway.first_error(
-                """mutation($address: String!) { createBuilding(input: {jurisdictionCode: "110108001001001",
-                   address: $address}) { id } }""", admin, {"address": "楼" * (4 * 1024 * 1024)})
+            long = await gateway.first_error(create, admin, {"address": "楼" * (4 * 1024 * 1024)})
+            huge = await gateway.first_error(create, admin, {"address": "楼" * (11 * 1024 * 1024)})
     await database.dispose()
-    assert error["extensions"]["code"] == "INVALID_ARGUMENT"
-    assert error["message"].startswith("the input is too large for the registry service")
-    assert "larger than max" not in error["message"] and "CreateBuilding" not in error["message"]
+    assert long["extensions"]["code"] == "INVALID_ARGUMENT" and long["extensions"]["field"] == "input.address"
+    assert huge["extensions"]["code"] == "INVALID_ARGUMENT"
+    assert huge["message"].startswith("the input is too large for the registry service")
+    assert "larger than max" not in huge["message"] and "CreateBuilding" not in huge["message"]
 
 
 async def test_creating_mutations_forward_their_idempotency_key(gateway: RunningGateway) -> None:
