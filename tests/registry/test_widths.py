@@ -9,16 +9,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import grpc
 import pytest
-from sqlalchemy import Column, func, select
+from sqlalchemy import Column
 
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.kit.database import Database
 from services.registry.domain import id_check_character
 from services.registry.models import BuildingRow, GridWorker, HouseholdRow, JurisdictionNode, ResidentRow
 from tests.registry.conftest import ADMIN, build_tree
-from tests.support.services import RunningService, error_detail
+from tests.support.services import RunningService
+from tests.support.widths import assert_cell_width_enforced, assert_width_enforced
 
 GRID = "110108001001001"
 HEAD = pb.ResidentInput(name="胡强", id_number="110108197403062913", gender=pb.GENDER_MALE, birth_date="1974-03-06",
@@ -104,33 +104,12 @@ CASES = [
 ]
 
 
-def width(column: Column[str]) -> int:
-    length = getattr(column.type, "length", None)
-    assert isinstance(length, int)
-    return length
-
-
-async def stored(database: Database, column: Column[str], value: str) -> int:
-    rows = await database.fetch(select(func.count()).select_from(column.table).where(column == value))
-    return int(rows[0][0])
-
-
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.field}->{c.column}" for c in CASES])
 async def test_text_as_wide_as_its_column_is_stored_and_one_more_character_is_refused(
         registry: RunningService, database: Database, case: Case) -> None:
     await build_tree(registry.stub, communities=1, grids=1)
-    # The dwelling case's column holds the building's address and the dwelling: each call its own building.
-    too_long = "甲" * case.prefix + case.fill * (width(case.column) + 1 - case.prefix)
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await case.send(registry.stub, too_long)
-    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert [v.field for v in error_detail(caught.value).field_violations] == [case.field]
-    limit = width(case.column) - case.prefix
-    assert f"must be at most {limit} characters" in error_detail(caught.value).field_violations[0].description
-
-    exact = "乙" * case.prefix + case.fill * (width(case.column) - case.prefix)
-    await case.send(registry.stub, exact)
-    assert await stored(database, case.column, exact) == 1
+    await assert_width_enforced(lambda value: case.send(registry.stub, value), database, case.column, case.field,
+                                fill=case.fill, prefix=case.prefix)
 
 
 LEDGER_HEADER = ("户编号,所属网格,住址,户类别,姓名,与户主关系,身份证号,性别,出生日期,人口类型,"
@@ -157,15 +136,10 @@ async def test_ledger_cell_one_character_wider_than_its_column_is_refused_naming
         registry: RunningService, database: Database, header: str, column: Column[str], fill: str,
         content: Callable[[str], bytes]) -> None:
     await build_tree(registry.stub, communities=1, grids=1)
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await registry.stub.ImportHouseholds(pb.ImportHouseholdsRequest(
-            content=content(fill * (width(column) + 1)), format=pb.FILE_FORMAT_CSV), metadata=ADMIN)
-    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert [(v.field, v.description) for v in error_detail(caught.value).field_violations] == [
-        ("file", f"line 2, column {header}: must be at most {width(column)} characters, got {width(column) + 1}")]
 
-    exact = fill * width(column)
-    report = await registry.stub.ImportHouseholds(pb.ImportHouseholdsRequest(
-        content=content(exact), format=pb.FILE_FORMAT_CSV), metadata=ADMIN)
-    assert list(report.errors) == [] and report.households == 1
-    assert await stored(database, column, exact) == 1
+    async def send(value: str) -> None:
+        report = await registry.stub.ImportHouseholds(pb.ImportHouseholdsRequest(
+            content=content(value), format=pb.FILE_FORMAT_CSV), metadata=ADMIN)
+        assert list(report.errors) == [] and report.households == 1
+
+    await assert_cell_width_enforced(send, database, column, header, fill=fill)
