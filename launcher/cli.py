@@ -1,4 +1,4 @@
-"""The `gridgov` command line: up, token, demo-data, migrate."""
+"""The `gridgov` command line: up, token, demo-data, migrate, boundaries."""
 
 from __future__ import annotations
 
@@ -203,6 +203,21 @@ def command_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_boundaries(args: argparse.Namespace) -> int:
+    from launcher import boundaries
+
+    env = Env()
+    address = service_addresses(Env(child_environment(["registry"])))["registry"]
+    signer = ActorSigner(actor_key(env, env.mode()), "launcher")
+    tls = tls_config(env, env.mode())
+    if args.action == "import":
+        return boundaries.import_file(address, signer, Path(args.file), crs=args.crs,
+                                      code_attribute=args.code_attribute, dry_run=args.dry_run, scope=args.scope,
+                                      tls=tls)
+    output = Path(args.output) if args.output else None
+    return boundaries.export_file(address, signer, output, prefix=args.prefix, scope=args.scope, tls=tls)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="gridgov", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -224,6 +239,21 @@ def parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="apply every enabled service's and the gateway's migrations")
     migrate.add_argument("--services")
     migrate.set_defaults(run=command_migrate)
+    boundaries = commands.add_parser("boundaries", help="import or export jurisdiction boundaries of the registry")
+    actions = boundaries.add_subparsers(dest="action", required=True)
+    imported = actions.add_parser("import", help="import a GeoJSON file or a zipped Shapefile, all or nothing")
+    imported.add_argument("file", help="a .geojson/.json FeatureCollection or a .zip holding one Shapefile")
+    imported.add_argument("--crs", required=True, choices=("wgs84", "cgcs2000", "gcj02"),
+                          help="the file's coordinate system (gcj02 is converted to WGS 84)")
+    imported.add_argument("--code-attribute", default="code", help="the attribute holding each jurisdiction code")
+    imported.add_argument("--dry-run", action="store_true", help="check and report; store nothing")
+    imported.add_argument("--scope", default="", help="the jurisdiction the import may write (default: all)")
+    imported.set_defaults(run=command_boundaries)
+    exported = actions.add_parser("export", help="write a subtree's boundaries as GeoJSON")
+    exported.add_argument("--prefix", default="", help="the subtree's root code (default: all)")
+    exported.add_argument("--output", "-o", help="the file to write (default: standard output)")
+    exported.add_argument("--scope", default="", help="the jurisdiction read (default: all)")
+    exported.set_defaults(run=command_boundaries)
     return root
 
 

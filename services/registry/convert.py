@@ -51,6 +51,8 @@ def jurisdiction(node: domain.Jurisdiction) -> pb.Jurisdiction:
                               workers=[staff(w) for w in node.workers])
     if node.leader is not None:
         message.leader.CopyFrom(staff(node.leader))
+    if node.boundary is not None:
+        message.boundary.CopyFrom(pb.Boundary(geojson=node.boundary.geojson, area_m2=node.boundary.area_m2))
     return message
 
 

@@ -1,4 +1,5 @@
-"""The registry's part of the demo district: the tree, grid staff, 2,000 households, organizations, visits.
+"""The registry's part of the demo district: the tree and its boundaries, grid staff, 2,000 households,
+organizations, visits.
 
 Loaded through the registry's own gRPC API (ImportHouseholds takes the households street by street).
 """
@@ -14,7 +15,7 @@ from gridgov.registry.v1 import registry_pb2_grpc
 from services.kit import demo
 from services.kit.plugin import DemoContext
 from services.kit.tabular import FileFormat, write_table
-from services.registry import domain, ledger
+from services.registry import demo_boundaries, domain, ledger
 from services.registry.synthetic import Synthesizer, SyntheticHousehold
 
 HOUSEHOLDS = 2000
@@ -90,6 +91,7 @@ async def load_demo_data(ctx: DemoContext) -> None:
             first = report.errors[0]
             raise RuntimeError(f"demo ledger of {street.code} rejected: line {first.line} {first.field}: "
                                f"{first.reason}")
+    await _import_boundaries(stub, md)
     for index in range(ORGANIZATIONS):
         grid = rng.choice(grids)
         await stub.CreateOrganization(pb.CreateOrganizationRequest(
@@ -97,6 +99,16 @@ async def load_demo_data(ctx: DemoContext) -> None:
             credit_code=credit_code(rng), address=f"北京市海淀区演示路{index + 1}号", jurisdiction_code=grid,
             contact_phone=synth.phone()), metadata=md)
     await _record_visits(stub, md, rng)
+
+
+async def _import_boundaries(stub: registry_pb2_grpc.RegistryServiceStub,
+                             md: tuple[tuple[str, str | bytes], ...]) -> None:
+    report = await stub.ImportBoundaries(pb.ImportBoundariesRequest(
+        content=demo_boundaries.feature_collection(), format=pb.BOUNDARY_FORMAT_GEOJSON,
+        source_crs=pb.SOURCE_CRS_WGS84), metadata=md, timeout=120)
+    if report.errors:
+        first = report.errors[0]
+        raise RuntimeError(f"demo boundaries rejected: feature {first.feature} ({first.code}): {first.reason}")
 
 
 async def _record_visits(stub: registry_pb2_grpc.RegistryServiceStub, md: tuple[tuple[str, str | bytes], ...],

@@ -314,6 +314,15 @@ class Jurisdiction:
     grid_type: GridType | None = None
     leader: StaffMember | None = None
     workers: tuple[StaffMember, ...] = ()
+    boundary: Boundary | None = None
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """The area a jurisdiction covers: GeoJSON Polygon or MultiPolygon text (WGS 84) and its area in m²."""
+
+    geojson: str
+    area_m2: float
 
 
 @dataclass(frozen=True)

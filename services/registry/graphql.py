@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from gateway.context import Resource
 from gateway.plugin_types import encode_base64
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.kit.plugin import GraphQLContribution
+from services.registry.graphql_boundaries import BoundaryMutation, BoundaryQuery
 from services.registry.graphql_calls import SERVICE, context, household_code, list_page, one_call
 from services.registry.graphql_mutations import RegistryMutation
 from services.registry.graphql_types import (
@@ -115,5 +117,6 @@ class RegistryQuery:
 
 
 def contribution() -> GraphQLContribution:
-    return GraphQLContribution(query=RegistryQuery, mutation=RegistryMutation,
-                               uploads=frozenset({"importHouseholds"}))
+    return GraphQLContribution(query=merge_types("RegistryQuery", (RegistryQuery, BoundaryQuery)),
+                               mutation=merge_types("RegistryMutation", (RegistryMutation, BoundaryMutation)),
+                               uploads=frozenset({"importHouseholds", "importBoundaries"}))

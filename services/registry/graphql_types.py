@@ -58,6 +58,15 @@ class GridStaffMember:
 
 
 @strawberry.type
+class JurisdictionBoundary:
+    """The area a jurisdiction covers."""
+
+    geojson: str = strawberry.field(description="A GeoJSON Polygon or MultiPolygon, longitude/latitude on CGCS2000 "
+                                                "(WGS 84).")
+    area_m2: float = strawberry.field(description="Area in square metres, on an equal-area projection.")
+
+
+@strawberry.type
 class Jurisdiction:
     """A district, street, community or grid; a child's code extends its parent's."""
 
@@ -77,6 +86,10 @@ class Jurisdiction:
     @strawberry.field
     def leader(self) -> GridStaffMember | None:
         return present(self, "leader")  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The node's boundary; null when none was imported.")
+    def boundary(self) -> JurisdictionBoundary | None:
+        return present(self, "boundary")  # type: ignore[no-any-return]
 
     @strawberry.field(description="The direct children of this node in the caller's scope, by code.")
     async def children(self, info: Info, first: int = 50, after: str | None = None) -> JurisdictionConnection:

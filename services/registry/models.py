@@ -40,6 +40,13 @@ class JurisdictionNode(Base):
     leader_name: Mapped[str | None] = mapped_column(String(64))
     leader_phone: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The boundary as GeoJSON geometry text (WGS 84 lon/lat), its bounding box and its equal-area m².
+    boundary: Mapped[str | None] = mapped_column(Text)
+    min_longitude: Mapped[float | None] = mapped_column(Float)
+    min_latitude: Mapped[float | None] = mapped_column(Float)
+    max_longitude: Mapped[float | None] = mapped_column(Float)
+    max_latitude: Mapped[float | None] = mapped_column(Float)
+    area_m2: Mapped[float | None] = mapped_column(Float)
 
 
 class GridWorker(Base):

@@ -7,6 +7,8 @@
 #   personal data masked.
 # - The tree itself (jurisdiction.create, jurisdiction.assign_workers) is kept by district_admin,
 #   and by street_staff strictly below their street (communities and grids).
+# - Boundaries are imported by district_admin only (boundary.import); every reading role exports them and
+#   reads the coverage report (boundary.report) inside its scope.
 # - auditor, and every role not named here, gets no registry data.
 # Lists, exports and imports carry no jurisdiction_code: they are granted to a role that may do the
 # action somewhere, and `scopes` says where (the service filters every row by it).
@@ -24,14 +26,15 @@ actions := {
 	"resident": {"list", "read", "add", "update", "remove"},
 	"organization": {"list", "read", "create", "update"},
 	"visit": {"list", "read", "record"},
+	"boundary": {"import", "export", "report"},
 }
 
 office_roles := {"district_admin", "street_staff", "community_staff"}
 
-read_verbs := {"list", "read", "export"}
+read_verbs := {"list", "read", "export", "report"}
 
 # Verbs that act on many records at once and so carry no jurisdiction_code.
-bulk_verbs := {"list", "export", "import"}
+bulk_verbs := {"list", "export", "import", "report"}
 
 # What a grid worker may change in its grid.
 grid_worker_writes := {"visit.record", "resident.update"}
@@ -59,8 +62,14 @@ acting_roles contains role if {
 acting_roles contains role if {
 	not is_read
 	not is_tree_write
+	not is_boundary_import
 	some role in office_roles
 }
+
+# The shapes of the whole tree are the district's to set.
+is_boundary_import if input.action == "boundary.import"
+
+acting_roles contains "district_admin" if is_boundary_import
 
 acting_roles contains "grid_worker" if input.action in grid_worker_writes
 

@@ -22,6 +22,7 @@ def to_jurisdiction(row: JurisdictionNode, workers: Sequence[GridWorker] = ()) -
     return domain.Jurisdiction(
         code=row.code, name=row.name, level=row.level, parent_code=row.parent_code, grid_type=row.grid_type,
         leader=leader, workers=tuple(domain.StaffMember(w.subject, w.name, w.phone) for w in workers),
+        boundary=domain.Boundary(row.boundary, row.area_m2 or 0.0) if row.boundary else None,
     )
 
 

@@ -33,6 +33,8 @@ EMBEDDED_LISTS = {
     ("FireLedgerStatistics", "rows"): "one report's rows, computed whole with its total",
     ("Household", "members"): "the residents of one household",
     ("ImportReport", "errors"): "the rejected rows of one import",
+    ("BoundaryImportReport", "errors"): "the rejected features of one import",
+    ("CommunityCoverage", "gaps"): "the uncovered areas of one community",
     ("Jurisdiction", "workers"): "the staff of one grid",
     ("Patrol", "checks"): "the sources checked on one patrol",
     ("PatrolDue", "windows"): "one grid head's windows in the period asked",

@@ -41,6 +41,7 @@ def test_string_arguments_and_input_fields_state_the_limit_the_service_enforces(
                     undescribed.add(f"{graphql_type.name}.{name}")
     # Files, and the gateway's own decision-log filter (checked by the gateway, not by a service).
     assert undescribed == {"Mutation.importFirePlaces(contentBase64)", "ImportHouseholdsInput.contentBase64",
+                           "ImportBoundariesInput.contentBase64",
                            "Mutation.importPollutionSources(data)", "AccessDecisionFilter.action",
                            "AccessDecisionFilter.resourceType"}
 

@@ -37,6 +37,13 @@ async def check_demo(stub: object) -> None:
                                                                      page={"page_size": 200}), metadata=ADMIN)
     assert [g.code for g in grids.jurisdictions] == demo.grid_codes()
     assert all(g.leader.name and len(g.workers) == 2 for g in grids.jurisdictions)
+    # Every grid has a boundary of an urban grid's size, and the grids cover their communities exactly.
+    assert all(5_000 < g.boundary.area_m2 < 20_000 and g.boundary.geojson for g in grids.jurisdictions)
+    coverage = await stub.GetCoverage(pb.GetCoverageRequest(), metadata=ADMIN)
+    assert len(coverage.communities) == 9
+    for community in coverage.communities:
+        assert community.has_boundary and community.covered_share > 0.99999, community
+        assert not community.gaps and not community.grids_without_boundary and not community.grids_without_worker
     exported = await stub.ExportHouseholds(pb.ExportHouseholdsRequest(format=pb.FILE_FORMAT_CSV), metadata=ADMIN)
     assert exported.households == 2000 and 4500 <= exported.residents <= 5500
     text = exported.content.decode("utf-8-sig").splitlines()[1:]

@@ -255,5 +255,6 @@ async def test_a_ledger_import_may_be_larger_than_other_requests(tmp_path: Path)
     assert imported.status_code == 200, imported.text
     assert imported.json()["data"]["importHouseholds"]["households"] > 0
     assert padded.status_code == mixed.status_code == 413
-    assert "only a mutation made of file imports (importHouseholds" in padded.json()["errors"][0]["message"]
+    assert ("only a mutation made of file imports (importBoundaries, importHouseholds)"
+            in padded.json()["errors"][0]["message"])
     assert too_large.status_code == 413 and "GRIDGOV_MAX_UPLOAD_BYTES" in too_large.json()["errors"][0]["message"]

@@ -151,3 +151,20 @@ def test_a_refusal_says_why_in_plain_words(engine: Any, roles: list[tuple[str, s
                                            reasons: list[str]) -> None:
     decision = decide(engine, roles, action, code)
     assert (decision.allow, list(decision.reasons)) == (False, reasons)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_a_district_admin_imports_boundaries_and_every_reading_role_exports_and_reports(
+        engine: Any, role: str) -> None:
+    imported = decide(engine, [(role, ROLES[role])], "boundary.import")
+    assert imported.allow is (role == "district_admin"), imported.reasons
+    assert imported.scopes == ((ROLES[role],) if role == "district_admin" else ())
+    for action in ("boundary.export", "boundary.report"):
+        decision = decide(engine, [(role, ROLES[role])], action)
+        assert decision.allow is (role != "auditor"), (action, decision.reasons)
+        assert decision.scopes == (() if role == "auditor" else (ROLES[role],))
+
+
+def test_a_boundary_import_is_scoped_to_the_district_admin_grants_only(engine: Any) -> None:
+    decision = decide(engine, [("district_admin", "110108"), ("street_staff", "110109001")], "boundary.import")
+    assert decision.allow and decision.scopes == ("110108",)
