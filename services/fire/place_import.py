@@ -16,11 +16,14 @@ PLACE_TYPE_LABELS: Mapping[str, PlaceType] = {
 }
 RISK_LEVEL_LABELS: Mapping[str, RiskLevel] = {"低": RiskLevel.LOW, "中": RiskLevel.MEDIUM, "高": RiskLevel.HIGH}
 
+# A column's max_length is the width of the place column it is stored in.
 IMPORT_COLUMNS = (
-    Column("type", "类型"), Column("name", "名称", ("place_name",)), Column("address", "地址"),
-    Column("jurisdiction_code", "网格编码", ("grid_code",)), Column("owner_name", "负责人"),
-    Column("owner_phone", "负责人电话"), Column("contact_name", "联系人"), Column("contact_phone", "联系人电话"),
-    Column("risk_level", "风险等级"), Column("organization_id", "单位编号"), Column("household_id", "户编号"),
+    Column("type", "类型"), Column("name", "名称", ("place_name",), max_length=128),
+    Column("address", "地址", max_length=256), Column("jurisdiction_code", "网格编码", ("grid_code",), max_length=15),
+    Column("owner_name", "负责人", max_length=64), Column("owner_phone", "负责人电话", max_length=20),
+    Column("contact_name", "联系人", max_length=64), Column("contact_phone", "联系人电话", max_length=20),
+    Column("risk_level", "风险等级"), Column("organization_id", "单位编号", max_length=36),
+    Column("household_id", "户编号", max_length=36),
 )
 REQUIRED = ("type", "name", "address", "jurisdiction_code", "owner_name", "owner_phone", "risk_level")
 MAX_ROWS = 10_000

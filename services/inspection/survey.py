@@ -17,22 +17,23 @@ from services.inspection.domain import (
 from services.kit.errors import FieldViolation
 from services.kit.tabular import Column, Row
 
+# A column's max_length is the width of the source column it is stored in.
 COLUMNS = (
     Column("source_type", "污染源类型", ("type",)),
-    Column("name", "名称"),
-    Column("jurisdiction_code", "网格编码", ("grid_code",)),
-    Column("address", "地址"),
+    Column("name", "名称", max_length=128),
+    Column("jurisdiction_code", "网格编码", ("grid_code",), max_length=15),
+    Column("address", "地址", max_length=256),
     Column("longitude", "经度", ("lng", "lon")),
     Column("latitude", "纬度", ("lat",)),
-    Column("responsible_unit", "责任单位"),
-    Column("contact_name", "联系人"),
-    Column("contact_phone", "联系电话", ("phone",)),
+    Column("responsible_unit", "责任单位", max_length=128),
+    Column("contact_name", "联系人", max_length=64),
+    Column("contact_phone", "联系电话", ("phone",), max_length=20),
     Column("area_m2", "面积(平方米)", ("面积", "area")),
     Column("dust_controls", "防尘措施"),
     Column("checklist", "已落实清单项", ("checklist_in_place",)),
     Column("fume_purifier_installed", "油烟净化器", ("purifier",)),
     Column("control_level", "管控级别"),
-    Column("permit_number", "排污许可证号", ("permit",)),
+    Column("permit_number", "排污许可证号", ("permit",), max_length=64),
 )
 # Export adds the id and status; import ignores them (a survey row is always a new source).
 EXPORT_COLUMNS = (Column("id", "编号"), *COLUMNS, Column("status", "状态"))

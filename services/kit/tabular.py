@@ -26,6 +26,7 @@ MAX_COMPRESSION_RATIO = 100
 _RATIO_APPLIES_FROM = 1024 * 1024  # small members (styles, an empty sheet) compress far better, harmlessly
 MAX_ROWS = 100_000
 # A cell becomes a stored text field: the longest any request may hold, with the same control characters refused.
+# A column stored in a narrower database column declares that width as its own max_length.
 MAX_CELL_LENGTH = 10_000
 MAX_COLUMNS = 64
 # OWASP's CSV-injection rule: a cell starting with one of these is a formula to spreadsheet programs.
@@ -40,11 +41,13 @@ class FileFormat(StrEnum):
 
 @dataclass(frozen=True)
 class Column:
-    """One ledger column: its code name, the Chinese header districts use, and other accepted headers."""
+    """One ledger column: its code name, the Chinese header districts use, other accepted headers, and the most
+    characters a cell of it may hold (the width of the database column it is stored in, where narrower)."""
 
     name: str
     header: str
     aliases: tuple[str, ...] = ()
+    max_length: int = MAX_CELL_LENGTH
 
     def accepts(self, text: str) -> bool:
         normal = text.strip().lower().replace(" ", "_")
@@ -65,8 +68,8 @@ def read_table(data: bytes, file_format: FileFormat, columns: Sequence[Column],
 
     Raises InvalidArgument naming ``file`` when the file cannot be read, lacks a required column,
     exceeds a bound (its size, what an XLSX unpacks to, MAX_ROWS, MAX_COLUMNS), or a cell of a known
-    column is longer than MAX_CELL_LENGTH or holds a control character (each such cell by line and
-    column). Unknown extra columns (such as a remarks column) are ignored. A value write_table escaped
+    column is longer than its column's max_length or holds a control character (each such cell by line
+    and column). Unknown extra columns (such as a remarks column) are ignored. A value write_table escaped
     comes back as it was stored.
     """
     if len(data) > MAX_IMPORT_BYTES:
@@ -86,7 +89,7 @@ def read_table(data: bytes, file_format: FileFormat, columns: Sequence[Column],
         raise InvalidArgument.field("file", f"lacks the column(s) {', '.join(missing)}")
     rows = []
     bad = Violations()
-    headers = {c.name: c.header for c in columns}
+    by_name = {c.name: c for c in columns}
     for line, raw in enumerate(raw_rows[1:], start=2):
         if not any((cell or "").strip() for cell in raw):
             continue
@@ -94,9 +97,9 @@ def read_table(data: bytes, file_format: FileFormat, columns: Sequence[Column],
                                    else "")
                   for i, name in mapping.items()}
         for name, value in values.items():
-            problem = text_problem(value, MAX_CELL_LENGTH)
+            problem = text_problem(value, by_name[name].max_length)
             if problem:
-                bad.add("file", f"line {line}, column {headers[name]}: {problem}")
+                bad.add("file", f"line {line}, column {by_name[name].header}: {problem}")
         rows.append(Row(line, values))
     bad.raise_if_any()
     return rows

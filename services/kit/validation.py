@@ -123,22 +123,34 @@ def request_text_limits(services: list[ServiceDescriptor]) -> dict[str, int]:
     The gateway states these in its GraphQL argument descriptions, matching argument to field by name.
     """
     limits: dict[str, int] = {}
-    seen: set[str] = set()
+    for fields in request_text_fields(services).values():
+        for name, limit in fields.items():
+            limits[name] = min(limits.get(name, limit), limit)
+    return limits
+
+
+def request_text_fields(services: list[ServiceDescriptor]) -> dict[str, dict[str, int]]:
+    """Every message the requests of ``services`` hold, at any depth, by full name: its string fields' limits.
+
+    A name recurs with different limits (a person's ``name`` 64, a place's 128): the gateway finds the
+    message a GraphQL input stands for by the string fields they share.
+    """
+    found: dict[str, dict[str, int]] = {}
 
     def walk(descriptor: Descriptor) -> None:
-        if descriptor.full_name in seen:
+        if descriptor.full_name in found:
             return
-        seen.add(descriptor.full_name)
+        found[descriptor.full_name] = fields = {}
         for field in _plan(descriptor):
             if field.is_message:
                 walk(descriptor.fields_by_name[field.name].message_type)
             else:
-                limits[field.name] = min(limits.get(field.name, field.limit), field.limit)
+                fields[field.name] = field.limit
 
     for service in services:
         for method in service.methods:
             walk(method.input_type)
-    return limits
+    return found
 
 
 IDEMPOTENCY_KEY_LENGTH = 128

@@ -13,23 +13,24 @@ from services.registry import domain
 
 E = TypeVar("E", bound=Enum)
 
-# One row per resident; the household's columns repeat on each of its members' rows.
+# One row per resident; the household's columns repeat on each of its members' rows. A column's max_length is
+# the width of the database column it is stored in (or the request field's limit, for free text).
 COLUMNS = (
-    Column("household_number", "户编号", ("household_no", "number")),
-    Column("jurisdiction_code", "所属网格", ("grid", "grid_code")),
-    Column("address", "住址"),
+    Column("household_number", "户编号", ("household_no", "number"), max_length=32),
+    Column("jurisdiction_code", "所属网格", ("grid", "grid_code"), max_length=15),
+    Column("address", "住址", max_length=256),
     Column("care_level", "户类别"),
     Column("tags", "重点标签", ("vulnerable_tags",)),
-    Column("name", "姓名"),
+    Column("name", "姓名", max_length=64),
     Column("relationship", "与户主关系", ("relationship_to_head",)),
-    Column("id_number", "身份证号", ("national_id",)),
+    Column("id_number", "身份证号", ("national_id",), max_length=18),
     Column("gender", "性别"),
     Column("birth_date", "出生日期"),
-    Column("phone", "联系电话"),
+    Column("phone", "联系电话", max_length=20),
     Column("population_type", "人口类型"),
-    Column("care_reason", "户类别原因", ("reason",)),
-    Column("helper_name", "帮扶人", ("helper",)),
-    Column("helper_phone", "帮扶人电话"),
+    Column("care_reason", "户类别原因", ("reason",), max_length=2000),
+    Column("helper_name", "帮扶人", ("helper",), max_length=64),
+    Column("helper_phone", "帮扶人电话", max_length=20),
 )
 REQUIRED = ("household_number", "jurisdiction_code", "address", "care_level", "name", "relationship", "id_number",
             "gender", "birth_date", "population_type")

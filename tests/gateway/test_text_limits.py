@@ -44,3 +44,18 @@ def test_string_arguments_and_input_fields_state_the_limit_the_service_enforces(
                            "ImportBoundariesInput.contentBase64",
                            "Mutation.importPollutionSources(data)", "AccessDecisionFilter.action",
                            "AccessDecisionFilter.resourceType"}
+
+
+def test_a_name_whose_limit_differs_between_requests_states_the_limit_of_its_own_message() -> None:
+    # A person's name fits its 64-character column, a place's its 128, a category code its 64 (the
+    # jurisdiction code beside other fields is 15): each input states the limit of the message it stands for.
+    schema = compose(load_plugins())._schema
+    expected = {("ResidentInput", "name"): 64, ("HelperInput", "name"): 64, ("FirePlaceInput", "name"): 128,
+                ("FirePlaceInput", "ownerName"): 64, ("PollutionSourceInput", "name"): 128,
+                ("CaseCategoryInput", "code"): 64, ("CaseCategoryInput", "name"): 128,
+                ("CreateBuildingInput", "name"): 128, ("OrganizationInput", "name"): 200,
+                ("HouseholdFilterInput", "name"): 200, ("FirePlaceInput", "jurisdictionCode"): 15}
+    for (type_name, field_name), limit in expected.items():
+        graphql_type = schema.type_map[type_name]
+        assert isinstance(graphql_type, GraphQLInputObjectType)
+        assert limit_sentence(limit) in (graphql_type.fields[field_name].description or ""), (type_name, field_name)

@@ -541,7 +541,7 @@ async def test_record_patrols_batch_is_all_or_nothing(service: RunningService) -
 
 
 async def test_source_text_is_bounded_and_free_of_control_characters(service: RunningService) -> None:
-    for name, problem in [("工" * 201, "must be at most 200 characters, got 201"),
+    for name, problem in [("工" * 129, "must be at most 128 characters, got 129"),
                           ("万寿路\x1b[2J工地", "must not contain the control character U+001B")]:
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             await service.stub.CreateSource(pb.CreateSourceRequest(source=source_input(name=name)),

@@ -233,3 +233,18 @@ def test_a_workbook_declaring_xml_entities_is_refused() -> None:
             out.writestr(member, content)
     with pytest.raises(InvalidArgument, match="file: declares XML entities"):
         read_table(packed.getvalue(), FileFormat.XLSX, COLUMNS)
+
+
+@pytest.mark.parametrize("file_format", list(FileFormat))
+def test_a_cell_longer_than_its_column_is_refused_naming_line_and_column(file_format: FileFormat) -> None:
+    columns = (Column("name", "姓名", max_length=64), Column("phone", "联系电话", max_length=20))
+    data = write_table([{"name": "胡" * 64, "phone": "1" * 20}, {"name": "胡" * 65, "phone": "1" * 21}],
+                       file_format, columns)
+    with pytest.raises(InvalidArgument) as caught:
+        read_table(data, file_format, columns)
+    assert [(v.field, v.description) for v in caught.value.violations] == [
+        ("file", "line 3, column 姓名: must be at most 64 characters, got 65"),
+        ("file", "line 3, column 联系电话: must be at most 20 characters, got 21")]
+    rows = read_table(write_table([{"name": "胡" * 64, "phone": "1" * 20}], file_format, columns),
+                      file_format, columns)
+    assert rows[0].values == {"name": "胡" * 64, "phone": "1" * 20}
