@@ -87,7 +87,8 @@ class Jurisdiction:
     def leader(self) -> GridStaffMember | None:
         return present(self, "leader")  # type: ignore[no-any-return]
 
-    @strawberry.field(description="The node's boundary; null when none was imported.")
+    @strawberry.field(description="The node's boundary; null when none was imported. Read by jurisdiction(code) "
+                                  "only (null in lists); boundaryExport gives a subtree's.")
     def boundary(self) -> JurisdictionBoundary | None:
         return present(self, "boundary")  # type: ignore[no-any-return]
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from services.kit.clock import as_utc
 from services.kit.jurisdiction import prefix_condition, scope_condition
@@ -16,13 +17,16 @@ from services.registry.models import BuildingRow, GridWorker, JurisdictionNode, 
 from services.registry.paging import keyset_page
 
 
-def to_jurisdiction(row: JurisdictionNode, workers: Sequence[GridWorker] = ()) -> domain.Jurisdiction:
+def to_jurisdiction(row: JurisdictionNode, workers: Sequence[GridWorker] = (), *,
+                    with_boundary: bool = False) -> domain.Jurisdiction:
+    """A node; its boundary only ``with_boundary`` (one node's read: lists defer the column, since a page of
+    detailed shapes would pass the message limit)."""
     leader = (domain.StaffMember(row.leader_subject, row.leader_name or "", row.leader_phone or "")
               if row.leader_subject else None)
     return domain.Jurisdiction(
         code=row.code, name=row.name, level=row.level, parent_code=row.parent_code, grid_type=row.grid_type,
         leader=leader, workers=tuple(domain.StaffMember(w.subject, w.name, w.phone) for w in workers),
-        boundary=domain.Boundary(row.boundary, row.area_m2 or 0.0) if row.boundary else None,
+        boundary=domain.Boundary(row.boundary, row.area_m2 or 0.0) if with_boundary and row.boundary else None,
     )
 
 
@@ -50,9 +54,11 @@ class TreeStore:
         row = await self.session.get(JurisdictionNode, code)
         if row is None:
             return None
+        if "boundary" in inspect(row).unloaded:  # the row came from a list in this session, which defers it
+            await self.session.refresh(row, ["boundary"])
         workers = (await self.session.execute(
             select(GridWorker).where(GridWorker.grid_code == code).order_by(GridWorker.position))).scalars()
-        return to_jurisdiction(row, list(workers))
+        return to_jurisdiction(row, list(workers), with_boundary=True)
 
     async def add(self, node: domain.Jurisdiction, now: datetime) -> None:
         self.session.add(JurisdictionNode(code=node.code, name=node.name, level=node.level,
@@ -73,16 +79,16 @@ class TreeStore:
 
     async def children(self, code: str, scopes: Sequence[str]) -> list[domain.Jurisdiction]:
         rows = (await self.session.execute(
-            select(JurisdictionNode).where(JurisdictionNode.parent_code == code,
-                                           scope_condition(JurisdictionNode.code, scopes))
+            select(JurisdictionNode).options(defer(JurisdictionNode.boundary))
+            .where(JurisdictionNode.parent_code == code, scope_condition(JurisdictionNode.code, scopes))
             .order_by(JurisdictionNode.code))).scalars()
         return [to_jurisdiction(r) for r in rows]
 
     async def list(self, scopes: Sequence[str], page: Page, *, parent_code: str = "",
                    level: domain.JurisdictionLevel | None = None, prefix: str = "",
                    ) -> tuple[list[domain.Jurisdiction], str]:
-        query = select(JurisdictionNode).where(scope_condition(JurisdictionNode.code, scopes),
-                                               prefix_condition(JurisdictionNode.code, prefix))
+        query = select(JurisdictionNode).options(defer(JurisdictionNode.boundary)).where(
+            scope_condition(JurisdictionNode.code, scopes), prefix_condition(JurisdictionNode.code, prefix))
         if parent_code:
             query = query.where(JurisdictionNode.parent_code == parent_code)
         if level is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -38,7 +39,9 @@ async def check_demo(stub: object) -> None:
     assert [g.code for g in grids.jurisdictions] == demo.grid_codes()
     assert all(g.leader.name and len(g.workers) == 2 for g in grids.jurisdictions)
     # Every grid has a boundary of an urban grid's size, and the grids cover their communities exactly.
-    assert all(5_000 < g.boundary.area_m2 < 20_000 and g.boundary.geojson for g in grids.jurisdictions)
+    exported = await stub.ExportBoundaries(pb.ExportBoundariesRequest(), metadata=ADMIN)
+    areas = {f["properties"]["code"]: f["properties"]["area_m2"] for f in json.loads(exported.geojson)["features"]}
+    assert all(5_000 < areas[g.code] < 20_000 for g in grids.jurisdictions)
     coverage = await stub.GetCoverage(pb.GetCoverageRequest(), metadata=ADMIN)
     assert len(coverage.communities) == 9
     for community in coverage.communities:

@@ -199,3 +199,21 @@ async def test_bulk_load_fills_the_demo_tree_quickly_and_consistently(database: 
         counts = (await session.execute(select(HouseholdRow.member_count))).scalars().all()
         stored = len((await session.execute(select(ResidentRow.id))).scalars().all())
     assert len(counts) == 600 and sum(counts) == residents == stored
+
+
+async def test_a_node_read_after_a_list_in_the_same_session_still_has_its_boundary(db: Database) -> None:
+    from services.kit import geometry
+    from services.registry.boundaries import PlannedBoundary
+    from services.registry.boundary_store import BoundaryStore
+
+    ring = [[116.3, 39.96], [116.301, 39.96], [116.301, 39.961], [116.3, 39.961], [116.3, 39.96]]
+    shape = geometry.parse_boundary({"type": "Polygon", "coordinates": [ring]})
+    geojson = '{"type":"Polygon","coordinates":[' + str(ring) + "]}"
+    async with db.transaction() as session:
+        await BoundaryStore(session).store([PlannedBoundary("110108001", shape, geojson, 9480.0, shape.bounds)])
+    async with db.read() as session:
+        tree = TreeStore(session)
+        listed, _ = await tree.list([""], page_from(50, "", {}))
+        assert [n.boundary for n in listed] == [None] * len(listed)  # lists leave the shapes out
+        node = await tree.get("110108001")
+    assert node is not None and node.boundary == domain.Boundary(geojson, 9480.0)
