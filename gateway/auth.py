@@ -35,6 +35,10 @@ KEY_FILE_NAME = "gateway-jwt-key.pem"
 CACHE_SIZE = 4096
 # Subjects of this prefix are the platform's own processes (the launcher, jobs); no token may claim one.
 SYSTEM_PREFIX = "system:"
+# What the services' columns that record who acted (reporter, actor, inspector, worker, updated_by …) and a
+# handling unit (handling_unit, unit) hold: a longer claim would be refused by the database, not by name.
+MAX_SUBJECT_LENGTH = 128
+MAX_DEPARTMENT_LENGTH = 64
 MAX_LIFETIME = 24 * 3600
 MAX_TOKEN_BYTES = 8192
 
@@ -128,6 +132,8 @@ def subject_from_claims(claims: Mapping[str, Any]) -> Subject:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
         raise AuthError("token lacks claim sub")
+    if len(subject) > MAX_SUBJECT_LENGTH:
+        raise AuthError(f"token claim sub is longer than {MAX_SUBJECT_LENGTH} characters")
     if is_system_subject(subject):
         raise AuthError("token subject must not claim a system identity")
     roles = claims.get("roles")
@@ -147,6 +153,8 @@ def subject_from_claims(claims: Mapping[str, Any]) -> Subject:
     department = claims.get("department", "")
     if not isinstance(department, str):
         raise AuthError("token claim department must be a string")
+    if len(department) > MAX_DEPARTMENT_LENGTH:
+        raise AuthError(f"token claim department is longer than {MAX_DEPARTMENT_LENGTH} characters")
     return Subject(subject, tuple(grants), department)
 
 

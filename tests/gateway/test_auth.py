@@ -16,6 +16,7 @@ from gateway.auth import (
     load_or_create_private_key,
     mint_demo_token,
     mint_token,
+    subject_from_claims,
 )
 from tests.gateway.harness import gateway_settings, running_gateway, token
 
@@ -164,6 +165,15 @@ async def test_system_subjects_are_refused_whatever_their_case_width_or_spacing(
                                   public_key=key.public_key())
     with pytest.raises(AuthError, match="system identity"):
         await authenticator.authenticate(f"Bearer {token(settings, subject)}")
+
+
+def test_subjects_and_departments_longer_than_their_columns_are_refused() -> None:
+    roles = [{"role": "handling_unit", "scope": "110108"}]
+    assert subject_from_claims({"sub": "a" * 128, "roles": roles, "department": "u" * 64}).id == "a" * 128
+    with pytest.raises(AuthError, match="sub is longer than 128 characters"):
+        subject_from_claims({"sub": "a" * 129, "roles": roles})
+    with pytest.raises(AuthError, match="department is longer than 64 characters"):
+        subject_from_claims({"sub": "alice", "roles": roles, "department": "u" * 65})
 
 
 async def test_tokens_living_too_long_or_too_large_are_refused(tmp_path: Path) -> None:
