@@ -91,6 +91,8 @@ class RequestContext:
         # The input of each decision this request was allowed, by decision_id: its outcome records repeat who did
         # what to which resource.
         self._allowed: dict[str, PolicyInput] = {}
+        # What-if answers of permits(), by policy input without its time.
+        self._permits: dict[str, bool] = {}
 
     def loader(self, name: str, load: Callable[[list[Any]], Awaitable[list[Any]]], *,
                max_batch_size: int | None = None) -> DataLoader[Any, Any]:
@@ -143,6 +145,23 @@ class RequestContext:
                                 reasons=list(decision.reasons))
         self._allowed[decision.decision_id] = policy_input
         return decision
+
+    async def permits(self, action: str, resource: Resource) -> bool:
+        """Whether the policy would allow ``action`` on ``resource``: a what-if that grants nothing.
+
+        It answers which actions a page may offer (``viewerActions``); it is not logged, because it lets nothing
+        happen: the action itself, when the user takes it, is decided by ``authorize`` and logged then. An
+        unavailable policy offers nothing. Answers are kept for the rest of the request.
+        """
+        policy_input = self._policy_input(action, resource, self.runtime.clock().isoformat().replace("+00:00", "Z"))
+        known = self._permits.get(policy_input.cache_key)
+        if known is None:
+            try:
+                known = (await self.runtime.engine.decide(policy_input)).allow
+            except PolicyUnavailable:
+                return False
+            self._permits[policy_input.cache_key] = known
+        return known
 
     async def _record(self, policy_input: PolicyInput, decision: Decision, now: Any, *,
                       fail_silently: bool = False) -> None:

@@ -47,24 +47,13 @@ from services.cases.graphql_types import (
     CaseSource,
     CaseState,
     CaseTier,
-    from_proto,
     to_proto,
 )
+from services.cases.offers import ACTION_MUTATIONS, case_resource
 from services.kit.plugin import GraphQLContribution, TypeExtension
 
 SERVICE = "cases"
 
-# The mutation that performs each of the service's actions (extensions.allowedActions of an illegal one).
-ACTION_MUTATIONS = {
-    "register": "registerCase", "reject": "rejectCase", "void": "voidCase", "merge": "mergeCase",
-    "dispatch": "dispatchCase", "accept": "acceptCase", "return": "returnCase", "handle": "handleCase",
-    "close": "verifyCase", "rework": "verifyCase", "callback": "callbackCase", "reopen": "callbackCase",
-    "archive": "archiveCase", "request_extension": "requestCaseExtension",
-    "approve_extension": "decideCaseExtension", "refuse_extension": "decideCaseExtension",
-    "request_hold": "requestCaseHold", "approve_hold": "decideCaseHold", "refuse_hold": "decideCaseHold",
-    "resume": "resumeCase", "escalate": "escalateCase", "link_emergency": "linkCaseEmergency",
-    "supervise": "superviseCase", "rate": "rateCaseHandling",
-}
 # A case's mutations take the case as ``id``, beside the other arguments or inside their input object.
 ON_CASE = GraphQLNames({"case_id": "id"}, ACTION_MUTATIONS)
 ON_CASE_INPUT = ON_CASE.inside("input")
@@ -94,10 +83,7 @@ def _selected(info: Info) -> set[str]:
 
 async def _case_resource(ctx: RequestContext, case_id: str) -> Resource:
     """Where a case lies and what the policy needs to know about it (tier, units, reporter)."""
-    found = (await ctx.locate(SERVICE, "GetCase", pb.GetCaseRequest(case_id=case_id))).case
-    attributes = {"tier": from_proto(CaseTier, found.tier).value, "units": [p.unit for p in found.participants],
-                  "reporter": found.reporter, "state": from_proto(CaseState, found.state).value}
-    return Resource("case", case_id, found.jurisdiction_code, attributes)
+    return case_resource((await ctx.locate(SERVICE, "GetCase", pb.GetCaseRequest(case_id=case_id))).case)
 
 
 async def _act(info: Info, verb: str, case_id: str, method: str, request: Any) -> Any:

@@ -6,11 +6,14 @@ import datetime
 from enum import Enum
 
 import strawberry
+from strawberry.types import Info
 
 from gateway.connection import Connection, CountedConnection
+from gateway.offers import viewer_actions
 from gateway.plugin_types import GeoPoint, ProtoEnums, graphql_enum, moment, present
 from gridgov.cases.v1 import cases_pb2 as pb
 from services.cases import catalogue, deadlines, domain
+from services.cases.offers import offers
 
 
 def _lowercase_name(member: Enum) -> str:
@@ -122,6 +125,14 @@ class Case:
     source_reference: str
     resolution: str
     history: list[CaseHistoryEntry]
+
+    @strawberry.field(description="The mutations the signed-in viewer may perform on this case now: those its "
+                      "state allows, less what its guards refuse (no pending request, a part already accepted), "
+                      "less what the policy denies the viewer. Meant for one case's page.")
+    async def viewer_actions(self, info: Info) -> list[str]:
+        found: pb.Case = self  # type: ignore[assignment]
+        ctx = info.context
+        return await viewer_actions(ctx, offers(found, ctx.subject.department))
 
     @strawberry.field
     def state(self) -> CaseState:  # type: ignore[valid-type]

@@ -51,6 +51,7 @@ from services.fire.graphql_types import (
     UpdateFireHazardTypeInput,
     to_proto,
 )
+from services.fire.offers import verify_resource
 from services.kit.plugin import GraphQLContribution
 
 SERVICE = "fire"
@@ -274,13 +275,7 @@ class FireMutation:
     async def verify_fire_hazard_fix(self, info: Info, id: strawberry.ID, note: str = "") -> FireHazard:
         ctx = _context(info)
         hazard = (await ctx.locate(SERVICE, "GetHazard", fire_pb2.GetHazardRequest(id=id))).hazard
-        district = hazard.jurisdiction_code[:6]
-        settings = (await ctx.locate(SERVICE, "GetDistrictSettings", fire_pb2.GetDistrictSettingsRequest(
-            district_code=district))).settings
-        # The policy's four-eyes rule needs who found the hazard and whether the district asks for a second person.
-        state = fire_pb2.HazardState.Name(hazard.state).removeprefix("HAZARD_STATE_").lower()
-        resource = Resource("fire_hazard", id, hazard.jurisdiction_code, {
-            "found_by": hazard.found_by, "four_eyes_verification": settings.four_eyes_verification, "state": state})
+        resource = await verify_resource(ctx, hazard)
         decision = await ctx.authorize("fire_hazard.verify", resource)
         response = await ctx.call(SERVICE, "VerifyFix", fire_pb2.VerifyFixRequest(id=id, note=note), decision,
                                   resource=resource, names=ON_RECORD)

@@ -6,11 +6,14 @@ import datetime
 from enum import Enum
 
 import strawberry
+from strawberry.types import Info
 
 from gateway.connection import Connection, CountedConnection
+from gateway.offers import viewer_actions
 from gateway.plugin_types import ProtoEnums, graphql_enum, moment
 from gridgov.fire.v1 import fire_pb2
 from services.fire import domain
+from services.fire.offers import hazard_offers
 
 FirePlaceType = graphql_enum(domain.PlaceType, "FirePlaceType")
 FireRiskLevel = graphql_enum(domain.RiskLevel, "FireRiskLevel")
@@ -168,6 +171,12 @@ class FireHazard:
     @strawberry.field
     def severity(self) -> FireSeverity:  # type: ignore[valid-type]
         return from_proto(FireSeverity, self.severity)  # type: ignore[arg-type]
+
+    @strawberry.field(description="The mutations the signed-in viewer may perform on this hazard now: those its "
+                      "state allows people to take, less what the policy denies the viewer (four-eyes "
+                      "verification included). Meant for one hazard's page.")
+    async def viewer_actions(self, info: Info) -> list[str]:
+        return await viewer_actions(info.context, await hazard_offers(info.context, self))  # type: ignore[arg-type]
 
     @strawberry.field
     def state(self) -> FireHazardState:  # type: ignore[valid-type]

@@ -7,10 +7,13 @@ from enum import IntEnum
 from typing import Any
 
 import strawberry
+from strawberry.types import Info
 
 from gateway.connection import Connection, CountedConnection
+from gateway.offers import viewer_actions
 from gateway.plugin_types import GeoPoint, moment, present
 from gridgov.inspection.v1 import inspection_pb2 as pb
+from services.inspection.offers import violation_offers
 
 
 def _enum(name: str, proto_enum: Any, prefix: str, description: str) -> Any:
@@ -207,6 +210,11 @@ class Violation:
     resolution: str
     closed_on_time: bool
     urgent: bool
+
+    @strawberry.field(description="The mutations the signed-in viewer may perform on this violation now: those "
+                      "its state allows people to take, less what the policy denies the viewer.")
+    async def viewer_actions(self, info: Info) -> list[str]:
+        return await viewer_actions(info.context, violation_offers(self))  # type: ignore[arg-type]
 
     @strawberry.field
     def found_at(self) -> datetime | None:

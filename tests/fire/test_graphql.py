@@ -27,6 +27,7 @@ ORDER = """mutation($id: ID!) { orderFireRectification(input: {id: $id, note: "ç
 VERIFY = """mutation($id: ID!) { verifyFireHazardFix(id: $id) { id state } }"""
 HAZARD = """query($id: ID!) { fireHazard(id: $id) { id state closure severity reportImmediately caseNumber
   history { action fromState toState actor } } }"""
+OFFERS = """query($id: ID!) { fireHazard(id: $id) { viewerActions } }"""
 HAZARDS = """query($states: [FireHazardState!]) { fireHazards(states: $states) { nodes { id state }
   pageInfo { endCursor } } }"""
 
@@ -192,9 +193,19 @@ async def test_four_eyes_verification_and_a_checklist_before_finalizing(stack: S
     assert (empty["extensions"]["currentState"], empty["extensions"]["allowedActions"]) == (
         "DRAFT", ["recordFireChecklist"])
     hazard_id = await inspect(stack, stack.inspector, place["id"], "no_extinguisher")
+
+    async def offered(bearer: str) -> list[str]:
+        return (await stack.ok(OFFERS, bearer, id=hazard_id))["fireHazard"]["viewerActions"]  # type: ignore[no-any-return]
+
+    assert await offered(stack.inspector) == ["orderFireRectification"]
+    assert await offered(stack.department) == []  # the fire department reads hazards and changes none
     await stack.ok(ORDER, stack.inspector, id=hazard_id)
+    assert await offered(stack.inspector) == ["claimFireHazardFix"]
     await stack.ok("""mutation($id: ID!) { claimFireHazardFix(input: {id: $id}) { id } }""", stack.inspector,
                    id=hazard_id)
+    # Four eyes: the one who found the hazard is not offered its verification; the grid's worker is.
+    assert await offered(stack.inspector) == ["reopenFireHazard"]
+    assert await offered(stack.worker) == ["reopenFireHazard", "verifyFireHazardFix"]
     settings = """query { fireDistrictSettings(districtCode: "110108") { fourEyesVerification updatedBy } }"""
     assert (await stack.ok(settings, stack.inspector))["fireDistrictSettings"] == {
         "fourEyesVerification": True, "updatedBy": ""}
@@ -206,7 +217,9 @@ async def test_four_eyes_verification_and_a_checklist_before_finalizing(stack: S
     assert (await stack.error(change, stack.inspector, on=False))["extensions"]["code"] == "PERMISSION_DENIED"
     off = (await stack.ok(change, stack.department, on=False))["setFireDistrictSettings"]
     assert (off["fourEyesVerification"], off["updatedBy"]) == (False, "119") and off["updatedAt"]
+    assert await offered(stack.inspector) == ["reopenFireHazard", "verifyFireHazardFix"]
     assert (await stack.ok(VERIFY, stack.inspector, id=hazard_id))["verifyFireHazardFix"]["state"] == "CLOSED"
+    assert await offered(stack.inspector) == []
 
 
 async def test_creating_mutations_forward_their_idempotency_key(stack: Stack) -> None:

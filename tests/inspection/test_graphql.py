@@ -146,6 +146,11 @@ async def test_patrols_violations_rules_and_air_quality(stack: Stack) -> None:
     assert (await stack.ok(evidence, stack.head, id=violation_id))["addPollutionViolationEvidence"][
         "evidence"] == ["a.jpg", "b.jpg"]
     assert (await stack.error(evidence, stack.other_head, id=violation_id))["code"] == "PERMISSION_DENIED"
+    offers = """query($id: ID!) { pollutionViolation(id: $id) { viewerActions } }"""
+    # The grid head and the bureau keep violations; street staff only read them.
+    for bearer, expected in ((stack.head, ["addPollutionViolationEvidence"]),
+                             (stack.bureau, ["addPollutionViolationEvidence"]), (stack.street_staff, [])):
+        assert (await stack.ok(offers, bearer, id=violation_id))["pollutionViolation"]["viewerActions"] == expected
     listed = await stack.ok("""query { pollutionViolations(state: OPEN) { nodes { id } pageInfo { endCursor } } }""",
                             stack.street_staff)
     assert [v["id"] for v in listed["pollutionViolations"]["nodes"]] == [violation_id]
