@@ -1,4 +1,4 @@
-"""The `gridgov` command line: up, token, demo-data, migrate, boundaries."""
+"""The `gridgov` command line: up, token, demo-data, migrate, boundaries, schema."""
 
 from __future__ import annotations
 
@@ -218,6 +218,23 @@ def command_boundaries(args: argparse.Namespace) -> int:
     return boundaries.export_file(address, signer, output, prefix=args.prefix, scope=args.scope, tls=tls)
 
 
+def command_schema(args: argparse.Namespace) -> int:
+    """Prints the composed GraphQL schema (SDL) of every installed plugin, or of --services."""
+    from gateway.schema import compose
+
+    names = [s.strip() for s in args.services.split(",") if s.strip()] if args.services else None
+    try:
+        text = compose(load_plugins(names)).as_str() + "\n"
+    except PluginError as error:
+        print(f"gridgov schema: {error}", file=sys.stderr)
+        return 2
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="gridgov", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -254,6 +271,10 @@ def parser() -> argparse.ArgumentParser:
     exported.add_argument("--output", "-o", help="the file to write (default: standard output)")
     exported.add_argument("--scope", default="", help="the jurisdiction read (default: all)")
     exported.set_defaults(run=command_boundaries)
+    schema = commands.add_parser("schema", help="print the GraphQL schema (SDL) the gateway serves with these plugins")
+    schema.add_argument("--services", help="comma-separated, default all installed")
+    schema.add_argument("--output", "-o", help="the file to write (default: standard output)")
+    schema.set_defaults(run=command_schema)
     return root
 
 
