@@ -16,6 +16,7 @@ from graphql import GraphQLError
 
 from gateway.errors import GraphQLNames as GraphQLNames  # plugins name their calls' GraphQL names with it
 from gateway.errors import invalid_argument
+from gridgov.common.v1 import geo_pb2
 from services.kit.validation import idempotency_key_problem
 
 
@@ -128,3 +129,12 @@ def encode_base64(content: bytes) -> str:
 class GeoPoint:
     latitude: float
     longitude: float
+
+
+@strawberry.input(description="A point on the map, WGS-84 (CGCS2000) degrees.")
+class GeoPointInput:
+    latitude: float
+    longitude: float
+
+    def to_proto(self) -> geo_pb2.GeoPoint:
+        return geo_pb2.GeoPoint(latitude=self.latitude, longitude=self.longitude)

@@ -8,6 +8,7 @@ from typing import Any
 
 from google.protobuf import timestamp_pb2
 
+from gridgov.common.v1 import geo_pb2
 from gridgov.fire.v1 import fire_pb2
 from services.fire import catalogue, domain
 from services.fire.models import (
@@ -67,13 +68,15 @@ def personal_fields(row: PlaceRow, masks: Callable[[str], bool]) -> dict[str, st
 
 
 def place_message(row: PlaceRow, masks: Callable[[str], bool]) -> fire_pb2.Place:
+    location = (geo_pb2.GeoPoint(latitude=row.latitude, longitude=row.longitude)
+                if row.latitude is not None and row.longitude is not None else None)
     return fire_pb2.Place(
         id=row.id, type=PLACE_TYPE.to_proto(row.type), name=row.name, address=row.address,
         jurisdiction_code=row.jurisdiction_code, risk_level=RISK_LEVEL.to_proto(row.risk_level),
         organization_id=row.organization_id, household_id=row.household_id,
         inspected_by=GRID_LEVEL.to_proto(row.inspected_by), interval_days=row.interval_days,
         last_inspected_at=timestamp(row.last_inspected_at), next_due_on=row.next_due_on.isoformat(),
-        created_at=timestamp(row.created_at), **personal_fields(row, masks),
+        created_at=timestamp(row.created_at), location=location, **personal_fields(row, masks),
     )
 
 

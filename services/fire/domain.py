@@ -9,7 +9,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from services.kit.errors import FailedPrecondition, FieldViolation, IllegalTransition
-from services.kit.validation import phone_problem
+from services.kit.validation import coordinate_problems, phone_problem
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 # Days a hazard may stay overdue before it is handed over to the police station.
@@ -283,10 +283,13 @@ class PlaceDraft:
     risk_level: RiskLevel | None
     organization_id: str = ""
     household_id: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
 
 
-def place_problems(draft: PlaceDraft, prefix: str = "place") -> list[FieldViolation]:
-    """Every problem with a submitted place, each naming its field under ``prefix``."""
+def place_problems(draft: PlaceDraft, prefix: str = "place", location: str | None = None) -> list[FieldViolation]:
+    """Every problem with a submitted place, each naming its field under ``prefix``; the coordinates are named
+    under ``location`` (``<prefix>.location`` unless given: a ledger row names its longitude and latitude columns)."""
     found: list[FieldViolation] = []
 
     def bad(field: str, description: str) -> None:
@@ -316,6 +319,8 @@ def place_problems(draft: PlaceDraft, prefix: str = "place") -> list[FieldViolat
         bad("risk_level", "must be set")
     if draft.organization_id and draft.household_id:
         bad("household_id", "a place links to an organization or a household, not both")
+    if draft.latitude is not None and draft.longitude is not None:
+        found.extend(coordinate_problems(draft.latitude, draft.longitude, location or f"{prefix}.location"))
     return found
 
 

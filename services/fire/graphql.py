@@ -217,7 +217,8 @@ class FireMutation:
             type=to_proto(place.type), name=place.name, address=place.address,
             jurisdiction_code=place.jurisdiction_code, owner_name=place.owner_name, owner_phone=place.owner_phone,
             contact_name=place.contact_name, contact_phone=place.contact_phone, risk_level=to_proto(place.risk_level),
-            organization_id=place.organization_id, household_id=place.household_id),
+            organization_id=place.organization_id, household_id=place.household_id,
+            location=place.location.to_proto() if place.location else None),
             idempotency_key=checked_key(idempotency_key))
         return (await ctx.call(SERVICE, "CreatePlace", request, decision, resource=resource)).place  # type: ignore[no-any-return]
 

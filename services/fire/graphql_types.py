@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from gateway.connection import Connection, CountedConnection
 from gateway.offers import viewer_actions
-from gateway.plugin_types import ProtoEnums, graphql_enum, moment
+from gateway.plugin_types import GeoPoint, GeoPointInput, ProtoEnums, graphql_enum, moment, present
 from gridgov.fire.v1 import fire_pb2
 from services.fire import domain
 from services.fire.offers import hazard_offers
@@ -91,6 +91,10 @@ class FirePlace:
     @strawberry.field
     def created_at(self) -> datetime.datetime | None:
         return moment(self, "created_at")
+
+    @strawberry.field(description="Where the place is; null for a place registered by address only.")
+    def location(self) -> GeoPoint | None:
+        return present(self, "location")  # type: ignore[no-any-return]
 
 
 @strawberry.type
@@ -289,6 +293,7 @@ class FirePlaceInput:
     contact_phone: str = ""
     organization_id: str = ""
     household_id: str = ""
+    location: GeoPointInput | None = None
 
 
 @strawberry.input

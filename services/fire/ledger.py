@@ -80,6 +80,7 @@ PLACE_COLUMNS = (
     Column("contact_name", "联系人"), Column("contact_phone", "联系人电话"), Column("risk_level", "风险等级"),
     Column("inspected_by", "检查网格层级"), Column("interval_days", "检查周期(天)"),
     Column("last_inspected_on", "上次检查日期"), Column("next_due_on", "下次检查日期"),
+    tabular.LONGITUDE_COLUMN, tabular.LATITUDE_COLUMN,
 )
 INSPECTION_COLUMNS = (
     Column("id", "编号"), Column("place_id", "场所编号"), Column("jurisdiction_code", "网格编码"),
@@ -155,7 +156,7 @@ def _row_values(section: LedgerSection, row: Any, masks: Callable[[str], bool]) 
                 "jurisdiction_code": row.jurisdiction_code, "risk_level": row.risk_level.value,
                 "inspected_by": row.inspected_by.value, "interval_days": row.interval_days,
                 "last_inspected_on": _day(row.last_inspected_at), "next_due_on": row.next_due_on.isoformat(),
-                **personal_fields(row, masks)}
+                "longitude": row.longitude, "latitude": row.latitude, **personal_fields(row, masks)}
     if section is LedgerSection.INSPECTIONS:
         return {"id": row.id, "place_id": row.place_id, "jurisdiction_code": row.jurisdiction_code,
                 "inspector": row.inspector, "grid_level": row.grid_level.value,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.fire.domain import (
@@ -49,6 +49,9 @@ class PlaceRow(Base):
     risk_level: Mapped[RiskLevel] = mapped_column(enum_column(RiskLevel))
     organization_id: Mapped[str] = mapped_column(String(36))
     household_id: Mapped[str] = mapped_column(String(36))
+    # Where the place is (CGCS2000 ≈ WGS 84 degrees); null for a place registered by address only.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     inspected_by: Mapped[GridLevel] = mapped_column(enum_column(GridLevel))
     interval_days: Mapped[int] = mapped_column(Integer)
     last_inspected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from services.fire.domain import PlaceDraft, PlaceType, RiskLevel, place_problems
 from services.kit.errors import FieldViolation, InvalidArgument
-from services.kit.tabular import Column, FileFormat, read_table
+from services.kit.tabular import LATITUDE_COLUMN, LONGITUDE_COLUMN, Column, FileFormat, coordinate_cells, read_table
 
 PLACE_TYPE_LABELS: Mapping[str, PlaceType] = {
     "小商店": PlaceType.SMALL_SHOP, "小作坊": PlaceType.SMALL_WORKSHOP, "小娱乐场所": PlaceType.SMALL_ENTERTAINMENT,
@@ -23,7 +23,7 @@ IMPORT_COLUMNS = (
     Column("owner_name", "负责人", max_length=64), Column("owner_phone", "负责人电话", max_length=20),
     Column("contact_name", "联系人", max_length=64), Column("contact_phone", "联系人电话", max_length=20),
     Column("risk_level", "风险等级"), Column("organization_id", "单位编号", max_length=36),
-    Column("household_id", "户编号", max_length=36),
+    Column("household_id", "户编号", max_length=36), LONGITUDE_COLUMN, LATITUDE_COLUMN,
 )
 REQUIRED = ("type", "name", "address", "jurisdiction_code", "owner_name", "owner_phone", "risk_level")
 MAX_ROWS = 10_000
@@ -53,6 +53,7 @@ def parse_places(content: bytes, file_format: FileFormat) -> list[tuple[int, Pla
         prefix = f"rows[{row.line}]"
         place_type = _choice(values.get("type", ""), PLACE_TYPE_LABELS, PlaceType)
         risk = _choice(values.get("risk_level", ""), RISK_LEVEL_LABELS, RiskLevel)
+        longitude, latitude, cell_problems = coordinate_cells(values, prefix)
         draft = PlaceDraft(
             type=place_type,  # type: ignore[arg-type]
             name=values.get("name", ""), address=values.get("address", ""),
@@ -60,8 +61,9 @@ def parse_places(content: bytes, file_format: FileFormat) -> list[tuple[int, Pla
             owner_phone=values.get("owner_phone", ""), contact_name=values.get("contact_name", ""),
             contact_phone=values.get("contact_phone", ""), risk_level=risk,  # type: ignore[arg-type]
             organization_id=values.get("organization_id", ""), household_id=values.get("household_id", ""),
+            latitude=latitude, longitude=longitude,
         )
-        row_problems = place_problems(draft, prefix)
+        row_problems = cell_problems + place_problems(draft, prefix, location=prefix)
         if place_type is None and values.get("type", "").strip():
             unknown = FieldViolation(f"{prefix}.type", f"unknown place type {values['type']!r}")
             row_problems = [unknown if p.field == unknown.field else p for p in row_problems]

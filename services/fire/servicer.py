@@ -37,6 +37,8 @@ def place_draft(message: fire_pb2.PlaceInput, problems: list[FieldViolation]) ->
         contact_name=message.contact_name, contact_phone=message.contact_phone,
         risk_level=RISK_LEVEL.member(message.risk_level), organization_id=message.organization_id,
         household_id=message.household_id,
+        latitude=message.location.latitude if message.HasField("location") else None,
+        longitude=message.location.longitude if message.HasField("location") else None,
     )
 
 

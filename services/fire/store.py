@@ -57,7 +57,8 @@ class PlaceStore:
                 owner_phone=draft.owner_phone, contact_name=draft.contact_name.strip(),
                 contact_phone=draft.contact_phone, risk_level=draft.risk_level,
                 organization_id=draft.organization_id, household_id=draft.household_id,
-                inspected_by=plan.grid_level, interval_days=plan.interval_days, last_inspected_at=None,
+                latitude=draft.latitude, longitude=draft.longitude, inspected_by=plan.grid_level,
+                interval_days=plan.interval_days, last_inspected_at=None,
                 next_due_on=domain.next_due_on(None, now, plan.interval_days), created_at=now,
             ))
         self.session.add_all(rows)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,8 +16,8 @@ from enum import StrEnum
 
 from defusedxml import DefusedXmlException
 
-from services.kit.errors import InvalidArgument, Violations
-from services.kit.validation import text_problem
+from services.kit.errors import FieldViolation, InvalidArgument, Violations
+from services.kit.validation import coordinate_problems, text_problem
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 # An XLSX is a zip: what its members unpack to is bounded in total and per member by ratio, since an
@@ -60,6 +61,45 @@ class Row:
 
     line: int
     values: Mapping[str, str]
+
+
+# A ledger's map position: two number columns, both filled or both empty.
+LONGITUDE_COLUMN = Column("longitude", "经度", ("lng", "lon"))
+LATITUDE_COLUMN = Column("latitude", "纬度", ("lat",))
+
+
+def coordinate_cells(values: Mapping[str, str], prefix: str) -> tuple[float | None, float | None,
+                                                                      list[FieldViolation]]:
+    """The (longitude, latitude) of a row's coordinate columns, both None when both are empty, with the problems
+    of the cells (``<prefix>.longitude``, ``<prefix>.latitude``): not a number, out of range, one without the other.
+    """
+    problems: list[FieldViolation] = []
+    numbers: dict[str, float | None] = {}
+    for column in ("longitude", "latitude"):
+        text = values.get(column, "").strip()
+        numbers[column] = None
+        if not text:
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            problems.append(FieldViolation(f"{prefix}.{column}", f"{text!r} is not a number"))
+            continue
+        if not math.isfinite(number):
+            problems.append(FieldViolation(f"{prefix}.{column}", f"{text!r} is not a finite number"))
+            continue
+        numbers[column] = number
+    longitude, latitude = numbers["longitude"], numbers["latitude"]
+    if problems:
+        return None, None, problems
+    if (longitude is None) != (latitude is None):
+        missing = "latitude" if latitude is None else "longitude"
+        return None, None, [FieldViolation(f"{prefix}.{missing}", "is needed with the other coordinate")]
+    if longitude is not None and latitude is not None:
+        problems = coordinate_problems(latitude, longitude, prefix)
+        if problems:
+            return None, None, problems
+    return longitude, latitude, []
 
 
 def read_table(data: bytes, file_format: FileFormat, columns: Sequence[Column],

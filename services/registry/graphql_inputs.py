@@ -6,9 +6,9 @@ import datetime
 
 import strawberry
 
+from gateway.plugin_types import GeoPointInput
 from services.registry.graphql_types import (
     CareLevel,
-    GeoPointInput,
     GridStaffMemberInput,
     GridType,
     HelperInput,

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Resource
-from gateway.plugin_types import GraphQLNames, IdempotencyKey, checked_key, decode_base64, stamp
+from gateway.plugin_types import GeoPointInput, GraphQLNames, IdempotencyKey, checked_key, decode_base64, stamp
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.registry.graphql_calls import SERVICE, context, household_code, one_call
 from services.registry.graphql_inputs import (
@@ -25,7 +25,6 @@ from services.registry.graphql_inputs import (
 from services.registry.graphql_types import (
     Building,
     CreateHouseholdInput,
-    GeoPointInput,
     HelperInput,
     Household,
     ImportReport,

@@ -256,12 +256,6 @@ class GridStaffMemberInput:
 
 
 @strawberry.input
-class GeoPointInput:
-    latitude: float
-    longitude: float
-
-
-@strawberry.input
 class CreateHouseholdInput:
     building_id: str
     care_level: CareLevel  # type: ignore[valid-type]

@@ -18,7 +18,8 @@ from tests.gateway.harness import RunningGateway, gateway_settings, running_gate
 from tests.support.services import RunningService, running_service
 
 PLACE = """mutation($place: FirePlaceInput!) { createFirePlace(place: $place) {
-  id name ownerPhone contactPhone type riskLevel inspectedBy intervalDays nextDueOn } }"""
+  id name ownerPhone contactPhone type riskLevel inspectedBy intervalDays nextDueOn
+  location { longitude latitude } } }"""
 START = """mutation($id: ID!) { startFireInspection(placeId: $id, gridLevel: SMALL) { id state } }"""
 RECORD = """mutation($id: ID!, $items: [FireChecklistItemInput!]!) {
   recordFireChecklist(inspectionId: $id, items: $items) { id items { hazardTypeCode result evidence } } }"""
@@ -87,6 +88,7 @@ async def inspect(stack: Stack, bearer: str, place_id: str, code: str = "exit_lo
 async def test_inspection_to_hand_over(stack: Stack) -> None:
     place = (await stack.ok(PLACE, stack.inspector, place=place_variables()))["createFirePlace"]
     assert (place["type"], place["inspectedBy"], place["intervalDays"]) == ("SMALL_SHOP", "SMALL", 1)
+    assert place["location"] is None
     assert place["ownerPhone"] == "13812345289"  # a fire inspector covering the place sees it whole
     hazard_id = await inspect(stack, stack.inspector, place["id"])
     ordered = (await stack.ok(ORDER, stack.inspector, id=hazard_id))["orderFireRectification"]
@@ -125,6 +127,17 @@ async def test_scope_and_masking(stack: Stack) -> None:
     # The fire department reads district-wide but changes nothing.
     hazard_id = await inspect(stack, stack.admin, place["id"], "no_extinguisher")
     assert (await stack.error(ORDER, stack.department, id=hazard_id))["extensions"]["code"] == "PERMISSION_DENIED"
+
+
+async def test_a_place_with_a_location(stack: Stack) -> None:
+    located = place_variables(location={"longitude": 116.2902, "latitude": 39.9101})
+    place = (await stack.ok(PLACE, stack.admin, place=located))["createFirePlace"]
+    assert place["location"] == {"longitude": 116.2902, "latitude": 39.9101}
+    read = """query($id: ID!) { firePlace(id: $id) { location { longitude latitude } } }"""
+    assert (await stack.ok(read, stack.admin, id=place["id"]))["firePlace"]["location"] == place["location"]
+    swapped = await stack.error(PLACE, stack.admin, place=place_variables(location={"longitude": 39.9,
+                                                                                    "latitude": 116.29}))
+    assert swapped["extensions"]["field"] == "place.location.latitude"
 
 
 async def test_bad_input_names_the_field(stack: Stack) -> None:

@@ -118,9 +118,9 @@ async def test_place_and_inspection_export_mask_contacts(fire: RunningService) -
     table = read_export(exported.content, fire_pb2.FILE_FORMAT_CSV)
     assert table == [
         ["编号", "名称", "类型", "地址", "网格编码", "负责人", "负责人电话", "联系人", "联系人电话", "风险等级",
-         "检查网格层级", "检查周期(天)", "上次检查日期", "下次检查日期"],
+         "检查网格层级", "检查周期(天)", "上次检查日期", "下次检查日期", "经度", "纬度"],
         [hazard.place_id, "便民超市", "small_shop", "万寿路1号", GRID, "张三", "138****5289", "李四", "139****1111",
-         "medium", "small", "1", "2026-11-23", "2026-11-24"],
+         "medium", "small", "1", "2026-11-23", "2026-11-24", "", ""],
     ]
     inspections = await fire.stub.ExportLedger(fire_pb2.ExportLedgerRequest(
         jurisdiction_code=GRID, section=fire_pb2.LEDGER_SECTION_INSPECTIONS, format=fire_pb2.FILE_FORMAT_CSV),
@@ -202,6 +202,36 @@ async def test_import_reports_every_bad_row_and_imports_nothing(fire: RunningSer
     assert "超市" in fields[0][1]
     places = (await fire.stub.ListPlaces(fire_pb2.ListPlacesRequest(), metadata=DISTRICT)).places
     assert list(places) == []
+
+
+async def test_import_reads_coordinates_and_names_bad_ones(fire: RunningService) -> None:
+    header = [*HEADER, "经度", "纬度"]
+
+    def file(rows: list[list[str]]) -> bytes:
+        out = io.StringIO()
+        csv.writer(out).writerows([header, *rows])
+        return out.getvalue().encode("utf-8")
+
+    good = [*GOOD_ROWS[0], "116.2902", "39.9101"]
+    bad_rows = [good, [*GOOD_ROWS[1], "116.29", ""], [*GOOD_ROWS[1], "东经116", "39.9"],
+                [*GOOD_ROWS[1], "39.9", "116.29"]]
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await fire.stub.ImportPlaces(fire_pb2.ImportPlacesRequest(content=file(bad_rows),
+                                                                  format=fire_pb2.FILE_FORMAT_CSV), metadata=DISTRICT)
+    assert [v.field for v in error_detail(raised.value).field_violations] == [
+        "rows[3].latitude", "rows[4].longitude", "rows[5].latitude"]
+    assert list((await fire.stub.ListPlaces(fire_pb2.ListPlacesRequest(), metadata=DISTRICT)).places) == []
+    await fire.stub.ImportPlaces(fire_pb2.ImportPlacesRequest(content=file([good, [*GOOD_ROWS[1], "", ""]]),
+                                                              format=fire_pb2.FILE_FORMAT_CSV), metadata=DISTRICT)
+    places = {p.name: p for p in (await fire.stub.ListPlaces(fire_pb2.ListPlacesRequest(), metadata=DISTRICT)).places}
+    assert (places["张记五金"].location.longitude, places["张记五金"].location.latitude) == (116.2902, 39.9101)
+    assert not places["翠微商场"].HasField("location")
+    exported = await fire.stub.ExportLedger(fire_pb2.ExportLedgerRequest(
+        jurisdiction_code=GRID, section=fire_pb2.LEDGER_SECTION_PLACES, format=fire_pb2.FILE_FORMAT_CSV),
+        metadata=DISTRICT)
+    lines = {r["名称"]: r for r in csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))}
+    assert (lines["张记五金"]["经度"], lines["张记五金"]["纬度"]) == ("116.2902", "39.9101")
+    assert (lines["翠微商场"]["经度"], lines["翠微商场"]["纬度"]) == ("", "")
 
 
 async def test_import_outside_scope_imports_nothing(fire: RunningService) -> None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import grpc
 import pytest
 
-from gridgov.common.v1 import event_pb2
+from gridgov.common.v1 import event_pb2, geo_pb2
 from gridgov.fire.v1 import fire_pb2
 from services.fire import catalogue, domain
 from services.fire.hazard_store import HazardStore
@@ -51,6 +51,18 @@ async def test_create_and_read_a_place_masks_contacts_when_told(fire: RunningSer
         "138****5289", "139****1111", "张*", "李四")
     whole = (await fire.stub.GetPlace(fire_pb2.GetPlaceRequest(id=place.id), metadata=DISTRICT)).place
     assert whole.owner_phone == "13812345289"
+
+
+async def test_a_place_keeps_its_location_and_one_out_of_range_is_named(fire: RunningService) -> None:
+    point = geo_pb2.GeoPoint(latitude=39.9101, longitude=116.2902)
+    place = await create_place(fire.stub, location=point)
+    got = (await fire.stub.GetPlace(fire_pb2.GetPlaceRequest(id=place.id), metadata=DISTRICT)).place
+    assert (got.location.longitude, got.location.latitude) == (116.2902, 39.9101)
+    assert not (await create_place(fire.stub, name="无坐标")).HasField("location")
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await create_place(fire.stub, location=geo_pb2.GeoPoint(latitude=116.29, longitude=39.91))
+    assert raised.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert [v.field for v in error_detail(raised.value).field_violations] == ["place.location.latitude"]
 
 
 async def test_bad_place_names_every_field(fire: RunningService) -> None:
