@@ -11,7 +11,7 @@ from strawberry.types import Info
 from gateway.connection import CountedConnection, check_first, listed
 from gateway.context import Resource
 from gateway.errors import GraphQLNames
-from gateway.plugin_types import ProtoEnums, decode_base64
+from gateway.plugin_types import IdempotencyKey, ProtoEnums, checked_key, decode_base64
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.registry.graphql_calls import SERVICE, context
 
@@ -127,13 +127,15 @@ class BoundaryQuery:
 class BoundaryMutation:
     @strawberry.mutation(description="Imports jurisdiction boundaries from a GeoJSON or zipped Shapefile (base64); "
                                      "nothing is stored unless every feature is valid and nests in the tree.")
-    async def import_boundaries(self, info: Info, input: ImportBoundariesInput) -> BoundaryImportReport:
+    async def import_boundaries(self, info: Info, input: ImportBoundariesInput,
+                                idempotency_key: IdempotencyKey = None) -> BoundaryImportReport:
         content = decode_base64(input.content_base64, "input.contentBase64")
         ctx = context(info)
         decision = await ctx.authorize("boundary.import", Resource("boundary"))
         report = await ctx.call(SERVICE, "ImportBoundaries", pb.ImportBoundariesRequest(
             content=content, format=ENUMS.to_proto(input.format), source_crs=ENUMS.to_proto(input.source_crs),
-            code_attribute=input.code_attribute, dry_run=input.dry_run), decision, timeout=120, names=IMPORT_NAMES)
+            code_attribute=input.code_attribute, dry_run=input.dry_run, idempotency_key=checked_key(idempotency_key)),
+            decision, timeout=120, names=IMPORT_NAMES)
         return BoundaryImportReport(
             errors=[BoundaryFeatureError(feature=e.feature, code=e.code, reason=e.reason) for e in report.errors],
             boundaries=report.boundaries, nothing_stored=report.nothing_stored)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grpc
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.common.v1 import geo_pb2
 from gridgov.registry.v1 import registry_pb2 as pb
@@ -34,16 +35,20 @@ class BoundaryRpcs(ServicerBase):
         scopes = read_scopes()
 
         # One write transaction for the checks and the update, so a boundary stored meanwhile is checked against.
-        async with self.write() as session:
+        async def work(session: AsyncSession) -> pb.ImportBoundariesResponse:
             store = BoundaryStore(session)
             parents, stored = await store.near(f.code for f in features if f.code)
             known = boundaries.Known(parents, stored, lambda code: within_any(code, scopes))
             planned, errors = boundaries.check_features(features, crs, known, code_attribute=attribute)
             if not errors and not request.dry_run:
                 await store.store(planned)
-        return pb.ImportBoundariesResponse(
-            errors=[pb.FeatureError(feature=e.feature, code=e.code, reason=e.reason) for e in errors],
-            boundaries=0 if errors else len(planned), nothing_stored=bool(errors) or request.dry_run)
+            return pb.ImportBoundariesResponse(
+                errors=[pb.FeatureError(feature=e.feature, code=e.code, reason=e.reason) for e in errors],
+                boundaries=0 if errors else len(planned), nothing_stored=bool(errors) or request.dry_run)
+
+        # A file refused feature by feature (or a dry run) stored nothing: its key stays free for the retry.
+        return await self.write_once(request, pb.ImportBoundariesResponse, work,
+                                     remember=lambda answer: not answer.nothing_stored)
 
     async def ExportBoundaries(self, request: pb.ExportBoundariesRequest,
                                context: grpc.aio.ServicerContext) -> pb.ExportBoundariesResponse:

@@ -140,7 +140,7 @@ CREATING = {
     "reportCase", "createFirePlace", "importFirePlaces", "startFireInspection", "createPollutionSource",
     "importPollutionSources", "recordPatrol", "recordPatrols", "reportPollutionViolation", "createJurisdiction",
     "createBuilding", "createHousehold", "addResident", "createOrganization", "recordVisit", "importHouseholds",
-    "addPollutionViolationEvidence",
+    "addPollutionViolationEvidence", "importBoundaries",
 }
 
 

@@ -271,3 +271,29 @@ def test_the_demo_boundaries_pass_the_topology_checks_and_cover_every_grid() -> 
         shapes = {p.code: p.shape for p in planned}
         cover = geometry.coverage(shapes[community.code], [shapes[g] for g in community.grids], min_gap_m2=0.01)
         assert cover.share == pytest.approx(1.0, abs=1e-9) and cover.gaps == ()
+
+
+async def test_a_retried_import_with_its_key_stores_nothing_again(registry: RunningService) -> None:
+    await build_tree(registry.stub)
+    grid = f"{STREET}001001"
+    first_file, second_file = collection({grid: square(LON, LAT, D)}), collection({grid: square(LON, LAT, D / 2)})
+    first = await registry.stub.ImportBoundaries(geojson_request(first_file, idempotency_key="import-1"),
+                                                 metadata=ADMIN)
+    assert (list(first.errors), first.boundaries) == ([], 1)
+    await registry.stub.ImportBoundaries(geojson_request(second_file), metadata=ADMIN)
+    smaller = (await stored_boundaries(registry))[grid]
+    # The retry answers as the first did and does not put the first file's shape back over the later one.
+    assert await registry.stub.ImportBoundaries(geojson_request(first_file, idempotency_key="import-1"),
+                                                metadata=ADMIN) == first
+    assert (await stored_boundaries(registry))[grid] == smaller
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await registry.stub.ImportBoundaries(geojson_request(second_file, idempotency_key="import-1"), metadata=ADMIN)
+    assert raised.value.code() is grpc.StatusCode.FAILED_PRECONDITION and "idempotency_key" in raised.value.details()
+    # A file refused feature by feature keeps no key: the corrected file is sent with the same one.
+    bad = collection({grid: [[LON, LAT], [LON + D, LAT + D], [LON + D, LAT], [LON, LAT + D], [LON, LAT]]})
+    refused = await registry.stub.ImportBoundaries(geojson_request(bad, idempotency_key="import-2"), metadata=ADMIN)
+    assert refused.errors and refused.nothing_stored
+    fixed = await registry.stub.ImportBoundaries(geojson_request(first_file, idempotency_key="import-2"),
+                                                 metadata=ADMIN)
+    assert (list(fixed.errors), fixed.nothing_stored) == ([], False)
+    assert (await stored_boundaries(registry))[grid] == pytest.approx(4 * smaller, rel=0.001)
