@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit import geometry
 from services.kit.jurisdiction import prefix_condition, scope_condition
 from services.registry import domain
 from services.registry.boundaries import PlannedBoundary
-from services.registry.models import GridWorker, JurisdictionNode
+from services.registry.models import BoundaryRevision, GridWorker, JurisdictionNode
 
 CHUNK = 500  # codes per IN list, well under either database's limit on bound parameters
 
@@ -82,7 +82,21 @@ class BoundaryStore:
             await self.session.execute(update(JurisdictionNode).where(JurisdictionNode.code == plan.code).values(
                 boundary=plan.geojson, area_m2=plan.area_m2, min_longitude=min_lon, min_latitude=min_lat,
                 max_longitude=max_lon, max_latitude=max_lat))
+        if planned:
+            await self._raise_revision()
         await self.session.flush()
+
+    async def revision(self) -> int:
+        """The boundary revision (0 when no row was ever written, e.g. a schema made without migrations)."""
+        value = await self.session.scalar(select(BoundaryRevision.revision).where(BoundaryRevision.id == 1))
+        return value or 0
+
+    async def _raise_revision(self) -> None:
+        # The UPDATE takes the row's lock, so two imports committing at once raise it twice, never once.
+        result = await self.session.execute(update(BoundaryRevision).where(BoundaryRevision.id == 1)
+                                            .values(revision=BoundaryRevision.revision + 1))
+        if cast(CursorResult[Any], result).rowcount == 0:
+            self.session.add(BoundaryRevision(id=1, revision=2))
 
     async def subtree(self, scopes: Sequence[str], prefix: str, *,
                       levels: Sequence[domain.JurisdictionLevel] = ()) -> list[BoundaryNode]:

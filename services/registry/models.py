@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.tables import define_kit_tables, enum_column
@@ -47,6 +47,16 @@ class JurisdictionNode(Base):
     max_longitude: Mapped[float | None] = mapped_column(Float)
     max_latitude: Mapped[float | None] = mapped_column(Float)
     area_m2: Mapped[float | None] = mapped_column(Float)
+
+
+class BoundaryRevision(Base):
+    """One row: the revision of the boundaries, raised by every import that stores some (the layer caches
+    and the services' spatial indexes key on it)."""
+
+    __tablename__ = "boundary_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger)
 
 
 class GridWorker(Base):

@@ -7,8 +7,8 @@
 #   personal data masked.
 # - The tree itself (jurisdiction.create, jurisdiction.assign_workers) is kept by district_admin,
 #   and by street_staff strictly below their street (communities and grids).
-# - Boundaries are imported by district_admin only (boundary.import); every reading role exports them and
-#   reads the coverage report (boundary.report) inside its scope.
+# - Boundaries are imported by district_admin only (boundary.import); every reading role exports them, draws
+#   them on the map (boundary.layer) and reads the coverage report (boundary.report) inside its scope.
 # - auditor, and every role not named here, gets no registry data.
 # Lists, exports and imports carry no jurisdiction_code: they are granted to a role that may do the
 # action somewhere, and `scopes` says where (the service filters every row by it).
@@ -26,15 +26,15 @@ actions := {
 	"resident": {"list", "read", "add", "update", "remove"},
 	"organization": {"list", "read", "create", "update"},
 	"visit": {"list", "read", "record"},
-	"boundary": {"import", "export", "report"},
+	"boundary": {"import", "export", "report", "layer"},
 }
 
 office_roles := {"district_admin", "street_staff", "community_staff"}
 
-read_verbs := {"list", "read", "export", "report"}
+read_verbs := {"list", "read", "export", "report", "layer"}
 
 # Verbs that act on many records at once and so carry no jurisdiction_code.
-bulk_verbs := {"list", "export", "import", "report"}
+bulk_verbs := {"list", "export", "import", "report", "layer"}
 
 # What a grid worker may change in its grid.
 grid_worker_writes := {"visit.record", "resident.update"}

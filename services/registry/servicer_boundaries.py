@@ -1,4 +1,5 @@
-"""RPCs of jurisdiction boundaries: import them all or nothing, export a subtree's, report grid coverage."""
+"""RPCs of jurisdiction boundaries: import them all or nothing, export a subtree's, report grid coverage, draw
+them for the map."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from services.kit.actor import read_scopes
 from services.kit.errors import InvalidArgument
 from services.kit.geometry import Crs
 from services.kit.jurisdiction import within_any
-from services.registry import boundaries, domain
+from services.kit.runtime import ServiceRuntime
+from services.registry import boundaries, convert, domain
+from services.registry.boundary_layer import LayerCache, band
 from services.registry.boundary_store import BoundaryNode, BoundaryStore, coverage_of
 from services.registry.servicer_base import ServicerBase, check_prefix
 
@@ -21,6 +24,11 @@ FORMATS = {pb.BOUNDARY_FORMAT_GEOJSON: boundaries.BoundaryFormat.GEOJSON,
 
 
 class BoundaryRpcs(ServicerBase):
+    def __init__(self, runtime: ServiceRuntime) -> None:
+        super().__init__(runtime)
+        # The tree's shapes and their simplifications; rebuilt when the boundary revision moves.
+        self.layer_cache = LayerCache()
+
     async def ImportBoundaries(self, request: pb.ImportBoundariesRequest,
                                context: grpc.aio.ServicerContext) -> pb.ImportBoundariesResponse:
         if request.format not in FORMATS:
@@ -83,3 +91,24 @@ class BoundaryRpcs(ServicerBase):
                 grids_without_boundary=[g.code for g in own if g.geojson is None],
                 grids_without_worker=[g.code for g in own if g.workers == 0]))
         return pb.GetCoverageResponse(communities=communities)
+
+    async def GetBoundaryLayer(self, request: pb.GetBoundaryLayerRequest,
+                               context: grpc.aio.ServicerContext) -> pb.GetBoundaryLayerResponse:
+        prefix = check_prefix(request.jurisdiction_prefix)
+        if not request.tolerance_m >= 0:  # also NaN
+            raise InvalidArgument.field("tolerance_m", "must be 0 (whole shapes) or a positive number of metres")
+        finest = convert.LEVELS.optional(request.finest_level, "finest_level")
+        cache = self.layer_cache
+        async with self.database.read() as session:
+            store = BoundaryStore(session)
+            # The revision is read before the shapes: shapes newer than it only cost one more reload.
+            revision = await store.revision()
+            if request.known_revision and request.known_revision == revision:
+                return pb.GetBoundaryLayerResponse(revision=revision, unchanged=True)
+            async with cache.lock:
+                if not cache.holds(revision):
+                    cache.load(revision, await store.subtree([""], ""))
+        tolerance = band(request.tolerance_m)
+        layer = await cache.layer(read_scopes(), prefix, tolerance, finest)
+        return pb.GetBoundaryLayerResponse(geojson=layer.geojson, features=layer.features,
+                                           tolerance_m=layer.tolerance_m, revision=revision)

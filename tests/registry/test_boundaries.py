@@ -297,3 +297,23 @@ async def test_a_retried_import_with_its_key_stores_nothing_again(registry: Runn
                                                  metadata=ADMIN)
     assert (list(fixed.errors), fixed.nothing_stored) == ([], False)
     assert (await stored_boundaries(registry))[grid] == pytest.approx(4 * smaller, rel=0.001)
+
+
+async def test_the_layer_revision_rises_with_each_stored_import_only(registry: RunningService) -> None:
+    await build_tree(registry.stub)
+    start = await registry.stub.GetBoundaryLayer(pb.GetBoundaryLayerRequest(), metadata=ADMIN)
+    assert (start.features, start.unchanged) == (0, False)
+    await registry.stub.ImportBoundaries(geojson_request(collection(nested_tree()), dry_run=True), metadata=ADMIN)
+    bad = collection({f"{STREET}001001": square(LON, LAT, D), f"{STREET}001002": square(LON + D / 2, LAT, D)})
+    assert (await registry.stub.ImportBoundaries(geojson_request(bad), metadata=ADMIN)).errors
+    unmoved = await registry.stub.GetBoundaryLayer(pb.GetBoundaryLayerRequest(known_revision=start.revision),
+                                                   metadata=ADMIN)
+    assert (unmoved.unchanged, unmoved.geojson, unmoved.revision) == (True, "", start.revision)
+    await registry.stub.ImportBoundaries(geojson_request(collection(nested_tree())), metadata=ADMIN)
+    moved = await registry.stub.GetBoundaryLayer(pb.GetBoundaryLayerRequest(known_revision=start.revision,
+                                                                            tolerance_m=4), metadata=ADMIN)
+    assert moved.revision == start.revision + 1 and not moved.unchanged
+    assert (moved.features, moved.tolerance_m) == (16, 4.0)
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await registry.stub.GetBoundaryLayer(pb.GetBoundaryLayerRequest(tolerance_m=float("nan")), metadata=ADMIN)
+    assert raised.value.code() is grpc.StatusCode.INVALID_ARGUMENT and "tolerance_m" in raised.value.details()

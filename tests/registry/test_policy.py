@@ -154,12 +154,12 @@ def test_a_refusal_says_why_in_plain_words(engine: Any, roles: list[tuple[str, s
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_a_district_admin_imports_boundaries_and_every_reading_role_exports_and_reports(
+def test_only_a_district_admin_imports_boundaries_and_every_reading_role_exports_draws_and_reports(
         engine: Any, role: str) -> None:
     imported = decide(engine, [(role, ROLES[role])], "boundary.import")
     assert imported.allow is (role == "district_admin"), imported.reasons
     assert imported.scopes == ((ROLES[role],) if role == "district_admin" else ())
-    for action in ("boundary.export", "boundary.report"):
+    for action in ("boundary.export", "boundary.layer", "boundary.report"):
         decision = decide(engine, [(role, ROLES[role])], action)
         assert decision.allow is (role != "auditor"), (action, decision.reasons)
         assert decision.scopes == (() if role == "auditor" else (ROLES[role],))
