@@ -16,10 +16,19 @@ from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 
 from gateway.decision_log.record import Outcome
-from gateway.errors import DEFAULT_NAMES, DecisionLogUnavailable, GraphQLNames, error_from_rpc, gateway_error
+from gateway.errors import (
+    DEFAULT_NAMES,
+    DecisionLogUnavailable,
+    GraphQLNames,
+    error_from_rpc,
+    gateway_error,
+    invalid_argument,
+)
 from gateway.policy.engine import Decision, PolicyInput, PolicyUnavailable
 from gridgov.common.v1 import actor_pb2
+from services.kit.errors import InvalidArgument
 from services.kit.ids import new_id
+from services.kit.locator import Placement
 
 if TYPE_CHECKING:
     from gateway.runtime import GatewayRuntime
@@ -231,6 +240,21 @@ class RequestContext:
             raise
         self._outcome(policy_input, decision.decision_id, Outcome.SERVED)
         return answer
+
+    def place(self, longitude: float, latitude: float, *, field: str = "location") -> Placement | None:
+        """The district → street → community → grid chain a point falls in, from the gateway's index of the
+        registry's boundaries (every level None outside every grid); None when this gateway has no registry.
+
+        Raises an INVALID_ARGUMENT GraphQLError naming ``<field>.longitude`` / ``<field>.latitude`` when out of range.
+        """
+        placer = self.runtime.placer
+        if placer is None:
+            return None
+        try:
+            return placer.place(longitude, latitude, field=field)
+        except InvalidArgument as error:
+            raise invalid_argument([{"field": v.field, "description": v.description}
+                                    for v in error.violations]) from None
 
     async def locate(self, service: str, method: str, request: Message) -> Any:
         """The same call made as the gateway's locator: district-wide, every personal field masked.

@@ -14,6 +14,7 @@ from gateway.auth import Authenticator, load_or_create_private_key
 from gateway.decision_log.anchor import FileAnchor
 from gateway.decision_log.writer import DecisionLog
 from gateway.migrate import migrate_database
+from gateway.placement import Placer
 from gateway.policy.bundle import PERSONAL_FIELDS, load_bundle
 from gateway.policy.cache import CachedEngine, context_free
 from gateway.policy.engine import OpaEngine, PolicyEngine, RegorusEngine
@@ -40,6 +41,8 @@ class GatewayRuntime:
     clock: Clock = utcnow
     channels: dict[str, grpc.aio.Channel] = field(default_factory=dict)
     stubs: dict[str, Any] = field(default_factory=dict)
+    # The grids' spatial index, when the registry is enabled on this gateway.
+    placer: Placer | None = None
 
     @property
     def call_timeout(self) -> float:
@@ -61,8 +64,14 @@ class GatewayRuntime:
             channel = open_channel(address, deadline=self.settings.call_timeout, tls=self.settings.tls)
             self.channels[name] = channel
             self.stubs[name] = self.plugins[name].stub(channel)
+        if "registry" in self.stubs:
+            self.placer = Placer(self.settings.placement, self.stubs["registry"], self.signer.metadata)
+            await self.placer.start()
 
     async def close(self) -> None:
+        if self.placer is not None:
+            await self.placer.close()
+            self.placer = None
         await self.decision_log.close()
         for channel in self.channels.values():
             await channel.close()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gateway.documents import DocumentLimits
+from gateway.placement import PlacementSettings
 from services.kit.config import DEFAULT_GATEWAY_PORT, ConfigError, Env, Mode, actor_key, data_dir, service_addresses
 from services.kit.tls import TLSConfig, tls_config
 
@@ -48,6 +49,8 @@ class GatewaySettings:
     # Tokens: the longest lifetime (exp - iat) accepted, in seconds, and the largest token, in bytes.
     max_token_lifetime: int = 24 * 3600
     max_token_bytes: int = 8192
+    # The grids' spatial index: its copy on disk and how often the registry is asked for changes.
+    placement: PlacementSettings = field(default_factory=PlacementSettings)
 
     @property
     def host(self) -> str:
@@ -124,6 +127,7 @@ class GatewaySettings:
             max_upload_bytes=max_upload,
             max_token_lifetime=env.integer("GRIDGOV_JWT_MAX_LIFETIME", 24 * 3600, minimum=60),
             max_token_bytes=env.integer("GRIDGOV_JWT_MAX_BYTES", 8192, minimum=256),
+            placement=PlacementSettings.from_env(env),
         )
 
 

@@ -44,7 +44,7 @@ _COLUMNS = ("id", "number", "category_code", "category_version", "description", 
             "deadline", "due_status", "supervised", "rework_count", "reopen_count", "extension_count",
             "closed_at", "satisfaction", "duplicate_of", "merged_into", "pending_request", "source_service",
             "source_reference", "resolution", "escalation_count", "reporter_phone", "supervision_tier",
-            "latitude", "longitude")
+            "latitude", "longitude", "located_grid")
 _READ = itemgetter(*(list(CaseRow.__table__.columns.keys()).index(name) for name in _COLUMNS))
 
 
@@ -66,7 +66,7 @@ def add_cases(cases: Any, rows: Sequence[Any], mask: bool) -> None:
          dispatched_at, accept_by, started_at, deadline, due_status, supervised, rework_count, reopen_count,
          extension_count, closed_at, satisfaction, duplicate_of, merged_into, pending_request, source_service,
          source_reference, resolution, escalation_count, phone, supervision_tier, latitude,
-         longitude) = _READ(row)
+         longitude, located_grid) = _READ(row)
         message = add(
             id=id_, number=number, category_code=category_code, category_version=category_version,
             description=description, jurisdiction_code=code, address=address, source=_SOURCES[source],
@@ -80,7 +80,8 @@ def add_cases(cases: Any, rows: Sequence[Any], mask: bool) -> None:
             source_service=source_service or "", source_reference=source_reference or "", resolution=resolution,
             escalation_count=escalation_count,
             reporter_phone=mask_phone(phone) if phone and mask else phone,
-            supervision_tier=_TIERS[supervision_tier] if supervision_tier is not None else 0)
+            supervision_tier=_TIERS[supervision_tier] if supervision_tier is not None else 0,
+            located_grid=located_grid or "")
         for part in participants:
             _participant(message.participants.add(), part)
         set_timestamp(message.reported_at, reported_at)

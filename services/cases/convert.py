@@ -64,7 +64,7 @@ def case(c: domain.Case, history: list[tuple[str, domain.HistoryEntry]] | None =
         satisfaction=SATISFACTION.to_proto(c.satisfaction), duplicate_of=c.duplicate_of, merged_into=c.merged_into,
         pending_request=REQUESTS.to_proto(c.pending_request), source_service=c.source_service,
         source_reference=c.source_reference, resolution=c.resolution, escalation_count=c.escalation_count,
-        reporter_phone=phone, supervision_tier=TIERS.to_proto(c.supervision_tier),
+        reporter_phone=phone, supervision_tier=TIERS.to_proto(c.supervision_tier), located_grid=c.located_grid,
     )
     if c.latitude is not None and c.longitude is not None:
         message.location.CopyFrom(geo_pb2.GeoPoint(latitude=c.latitude, longitude=c.longitude))

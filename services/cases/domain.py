@@ -177,6 +177,8 @@ class Case:
     due_status: DueStatus = DueStatus.NONE
     supervised: bool = False
     supervision_tier: Tier | None = None
+    # The grid the location falls in when it is not jurisdiction_code; "" when they agree or no location.
+    located_grid: str = ""
     handled_at: datetime | None = None
     handled_on_time: bool | None = None
     handling_hours: float | None = None

@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from gateway.connection import Connection, check_first, listed, service_page
 from gateway.context import RequestContext, Resource
+from gateway.landing import authorize_landing, land
 from gateway.plugin_types import GraphQLNames, IdempotencyKey, checked_key, stamp, takes_input
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.common.v1 import geo_pb2
@@ -204,16 +205,18 @@ class CaseQuery:
 class CaseMutation:
     @strawberry.mutation(description="Reports a problem; flags a likely duplicate; urgent goes to emergency.")
     async def report_case(self, info: Info, input: CaseReportInput, idempotency_key: IdempotencyKey = None) -> Case:
+        ctx = _context(info)
+        landed = land(ctx, input.jurisdiction_code, input.longitude, input.latitude,
+                      code_field="input.jurisdictionCode", location_field="input")
         request = pb.ReportCaseRequest(
             category_code=input.category_code, description=input.description,
-            jurisdiction_code=input.jurisdiction_code, source=to_proto(input.source), address=input.address,
+            jurisdiction_code=landed.code, source=to_proto(input.source), address=input.address,
             urgent=input.urgent, evidence=input.evidence, reporter_phone=input.reporter_phone,
-            idempotency_key=checked_key(idempotency_key))
+            idempotency_key=checked_key(idempotency_key), located_grid=landed.located_grid)
         if input.latitude is not None and input.longitude is not None:
             request.location.CopyFrom(geo_pb2.GeoPoint(latitude=input.latitude, longitude=input.longitude))
-        ctx = _context(info)
-        resource = Resource("case", "", input.jurisdiction_code)
-        decision = await ctx.authorize("case.report", resource)
+        resource = Resource("case", "", landed.code)
+        decision = await authorize_landing(ctx, "case.report", landed, lambda code: Resource("case", "", code))
         # Every field comes from the input; its location from input.latitude and input.longitude.
         names = GraphQLNames({"": "input", "location": "input"})
         return (await ctx.call(SERVICE, "ReportCase", request, decision, resource=resource,  # type: ignore[no-any-return]

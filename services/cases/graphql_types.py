@@ -166,6 +166,16 @@ class Case:
     def location(self) -> GeoPoint | None:
         return present(self, "location")  # type: ignore[no-any-return]
 
+    @strawberry.field(description="The grid the location falls in when it is not jurisdictionCode: the report's "
+                                  "grid disagrees with its location, and the centre should look. Null when they "
+                                  "agree or the location is unknown.")
+    def located_grid(self) -> str | None:
+        return self.located_grid or None  # type: ignore[attr-defined, no-any-return]
+
+    @strawberry.field(description="True when the location falls in another grid than jurisdictionCode.")
+    def location_mismatch(self) -> bool:
+        return bool(self.located_grid)  # type: ignore[attr-defined]
+
     @strawberry.field
     def reported_at(self) -> datetime.datetime | None:
         return moment(self, "reported_at")
@@ -306,7 +316,9 @@ class CaseCallback:
 class CaseReportInput:
     category_code: str
     description: str
-    jurisdiction_code: str
+    jurisdiction_code: str = strawberry.field(
+        default="", description="The grid (15 digits). May be left out when latitude and longitude are given: the "
+                                "case lands in the grid its location falls in.")
     source: CaseSource  # type: ignore[valid-type]
     address: str = ""
     latitude: float | None = None

@@ -44,6 +44,7 @@ class NewCase:
     reporter_phone: str = ""
     source_service: str = ""
     source_reference: str = ""
+    located_grid: str = ""
 
 
 def check(session: Session, new: NewCase) -> Category:
@@ -57,6 +58,10 @@ def check(session: Session, new: NewCase) -> Category:
     code_problem = problem(new.jurisdiction_code, level=Level.GRID)
     if code_problem:
         v.add("jurisdiction_code", code_problem)
+    if new.located_grid:
+        located_problem = problem(new.located_grid, level=Level.GRID)
+        if located_problem:
+            v.add("located_grid", located_problem)
     if new.source is None:
         v.add("source", "is required (UNSPECIFIED is not a value)")
     if new.latitude is not None and new.longitude is not None:
@@ -83,6 +88,7 @@ def open_case(session: Session, new: NewCase, category: Category, actor: str, no
         tier=category.lowest_tier, address=new.address, latitude=new.latitude, longitude=new.longitude,
         reporter_phone=new.reporter_phone, urgent=new.urgent, evidence_before=new.evidence,
         duplicate_of=duplicate, source_service=new.source_service, source_reference=new.source_reference,
+        located_grid=new.located_grid,
     )
     entry = domain.HistoryEntry("report", actor, now, domain.CaseState.REPORTED, domain.CaseState.REPORTED,
                                 new.description.strip(), new.evidence)

@@ -85,6 +85,8 @@ class CaseRow(Base):
     ever_overdue: Mapped[bool] = mapped_column(Boolean)
     supervised: Mapped[bool] = mapped_column(Boolean)
     supervision_tier: Mapped[Tier | None] = mapped_column(enum_column(Tier))
+    # The grid the location falls in when the report named another (flagged for the centre); NULL otherwise.
+    located_grid: Mapped[str | None] = mapped_column(String(15))
     handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     handled_on_time: Mapped[bool | None] = mapped_column(Boolean)
     handling_hours: Mapped[float | None] = mapped_column(Float)

@@ -45,6 +45,7 @@ class CommandServicer(ServicerBase):
             address=request.address.strip(), latitude=request.location.latitude if located else None,
             longitude=request.location.longitude if located else None, urgent=request.urgent,
             evidence=tuple(request.evidence), reporter_phone=request.reporter_phone.strip(),
+            located_grid=request.located_grid.strip(),
         )
         now = self.now()
 

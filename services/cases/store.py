@@ -64,7 +64,7 @@ def to_domain(row: Any) -> domain.Case:
         extension_count=row.extension_count, escalation_count=row.escalation_count, satisfaction=row.satisfaction,
         duplicate_of=row.duplicate_of, merged_into=row.merged_into, pending_request=row.pending_request,
         pending_amount=row.pending_amount, source_service=row.source_service or "",
-        source_reference=row.source_reference or "", resolution=row.resolution,
+        source_reference=row.source_reference or "", resolution=row.resolution, located_grid=row.located_grid or "",
     )
 
 
@@ -86,7 +86,8 @@ def row_values(case: domain.Case, now: datetime, ever_overdue: bool = False) -> 
         started_at=work.started_at if work else None, deadline=work.deadline if work else None,
         due_soon_at=work.due_soon_at if work else None, escalate_at=work.escalate_at if work else None,
         next_check_at=supervision.next_check(case), due_status=case.due_status, ever_overdue=ever_overdue or late,
-        supervised=case.supervised, supervision_tier=case.supervision_tier, handled_at=case.handled_at,
+        supervised=case.supervised, supervision_tier=case.supervision_tier, located_grid=case.located_grid or None,
+        handled_at=case.handled_at,
         handled_on_time=case.handled_on_time, handling_hours=case.handling_hours, closed_at=case.closed_at,
         closed_on_time=case.closed_on_time, rework_count=case.rework_count, reopen_count=case.reopen_count,
         extension_count=case.extension_count, escalation_count=case.escalation_count,

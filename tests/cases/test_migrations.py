@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -31,12 +32,21 @@ async def test_migrations_match_the_models(database: Database) -> None:
     assert [category_of(r) for r in rows] == sorted(seed(), key=lambda c: c.code)
 
 
+# Columns later migrations add to case_record, absent from a database at 0001.
+LATER_COLUMNS = {"located_grid"}
+
+
+def at_0001(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in LATER_COLUMNS}
+
+
 async def test_0002_fills_the_unit_rows_from_the_participants_cases_already_carry(database: Database) -> None:
     await upgrade(database, plugin.migrations, "0001")
     shared = replace(case_in(CaseState.DISPATCHED), participants=(Participant(LEAD, True), Participant(CO, False)))
     fresh = replace(case_in(CaseState.REPORTED), id="c2", number="110108-20261123-0002")
     async with database.transaction() as session:
-        await session.execute(CaseRow.__table__.insert(), [row_values(shared, T0), row_values(fresh, T0)])
+        await session.execute(CaseRow.__table__.insert(), [at_0001(row_values(shared, T0)),
+                                                           at_0001(row_values(fresh, T0))])
     await upgrade(database, plugin.migrations)
     async with database.read() as session:
         rows = (await session.execute(select(CaseUnitRow.case_id, CaseUnitRow.unit, CaseUnitRow.lead)

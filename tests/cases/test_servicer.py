@@ -274,3 +274,21 @@ async def test_a_report_retried_with_its_key_is_one_case(database: Database) -> 
             await svc.stub.ReportCase(keyed, metadata=people.grid_worker())
         assert raised.value.code() is grpc.StatusCode.INVALID_ARGUMENT
         assert [v.field for v in error_detail(raised.value).field_violations] == ["idempotency_key"]
+
+
+async def test_a_report_keeps_the_grid_its_location_falls_in_when_they_disagree(database: Database) -> None:
+    async with running_service("cases", database) as svc:
+        other = people.GRID[:-3] + "002"
+        flagged = await report(svc.stub, located_grid=other,
+                               location=geo_pb2.GeoPoint(latitude=39.9605, longitude=116.3015))
+        assert (flagged.jurisdiction_code, flagged.located_grid) == (people.GRID, other)
+        again = (await svc.stub.GetCase(pb.GetCaseRequest(case_id=flagged.id), metadata=people.grid_worker())).case
+        assert again.located_grid == other
+        listed = await svc.stub.ListCases(pb.ListCasesRequest(), metadata=people.district_admin())
+        assert [c.located_grid for c in listed.cases if c.id == flagged.id] == [other]
+        plain = await report(svc.stub)
+        assert plain.located_grid == ""
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await report(svc.stub, located_grid="1101")
+        assert raised.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        assert [v.field for v in error_detail(raised.value).field_violations] == ["located_grid"]
