@@ -11,8 +11,11 @@ BUF := .tools/node_modules/.bin/buf
 # GraphiQL and React for the gateway's dev page, from npm's registry at the versions package-lock.json pins.
 GRAPHIQL := gateway/graphiql-assets
 GRAPHIQL_STAMP := $(GRAPHIQL)/node_modules/.installed
+# The web portal (portal/): npm ci from its package-lock.json, operations typed from the schema, vite build to dist/.
+PORTAL := portal
+PORTAL_STAMP := $(PORTAL)/node_modules/.installed
 
-.PHONY: run test install gen graphiql lint-protos bench clean
+.PHONY: run test install gen graphiql portal portal-check lint-protos bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,13 +43,24 @@ $(GRAPHIQL_STAMP): $(GRAPHIQL)/package.json $(GRAPHIQL)/package-lock.json
 
 graphiql: $(GRAPHIQL_STAMP)
 
+$(PORTAL_STAMP): $(PORTAL)/package.json $(PORTAL)/package-lock.json
+	npm ci --prefix $(PORTAL) --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Generated code (src/gql) and the build (dist/) are never committed: every build makes them afresh.
+portal: $(PORTAL_STAMP)
+	cd $(PORTAL) && npm run --silent codegen -- --silent && npm run --silent build -- --logLevel warn
+
+portal-check: portal
+	cd $(PORTAL) && npm run --silent typecheck && npm run --silent lint && npm run --silent test
+
 lint-protos: $(BUF)
 	cd protos && ../$(BUF) lint
 
-run: gen graphiql
+run: gen graphiql portal
 	$(BIN)/gridgov up --demo-data
 
-test: gen graphiql lint-protos
+test: gen graphiql lint-protos portal portal-check
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -55,4 +69,4 @@ bench: gen
 	$(BIN)/python -m bench.households
 
 clean:
-	rm -rf gen var .tools $(VENV) $(GRAPHIQL)/node_modules
+	rm -rf gen var .tools $(VENV) $(GRAPHIQL)/node_modules $(PORTAL)/node_modules $(PORTAL)/dist $(PORTAL)/src/gql

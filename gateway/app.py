@@ -1,4 +1,4 @@
-"""The Starlette app: /graphql (GraphiQL in dev only), /healthz and /readyz."""
+"""The Starlette app: /graphql (GraphiQL and the dev sign-in in dev only), /healthz, /readyz and the portal at /."""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
-from gateway import graphiql
+from gateway import dev_sign_in, graphiql
 from gateway.auth import AuthError
 from gateway.context import RequestContext, Subject
 from gateway.documents import DocumentRefused
 from gateway.policy.engine import PolicyInput, PolicyUnavailable
+from gateway.portal import portal_routes
+from gateway.portal_config import config_endpoint
 from gateway.runtime import GatewayRuntime, build_runtime
 from gateway.schema import GatewaySchema, Limits, compose
 from gateway.settings import GatewaySettings
@@ -246,6 +248,7 @@ def create_app(settings: GatewaySettings | None = None, *, plugins: Mapping[str,
         finally:
             await runtime.close()
 
+    sign_in = dev_sign_in.enabled(settings)
     endpoint = GraphQLEndpoint(schema, dev=not production, max_body_bytes=settings.max_body_bytes,
                                max_upload_bytes=settings.max_upload_bytes)
     app = Starlette(
@@ -254,6 +257,10 @@ def create_app(settings: GatewaySettings | None = None, *, plugins: Mapping[str,
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             *([] if production else graphiql.routes()),
+            *(dev_sign_in.DevSignIn(settings).routes() if sign_in else []),
+            Route("/portal/config.json", config_endpoint(settings.portal, sign_in), methods=["GET"]),
+            # Last: everything no route above answers is the portal's (its files, else its index.html).
+            *portal_routes(settings.portal),
         ],
         lifespan=lifespan,
     )

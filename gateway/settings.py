@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gateway.documents import DocumentLimits
 from gateway.placement import PlacementSettings
+from gateway.portal_config import PortalSettings
 from services.kit.config import DEFAULT_GATEWAY_PORT, ConfigError, Env, Mode, actor_key, data_dir, service_addresses
 from services.kit.tls import TLSConfig, tls_config
 
@@ -51,6 +52,8 @@ class GatewaySettings:
     max_token_bytes: int = 8192
     # The grids' spatial index: its copy on disk and how often the registry is asked for changes.
     placement: PlacementSettings = field(default_factory=PlacementSettings)
+    # The portal's built files and the map settings it reads from /portal/config.json.
+    portal: PortalSettings = field(default_factory=PortalSettings)
 
     @property
     def host(self) -> str:
@@ -128,6 +131,7 @@ class GatewaySettings:
             max_token_lifetime=env.integer("GRIDGOV_JWT_MAX_LIFETIME", 24 * 3600, minimum=60),
             max_token_bytes=env.integer("GRIDGOV_JWT_MAX_BYTES", 8192, minimum=256),
             placement=PlacementSettings.from_env(env),
+            portal=PortalSettings.from_env(env),
         )
 
 

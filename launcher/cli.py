@@ -119,7 +119,8 @@ def run_platform(platform: Platform, supervisor: Supervisor) -> int:
             for line in tail(process.log_path, 8):
                 print(f"  [{process.name}] {line}", file=sys.stderr)
         return 1
-    print(f"\nGraphQL: http://{platform.gateway_listen}/graphql\n")
+    print(f"\nPortal:  http://{platform.gateway_listen}/{portal_note(platform.environ)}")
+    print(f"GraphQL: http://{platform.gateway_listen}/graphql\n")
     if platform.mode is Mode.PRODUCTION:
         print("Production mode: tokens come from the identity provider (GRIDGOV_JWKS_URL); no demo tokens, "
               "no GraphiQL, no introspection.")
@@ -134,6 +135,14 @@ def run_platform(platform: Platform, supervisor: Supervisor) -> int:
         for line in tail(died.log_path):
             print(f"  [{died.name}] {line}", file=sys.stderr)
     return 1 if died is not None else 0
+
+
+def portal_note(environ: dict[str, str]) -> str:
+    """Empty when the portal is built, else how to build it (the gateway answers 503 until then)."""
+    from gateway.portal_config import PortalSettings
+
+    directory = PortalSettings.from_env(Env(environ)).directory
+    return "" if (directory / "index.html").is_file() else f"  (not built in {directory}: run `make portal`)"
 
 
 async def _load_demo(plugins, addresses, signer, directory: Path, tls) -> list[str]:  # type: ignore[no-untyped-def]

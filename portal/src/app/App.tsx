@@ -1,0 +1,47 @@
+// The routes: every page code-split, so the first page loads only the shell and itself.
+import { lazy, Suspense, type ReactNode } from "react";
+import { Link, Navigate, Route, Routes } from "react-router-dom";
+import { useSession } from "../auth/session";
+import { useI18n } from "../i18n/i18n";
+import { homePath } from "./menu";
+import { RequireSession } from "./RequireSession";
+import { Shell } from "./Shell";
+
+const SignInPage = lazy(() => import("../auth/SignInPage"));
+
+function Loading() {
+  const { t } = useI18n();
+  return <p className="loading" role="status">{t("app.loading")}</p>;
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  const { grant } = useSession();
+  return (
+    <section>
+      <h1>{t("app.notFound")}</h1>
+      <p><Link to={homePath(grant?.role)}>{t("app.backHome")}</Link></p>
+    </section>
+  );
+}
+
+function Home() {
+  const { grant } = useSession();
+  return <Navigate to={homePath(grant?.role)} replace />;
+}
+
+function Page({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<Page><SignInPage /></Page>} />
+      <Route element={<RequireSession><Shell /></RequireSession>}>
+        <Route index element={<Home />} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}

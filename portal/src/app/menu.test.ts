@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { homePath, menuFor, safeNext } from "./menu";
+
+describe("menuFor", () => {
+  it.each([
+    ["district_admin", ["/dashboard", "/cases"]],
+    ["street_staff", ["/dashboard", "/cases"]],
+    ["community_staff", ["/dashboard", "/cases"]],
+    ["handling_unit", ["/unit", "/cases"]],
+    ["grid_worker", ["/field", "/cases"]],
+    ["auditor", ["/audit"]],
+    ["resident", ["/cases"]],
+  ])("gives %s its pages, home first", (role, paths) => {
+    expect(menuFor(role).map((item) => item.path)).toEqual(paths);
+    expect(homePath(role)).toBe(paths[0]);
+  });
+
+  it("offers no map (not built yet)", () => {
+    for (const role of ["district_admin", "grid_worker", "auditor"]) {
+      expect(menuFor(role).some((item) => item.path.includes("map"))).toBe(false);
+    }
+  });
+});
+
+describe("safeNext", () => {
+  it("returns only to a page of this origin", () => {
+    expect(safeNext("/cases/1?x=2")).toBe("/cases/1?x=2");
+    expect(safeNext("//evil.example/x")).toBeNull();
+    expect(safeNext("https://evil.example/")).toBeNull();
+    expect(safeNext("/sign-in?next=/x")).toBeNull();
+    expect(safeNext(null)).toBeNull();
+  });
+});

@@ -1,0 +1,44 @@
+// What each role finds in the menu, and where it lands after signing in. The gateway still decides access.
+import type { MessageKey } from "../i18n/zh-CN";
+
+export interface MenuItem {
+  path: string;
+  label: MessageKey;
+}
+
+export const CENTRE_ROLES = ["district_admin", "street_staff", "community_staff"] as const;
+
+const DASHBOARD: MenuItem = { path: "/dashboard", label: "nav.dashboard" };
+const CASES: MenuItem = { path: "/cases", label: "nav.cases" };
+const UNIT: MenuItem = { path: "/unit", label: "nav.unit" };
+const AUDIT: MenuItem = { path: "/audit", label: "nav.audit" };
+const FIELD: MenuItem = { path: "/field", label: "nav.field" };
+
+export function isCentre(role: string): boolean {
+  return (CENTRE_ROLES as readonly string[]).includes(role);
+}
+
+/** The menu of a role, its home page first. */
+export function menuFor(role: string): MenuItem[] {
+  if (isCentre(role)) return [DASHBOARD, CASES];
+  switch (role) {
+    case "handling_unit":
+      return [UNIT, CASES];
+    case "grid_worker":
+      return [FIELD, CASES];
+    case "auditor":
+      return [AUDIT];
+    default:
+      return [CASES];
+  }
+}
+
+export function homePath(role: string | undefined): string {
+  return role === undefined ? "/sign-in" : (menuFor(role)[0]?.path ?? "/cases");
+}
+
+/** A same-origin path to return to after signing in; anything else goes home. */
+export function safeNext(next: string | null): string | null {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/sign-in")) return null;
+  return next;
+}

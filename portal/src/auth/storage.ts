@@ -1,0 +1,40 @@
+// The session lives in sessionStorage: it ends with the tab and is not shared with other tabs.
+import { decodeSession, isExpired, type Session } from "./token";
+
+const TOKEN_KEY = "gridgov.token";
+const GRANT_KEY = "gridgov.grant";
+
+export function loadSession(): Session | null {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) return null;
+  const session = decodeSession(token);
+  return session && !isExpired(session) ? session : null;
+}
+
+/** True when the tab still holds a token that has expired (the user is told, then asked to sign in again). */
+export function storedSessionExpired(): boolean {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const session = token ? decodeSession(token) : null;
+  return session !== null && isExpired(session);
+}
+
+export function storeSession(token: string): Session | null {
+  const session = decodeSession(token);
+  if (session === null) return null;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  sessionStorage.setItem(GRANT_KEY, "0");
+  return session;
+}
+
+export function clearSession(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(GRANT_KEY);
+}
+
+export function loadGrantIndex(): number {
+  return Number.parseInt(sessionStorage.getItem(GRANT_KEY) ?? "0", 10) || 0;
+}
+
+export function storeGrantIndex(index: number): void {
+  sessionStorage.setItem(GRANT_KEY, String(index));
+}
