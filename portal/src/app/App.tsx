@@ -8,6 +8,8 @@ import { RequireSession } from "./RequireSession";
 import { Shell } from "./Shell";
 
 const SignInPage = lazy(() => import("../auth/SignInPage"));
+const DashboardPage = lazy(() => import("../dashboard/DashboardPage"));
+const CaseListPage = lazy(() => import("../cases/CaseListPage"));
 
 function Loading() {
   const { t } = useI18n();
@@ -40,6 +42,8 @@ export function App() {
       <Route path="/sign-in" element={<Page><SignInPage /></Page>} />
       <Route element={<RequireSession><Shell /></RequireSession>}>
         <Route index element={<Home />} />
+        <Route path="dashboard" element={<Page><DashboardPage /></Page>} />
+        <Route path="cases" element={<Page><CaseListPage /></Page>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -1,0 +1,10 @@
+// The message for an API value (a state, a due status, a role, a mutation), or the value itself when unknown.
+import { isMessageKey, type Translate } from "./i18n";
+
+export type LabelGroup = "caseState" | "dueStatus" | "tier" | "source" | "role" | "action" | "request" | "satisfaction";
+
+export function label(t: Translate, group: LabelGroup, value: string | null | undefined): string {
+  if (!value) return "";
+  const key = `${group}.${value}`;
+  return isMessageKey(key) ? t(key) : value;
+}

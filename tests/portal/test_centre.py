@@ -1,0 +1,57 @@
+"""A command centre's day: its dashboard and its case list hold its own jurisdiction only."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, expect
+
+from services.kit import demo
+from tests.portal.browser import PHONE, check_page, sign_in, watched_page
+from tests.portal.platform import Platform
+
+
+def test_community_staff_sees_its_dashboard_and_only_its_community_cases(platform: Platform, browser: Browser) -> None:
+    with watched_page(browser, platform.url) as watched:
+        page = watched.page
+        sign_in(page, "demo-community-staff")
+        expect(page).to_have_url(f"{platform.url}/dashboard")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(demo.COMMUNITY_CODE)
+        expect(page.get_by_test_id("kpi-open")).to_be_visible()
+        page.get_by_text("查看公式").click()
+        expect(page.get_by_text("结案率 = 结案数")).to_be_visible()
+        check_page(page, "dashboard")
+
+        page.get_by_role("link", name="案件办理").click()
+        rows = page.get_by_test_id("case-row")
+        expect(rows.first).to_be_visible()
+        codes = rows.evaluate_all("rows => rows.map(r => r.dataset.jurisdiction)")
+        assert codes and all(code.startswith(demo.COMMUNITY_CODE) for code in codes), codes
+        check_page(page, "case-list")
+
+
+def test_the_case_list_filters_and_pages(platform: Platform, browser: Browser) -> None:
+    with watched_page(browser, platform.url) as watched:
+        page = watched.page
+        sign_in(page, "demo-district-admin", "/cases")
+        rows = page.get_by_test_id("case-row")
+        expect(rows).to_have_count(20)
+        numbers = rows.get_by_role("link")
+        first_page = numbers.first.inner_text()
+        page.get_by_role("button", name="下一页").click()
+        expect(page.get_by_text("第 2 页", exact=False).first).to_be_visible()
+        expect(numbers.first).not_to_have_text(first_page)
+        page.get_by_role("button", name="上一页").click()
+        expect(numbers.first).to_have_text(first_page)
+
+        page.get_by_label("当前阶段").select_option("DISPATCHED")
+        page.get_by_role("button", name="查询").click()
+        expect(page).to_have_url(f"{platform.url}/cases?state=DISPATCHED")
+        expect(rows.first).to_be_visible()
+        states = rows.evaluate_all("rows => rows.map(r => r.cells[3].innerText)")
+        assert set(states) == {"已派遣"}, states
+
+
+def test_the_dashboard_on_a_phone(platform: Platform, browser: Browser) -> None:
+    with watched_page(browser, platform.url, viewport=PHONE) as watched:
+        sign_in(watched.page, "demo-street-staff")
+        expect(watched.page.get_by_test_id("kpi-open")).to_be_visible()
+        check_page(watched.page, "dashboard")
