@@ -138,3 +138,14 @@ class GeoPointInput:
 
     def to_proto(self) -> geo_pb2.GeoPoint:
         return geo_pb2.GeoPoint(latitude=self.latitude, longitude=self.longitude)
+
+
+@strawberry.input(description="A rectangle of the map, WGS-84 (CGCS2000) degrees: west < east, south < north.")
+class MapBoxInput:
+    west: float
+    south: float
+    east: float
+    north: float
+
+    def to_proto(self) -> geo_pb2.GeoBox:
+        return geo_pb2.GeoBox(west=self.west, south=self.south, east=self.east, north=self.north)

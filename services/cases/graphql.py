@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import strawberry
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
+from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from gateway.connection import Connection, check_first, listed, service_page
@@ -28,6 +29,7 @@ from services.cases.graphql_inputs import (
     SetCaseDispatchRuleInput,
     VerifyCaseInput,
 )
+from services.cases.graphql_map import CaseMapQuery
 from services.cases.graphql_types import (
     Case,
     CaseCallback,
@@ -416,7 +418,8 @@ class PollutionViolationCase:
 
 
 def contribution() -> GraphQLContribution:
-    return GraphQLContribution(query=CaseQuery, mutation=CaseMutation, extensions=(
-        TypeExtension("registry", "Jurisdiction", JurisdictionCases),
-        TypeExtension("fire", "FireHazard", FireHazardCase),
-        TypeExtension("inspection", "PollutionViolation", PollutionViolationCase)))
+    return GraphQLContribution(
+        query=merge_types("CaseQuery", (CaseQuery, CaseMapQuery)), mutation=CaseMutation, extensions=(
+            TypeExtension("registry", "Jurisdiction", JurisdictionCases),
+            TypeExtension("fire", "FireHazard", FireHazardCase),
+            TypeExtension("inspection", "PollutionViolation", PollutionViolationCase)))

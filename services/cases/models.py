@@ -28,6 +28,8 @@ class CaseRow(Base):
     __table_args__ = (
         Index("ix_case_jurisdiction_id", "jurisdiction_code", "id"),
         Index("ix_case_state_id", "state", "id"),
+        # The map's box of points: a latitude band, the longitude tested from the index.
+        Index("ix_case_location", "latitude", "longitude"),
         # The overdue list: overdue cases walked in deadline order, the jurisdiction read from the index,
         # so a page needs no sort (queries.overdue_cases names it for SQLite's planner).
         Index("ix_case_due_deadline", "due_status", "deadline", "id", "jurisdiction_code"),

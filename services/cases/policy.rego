@@ -18,6 +18,8 @@
 #   department claim is denied, naming the missing claim.
 # - Rating the department's handling: street_staff and community_staff (the raising tiers).
 # - Evaluation figures: office roles inside their scope; the district ranking: district_admin.
+# - The map: counts per grid (grid_counts) for office roles; points in a box (map_points) for every list
+#   role but handling_unit, whose lists must name its unit (the service applies each role's reach).
 # - Catalogue and dispatch table: read by office roles and unit staff, changed by district_admin.
 # - auditor, and every role not named here, gets no case data.
 # - reporter_phone is whole only for office roles covering the case (lists: office roles without a
@@ -168,10 +170,25 @@ deny contains reason if {
 
 grant contains reason if {
 	case_action
-	lib.verb in {"dashboard", "evaluate"}
+	lib.verb in {"dashboard", "evaluate", "grid_counts"}
 	some g in input.subject.roles
 	g.role in office_roles
 	reason := concat(" ", [g.role, "may see the", lib.verb, "within", g.scope])
+}
+
+grant contains reason if {
+	case_action
+	lib.verb == "map_points"
+	some g in input.subject.roles
+	g.role in list_roles - {"handling_unit"}
+	reason := concat(" ", [g.role, "may see case points within", g.scope])
+}
+
+scopes contains g.scope if {
+	case_action
+	lib.verb == "map_points"
+	some g in input.subject.roles
+	g.role in list_roles - {"handling_unit"}
 }
 
 grant contains reason if {
@@ -215,7 +232,7 @@ scopes contains g.scope if {
 
 scopes contains g.scope if {
 	case_action
-	lib.verb in {"dashboard", "evaluate"}
+	lib.verb in {"dashboard", "evaluate", "grid_counts"}
 	some g in input.subject.roles
 	g.role in office_roles
 }

@@ -65,7 +65,8 @@ def _jurisdiction_on(dialect: str) -> Any:
     return CaseRow.jurisdiction_code
 
 
-def _conditions(f: CaseFilter, scopes: Sequence[str], code: Any) -> list[ColumnElement[bool]]:
+def conditions(f: CaseFilter, scopes: Sequence[str], code: Any) -> list[ColumnElement[bool]]:
+    """The WHERE of a list: the scopes, the filter's fields and the caller's reach, on jurisdiction column ``code``."""
     where = [scope_condition(code, scopes)]
     if f.jurisdiction_prefix:
         where.append(prefix_condition(code, f.jurisdiction_prefix))
@@ -122,7 +123,7 @@ def _after(page: Page, arity: int) -> tuple[Any, ...] | None:
 async def list_cases(session: AsyncSession, f: CaseFilter, scopes: Sequence[str],
                      page: Page) -> tuple[list[domain.Case], str]:
     """Newest first (ids are time-ordered), continued after the last id."""
-    query = select(CaseRow).where(*_conditions(f, scopes, _jurisdiction(session)))
+    query = select(CaseRow).where(*conditions(f, scopes, _jurisdiction(session)))
     after = _after(page, 1)
     if after:
         query = query.where(CaseRow.id < after[0])

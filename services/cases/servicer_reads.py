@@ -10,8 +10,8 @@ import grpc
 from sqlalchemy.orm import Session
 
 from gridgov.cases.v1 import cases_pb2 as pb
-from gridgov.common.v1 import page_pb2
-from services.cases import catalogue, convert, evaluation, queries, roles
+from gridgov.common.v1 import geo_pb2, page_pb2
+from services.cases import catalogue, convert, evaluation, map_layers, queries, roles
 from services.cases.case_list import add_cases
 from services.cases.catalogue_store import CatalogueStore
 from services.cases.deadlines import Limit
@@ -46,7 +46,8 @@ def _period(request: pb.GetEvaluationRequest | pb.RankEvaluationRequest) -> tupl
     return start, end
 
 
-def _dashboard_period(request: pb.GetDashboardRequest, now: datetime) -> tuple[datetime, datetime]:
+def _dashboard_period(request: pb.GetDashboardRequest | pb.GetGridCountsRequest,
+                      now: datetime) -> tuple[datetime, datetime]:
     """The figures' period: as asked, each end defaulting to this calendar month in Beijing time."""
     month = now.astimezone(BEIJING).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     next_month = (month + timedelta(days=32)).replace(day=1)
@@ -136,6 +137,36 @@ class ReadServicer(ServicerBase):
         )
         add_cases(response.overdue, rows, actor_context.masks("reporter_phone"))
         return response
+
+    async def GetGridCounts(self, request: pb.GetGridCountsRequest, context: Ctx) -> pb.GetGridCountsResponse:
+        scopes = actor_context.read_scopes()
+        prefix = _scoped_prefix(request.jurisdiction_prefix, scopes)
+        start, end = _dashboard_period(request, self.now())
+        # Counts are of whole grids: the scopes the caller reads whole (a unit or a resident reads some cases).
+        whole = roles.reach(current_actor()).whole
+        counted = [s for s in scopes if any(s.startswith(w) for w in whole)]
+        if not counted:
+            raise PermissionDenied("counts per grid are the centres': a handling unit or a resident sees only "
+                                   "some cases of a grid")
+        grids = await map_layers.grid_counts(self.database, prefix, counted, start, end)
+        return pb.GetGridCountsResponse(grids=[
+            pb.GridCount(jurisdiction_code=g.code, open=g.open, due_soon=g.due_soon, overdue=g.overdue,
+                         reported=g.reported) for g in grids])
+
+    async def ListCasesInBox(self, request: pb.ListCasesInBoxRequest, context: Ctx) -> pb.ListCasesInBoxResponse:
+        if not request.HasField("box"):
+            raise InvalidArgument.field("box", "is required")
+        b = request.box
+        box = map_layers.Box(b.west, b.south, b.east, b.north)
+        rows, truncated = await map_layers.cases_in_box(
+            self.database, box, request.open_only, request.limit or map_layers.MAX_POINTS,
+            actor_context.read_scopes(), roles.reach(current_actor()))
+        return pb.ListCasesInBoxResponse(truncated=truncated, points=[
+            pb.CasePoint(id=r.id, number=r.number, category_code=r.category_code,
+                         state=convert.STATES.to_proto(r.state), due_status=convert.DUE.to_proto(r.due_status),
+                         jurisdiction_code=r.jurisdiction_code, urgent=r.urgent, supervised=r.supervised,
+                         location=geo_pb2.GeoPoint(latitude=r.latitude, longitude=r.longitude))
+            for r in rows])
 
     async def FindCasesBySource(self, request: pb.FindCasesBySourceRequest,
                                 context: Ctx) -> pb.FindCasesBySourceResponse:
