@@ -11,7 +11,7 @@ from gridgov.cases.v1 import cases_pb2_grpc
 from gridgov.common.v1 import geo_pb2
 from services.cases.convert import STATES
 from services.cases.domain import CaseState as S
-from services.kit import demo
+from services.kit import demo, demo_boundaries
 from services.kit.plugin import DemoContext
 
 Metadata = tuple[tuple[str, str | bytes], ...]
@@ -48,8 +48,6 @@ REQUESTING_SERVICES = frozenset({"fire", "inspection"})
 REQUESTS_SETTLE = 1.5
 REQUESTS_PATIENCE = 20.0
 DEMO_ROAD = f"{demo.DISTRICT_NAME}演示路"
-# The district's centre, for plausible coordinates.
-CENTRE = (39.9075, 116.2973)
 
 
 async def load(ctx: DemoContext, count: int = CASES) -> None:
@@ -69,8 +67,8 @@ async def load(ctx: DemoContext, count: int = CASES) -> None:
     for n in range(count):
         grid = grids[n % len(grids)]
         category, description, _ = rng.choice(problems)
-        location = geo_pb2.GeoPoint(latitude=CENTRE[0] + rng.uniform(-0.03, 0.03),
-                                    longitude=CENTRE[1] + rng.uniform(-0.04, 0.04))
+        longitude, latitude = demo_boundaries.point_in(grid, rng)
+        location = geo_pb2.GeoPoint(latitude=latitude, longitude=longitude)
         case = (await stub.ReportCase(pb.ReportCaseRequest(
             category_code=category, description=description, jurisdiction_code=grid, location=location,
             address=f"{DEMO_ROAD}{n + 1}号", source=rng.choice(SOURCES),

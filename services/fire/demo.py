@@ -15,7 +15,7 @@ from google.protobuf import timestamp_pb2
 from gridgov.fire.v1 import fire_pb2 as pb
 from gridgov.fire.v1 import fire_pb2_grpc
 from services.fire.place_import import IMPORT_COLUMNS
-from services.kit import demo
+from services.kit import demo, demo_boundaries
 from services.kit.plugin import DemoContext
 from services.kit.tabular import FileFormat, write_table
 
@@ -66,6 +66,7 @@ def place_rows(rng: random.Random) -> list[dict[str, object]]:
                 "address": f"{rng.choice(ROADS)}{rng.randint(1, 120)}号", "jurisdiction_code": grid,
                 "owner_name": owner, "owner_phone": owner_phone, "contact_name": contact,
                 "contact_phone": contact_phone, "risk_level": rng.choice(("低", "低", "中", "高")),
+                **dict(zip(("longitude", "latitude"), demo_boundaries.point_in(grid, rng), strict=True)),
             })
     return rows
 

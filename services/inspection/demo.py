@@ -15,7 +15,7 @@ from google.protobuf import timestamp_pb2
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from gridgov.inspection.v1 import inspection_pb2_grpc
 from services.inspection.survey import COLUMNS
-from services.kit import demo
+from services.kit import demo, demo_boundaries
 from services.kit.calendar import BEIJING
 from services.kit.plugin import DemoContext
 from services.kit.tabular import FileFormat, write_table
@@ -63,7 +63,7 @@ def _row(rng: random.Random, grid: str) -> dict[str, object]:
     row: dict[str, object] = {
         "source_type": label, "name": f"{rng.choice(ROADS)[:2]}{rng.choice(names)}{rng.randint(1, 99)}号",
         "jurisdiction_code": grid, "address": f"{rng.choice(ROADS)}{rng.randint(1, 200)}号",
-        "longitude": round(116.28 + rng.random() * 0.06, 6), "latitude": round(39.89 + rng.random() * 0.04, 6),
+        **dict(zip(("longitude", "latitude"), demo_boundaries.point_in(grid, rng), strict=True)),
         "responsible_unit": f"{contact[0]}氏{rng.choice(('建设', '餐饮', '物流', '能源'))}有限公司",
         "contact_name": contact, "contact_phone": phone,
     }

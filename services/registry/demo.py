@@ -12,10 +12,10 @@ import grpc
 
 from gridgov.registry.v1 import registry_pb2 as pb
 from gridgov.registry.v1 import registry_pb2_grpc
-from services.kit import demo
+from services.kit import demo, demo_boundaries
 from services.kit.plugin import DemoContext
 from services.kit.tabular import FileFormat, write_table
-from services.registry import demo_boundaries, domain, ledger
+from services.registry import domain, ledger
 from services.registry.synthetic import Synthesizer, SyntheticHousehold
 
 HOUSEHOLDS = 2000

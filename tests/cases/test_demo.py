@@ -23,3 +23,17 @@ async def test_demo_cases(database: Database) -> None:
         assert sum(counts.values()) == 40
         present = {pb.CaseState.Name(state) for state in counts}
         assert present == {f"CASE_STATE_{state.name}" for state in CaseState}  # a new state needs demo data
+
+
+async def test_every_demo_case_stands_inside_its_grid(database: Database) -> None:
+    from services.kit import demo_boundaries
+    from services.kit.locator import Locator
+
+    locator = Locator(demo_boundaries.geometries().items())
+    metadata = ActorSigner(DEV_ACTOR_KEY.encode(), "demo").system_metadata(read_scopes=("110108",))
+    async with running_service("cases", database) as svc:
+        await demo.load(DemoContext(channel=svc.channel, metadata=metadata), count=40)
+        listed = await svc.stub.ListCases(pb.ListCasesRequest(page={"page_size": 100}), metadata=district_admin())
+    assert len(listed.cases) == 40
+    for case in listed.cases:
+        assert locator.locate(case.location.longitude, case.location.latitude).grid == case.jurisdiction_code

@@ -47,3 +47,15 @@ async def test_demo_data_loads_once(database: Database) -> None:
         await load_demo_data(context)  # a second run adds nothing
         again = await fire.stub.GetLedgerStatistics(fire_pb2.GetLedgerStatisticsRequest(), metadata=DISTRICT)
         assert again.total.found == stats.total.found
+
+
+def test_every_demo_place_stands_inside_its_grid() -> None:
+    import random
+
+    from services.fire.demo import place_rows
+    from services.kit import demo_boundaries
+    from services.kit.locator import Locator
+
+    locator = Locator(demo_boundaries.geometries().items())
+    for row in place_rows(random.Random(1)):
+        assert locator.locate(row["longitude"], row["latitude"]).grid == row["jurisdiction_code"]  # type: ignore[arg-type]

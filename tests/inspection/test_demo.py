@@ -26,6 +26,15 @@ def test_survey_rows_are_deterministic_and_cover_every_grid() -> None:
     assert {r["jurisdiction_code"] for r in rows} == set(demo.grid_codes())
 
 
+def test_every_demo_source_stands_inside_its_grid() -> None:
+    from services.kit import demo_boundaries
+    from services.kit.locator import Locator
+
+    locator = Locator(demo_boundaries.geometries().items())
+    for row in survey_rows(random.Random(7)):
+        assert locator.locate(row["longitude"], row["latitude"]).grid == row["jurisdiction_code"]  # type: ignore[arg-type]
+
+
 async def test_demo_data_loads_once(database: Database) -> None:
     async with running_service("inspection", database) as inspection:
         stub = inspection.stub

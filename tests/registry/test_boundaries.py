@@ -255,9 +255,8 @@ async def test_coverage_reports_share_gaps_and_grids_without_boundary_or_worker(
 
 
 def test_the_demo_boundaries_pass_the_topology_checks_and_cover_every_grid() -> None:
-    from services.kit import demo
+    from services.kit import demo, demo_boundaries
     from services.kit.jurisdiction import parent_of
-    from services.registry import demo_boundaries
 
     document = json.loads(demo_boundaries.feature_collection())
     features = [boundaries.Feature(i, f["properties"]["code"], f["geometry"])

@@ -15,9 +15,9 @@ import pytest
 import shapely
 import shapely.geometry
 
-from services.kit import geometry
+from services.kit import demo_boundaries, geometry
 from services.kit.database import Database
-from services.registry import demo_boundaries, domain
+from services.registry import domain
 from services.registry.boundary_layer import LayerNode, band, simplify
 from services.registry.graphql_boundaries import zoom_finest_level, zoom_tolerance
 from tests.gateway.harness import RunningGateway, gateway_settings, running_gateway, token

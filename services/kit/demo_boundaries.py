@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from functools import cache
 from typing import Any
 
 from services.kit import demo, geometry
@@ -50,6 +51,27 @@ def geometries(seed: int = 7) -> dict[str, dict[str, Any]]:
         shapes[street.code] = shapely.union_all([shapes[c.code] for c in street.communities])
     shapes[demo.DISTRICT_CODE] = shapely.union_all([shapes[s.code] for s in streets])
     return {code: geometry.to_geojson(shape) for code, shape in shapes.items()}
+
+
+@cache
+def _grid_shapes(seed: int = 7) -> dict[str, Any]:
+    import shapely.geometry
+
+    return {code: shapely.geometry.shape(shape) for code, shape in geometries(seed).items() if len(code) == 15}
+
+
+def point_in(grid: str, rng: random.Random, seed: int = 7) -> tuple[float, float]:
+    """A (longitude, latitude) inside demo grid ``grid``, at least a few metres from its edges, rounded to
+    1e-6° (about 0.1 m) as a phone reports it: where the demo's cases, places and sources stand."""
+    import shapely
+
+    shape = _grid_shapes(seed)[grid]
+    inner = shape.buffer(-0.00005)  # about 5 m
+    west, south, east, north = inner.bounds
+    while True:
+        lon, lat = round(rng.uniform(west, east), 6), round(rng.uniform(south, north), 6)
+        if inner.contains(shapely.Point(lon, lat)):
+            return lon, lat
 
 
 def feature_collection(seed: int = 7) -> bytes:
