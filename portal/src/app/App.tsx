@@ -10,6 +10,8 @@ import { Shell } from "./Shell";
 const SignInPage = lazy(() => import("../auth/SignInPage"));
 const DashboardPage = lazy(() => import("../dashboard/DashboardPage"));
 const CaseListPage = lazy(() => import("../cases/CaseListPage"));
+const CasePage = lazy(() => import("../cases/CasePage"));
+const UnitWorkPage = lazy(() => import("../unit/UnitWorkPage"));
 
 function Loading() {
   const { t } = useI18n();
@@ -44,6 +46,8 @@ export function App() {
         <Route index element={<Home />} />
         <Route path="dashboard" element={<Page><DashboardPage /></Page>} />
         <Route path="cases" element={<Page><CaseListPage /></Page>} />
+        <Route path="cases/:id" element={<Page><CasePage /></Page>} />
+        <Route path="unit" element={<Page><UnitWorkPage /></Page>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -14,6 +14,7 @@ export interface CaseRow {
   jurisdictionCode: string;
   reportedAt?: string | null;
   deadline?: string | null;
+  acceptBy?: string | null;
   supervised?: boolean;
 }
 

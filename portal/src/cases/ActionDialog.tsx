@@ -1,0 +1,81 @@
+// One case action as a form in a dialog: checked before sending, the API's refusal shown beside its field.
+import { useState, type FormEvent } from "react";
+import { ApiError, errorMessage, fieldErrors } from "../api/errors";
+import { useApi } from "../api/hooks";
+import { useI18n } from "../i18n/i18n";
+import { label } from "../i18n/labels";
+import { Dialog } from "../ui/Dialog";
+import { RadioField, TextAreaField, TextField } from "../ui/Field";
+import { Notice } from "../ui/Notice";
+import { ACTION_FORMS, validate, type FormField, type FormValues } from "./actionForms";
+import { ACTION_MUTATIONS } from "./actionMutations";
+
+export function ActionDialog({ action, caseId, onDone, onClose }: {
+  action: string; caseId: string; onDone: () => void; onClose: () => void;
+}) {
+  const { t } = useI18n();
+  const api = useApi();
+  const fields = ACTION_FORMS[action] ?? [];
+  const [values, setValues] = useState<FormValues>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState("");
+  const [sending, setSending] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const problems = validate(fields, values);
+    setErrors(Object.fromEntries(Object.entries(problems).map(([name, p]) => [name, t(p.key, p.params)])));
+    setFormError("");
+    if (Object.keys(problems).length) return;
+    const run = ACTION_MUTATIONS[action];
+    if (!run) return;
+    setSending(true);
+    try {
+      await run(api, caseId, values);
+      onDone();
+    } catch (error) {
+      const byField = error instanceof ApiError ? fieldErrors(error, fields.map((f) => f.name)) : {};
+      setErrors(byField);
+      if (Object.keys(byField).length === 0) setFormError(errorMessage(error, t));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const control = (field: FormField) => {
+    const common = { name: field.name, label: t(field.label), value: values[field.name] ?? "",
+      onChange: (value: string) => setValues({ ...values, [field.name]: value }), error: errors[field.name],
+      required: field.required };
+    switch (field.kind) {
+      case "textarea":
+      case "lines":
+        return <TextAreaField key={field.name} {...common} />;
+      case "integer":
+        return <TextField key={field.name} {...common} inputMode="numeric" />;
+      case "yesno": {
+        const [yes, no] = field.name === "passed" ? ["field.passedYes", "field.passedNo"] as const
+          : ["field.approveYes", "field.approveNo"] as const;
+        return <RadioField key={field.name} {...common} choices={[{ value: "yes", label: t(yes) },
+          { value: "no", label: t(no) }]} />;
+      }
+      case "satisfaction":
+        return <RadioField key={field.name} {...common} choices={["SATISFIED", "BASICALLY_SATISFIED", "UNSATISFIED"]
+          .map((value) => ({ value, label: label(t, "satisfaction", value) }))} />;
+      default:
+        return <TextField key={field.name} {...common} />;
+    }
+  };
+
+  return (
+    <Dialog title={label(t, "action", action)} onClose={onClose}>
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        {formError ? <Notice kind="error">{formError}</Notice> : null}
+        {fields.map(control)}
+        <div className="dialog-buttons">
+          <button type="button" className="button-secondary" onClick={onClose}>{t("app.cancel")}</button>
+          <button type="submit" disabled={sending}>{sending ? t("app.submitting") : t("app.submit")}</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,75 @@
+"""The loop through the case page: the centre registers and dispatches, the unit accepts, each by the actions
+the API offers (viewerActions) and nothing else; a form checks itself and shows the API's refusal by its field."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.portal.api import report_case
+from tests.portal.browser import check_page, sign_in, watched_page
+from tests.portal.platform import Platform
+
+
+def offered(page: Page) -> list[str]:
+    page.locator("[data-action]").first.wait_for()
+    return page.locator("[data-action]").evaluate_all("buttons => buttons.map(b => b.dataset.action)")
+
+
+def run_action(page: Page, action: str, fields: dict[str, str] | None = None) -> None:
+    page.locator(f"[data-action='{action}']").click()
+    dialog = page.get_by_role("dialog")
+    for name, value in (fields or {}).items():
+        dialog.get_by_label(name).fill(value)
+    dialog.get_by_role("button", name="提交").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+def test_the_centre_registers_and_dispatches_and_the_unit_accepts(platform: Platform, browser: Browser) -> None:
+    case = report_case(platform.url, "浏览器测试：垃圾桶满溢")
+    with watched_page(browser, platform.url) as watched:
+        page = watched.page
+        sign_in(page, "demo-community-staff", f"/cases/{case['id']}")
+        expect(page.get_by_test_id("case-state")).to_have_text("已上报")
+        assert "registerCase" in offered(page) and "acceptCase" not in offered(page)
+        check_page(page, "case-page")
+
+        # A required reason is asked for before anything is sent.
+        page.locator("[data-action='rejectCase']").click()
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_role("button", name="提交").click()
+        expect(dialog.get_by_text("请填写此项。")).to_be_visible()
+        expect(dialog.get_by_label("理由")).to_have_attribute("aria-invalid", "true")
+        check_page(page, "case-action-dialog")
+        dialog.get_by_role("button", name="取消").click()
+
+        run_action(page, "registerCase", {"意见": "属实，予以立案"})
+        expect(page.get_by_test_id("case-state")).to_have_text("已立案")
+        assert "dispatchCase" in offered(page) and "registerCase" not in offered(page)
+        # The API's refusal appears beside the field it names (input.coUnits), in the dialog that sent it.
+        page.locator("[data-action='dispatchCase']").click()
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_label("处置单位（留空按派遣规则）").fill("community_workstation")
+        dialog.get_by_label("协办单位（逗号分隔）").fill("community_workstation")
+        dialog.get_by_role("button", name="提交").click()
+        expect(dialog.get_by_text("must not repeat the lead unit")).to_be_visible()
+        expect(dialog.get_by_label("协办单位（逗号分隔）")).to_have_attribute("aria-invalid", "true")
+        dialog.get_by_label("协办单位（逗号分隔）").fill("")
+        dialog.get_by_role("button", name="提交").click()
+        expect(page.get_by_role("dialog")).to_have_count(0)
+        expect(page.get_by_test_id("case-state")).to_have_text("已派遣")
+        expect(page.get_by_test_id("history").locator("li")).to_have_count(3)
+
+    with watched_page(browser, platform.url) as watched:
+        page = watched.page
+        sign_in(page, "demo-handling-unit")
+        expect(page).to_have_url(f"{platform.url}/unit")
+        to_accept = page.get_by_test_id("unit-unit.toAccept")
+        to_accept.get_by_role("link", name=case["number"]).click()
+        expect(page.get_by_test_id("case-state")).to_have_text("已派遣")
+        assert offered(page)[0] == "acceptCase"
+        run_action(page, "acceptCase", {"意见": "已签收"})
+        expect(page.get_by_test_id("case-state")).to_have_text("处置中")
+        assert "acceptCase" not in offered(page)
+        page.get_by_role("link", name="处置任务").click()
+        expect(page.get_by_test_id("unit-unit.inHand").get_by_role("link", name=case["number"])).to_be_visible()
+        check_page(page, "unit-work-list")
