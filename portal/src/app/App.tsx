@@ -12,6 +12,7 @@ const DashboardPage = lazy(() => import("../dashboard/DashboardPage"));
 const CaseListPage = lazy(() => import("../cases/CaseListPage"));
 const CasePage = lazy(() => import("../cases/CasePage"));
 const UnitWorkPage = lazy(() => import("../unit/UnitWorkPage"));
+const DecisionLogPage = lazy(() => import("../audit/DecisionLogPage"));
 
 function Loading() {
   const { t } = useI18n();
@@ -48,6 +49,7 @@ export function App() {
         <Route path="cases" element={<Page><CaseListPage /></Page>} />
         <Route path="cases/:id" element={<Page><CasePage /></Page>} />
         <Route path="unit" element={<Page><UnitWorkPage /></Page>} />
+        <Route path="audit" element={<Page><DecisionLogPage /></Page>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -212,6 +212,17 @@ export const en: Record<MessageKey, string> = {
   "audit.empty": "No decision matches.",
   "audit.show": "Show",
 
+  "outcome.SERVED": "Served",
+  "outcome.REFUSED_BY_POLICY": "Refused by the policy",
+  "outcome.REFUSED_BY_SERVICE": "Refused by the service",
+  "outcome.REFUSED_BY_GATEWAY": "Refused by the gateway",
+  "outcome.UNKNOWN": "Outcome unknown",
+  "outcome.UNRECORDED": "No outcome recorded",
+  "audit.export": "Export JSON lines",
+  "audit.exported": "{count} exported.",
+  "audit.jurisdiction": "Jurisdiction code prefix",
+  "audit.anyOutcome": "Any outcome",
+
   "report.title": "Report a problem",
   "report.category": "Problem type",
   "report.description": "Description",

@@ -1,7 +1,7 @@
 // The message for an API value (a state, a due status, a role, a mutation), or the value itself when unknown.
 import { isMessageKey, type Translate } from "./i18n";
 
-export type LabelGroup = "caseState" | "dueStatus" | "tier" | "source" | "role" | "action" | "request" | "satisfaction";
+export type LabelGroup = "caseState" | "dueStatus" | "tier" | "source" | "role" | "action" | "request" | "satisfaction" | "outcome";
 
 export function label(t: Translate, group: LabelGroup, value: string | null | undefined): string {
   if (!value) return "";

@@ -210,6 +210,17 @@ export const zhCN = {
   "audit.empty": "没有符合条件的决策。",
   "audit.show": "查看",
 
+  "outcome.SERVED": "已执行",
+  "outcome.REFUSED_BY_POLICY": "策略拒绝",
+  "outcome.REFUSED_BY_SERVICE": "服务拒绝",
+  "outcome.REFUSED_BY_GATEWAY": "网关拒绝",
+  "outcome.UNKNOWN": "结果未知",
+  "outcome.UNRECORDED": "未记录结果",
+  "audit.export": "导出 JSON Lines",
+  "audit.exported": "已导出 {count} 条。",
+  "audit.jurisdiction": "辖区编码前缀",
+  "audit.anyOutcome": "全部结果",
+
   "report.title": "上报问题",
   "report.category": "问题类型",
   "report.description": "问题描述",
