@@ -140,6 +140,22 @@ class GeoPointInput:
         return geo_pb2.GeoPoint(latitude=self.latitude, longitude=self.longitude)
 
 
+@strawberry.type
+class LocatedRecord:
+    """The landing flags of a record whose message carries ``located_grid`` (gateway.landing): a strawberry type
+    to inherit, whose resolvers read the protobuf message the type is resolved from."""
+
+    @strawberry.field(description="The grid the location falls in when it is not jurisdictionCode: the record's "
+                                  "grid disagrees with its location, and the centre should look. Null when they "
+                                  "agree or the location is unknown.")
+    def located_grid(self) -> str | None:
+        return self.located_grid or None  # type: ignore[attr-defined, no-any-return]
+
+    @strawberry.field(description="True when the location falls in another grid than jurisdictionCode.")
+    def location_mismatch(self) -> bool:
+        return bool(self.located_grid)  # type: ignore[attr-defined]
+
+
 @strawberry.input(description="A rectangle of the map, WGS-84 (CGCS2000) degrees: west < east, south < north.")
 class MapBoxInput:
     west: float

@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from gateway.connection import Connection, CountedConnection
 from gateway.offers import viewer_actions
-from gateway.plugin_types import GeoPoint, ProtoEnums, graphql_enum, moment, present
+from gateway.plugin_types import GeoPoint, LocatedRecord, ProtoEnums, graphql_enum, moment, present
 from gridgov.cases.v1 import cases_pb2 as pb
 from services.cases import catalogue, deadlines, domain
 from services.cases.offers import offers
@@ -98,7 +98,7 @@ class CaseHistoryEntry:
 
 
 @strawberry.type(name="Case")
-class Case:
+class Case(LocatedRecord):
     id: strawberry.ID
     number: str
     category_code: str
@@ -165,16 +165,6 @@ class Case:
     @strawberry.field
     def location(self) -> GeoPoint | None:
         return present(self, "location")  # type: ignore[no-any-return]
-
-    @strawberry.field(description="The grid the location falls in when it is not jurisdictionCode: the report's "
-                                  "grid disagrees with its location, and the centre should look. Null when they "
-                                  "agree or the location is unknown.")
-    def located_grid(self) -> str | None:
-        return self.located_grid or None  # type: ignore[attr-defined, no-any-return]
-
-    @strawberry.field(description="True when the location falls in another grid than jurisdictionCode.")
-    def location_mismatch(self) -> bool:
-        return bool(self.located_grid)  # type: ignore[attr-defined]
 
     @strawberry.field
     def reported_at(self) -> datetime.datetime | None:

@@ -76,7 +76,8 @@ def place_message(row: PlaceRow, masks: Callable[[str], bool]) -> fire_pb2.Place
         organization_id=row.organization_id, household_id=row.household_id,
         inspected_by=GRID_LEVEL.to_proto(row.inspected_by), interval_days=row.interval_days,
         last_inspected_at=timestamp(row.last_inspected_at), next_due_on=row.next_due_on.isoformat(),
-        created_at=timestamp(row.created_at), location=location, **personal_fields(row, masks),
+        created_at=timestamp(row.created_at), location=location, located_grid=row.located_grid or "",
+        **personal_fields(row, masks),
     )
 
 

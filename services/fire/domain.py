@@ -285,6 +285,8 @@ class PlaceDraft:
     household_id: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    # The grid the location falls in when it is not jurisdiction_code (set by the gateway); "" otherwise.
+    located_grid: str = ""
 
 
 def place_problems(draft: PlaceDraft, prefix: str = "place", location: str | None = None) -> list[FieldViolation]:

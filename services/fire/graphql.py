@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from gateway.connection import Connection, check_first, listed, service_page
 from gateway.context import RequestContext, Resource
+from gateway.landing import authorize_landing, land
 from gateway.plugin_types import (
     GraphQLNames,
     IdempotencyKey,
@@ -211,11 +212,16 @@ class FireMutation:
     async def create_fire_place(self, info: Info, place: FirePlaceInput,
                                 idempotency_key: IdempotencyKey = None) -> FirePlace:
         ctx = _context(info)
-        resource = Resource("fire_place", "", place.jurisdiction_code)
-        decision = await ctx.authorize("fire_place.create", resource)
-        request = fire_pb2.CreatePlaceRequest(place=fire_pb2.PlaceInput(
+        point = place.location
+        landed = land(ctx, place.jurisdiction_code, point.longitude if point else None,
+                      point.latitude if point else None, code_field="place.jurisdictionCode",
+                      location_field="place.location")
+        resource = Resource("fire_place", "", landed.code)
+        decision = await authorize_landing(ctx, "fire_place.create", landed,
+                                           lambda code: Resource("fire_place", "", code))
+        request = fire_pb2.CreatePlaceRequest(located_grid=landed.located_grid, place=fire_pb2.PlaceInput(
             type=to_proto(place.type), name=place.name, address=place.address,
-            jurisdiction_code=place.jurisdiction_code, owner_name=place.owner_name, owner_phone=place.owner_phone,
+            jurisdiction_code=landed.code, owner_name=place.owner_name, owner_phone=place.owner_phone,
             contact_name=place.contact_name, contact_phone=place.contact_phone, risk_level=to_proto(place.risk_level),
             organization_id=place.organization_id, household_id=place.household_id,
             location=place.location.to_proto() if place.location else None),

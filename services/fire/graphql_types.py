@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from gateway.connection import Connection, CountedConnection
 from gateway.offers import viewer_actions
-from gateway.plugin_types import GeoPoint, GeoPointInput, ProtoEnums, graphql_enum, moment, present
+from gateway.plugin_types import GeoPoint, GeoPointInput, LocatedRecord, ProtoEnums, graphql_enum, moment, present
 from gridgov.fire.v1 import fire_pb2
 from services.fire import domain
 from services.fire.offers import hazard_offers
@@ -58,7 +58,7 @@ from_proto = PROTO_ENUMS.from_proto
 
 
 @strawberry.type
-class FirePlace:
+class FirePlace(LocatedRecord):
     id: strawberry.ID
     name: str
     address: str
@@ -285,10 +285,12 @@ class FirePlaceInput:
     type: FirePlaceType  # type: ignore[valid-type]
     name: str
     address: str
-    jurisdiction_code: str
     owner_name: str
     owner_phone: str
     risk_level: FireRiskLevel  # type: ignore[valid-type]
+    jurisdiction_code: str = strawberry.field(
+        default="", description="The grid (15 digits). May be left out when location is given: the place lands in "
+                                "the grid its location falls in.")
     contact_name: str = ""
     contact_phone: str = ""
     organization_id: str = ""

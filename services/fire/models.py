@@ -57,6 +57,8 @@ class PlaceRow(Base):
     last_inspected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     next_due_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The grid the location falls in when it is not jurisdiction_code (flagged); null otherwise.
+    located_grid: Mapped[str | None] = mapped_column(String(15))
 
 
 class HazardTypeRow(Base):

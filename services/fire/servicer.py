@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -52,8 +53,11 @@ class FireServicer(HazardRpcs, SettingsRpcs, fire_pb2_grpc.FireServiceServicer):
     """Places, catalogue, plans and due lists here; inspections, hazards and the ledger in HazardRpcs."""
 
     async def CreatePlace(self, request: fire_pb2.CreatePlaceRequest, context: Any) -> fire_pb2.CreatePlaceResponse:
-        draft = place_draft(request.place, [])
+        draft = dataclasses.replace(place_draft(request.place, []), located_grid=request.located_grid.strip())
         problems = domain.place_problems(draft)
+        located_problem = draft.located_grid and jurisdiction.problem(draft.located_grid, level=jurisdiction.Level.GRID)
+        if located_problem:
+            problems.append(FieldViolation("located_grid", located_problem))
         if problems:
             raise InvalidArgument(problems)
         actor.require_in_scope(draft.jurisdiction_code)

@@ -60,6 +60,7 @@ class PlaceStore:
                 latitude=draft.latitude, longitude=draft.longitude, inspected_by=plan.grid_level,
                 interval_days=plan.interval_days, last_inspected_at=None,
                 next_due_on=domain.next_due_on(None, now, plan.interval_days), created_at=now,
+                located_grid=draft.located_grid or None,
             ))
         self.session.add_all(rows)
         await self.session.flush()

@@ -44,6 +44,7 @@ STORED_IN: dict[tuple[str, str], Column[str]] = {
         registry.OrganizationRow.__table__.c.contact_phone,
     ("gridgov.cases.v1.ReportCaseRequest", "category_code"): cases.CaseRow.__table__.c.category_code,
     ("gridgov.cases.v1.ReportCaseRequest", "jurisdiction_code"): cases.CaseRow.__table__.c.jurisdiction_code,
+    ("gridgov.fire.v1.CreatePlaceRequest", "located_grid"): fire.PlaceRow.__table__.c.located_grid,
     ("gridgov.cases.v1.ReportCaseRequest", "located_grid"): cases.CaseRow.__table__.c.located_grid,
     ("gridgov.cases.v1.ReportCaseRequest", "address"): cases.CaseRow.__table__.c.address,
     ("gridgov.cases.v1.ReportCaseRequest", "reporter_phone"): cases.CaseRow.__table__.c.reporter_phone,
