@@ -115,7 +115,7 @@ def draft_from(message: pb.SourceInput, prefix: str = "source") -> SourceDraft:
         checklist={entry.item: entry.in_place for entry in message.checklist},
         fume_purifier_installed=message.fume_purifier_installed if message.HasField("fume_purifier_installed")
         else None,
-        control_level=control_level, permit_number=message.permit_number,
+        control_level=control_level, permit_number=message.permit_number, located_grid=message.located_grid.strip(),
     )
 
 
@@ -131,6 +131,7 @@ def source_message(row: SourceRow, checklist: tuple[ChecklistItem, ...], draft: 
         control_level=to_proto(row.control_level) if row.control_level else 0,
         permit_number=row.permit_number, status=to_proto(row.status),
         created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at),
+        located_grid=row.located_grid or "",
     )
     if row.latitude is not None and row.longitude is not None:
         message.location.CopyFrom(geo_pb2.GeoPoint(latitude=row.latitude, longitude=row.longitude))

@@ -237,6 +237,8 @@ class SourceDraft:
     fume_purifier_installed: bool | None = None
     control_level: ControlLevel | None = None
     permit_number: str = ""
+    # The grid the location falls in when it is not jurisdiction_code (set by the gateway); "" otherwise.
+    located_grid: str = ""
 
 
 def phone_problem(phone: str) -> str | None:
@@ -259,6 +261,9 @@ def validate_source(draft: SourceDraft, checklist: Sequence[ChecklistItem], pref
     code = draft.jurisdiction_code
     if not (code.isdigit() and code.isascii() and len(code) == 15) or code[-3:] == "000":
         problems.add(f"{prefix}.jurisdiction_code", "must be a 15-digit grid code")
+    located = draft.located_grid
+    if located and (not (located.isdigit() and located.isascii() and len(located) == 15) or located[-3:] == "000"):
+        problems.add(f"{prefix}.located_grid", "must be a 15-digit grid code")
     if not draft.address.strip():
         problems.add(f"{prefix}.address", "must not be empty")
     if not draft.responsible_unit.strip():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from google.protobuf import timestamp_pb2
 from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
+from gateway.landing import Landing, authorize_landing, land
 from gateway.plugin_types import GraphQLNames, IdempotencyKey, checked_key, decode_base64, invalid
 from gridgov.common.v1 import geo_pb2
 from gridgov.inspection.v1 import inspection_pb2 as pb
@@ -46,9 +48,11 @@ class ChecklistEntryInput:
 class PollutionSourceInput:
     source_type: PollutionSourceType  # type: ignore[valid-type]
     name: str
-    jurisdiction_code: str
     address: str
     responsible_unit: str
+    jurisdiction_code: str = strawberry.field(
+        default="", description="The grid (15 digits). May be left out when latitude and longitude are given: the "
+                                "source lands in the grid its location falls in.")
     contact_name: str = ""
     contact_phone: str = ""
     latitude: float | None = None
@@ -60,9 +64,16 @@ class PollutionSourceInput:
     control_level: ControlLevel | None = None  # type: ignore[valid-type]
     permit_number: str = ""
 
-    def to_proto(self) -> pb.SourceInput:
+    def landed(self, ctx: RequestContext) -> Landing:
+        """Where the source lands (gateway.landing), named as the mutations' ``input`` argument."""
+        return land(ctx, self.jurisdiction_code, self.longitude, self.latitude, code_field="input.jurisdictionCode",
+                    location_field="input")
+
+    def to_proto(self, landed: Landing | None = None) -> pb.SourceInput:
         message = pb.SourceInput(
-            source_type=int(self.source_type), name=self.name, jurisdiction_code=self.jurisdiction_code,
+            source_type=int(self.source_type), name=self.name,
+            jurisdiction_code=landed.code if landed else self.jurisdiction_code,
+            located_grid=landed.located_grid if landed else "",
             address=self.address, responsible_unit=self.responsible_unit, contact_name=self.contact_name,
             contact_phone=self.contact_phone, dust_controls=[int(d) for d in self.dust_controls],
             checklist=[pb.ChecklistEntry(item=e.item, in_place=e.in_place) for e in self.checklist],
@@ -229,23 +240,30 @@ class InspectionMutation:
     async def create_pollution_source(self, info: Info, input: PollutionSourceInput,
                                       idempotency_key: IdempotencyKey = None) -> Source:
         ctx = _ctx(info)
-        resource = Resource("pollution_source", "", input.jurisdiction_code)
-        decision = await ctx.authorize("pollution_source.create", resource)
-        request = pb.CreateSourceRequest(source=input.to_proto(), idempotency_key=checked_key(idempotency_key))
+        landed = input.landed(ctx)
+        resource = Resource("pollution_source", "", landed.code)
+        decision = await authorize_landing(ctx, "pollution_source.create", landed,
+                                           lambda code: Resource("pollution_source", "", code))
+        request = pb.CreateSourceRequest(source=input.to_proto(landed), idempotency_key=checked_key(idempotency_key))
         response = await ctx.call(SERVICE, "CreateSource", request, decision, resource=resource, names=SOURCE_INPUT)
         return response.source  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Replaces a source's fields and attributes (never its status).")
     async def update_pollution_source(self, info: Info, id: strawberry.ID, input: PollutionSourceInput) -> Source:
         ctx = _ctx(info)
+        landed = input.landed(ctx)
         decision, resource = await _located_source(ctx, "pollution_source.update", str(id))
-        if input.jurisdiction_code != resource.jurisdiction_code:
-            # Moving a source to another grid needs the right there as well; the service checks both.
-            target = Resource("pollution_source", str(id), input.jurisdiction_code)
-            await ctx.authorize("pollution_source.update", target)
+        scope: Resource | None = resource
+        if landed.code != resource.jurisdiction_code or landed.located_grid:
+            # Moving a source to another grid needs the right there as well; the service checks both grids,
+            # so the call carries both.
+            await authorize_landing(ctx, "pollution_source.update", landed,
+                                    lambda code: Resource("pollution_source", str(id), code))
             decision = await ctx.authorize("pollution_source.update", resource)
-        response = await ctx.call(SERVICE, "UpdateSource", pb.UpdateSourceRequest(id=str(id), source=input.to_proto()),
-                                  decision, resource=resource, names=SOURCE_INPUT)
+            decision = dataclasses.replace(decision, scopes=(resource.jurisdiction_code, landed.code))
+            scope = None
+        response = await ctx.call(SERVICE, "UpdateSource", pb.UpdateSourceRequest(
+            id=str(id), source=input.to_proto(landed)), decision, resource=scope, names=SOURCE_INPUT)
         return response.source  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Puts an active source under rectification.")

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from gateway.connection import Connection, CountedConnection
 from gateway.offers import viewer_actions
-from gateway.plugin_types import GeoPoint, moment, present
+from gateway.plugin_types import GeoPoint, LocatedRecord, moment, present
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.offers import violation_offers
 
@@ -44,7 +44,7 @@ class ChecklistEntry:
 
 
 @strawberry.type(name="PollutionSource", description="A pollution source of the inventory.")
-class Source:
+class Source(LocatedRecord):
     id: strawberry.ID
     source_type: PollutionSourceType  # type: ignore[valid-type]
     name: str

@@ -51,6 +51,8 @@ class SourceRow(Base):
     fume_purifier_installed: Mapped[bool | None] = mapped_column(Boolean)
     control_level: Mapped[ControlLevel | None] = mapped_column(enum_column(ControlLevel))
     permit_number: Mapped[str] = mapped_column(String(64))
+    # The grid the location falls in when it is not jurisdiction_code (flagged); null otherwise.
+    located_grid: Mapped[str | None] = mapped_column(String(15))
     status: Mapped[SourceStatus] = mapped_column(enum_column(SourceStatus))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

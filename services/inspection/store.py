@@ -53,7 +53,7 @@ def draft_of(row: SourceRow) -> SourceDraft:
         latitude=row.latitude, longitude=row.longitude, area_m2=row.area_m2,
         dust_controls=tuple(DustControl(v) for v in row.dust_controls), checklist=dict(row.checklist),
         fume_purifier_installed=row.fume_purifier_installed, control_level=row.control_level,
-        permit_number=row.permit_number,
+        permit_number=row.permit_number, located_grid=row.located_grid or "",
     )
 
 
@@ -72,6 +72,7 @@ def _apply(row: SourceRow, draft: SourceDraft) -> None:
     row.fume_purifier_installed = draft.fume_purifier_installed
     row.control_level = draft.control_level
     row.permit_number = draft.permit_number.strip()
+    row.located_grid = draft.located_grid or None
 
 
 class SourceStore:

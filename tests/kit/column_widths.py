@@ -45,6 +45,7 @@ STORED_IN: dict[tuple[str, str], Column[str]] = {
     ("gridgov.cases.v1.ReportCaseRequest", "category_code"): cases.CaseRow.__table__.c.category_code,
     ("gridgov.cases.v1.ReportCaseRequest", "jurisdiction_code"): cases.CaseRow.__table__.c.jurisdiction_code,
     ("gridgov.fire.v1.CreatePlaceRequest", "located_grid"): fire.PlaceRow.__table__.c.located_grid,
+    ("gridgov.inspection.v1.SourceInput", "located_grid"): inspection.SourceRow.__table__.c.located_grid,
     ("gridgov.cases.v1.ReportCaseRequest", "located_grid"): cases.CaseRow.__table__.c.located_grid,
     ("gridgov.cases.v1.ReportCaseRequest", "address"): cases.CaseRow.__table__.c.address,
     ("gridgov.cases.v1.ReportCaseRequest", "reporter_phone"): cases.CaseRow.__table__.c.reporter_phone,
