@@ -13,6 +13,7 @@ const CaseListPage = lazy(() => import("../cases/CaseListPage"));
 const CasePage = lazy(() => import("../cases/CasePage"));
 const UnitWorkPage = lazy(() => import("../unit/UnitWorkPage"));
 const DecisionLogPage = lazy(() => import("../audit/DecisionLogPage"));
+const ReportPage = lazy(() => import("../field/ReportPage"));
 
 function Loading() {
   const { t } = useI18n();
@@ -50,6 +51,7 @@ export function App() {
         <Route path="cases/:id" element={<Page><CasePage /></Page>} />
         <Route path="unit" element={<Page><UnitWorkPage /></Page>} />
         <Route path="audit" element={<Page><DecisionLogPage /></Page>} />
+        <Route path="field" element={<Page><ReportPage /></Page>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
