@@ -256,6 +256,12 @@ class RequestContext:
             raise invalid_argument([{"field": v.field, "description": v.description}
                                     for v in error.violations]) from None
 
+    def area_m2(self, code: str) -> float | None:
+        """The area of a jurisdiction's boundary in m², from the gateway's index; None when it has no boundary
+        or this gateway has no registry."""
+        placer = self.runtime.placer
+        return placer.cache.locator.area_m2(code) if placer is not None else None
+
     async def locate(self, service: str, method: str, request: Message) -> Any:
         """The same call made as the gateway's locator: district-wide, every personal field masked.
 

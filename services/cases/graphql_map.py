@@ -17,6 +17,7 @@ from services.cases.map_layers import MAX_POINTS
 SERVICE = "cases"
 
 DEFAULT_POINTS = 2000
+MAX_HOTSPOTS = 100
 BOX_NAMES = GraphQLNames({"": "", "box": "box"})
 
 
@@ -27,6 +28,14 @@ class CaseGridCount:
     due_soon: int
     overdue: int
     reported: int
+
+
+@strawberry.type(description="A grid where cases cluster: the cases reported in the period per km² of its area.")
+class CaseHotspot:
+    jurisdiction_code: str
+    reported: int
+    area_m2: float
+    per_km2: float = strawberry.field(description="Cases reported in the period per square kilometre.")
 
 
 @strawberry.type(description="A case as a point of the map.")
@@ -59,6 +68,17 @@ def _point(p: pb.CasePoint) -> CasePoint:
                      urgent=p.urgent, supervised=p.supervised)
 
 
+async def _grid_counts(ctx: RequestContext, prefix: str, start: datetime.datetime | None,
+                       end: datetime.datetime | None) -> list[CaseGridCount]:
+    request = pb.GetGridCountsRequest(
+        jurisdiction_prefix=prefix, period_start=stamp(start, "periodStart") if start is not None else None,
+        period_end=stamp(end, "periodEnd") if end is not None else None)
+    decision = await ctx.authorize("case.grid_counts", Resource("case"))
+    answer = await ctx.call(SERVICE, "GetGridCounts", request, decision)
+    return [CaseGridCount(jurisdiction_code=g.jurisdiction_code, open=g.open, due_soon=g.due_soon,
+                          overdue=g.overdue, reported=g.reported) for g in answer.grids]
+
+
 def context(info: Info) -> RequestContext:
     return info.context  # type: ignore[no-any-return]
 
@@ -71,15 +91,25 @@ class CaseMapQuery:
     async def case_grid_counts(self, info: Info, jurisdiction_prefix: str = "",
                                period_start: datetime.datetime | None = None,
                                period_end: datetime.datetime | None = None) -> list[CaseGridCount]:
+        return await _grid_counts(context(info), jurisdiction_prefix, period_start, period_end)
+
+    @strawberry.field(description="The grids with the most cases reported in the period per km² (default: this "
+                                  "month in Beijing time), densest first; grids without a boundary are left out.")
+    async def case_hotspots(self, info: Info, jurisdiction_prefix: str = "",
+                            period_start: datetime.datetime | None = None,
+                            period_end: datetime.datetime | None = None, first: int = 10) -> list[CaseHotspot]:
+        if not 1 <= first <= MAX_HOTSPOTS:
+            raise invalid("first", f"must be between 1 and {MAX_HOTSPOTS}, got {first}")
         ctx = context(info)
-        request = pb.GetGridCountsRequest(
-            jurisdiction_prefix=jurisdiction_prefix,
-            period_start=stamp(period_start, "periodStart") if period_start is not None else None,
-            period_end=stamp(period_end, "periodEnd") if period_end is not None else None)
-        decision = await ctx.authorize("case.grid_counts", Resource("case"))
-        answer = await ctx.call(SERVICE, "GetGridCounts", request, decision)
-        return [CaseGridCount(jurisdiction_code=g.jurisdiction_code, open=g.open, due_soon=g.due_soon,
-                              overdue=g.overdue, reported=g.reported) for g in answer.grids]
+        counts = await _grid_counts(ctx, jurisdiction_prefix, period_start, period_end)
+        spots = []
+        for grid in counts:
+            area = ctx.area_m2(grid.jurisdiction_code)
+            if grid.reported and area:
+                spots.append(CaseHotspot(jurisdiction_code=grid.jurisdiction_code, reported=grid.reported,
+                                         area_m2=round(area, 1), per_km2=round(grid.reported / area * 1e6, 2)))
+        spots.sort(key=lambda s: (-s.per_km2, s.jurisdiction_code))
+        return spots[:first]
 
     @strawberry.field(description="The located cases the caller reads inside a box of the map, newest first, at "
                                   f"most limit (default {DEFAULT_POINTS}, at most {MAX_POINTS}); open cases only "

@@ -24,6 +24,7 @@ from shapely.errors import GEOSException
 
 from services.kit import jurisdiction
 from services.kit.errors import FieldViolation, InvalidArgument
+from services.kit.geometry import area_m2 as planar_area_m2
 from services.kit.jurisdiction import Level
 from services.kit.validation import coordinate_problems
 
@@ -136,9 +137,22 @@ class Locator:
         # Prepared now rather than on first use, so a freshly swapped-in index answers at full speed at once.
         shapely.prepare(shapes)
         self._tree = shapely.STRtree(shapes)
+        self._index = {code: i for i, code in enumerate(self._codes)}
+        self._areas: dict[str, float] = {}
 
     def __len__(self) -> int:
         return len(self._codes)
+
+    def area_m2(self, code: str) -> float | None:
+        """The area of ``code``'s boundary in m² (on an equal-area projection), or None when it has none;
+        computed on first use and kept, since the index never changes."""
+        index = self._index.get(code)
+        if index is None:
+            return None
+        area = self._areas.get(code)
+        if area is None:
+            area = self._areas[code] = planar_area_m2(self._tree.geometries[index])
+        return area
 
     @property
     def codes(self) -> tuple[str, ...]:

@@ -145,3 +145,18 @@ async def test_a_gateway_that_cannot_reach_the_registry_places_with_its_last_cop
         worker = token(settings, "gw", (("grid_worker", grid_code(2, 2)),))
         case = (await second.ok(REPORT, worker, report_input(inside(2, 2))))["reportCase"]
         assert case["jurisdictionCode"] == grid_code(2, 2)
+
+
+async def test_hotspots_rank_grids_by_cases_per_km2(platform: Platform) -> None:
+    centre = platform.bearer("district_admin", "110108")
+    for community, grid, times in ((1, 1, 3), (2, 2, 1), (3, 4, 2)):
+        for _ in range(times):
+            await platform.gateway.ok(REPORT, centre, report_input(inside(community, grid)))
+    query = """query($first: Int!) { caseHotspots(first: $first) { jurisdictionCode reported areaM2 perKm2 } }"""
+    spots = (await platform.gateway.ok(query, centre, {"first": 2}))["caseHotspots"]
+    assert [(s["jurisdictionCode"], s["reported"]) for s in spots] == [(grid_code(1, 1), 3), (grid_code(3, 4), 2)]
+    first = spots[0]
+    assert first["areaM2"] == pytest.approx(111.04 * 85.38, rel=0.005)
+    assert first["perKm2"] == pytest.approx(3 / first["areaM2"] * 1e6, rel=0.001)
+    refused = await platform.gateway.data(query, centre, {"first": 0})
+    assert refused["errors"][0]["extensions"]["field"] == "first"
