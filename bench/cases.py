@@ -10,7 +10,8 @@
    production path): gridgov_bench_cases_pristine is loaded once, and each run serves gridgov_bench_cases, made
    afresh from it as a template.
 2. Starts the cases service and the gateway as separate processes (embedded policy, decision log on).
-3. Street dashboard and overdue list through the gateway with wrk (-t1, 16 connections, then 1: the
+3. Street dashboard, overdue list and the map's layers (the district's counts per grid, the open case points of
+   a box) through the gateway with wrk (-t1, 16 connections, then 1: the
    latency of one request without queueing), p50/p99 from wrk's latency distribution, after 3 s of each
    under load to warm connection pools and caches.
 4. Full-loop throughput through gRPC: report -> register -> dispatch -> accept -> handle -> verify ->
@@ -64,6 +65,11 @@ COUNTS = """query { caseDashboard(jurisdictionPrefix: "110108001", overdueFirst:
   byState { state count } byDueStatus { dueStatus count } supervised } }"""
 OVERDUE = """query { overdueCases(jurisdictionPrefix: "110108001", first: 20) {
   nodes { id number deadline handlingUnit dueStatus jurisdictionCode } pageInfo { endCursor } } }"""
+# The map: the district's choropleth (every grid's open, due-soon, overdue and month's reported counts), and the
+# open case points of a box of about 1 km² (the bench data scatter over 11 km × 11 km around the district).
+GRID_COUNTS = """query { caseGridCounts { jurisdictionCode open dueSoon overdue reported } }"""
+POINTS = """query { casePoints(box: {west: 116.300, south: 39.900, east: 116.312, north: 39.909}) {
+  truncated points { id state dueStatus location { longitude latitude } } } }"""
 
 
 def free_port() -> int:
@@ -276,21 +282,26 @@ async def main() -> None:
         key = load_or_create_private_key(settings.jwt_key_file)
         token = mint_token(key, "bench-street", [("street_staff", STREET)], "", 3600,
                            issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+        district = mint_token(key, "bench-district", [("district_admin", STREET[:6])], "", 3600,
+                              issuer=settings.jwt_issuer, audience=settings.jwt_audience)
         url = f"http://127.0.0.1:{gateway_port}/graphql"
         async with httpx.AsyncClient() as client:  # warm the service's caches and check the answers
-            for query in (DASHBOARD, COUNTS, OVERDUE):
+            for query, who in ((DASHBOARD, token), (COUNTS, token), (OVERDUE, token), (GRID_COUNTS, district),
+                               (POINTS, district)):
                 body = (await client.post(url, json={"query": query},
-                                          headers={"Authorization": f"Bearer {token}"})).json()
+                                          headers={"Authorization": f"Bearer {who}"})).json()
                 assert "errors" not in body, body
-        queries = (("street dashboard (counts, overdue 20, month's figures)", DASHBOARD),
-                   ("street dashboard (counts only)", COUNTS), ("overdue list (20)", OVERDUE))
+        queries = (("street dashboard (counts, overdue 20, month's figures)", DASHBOARD, token),
+                   ("street dashboard (counts only)", COUNTS, token), ("overdue list (20)", OVERDUE, token),
+                   ("district choropleth (counts per grid)", GRID_COUNTS, district),
+                   ("open case points of a 1 km² box", POINTS, district))
         # Steady state, not start-up: a few seconds of each under load first, so every pooled connection
         # (PostgreSQL: its prepared statements too) and every statement cache is warm.
-        for _, query in queries:
-            wrk(url, token, query, 3, workdir)
-        for name, query in queries:
+        for _, query, who in queries:
+            wrk(url, who, query, 3, workdir)
+        for name, query, who in queries:
             for connections in (16, 1):
-                rate, p50, p99 = wrk(url, token, query, options.seconds, workdir, connections)
+                rate, p50, p99 = wrk(url, who, query, options.seconds, workdir, connections)
                 print(f"{name}, {connections} connection(s): {rate:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms")
         rate = await loop_throughput(f"127.0.0.1:{service_port}", options.loops)
         print(f"full loop through gRPC: {rate:.0f} transitions/s ({options.loops} cases x 7 transitions, 8 at a time)")

@@ -9,14 +9,14 @@ from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
 from gateway.errors import GraphQLNames
+from gateway.map_kit import DEFAULT_POINTS, checked_limit, zoom_in
 from gateway.plugin_types import GeoPoint, MapBoxInput, invalid, stamp
 from gridgov.cases.v1 import cases_pb2 as pb
 from services.cases.graphql_types import CaseDueStatus, CaseState, from_proto
-from services.cases.map_layers import MAX_POINTS
+from services.kit.map_box import MAX_POINTS
 
 SERVICE = "cases"
 
-DEFAULT_POINTS = 2000
 MAX_HOTSPOTS = 100
 BOX_NAMES = GraphQLNames({"": "", "box": "box"})
 
@@ -116,12 +116,10 @@ class CaseMapQuery:
                                   "unless openOnly is false.")
     async def case_points(self, info: Info, box: MapBoxInput, open_only: bool = True,
                           limit: int = DEFAULT_POINTS) -> CasePoints:
-        if not 1 <= limit <= MAX_POINTS:
-            raise invalid("limit", f"must be between 1 and {MAX_POINTS}, got {limit}")
+        checked_limit(limit)
         ctx = context(info)
         decision = await ctx.authorize("case.map_points", Resource("case"))
         answer = await ctx.call(SERVICE, "ListCasesInBox", pb.ListCasesInBoxRequest(
             box=box.to_proto(), open_only=open_only, limit=limit), decision, names=BOX_NAMES)
-        message = f"more than {limit} cases here; zoom in to see them all" if answer.truncated else None
         return CasePoints(points=[_point(p) for p in answer.points], truncated=answer.truncated, limit=limit,
-                          message=message)
+                          message=zoom_in(answer.truncated, limit, "cases"))

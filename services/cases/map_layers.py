@@ -17,10 +17,9 @@ from services.cases import domain, queries, roles
 from services.cases.deadlines import DueStatus
 from services.cases.models import CaseRow, TallyRow
 from services.kit.database import Database
-from services.kit.errors import InvalidArgument
 from services.kit.jurisdiction import prefix_condition, scope_condition
+from services.kit.map_box import Box
 
-MAX_POINTS = 5000
 OPEN = sorted(domain.OPEN_STATES)
 
 
@@ -60,32 +59,9 @@ async def grid_counts(database: Database, prefix: str, scopes: Sequence[str], st
     return [grids[code] for code in sorted(grids) if grids[code].open or grids[code].reported]
 
 
-@dataclass(frozen=True)
-class Box:
-    west: float
-    south: float
-    east: float
-    north: float
-
-    def __post_init__(self) -> None:
-        problems = []
-        for name, value, bound in (("west", self.west, 180), ("east", self.east, 180), ("south", self.south, 90),
-                                   ("north", self.north, 90)):
-            if not -bound <= value <= bound:  # NaN fails too
-                problems.append((f"box.{name}", f"must be between {-bound} and {bound}, got {value}"))
-        if not problems and self.west >= self.east:
-            problems.append(("box.east", f"must be east of box.west ({self.west}), got {self.east}"))
-        if not problems and self.south >= self.north:
-            problems.append(("box.north", f"must be north of box.south ({self.south}), got {self.north}"))
-        if problems:
-            raise InvalidArgument.field(*problems[0])
-
-
 async def cases_in_box(database: Database, box: Box, open_only: bool, limit: int, scopes: Sequence[str],
                        reach: roles.Reach) -> tuple[list[CaseRow], bool]:
     """The newest ``limit`` located cases the caller reads inside ``box``, and whether there are more."""
-    if not 1 <= limit <= MAX_POINTS:
-        raise InvalidArgument.field("limit", f"must be between 1 and {MAX_POINTS}, got {limit}")
     f = queries.CaseFilter(states=tuple(OPEN) if open_only else (), reach=reach)
     query = (select(CaseRow.id, CaseRow.number, CaseRow.category_code, CaseRow.state, CaseRow.due_status,
                     CaseRow.jurisdiction_code, CaseRow.latitude, CaseRow.longitude, CaseRow.urgent,

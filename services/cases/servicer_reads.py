@@ -24,6 +24,7 @@ from services.kit.calendar import BEIJING
 from services.kit.clock import as_utc
 from services.kit.errors import InvalidArgument, PermissionDenied, Violations
 from services.kit.jurisdiction import problem
+from services.kit.map_box import Box, point_limit
 from services.kit.pagination import MAX_PAGE_SIZE, page_from
 
 Ctx = grpc.aio.ServicerContext
@@ -154,12 +155,9 @@ class ReadServicer(ServicerBase):
                          reported=g.reported) for g in grids])
 
     async def ListCasesInBox(self, request: pb.ListCasesInBoxRequest, context: Ctx) -> pb.ListCasesInBoxResponse:
-        if not request.HasField("box"):
-            raise InvalidArgument.field("box", "is required")
-        b = request.box
-        box = map_layers.Box(b.west, b.south, b.east, b.north)
+        box = Box.of(request.box, request.HasField("box"))
         rows, truncated = await map_layers.cases_in_box(
-            self.database, box, request.open_only, request.limit or map_layers.MAX_POINTS,
+            self.database, box, request.open_only, point_limit(request.limit),
             actor_context.read_scopes(), roles.reach(current_actor()))
         return pb.ListCasesInBoxResponse(truncated=truncated, points=[
             pb.CasePoint(id=r.id, number=r.number, category_code=r.category_code,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
+from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from gateway.connection import Connection, check_first, listed, service_page
@@ -22,6 +23,7 @@ from gateway.plugin_types import (
     takes_input,
 )
 from gridgov.fire.v1 import fire_pb2
+from services.fire.graphql_map import FireMapQuery
 from services.fire.graphql_types import (
     ClaimFireHazardFixInput,
     FireChecklistItemInput,
@@ -324,4 +326,5 @@ class FireMutation:
 
 
 def contribution() -> GraphQLContribution:
-    return GraphQLContribution(query=FireQuery, mutation=FireMutation, uploads=frozenset({"importFirePlaces"}))
+    return GraphQLContribution(query=merge_types("FireQuery", (FireQuery, FireMapQuery)), mutation=FireMutation,
+                               uploads=frozenset({"importFirePlaces"}))

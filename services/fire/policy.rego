@@ -3,6 +3,7 @@
 # - fire_inspector, grid_worker, community_staff, street_staff and district_admin read and act
 #   (register places, inspect, order, claim, verify, reopen) inside their scope.
 # - fire_department reads, lists and exports district-wide (its role's scope) and changes nothing.
+# - The map (fire_hazard.map: open hazards per grid; fire_place.map: places in a box) is a read like a list.
 # - The catalogue and the plans are read by every fire role and edited by a district-level
 #   district_admin only.
 # - Owners' and contacts' phones are masked unless granted: a fire_inspector or an office role
@@ -37,10 +38,10 @@ office_roles := {"district_admin", "street_staff", "community_staff"}
 
 field_roles := office_roles | {"fire_inspector", "grid_worker"}
 
-read_verbs := {"list", "read", "export", "statistics", "due"}
+read_verbs := {"list", "read", "export", "statistics", "due", "map"}
 
 # Verbs that act on many records at once and so may carry no jurisdiction_code.
-bulk_verbs := {"list", "export", "statistics", "due", "import"}
+bulk_verbs := {"list", "export", "statistics", "due", "import", "map"}
 
 write_actions := {
 	"fire_place.create", "fire_place.import",

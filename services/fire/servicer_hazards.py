@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gridgov.common.v1 import geo_pb2
 from gridgov.fire.v1 import fire_pb2
-from services.fire import convert, domain, ledger
+from services.fire import convert, domain, ledger, map_layers
 from services.fire.convert import GRID_LEVEL, HAZARD_STATE
 from services.fire.domain import HazardAction, LedgerSection
 from services.fire.hazard_store import HazardStore
@@ -17,6 +18,7 @@ from services.fire.settings import SettingsStore
 from services.fire.store import PlaceStore, code_filter
 from services.kit import actor, calendar
 from services.kit.errors import FieldViolation, InvalidArgument, PermissionDenied
+from services.kit.map_box import Box, point_limit
 from services.kit.pagination import page_from
 from services.kit.servicer import ServicerBase
 from services.kit.tabular import FileFormat
@@ -119,6 +121,28 @@ class HazardRpcs(ServicerBase):
         token = page.next_token((str(rows[-1].found_at), rows[-1].id) if rows else None, more)
         return fire_pb2.ListHazardsResponse(hazards=[convert.hazard_message(r) for r in rows],
                                             page={"next_page_token": token})
+
+    async def GetHazardGridCounts(self, request: fire_pb2.GetHazardGridCountsRequest,
+                                  context: Any) -> fire_pb2.GetHazardGridCountsResponse:
+        prefix = request.jurisdiction_prefix.strip()
+        if prefix:
+            code_filter("jurisdiction_prefix", prefix)
+        async with self.database.read() as session:
+            counts = await map_layers.hazard_counts(session, prefix, actor.read_scopes())
+        return fire_pb2.GetHazardGridCountsResponse(grids=[
+            fire_pb2.HazardGridCount(jurisdiction_code=c.code, open=c.open, overdue=c.overdue) for c in counts])
+
+    async def ListPlacesInBox(self, request: fire_pb2.ListPlacesInBoxRequest,
+                              context: Any) -> fire_pb2.ListPlacesInBoxResponse:
+        box = Box.of(request.box, request.HasField("box"))
+        limit = point_limit(request.limit)
+        async with self.database.read() as session:
+            rows, truncated = await map_layers.places_in_box(session, box, limit, actor.read_scopes())
+        return fire_pb2.ListPlacesInBoxResponse(truncated=truncated, places=[fire_pb2.PlacePoint(
+            id=r.id, name=r.name, type=convert.PLACE_TYPE.to_proto(r.type),
+            risk_level=convert.RISK_LEVEL.to_proto(r.risk_level), jurisdiction_code=r.jurisdiction_code,
+            location=geo_pb2.GeoPoint(latitude=r.latitude, longitude=r.longitude),
+            next_due_on=r.next_due_on.isoformat()) for r in rows])
 
     async def _act(self, hazard_id: str, action: HazardAction, **options: Any) -> HazardRow:
         async with self.database.transaction() as session:

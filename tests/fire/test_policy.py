@@ -57,7 +57,8 @@ def test_single_record_decisions(engine: str, role: str, action: str, code: str,
     assert decision.allow is allowed, decision.reasons
 
 
-LISTS = ["fire_place.list", "fire_place.due", "fire_inspection.list", "fire_hazard.list", "fire_ledger.statistics"]
+LISTS = ["fire_place.list", "fire_place.due", "fire_inspection.list", "fire_hazard.list", "fire_ledger.statistics",
+         "fire_hazard.map", "fire_place.map"]
 
 
 @pytest.mark.parametrize("engine", list(ENGINES))
