@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import grpc
@@ -20,8 +20,7 @@ from services.cases.evaluation_store import counts_for, ranking_counts
 from services.cases.servicer_base import ServicerBase, check_prefix, current_actor, require_visible
 from services.cases.store import CaseStore
 from services.kit import actor as actor_context
-from services.kit.calendar import BEIJING
-from services.kit.clock import as_utc
+from services.kit.calendar import requested_period
 from services.kit.errors import InvalidArgument, PermissionDenied, Violations
 from services.kit.jurisdiction import problem
 from services.kit.map_box import Box, point_limit
@@ -50,14 +49,7 @@ def _period(request: pb.GetEvaluationRequest | pb.RankEvaluationRequest) -> tupl
 def _dashboard_period(request: pb.GetDashboardRequest | pb.GetGridCountsRequest,
                       now: datetime) -> tuple[datetime, datetime]:
     """The figures' period: as asked, each end defaulting to this calendar month in Beijing time."""
-    month = now.astimezone(BEIJING).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    next_month = (month + timedelta(days=32)).replace(day=1)
-    start = convert.from_timestamp(request.period_start, True) if request.HasField("period_start") else None
-    end = convert.from_timestamp(request.period_end, True) if request.HasField("period_end") else None
-    start, end = as_utc(start or month), as_utc(end or next_month)
-    if end <= start:
-        raise InvalidArgument.field("period_end", "must be after period_start")
-    return start, end
+    return requested_period(request, now)
 
 
 def _scoped_prefix(prefix: str, scopes: list[str]) -> str:

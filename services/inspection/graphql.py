@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
+from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from gateway.connection import Connection, check_first, listed, service_page
@@ -190,8 +191,10 @@ class InspectionQuery:
 
 
 def contribution() -> GraphQLContribution:
+    from services.inspection.graphql_map import InspectionMapQuery
     from services.inspection.graphql_mutations import InspectionMutation
 
-    return GraphQLContribution(query=InspectionQuery, mutation=InspectionMutation, types=TYPES,
+    return GraphQLContribution(query=merge_types("InspectionQuery", (InspectionQuery, InspectionMapQuery)),
+                               mutation=InspectionMutation, types=TYPES,
                                uploads=frozenset({"importPollutionSources"}))
 

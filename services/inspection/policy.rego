@@ -9,6 +9,8 @@
 #   assigns grid heads, enters a head's patrol on the head's behalf (the record keeps who entered
 #   it), ingests air-quality readings and, with a district scope, changes the rules.
 # - Missed patrol windows (missed_patrol) are read like patrols: every reading role, inside its scope.
+# - The map (violation.map: open violations per grid; pollution_source.map: sources in a box) is read like a
+#   list: every reading role, inside its scope.
 # - district_admin, street_staff, community_staff and grid_worker read inside their scope;
 #   district_admin also assigns grid heads and, with a district scope, changes the rules.
 # - auditor, and every role not named here, gets no inspection data.
@@ -27,7 +29,7 @@ resource_types := {
 	"inspection_rules",
 }
 
-read_verbs := {"list", "read", "export", "due", "compare"}
+read_verbs := {"list", "read", "export", "due", "compare", "map"}
 
 reader_roles := {
 	"grid_leader", "environment_bureau", "district_admin", "street_staff", "community_staff",
@@ -52,7 +54,7 @@ admin_writes := {"grid_head.assign", "inspection_rules.set"}
 bulk_actions := {
 	"pollution_source.list", "pollution_source.export", "pollution_source.import", "grid_head.list",
 	"patrol.list", "patrol.due", "missed_patrol.list", "violation.list", "assessment.read", "air_quality.compare",
-	"air_quality.ingest", "inspection_rules.read", "inspection_rules.set",
+	"air_quality.ingest", "inspection_rules.read", "inspection_rules.set", "violation.map", "pollution_source.map",
 }
 
 # Changed for the whole district at once: only a district-wide grant may.

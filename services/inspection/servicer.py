@@ -5,6 +5,7 @@ from __future__ import annotations
 import grpc
 
 from gridgov.inspection.v1 import inspection_pb2_grpc
+from services.inspection.servicer_map import MapRpcs
 from services.inspection.servicer_patrols import PatrolRpcs
 from services.inspection.servicer_review import ReviewRpcs
 from services.inspection.servicer_sources import SourceRpcs
@@ -12,7 +13,7 @@ from services.inspection.servicer_violations import ViolationRpcs
 from services.kit.runtime import ServiceRuntime
 
 
-class InspectionServicer(SourceRpcs, PatrolRpcs, ViolationRpcs, ReviewRpcs,
+class InspectionServicer(SourceRpcs, PatrolRpcs, ViolationRpcs, ReviewRpcs, MapRpcs,
                          inspection_pb2_grpc.InspectionServiceServicer):
     """Every RPC of gridgov.inspection.v1.InspectionService; each part lives in its servicer_* module."""
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
+
+from services.kit.clock import as_utc
+from services.kit.errors import InvalidArgument
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 # Office hours a working hour is counted in, local time.
@@ -104,3 +108,16 @@ def working_hours_between(start: datetime, end: datetime) -> float:
                 total += hi - lo
         cursor = datetime.combine(day + timedelta(days=1), time(0, 0), BEIJING)
     return total.total_seconds() / 3600
+
+
+def requested_period(request: Any, now: datetime) -> tuple[datetime, datetime]:
+    """A request's ``period_start`` / ``period_end`` (protobuf Timestamps), each end defaulting to the current
+    calendar month in Beijing time; in UTC. Raises InvalidArgument naming ``period_end`` unless it is later."""
+    month = now.astimezone(BEIJING).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    next_month = (month + timedelta(days=32)).replace(day=1)
+    start = as_utc(request.period_start.ToDatetime()) if request.HasField("period_start") else month
+    end = as_utc(request.period_end.ToDatetime()) if request.HasField("period_end") else next_month
+    start, end = as_utc(start), as_utc(end)
+    if end <= start:
+        raise InvalidArgument.field("period_end", "must be after period_start")
+    return start, end

@@ -20,10 +20,11 @@ SINGLE = ("pollution_source.read", "pollution_source.create", "pollution_source.
           "violation.report", "violation.add_evidence", "patrol.record", "grid_head.assign")
 BULK = ("pollution_source.list", "pollution_source.export", "pollution_source.import", "patrol.due",
         "missed_patrol.list", "assessment.read", "air_quality.compare", "air_quality.ingest", "inspection_rules.read",
-        "inspection_rules.set")
+        "inspection_rules.set", "violation.map", "pollution_source.map")
 READS = {"pollution_source.read", "violation.read"}
 BULK_READS = {"pollution_source.list", "pollution_source.export", "patrol.due", "missed_patrol.list",
-              "assessment.read", "air_quality.compare", "inspection_rules.read"}
+              "assessment.read", "air_quality.compare", "inspection_rules.read", "violation.map",
+              "pollution_source.map"}
 HEAD_SINGLE = set(SINGLE) - {"patrol.record"}
 
 # (role, scope) -> single-record actions allowed on a grid inside the scope, and bulk actions allowed.
