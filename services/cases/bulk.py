@@ -17,12 +17,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, text
 
 from services.cases import deadlines, domain
 from services.cases.catalogue import seed as catalogue_seed
 from services.cases.deadlines import Clockwork, Limit
-from services.cases.models import CaseRow, CaseUnitRow, TallyRow
+from services.cases.models import CaseRow, CaseUnitRow, ReportedDayRow, TallyRow
 from services.cases.store import row_values
 from services.kit import demo
 from services.kit.clock import as_utc
@@ -216,10 +216,25 @@ def unit_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for row in rows for part in row["participants"]]
 
 
+# The reported counts per grid and Beijing day, as the migration that made the table fills it.
+REPORTED_DAYS = {
+    "sqlite": """INSERT INTO case_reported_day (jurisdiction_code, day, count)
+                 SELECT jurisdiction_code, date(reported_at, '+8 hours'), count(*) FROM case_record
+                 GROUP BY jurisdiction_code, date(reported_at, '+8 hours')""",
+    "postgresql": """INSERT INTO case_reported_day (jurisdiction_code, day, count)
+                     SELECT jurisdiction_code, (reported_at AT TIME ZONE 'Asia/Shanghai')::date, count(*)
+                     FROM case_record
+                     GROUP BY jurisdiction_code, (reported_at AT TIME ZONE 'Asia/Shanghai')::date""",
+}
+
+
 async def rebuild_tallies(database: Database) -> None:
-    """The dashboard tallies recounted from the case rows (one scan)."""
+    """The dashboard tallies and the reported counts per day recounted from the case rows (a scan each)."""
     c = CaseRow
     async with database.transaction() as session:
+        dialect = session.get_bind().dialect.name
+        await session.execute(delete(ReportedDayRow))
+        await session.execute(text(REPORTED_DAYS[dialect]))
         await session.execute(delete(TallyRow))
         await session.execute(insert(TallyRow).from_select(
             ["jurisdiction_code", "state", "due_status", "supervised", "count"],

@@ -1,21 +1,26 @@
 """The cases' layers of the map: counts per grid for the choropleth, and the located cases inside a box.
 
 Open, due-soon and overdue counts come from the tallies (a few rows per grid, whatever the number of cases);
-the reported count of a period is one range scan of the covering evaluation index. A box of the map is a
-range scan of the location index, newest first, cut at the limit: the caller learns there are more.
+the reported count of a period sums the reported counts per grid and Beijing day for its whole days, and
+counts the case rows only in the part-days at its ends (a range scan of the reported_at index each). A box of
+the map is a range scan of the location index, newest first, cut at the limit: the caller learns there are more.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from services.cases import domain, queries, roles
 from services.cases.deadlines import DueStatus
-from services.cases.models import CaseRow, TallyRow
+from services.cases.models import CaseRow, ReportedDayRow, TallyRow
+from services.cases.store import beijing_day
+from services.kit.calendar import BEIJING
+from services.kit.clock import as_utc
 from services.kit.database import Database
 from services.kit.jurisdiction import prefix_condition, scope_condition
 from services.kit.map_box import Box
@@ -35,16 +40,12 @@ class GridCount:
 async def grid_counts(database: Database, prefix: str, scopes: Sequence[str], start: datetime,
                       end: datetime) -> list[GridCount]:
     """Per grid in ``scopes`` (under ``prefix``): open, due soon and overdue now, reported in [start, end)."""
-    where_tally = [scope_condition(TallyRow.jurisdiction_code, scopes), TallyRow.state.in_(OPEN)]
-    where_cases = [scope_condition(CaseRow.jurisdiction_code, scopes), CaseRow.reported_at >= start,
-                   CaseRow.reported_at < end]
-    if prefix:
-        where_tally.append(prefix_condition(TallyRow.jurisdiction_code, prefix))
-        where_cases.append(prefix_condition(CaseRow.jurisdiction_code, prefix))
+    def within(column: Any) -> list[ColumnElement[bool]]:
+        return [scope_condition(column, scopes), *([prefix_condition(column, prefix)] if prefix else [])]
+
     tallies = (select(TallyRow.jurisdiction_code, TallyRow.due_status, func.sum(TallyRow.count))
-               .where(*where_tally).group_by(TallyRow.jurisdiction_code, TallyRow.due_status))
-    reported = (select(CaseRow.jurisdiction_code, func.count()).where(*where_cases)
-                .group_by(CaseRow.jurisdiction_code))
+               .where(*within(TallyRow.jurisdiction_code), TallyRow.state.in_(OPEN))
+               .group_by(TallyRow.jurisdiction_code, TallyRow.due_status))
     grids: dict[str, GridCount] = {}
     for code, due, count in await database.fetch(tallies):
         grid = grids.setdefault(code, GridCount(code))
@@ -54,9 +55,45 @@ async def grid_counts(database: Database, prefix: str, scopes: Sequence[str], st
             grid.due_soon += count
         elif due == DueStatus.OVERDUE:
             grid.overdue += count
-    for code, count in await database.fetch(reported):
-        grids.setdefault(code, GridCount(code)).reported = int(count)
+    for code, count in await _reported(database, within, start, end):
+        grids.setdefault(code, GridCount(code)).reported += int(count)
     return [grids[code] for code in sorted(grids) if grids[code].open or grids[code].reported]
+
+
+def _midnight_after(moment: datetime) -> datetime:
+    """The first Beijing midnight at or after ``moment``, in UTC."""
+    local = moment.astimezone(BEIJING)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return as_utc(midnight if midnight == local else midnight + timedelta(days=1))
+
+
+def _midnight_before(moment: datetime) -> datetime:
+    """The last Beijing midnight at or before ``moment``, in UTC."""
+    return as_utc(moment.astimezone(BEIJING).replace(hour=0, minute=0, second=0, microsecond=0))
+
+
+async def _reported(database: Database, within: Any, start: datetime, end: datetime) -> list[Any]:
+    """(grid, count) of cases reported in [start, end): whole Beijing days from the day counts, the part-days at
+    the ends from the case rows."""
+    first, last = _midnight_after(start), _midnight_before(end)
+    if first >= last:  # under a whole day: the rows alone
+        edges = [(start, end)]
+        days = None
+    else:
+        edges = [(a, b) for a, b in ((start, first), (last, end)) if a < b]
+        days = (select(ReportedDayRow.jurisdiction_code, func.sum(ReportedDayRow.count))
+                .where(*within(ReportedDayRow.jurisdiction_code),
+                       ReportedDayRow.day >= beijing_day(first), ReportedDayRow.day < beijing_day(last))
+                .group_by(ReportedDayRow.jurisdiction_code))
+    dialect = database.engine.dialect.name
+    code = queries.index_neutral_jurisdiction(dialect)
+    rows: list[Any] = list(await database.fetch(days)) if days is not None else []
+    for lower, upper in edges:
+        # The jurisdiction kept off the planner's index choice, so the part-day is a reported_at range scan.
+        rows += await database.fetch(select(CaseRow.jurisdiction_code, func.count())
+                                     .where(*within(code), CaseRow.reported_at >= lower, CaseRow.reported_at < upper)
+                                     .group_by(CaseRow.jurisdiction_code))
+    return rows
 
 
 async def cases_in_box(database: Database, box: Box, open_only: bool, limit: int, scopes: Sequence[str],

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.cases.catalogue import CategoryKind
@@ -198,6 +198,19 @@ class NumberCounterRow(Base):
 
     day_key: Mapped[str] = mapped_column(String(24), primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class ReportedDayRow(Base):
+    """How many cases of a grid were reported on a Beijing day, added in each report's transaction.
+
+    The map's counts of a period sum these (a row per grid and day) instead of counting a district's cases.
+    """
+
+    __tablename__ = "case_reported_day"
+
+    jurisdiction_code: Mapped[str] = mapped_column(String(15), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class TallyRow(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.cases import domain, supervision
 from services.cases.deadlines import Clockwork, DueStatus, Limit
-from services.cases.models import CaseRow, CaseUnitRow, HistoryRow, NumberCounterRow, TallyRow
+from services.cases.models import CaseRow, CaseUnitRow, HistoryRow, NumberCounterRow, ReportedDayRow, TallyRow
 from services.kit.clock import as_utc
 from services.kit.ids import new_id
 
@@ -98,6 +98,11 @@ def row_values(case: domain.Case, now: datetime, ever_overdue: bool = False) -> 
     )
 
 
+def beijing_day(moment: datetime) -> date:
+    """The Beijing calendar day of a moment: what the reported counts are kept by."""
+    return as_utc(moment).astimezone(BEIJING).date()
+
+
 def tally_key(case: domain.Case) -> tuple[str, domain.CaseState, DueStatus, bool]:
     return case.jurisdiction_code, case.state, case.due_status, case.supervised
 
@@ -129,6 +134,15 @@ def _tally_upsert(dialect: str) -> Any:
         index_elements=["jurisdiction_code", "state", "due_status", "supervised"],
         set_={"count": table.c.count + statement.excluded.count},
     )
+
+
+@lru_cache(maxsize=2)
+def _reported_upsert(dialect: str) -> Any:
+    """Adds one to the reported count of a grid and Beijing day."""
+    table = ReportedDayRow.__table__
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return statement.on_conflict_do_update(index_elements=["jurisdiction_code", "day"],
+                                           set_={"count": table.c.count + statement.excluded.count})
 
 
 def _units_of(case: domain.Case | None) -> frozenset[tuple[str, bool]]:
@@ -170,6 +184,8 @@ class CaseStore:
         self._units([(None, case)])
         self._history([(case.id, entry)])
         self._tally((tally_key(case), +1))
+        self.session.execute(_reported_upsert(self.session.get_bind().dialect.name), {
+            "jurisdiction_code": case.jurisdiction_code, "day": beijing_day(case.reported_at), "count": 1})
 
     def save(self, loaded: Loaded, after: domain.Case, entries: Sequence[domain.HistoryEntry],
              now: datetime) -> None:

@@ -52,3 +52,24 @@ async def test_0002_fills_the_unit_rows_from_the_participants_cases_already_carr
         rows = (await session.execute(select(CaseUnitRow.case_id, CaseUnitRow.unit, CaseUnitRow.lead)
                                       .order_by(CaseUnitRow.unit))).all()
     assert sorted(tuple(r) for r in rows) == sorted([("c1", LEAD, True), ("c1", CO, False)])
+
+
+async def test_0005_counts_the_cases_already_stored_by_grid_and_beijing_day(database: Database) -> None:
+    from datetime import timedelta
+
+    from services.cases.models import ReportedDayRow
+
+    await upgrade(database, plugin.migrations, "0004")
+    # T0 and an hour later fall on one Beijing day; sixteen hours later on the next.
+    cases = [replace(case_in(CaseState.REPORTED), id=f"c{i}", number=f"110108-20261123-{i:04d}",
+                     reported_at=T0 + timedelta(hours=hours)) for i, hours in enumerate((0, 1, 16))]
+    async with database.transaction() as session:
+        await session.execute(CaseRow.__table__.insert(), [row_values(c, T0) for c in cases])
+    await upgrade(database, plugin.migrations)
+    async with database.read() as session:
+        rows = (await session.execute(select(ReportedDayRow.jurisdiction_code, ReportedDayRow.day,
+                                             ReportedDayRow.count).order_by(ReportedDayRow.day))).all()
+    from services.cases.store import beijing_day
+
+    code = cases[0].jurisdiction_code
+    assert [tuple(r) for r in rows] == [(code, beijing_day(T0), 2), (code, beijing_day(T0 + timedelta(hours=16)), 1)]
