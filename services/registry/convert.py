@@ -58,7 +58,7 @@ def jurisdiction(node: domain.Jurisdiction) -> pb.Jurisdiction:
 
 def building(record: domain.Building) -> pb.Building:
     message = pb.Building(id=record.id, jurisdiction_code=record.jurisdiction_code, address=record.address,
-                          name=record.name)
+                          name=record.name, located_grid=record.located_grid)
     if record.latitude is not None and record.longitude is not None:
         message.location.CopyFrom(geo_pb2.GeoPoint(latitude=record.latitude, longitude=record.longitude))
     return message

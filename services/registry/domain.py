@@ -333,6 +333,8 @@ class Building:
     name: str
     latitude: float | None
     longitude: float | None
+    # The grid the location falls in when it is not jurisdiction_code (set by the gateway); "" otherwise.
+    located_grid: str = ""
 
 
 @dataclass(frozen=True)

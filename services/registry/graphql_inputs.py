@@ -33,8 +33,10 @@ class AssignGridWorkersInput:
 
 @strawberry.input(description="The arguments of createBuilding.")
 class CreateBuildingInput:
-    jurisdiction_code: str
     address: str
+    jurisdiction_code: str = strawberry.field(
+        default="", description="The grid (15 digits). May be left out when location is given: the building lands "
+                                "in the grid its location falls in.")
     name: str = ""
     location: GeoPointInput | None = None
 

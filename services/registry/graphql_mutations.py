@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.context import Resource
+from gateway.landing import authorize_landing, land
 from gateway.plugin_types import GeoPointInput, GraphQLNames, IdempotencyKey, checked_key, decode_base64, stamp
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.registry.graphql_calls import SERVICE, context, household_code, one_call
@@ -77,20 +78,36 @@ class RegistryMutation:
     @strawberry.mutation(description="Adds a building to a grid.")
     async def create_building(self, info: Info, input: CreateBuildingInput,
                               idempotency_key: IdempotencyKey = None) -> Building:
-        request = pb.CreateBuildingRequest(jurisdiction_code=input.jurisdiction_code, address=input.address,
+        ctx = context(info)
+        point = input.location
+        landed = land(ctx, input.jurisdiction_code, point.longitude if point else None,
+                      point.latitude if point else None, code_field="input.jurisdictionCode",
+                      location_field="input.location")
+        request = pb.CreateBuildingRequest(jurisdiction_code=landed.code, address=input.address,
                                            name=input.name, location=_location(input.location),
-                                           idempotency_key=checked_key(idempotency_key))
-        response = await one_call(info, "building.create", "building", "", input.jurisdiction_code, "CreateBuilding",
-                                  request)
+                                           idempotency_key=checked_key(idempotency_key),
+                                           located_grid=landed.located_grid)
+        resource = Resource("building", "", landed.code)
+        decision = await authorize_landing(ctx, "building.create", landed, lambda code: Resource("building", "", code))
+        response = await ctx.call(SERVICE, "CreateBuilding", request, decision, resource=resource,
+                                  names=GraphQLNames({"": "input"}))
         return response.building  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Replaces a building's name, address and location.")
     async def update_building(self, info: Info, input: UpdateBuildingInput) -> Building:
+        ctx = context(info)
         located = await _located(info, "GetBuilding", pb.GetBuildingRequest(id=input.id), "building")
+        point = input.location
+        # A building stays in its grid; a new location in another grid flags it (and needs the right there).
+        landed = land(ctx, located.jurisdiction_code, point.longitude if point else None,
+                      point.latitude if point else None, code_field="input.id", location_field="input.location")
         request = pb.UpdateBuildingRequest(id=input.id, address=input.address, name=input.name,
-                                           location=_location(input.location))
-        response = await one_call(info, "building.update", "building", input.id, located.jurisdiction_code,
-                                  "UpdateBuilding", request)
+                                           location=_location(input.location), located_grid=landed.located_grid)
+        resource = Resource("building", input.id, located.jurisdiction_code)
+        decision = await authorize_landing(ctx, "building.update", landed,
+                                           lambda code: Resource("building", input.id, code))
+        response = await ctx.call(SERVICE, "UpdateBuilding", request, decision, resource=resource,
+                                  names=GraphQLNames({"": "input"}))
         return response.building  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Registers a household with its members in a building.")

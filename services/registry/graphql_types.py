@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from gateway.connection import Connection, service_page
 from gateway.context import Resource
-from gateway.plugin_types import ProtoEnums, graphql_enum, present
+from gateway.plugin_types import LocatedRecord, ProtoEnums, graphql_enum, present
 from gridgov.registry.v1 import registry_pb2 as pb
 from services.registry import domain
 from services.registry.graphql_calls import SERVICE, context, list_page
@@ -100,7 +100,7 @@ class Jurisdiction:
 
 
 @strawberry.type
-class Building:
+class Building(LocatedRecord):
     """A building in a grid."""
 
     id: str

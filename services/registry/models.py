@@ -83,6 +83,8 @@ class BuildingRow(Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The grid the location falls in when it is not jurisdiction_code (flagged); null otherwise.
+    located_grid: Mapped[str | None] = mapped_column(String(15))
 
 
 class HouseholdRow(Base):

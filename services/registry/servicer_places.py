@@ -60,6 +60,14 @@ def _organization(request: pb.CreateOrganizationRequest | pb.UpdateOrganizationR
                                jurisdiction_code, request.contact_phone.strip())
 
 
+def _located_grid(request: pb.CreateBuildingRequest | pb.UpdateBuildingRequest, violations: Violations) -> str:
+    """The request's located_grid: empty, or a grid code (the gateway sets it when the location disagrees)."""
+    located = request.located_grid.strip()
+    if located and (problem := domain.code_problem(located, domain.JurisdictionLevel.GRID)):
+        violations.add("located_grid", problem)
+    return located
+
+
 class PlaceRpcs(ServicerBase):
     # --- jurisdiction tree ---------------------------------------------------------------
 
@@ -151,10 +159,12 @@ class PlaceRpcs(ServicerBase):
         if not request.address.strip():
             violations.add("address", "is required")
         latitude, longitude = _location(request, violations)
+        located = _located_grid(request, violations)
         violations.raise_if_any()
         code = request.jurisdiction_code.strip()
         require_in_scope(code)
-        building = domain.Building(new_id(), code, request.address.strip(), request.name.strip(), latitude, longitude)
+        building = domain.Building(new_id(), code, request.address.strip(), request.name.strip(), latitude, longitude,
+                                   located)
 
         async def work(session: AsyncSession) -> pb.CreateBuildingResponse:
             await require_grid(session, code)
@@ -173,6 +183,7 @@ class PlaceRpcs(ServicerBase):
         if not request.address.strip():
             violations.add("address", "is required")
         latitude, longitude = _location(request, violations)
+        located = _located_grid(request, violations)
         violations.raise_if_any()
         async with self.write() as session:
             store = BuildingStore(session)
@@ -181,7 +192,7 @@ class PlaceRpcs(ServicerBase):
                 raise NotFound("building", building_id)
             require_in_scope(current.jurisdiction_code)
             building = replace(current, address=request.address.strip(), name=request.name.strip(),
-                               latitude=latitude, longitude=longitude)
+                               latitude=latitude, longitude=longitude, located_grid=located)
             other = await store.find(building.jurisdiction_code, building.address)
             if other is not None and other.id != building_id:
                 raise AlreadyExists(f"grid {building.jurisdiction_code} has a building at {building.address} already")

@@ -31,7 +31,8 @@ def to_jurisdiction(row: JurisdictionNode, workers: Sequence[GridWorker] = (), *
 
 
 def to_building(row: BuildingRow) -> domain.Building:
-    return domain.Building(row.id, row.jurisdiction_code, row.address, row.name, row.latitude, row.longitude)
+    return domain.Building(row.id, row.jurisdiction_code, row.address, row.name, row.latitude, row.longitude,
+                           row.located_grid or "")
 
 
 def to_organization(row: OrganizationRow) -> domain.Organization:
@@ -135,7 +136,8 @@ class BuildingStore:
     async def add(self, building: domain.Building, now: datetime) -> None:
         self.session.add(BuildingRow(id=building.id, jurisdiction_code=building.jurisdiction_code,
                                      address=building.address, name=building.name, latitude=building.latitude,
-                                     longitude=building.longitude, created_at=now))
+                                     longitude=building.longitude, created_at=now,
+                                     located_grid=building.located_grid or None))
         await self.session.flush()
 
     async def add_many(self, buildings: Sequence[domain.Building], now: datetime) -> None:
@@ -164,6 +166,7 @@ class BuildingStore:
         assert row is not None
         row.address, row.name = building.address, building.name
         row.latitude, row.longitude = building.latitude, building.longitude
+        row.located_grid = building.located_grid or None
         await self.session.flush()
 
     async def list(self, scopes: Sequence[str], page: Page, *, prefix: str = "", address: str = "",
