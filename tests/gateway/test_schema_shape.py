@@ -45,6 +45,15 @@ EMBEDDED_LISTS = {
     ("PollutionSource", "checklist"): "one source's checklist entries",
     ("Viewer", "roles"): "the caller's own role grants",
     ("Mutation", "recordPatrols"): "the patrols one batch created",
+    # The map's layers are drawn whole: a choropleth needs every grid of the view at once, a point layer is cut at
+    # its limit with a "zoom in" answer instead of pages.
+    ("Query", "caseGridCounts"): "one count per grid of the view, drawn at once",
+    ("Query", "caseHotspots"): "the first N grids of a ranking",
+    ("Query", "fireHazardGridCounts"): "one count per grid of the view, drawn at once",
+    ("Query", "pollutionViolationGridCounts"): "one count per grid of the view, drawn at once",
+    ("CasePoints", "points"): "the points of one map box, cut at limit with truncated",
+    ("FirePlacePoints", "points"): "the points of one map box, cut at limit with truncated",
+    ("PollutionSourcePoints", "points"): "the points of one map box, cut at limit with truncated",
 }
 # A query names a thing; these words would make it an action.
 QUERY_VERBS = ("get", "list", "find", "search", "export", "verify", "fetch", "count", "compute", "load")

@@ -1,4 +1,4 @@
-"""Fixtures of the browser tests: the real platform (once per session) and Debian's Chromium by path."""
+"""Fixtures of the browser tests: the real platform (once for the package) and Debian's Chromium by path."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from tests.portal.browser import AXE, CHROMIUM, ROOT
 from tests.portal.platform import Platform, running_platform
 
 
-@pytest.fixture(scope="session")
+# Package-scoped, not session-scoped: Playwright's sync API holds an event loop running on the main thread while
+# it is open, and every asyncio test collected after this package would fail to start its own.
+@pytest.fixture(scope="package")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     index = ROOT / "portal" / "dist" / "index.html"
     assert index.is_file(), "the portal is not built: run `make portal`"
@@ -21,7 +23,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     assert CHROMIUM.is_file(), f"no Chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)"
     with sync_playwright() as playwright:
