@@ -14,7 +14,7 @@ from gateway.auth import Authenticator, load_or_create_private_key
 from gateway.decision_log.anchor import FileAnchor
 from gateway.decision_log.writer import DecisionLog
 from gateway.migrate import migrate_database
-from gateway.placement import Placer
+from gateway.placement import gateway_placer
 from gateway.policy.bundle import PERSONAL_FIELDS, load_bundle
 from gateway.policy.cache import CachedEngine, context_free
 from gateway.policy.engine import OpaEngine, PolicyEngine, RegorusEngine
@@ -23,6 +23,7 @@ from services.kit.actor import ActorSigner
 from services.kit.client import open_channel
 from services.kit.clock import Clock, utcnow
 from services.kit.database import Database
+from services.kit.placer import Placer
 from services.kit.plugin import Plugin
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class GatewayRuntime:
             self.channels[name] = channel
             self.stubs[name] = self.plugins[name].stub(channel)
         if "registry" in self.stubs:
-            self.placer = Placer(self.settings.placement, self.stubs["registry"], self.signer.metadata)
+            self.placer = gateway_placer(self.settings.placement, self.stubs["registry"], self.signer.metadata)
             await self.placer.start()
 
     async def close(self) -> None:

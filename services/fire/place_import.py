@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from services.fire.domain import PlaceDraft, PlaceType, RiskLevel, place_problems
 from services.kit.errors import FieldViolation, InvalidArgument
@@ -39,8 +40,29 @@ def _choice(text: str, labels: Mapping[str, object], enum: type) -> object | Non
         return None
 
 
-def parse_places(content: bytes, file_format: FileFormat) -> list[tuple[int, PlaceDraft]]:
-    """Every row as (line, draft); raises InvalidArgument listing each bad row (``rows[<line>].<field>``) if any."""
+# The grid a (longitude, latitude) falls in, or None outside every grid.
+Locate = Callable[[float, float], str | None]
+
+
+def land(draft: PlaceDraft, locate: Locate) -> PlaceDraft:
+    """The row's draft landed in the grid its coordinates fall in (gateway/landing.py's rule for one row)."""
+    if draft.longitude is None or draft.latitude is None:
+        return draft
+    grid = locate(draft.longitude, draft.latitude)
+    code = draft.jurisdiction_code.strip()
+    if not code:
+        return replace(draft, jurisdiction_code=grid) if grid else draft
+    if grid and grid != code:
+        return replace(draft, located_grid=grid)
+    return draft
+
+
+def parse_places(content: bytes, file_format: FileFormat,
+                 locate: Locate | None = None) -> list[tuple[int, PlaceDraft]]:
+    """Every row as (line, draft); raises InvalidArgument listing each bad row (``rows[<line>].<field>``) if any.
+
+    With ``locate`` (the grid a longitude/latitude falls in), a row with coordinates may leave its grid empty: it
+    lands in the grid they fall in; a row whose grid disagrees with them keeps it and carries the located one."""
     rows = read_table(content, file_format, IMPORT_COLUMNS, REQUIRED)
     if not rows:
         raise InvalidArgument.field("file", "has no data rows")
@@ -63,6 +85,8 @@ def parse_places(content: bytes, file_format: FileFormat) -> list[tuple[int, Pla
             organization_id=values.get("organization_id", ""), household_id=values.get("household_id", ""),
             latitude=latitude, longitude=longitude,
         )
+        if locate is not None and not cell_problems:
+            draft = land(draft, locate)
         row_problems = cell_problems + place_problems(draft, prefix, location=prefix)
         if place_type is None and values.get("type", "").strip():
             unknown = FieldViolation(f"{prefix}.type", f"unknown place type {values['type']!r}")

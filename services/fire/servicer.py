@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -41,6 +42,14 @@ def place_draft(message: fire_pb2.PlaceInput, problems: list[FieldViolation]) ->
         latitude=message.location.latitude if message.HasField("location") else None,
         longitude=message.location.longitude if message.HasField("location") else None,
     )
+
+
+def located_grid(runtime: ServiceRuntime) -> Callable[[float, float], str | None] | None:
+    """The grid a point falls in, from the service's index of the registry's grids; None without one."""
+    placer = runtime.placer
+    if placer is None:
+        return None
+    return lambda longitude, latitude: placer.place(longitude, latitude).grid
 
 
 def require_district_wide() -> None:
@@ -90,7 +99,7 @@ class FireServicer(HazardRpcs, SettingsRpcs, fire_pb2_grpc.FireServiceServicer):
 
     async def ImportPlaces(self, request: fire_pb2.ImportPlacesRequest,
                            context: Any) -> fire_pb2.ImportPlacesResponse:
-        drafts = parse_places(request.content, file_format(request.format))
+        drafts = parse_places(request.content, file_format(request.format), located_grid(self.runtime))
         scopes = actor.read_scopes()
         outside = [f"rows[{line}].jurisdiction_code {d.jurisdiction_code}" for line, d in drafts
                    if not jurisdiction.within_any(d.jurisdiction_code, scopes)]

@@ -119,6 +119,8 @@ class ServiceSettings:
     tls: TLSConfig | None = None
     # How long an idempotency key's first answer is kept (it must outlast the portals' offline queue), in days.
     idempotency_ttl_days: int = 7
+    # Where a service that places points keeps its last copy of the registry's boundaries.
+    boundary_cache_file: Path = Path("var") / "boundaries.json"
 
     @classmethod
     def from_env(cls, name: str, environ: Mapping[str, str] | None = None) -> ServiceSettings:
@@ -152,6 +154,8 @@ class ServiceSettings:
             job_interval=env.number("GRIDGOV_JOB_INTERVAL", 30.0),
             tls=tls_config(env, mode),
             idempotency_ttl_days=env.integer("GRIDGOV_IDEMPOTENCY_TTL_DAYS", 7, minimum=1),
+            boundary_cache_file=Path(env.text(f"GRIDGOV_{upper}_BOUNDARY_CACHE_FILE",
+                                              str(data_dir(env) / f"{name}-boundaries.json"))),
         )
 
 

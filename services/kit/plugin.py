@@ -116,6 +116,9 @@ class Plugin:
     jobs: Callable[[ServiceRuntime], Sequence[Job]] = field(default=lambda runtime: ())
     # Event subscriptions, built once the runtime exists.
     subscriptions: Callable[[ServiceRuntime], Sequence[Subscription]] = field(default=lambda runtime: ())
+    # True when the service places points in their grid itself (imports with coordinates and no grid): it then
+    # keeps a spatial index of the registry's grids (ServiceRuntime.placer) where the registry is deployed.
+    places_points: bool = False
 
     def load_graphql(self) -> GraphQLContribution | None:
         """Imports the GraphQL contribution; raises PluginError naming the plugin on failure."""

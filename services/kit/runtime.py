@@ -10,6 +10,7 @@ from services.kit.clock import Clock, utcnow
 from services.kit.config import ServiceSettings
 from services.kit.database import Database
 from services.kit.outbox import OutboxNotifier
+from services.kit.placer import Placer
 from services.kit.tables import KitTables
 
 
@@ -21,6 +22,8 @@ class ServiceRuntime:
     signer: ActorSigner
     notifier: OutboxNotifier = field(default_factory=OutboxNotifier)
     clock: Clock = utcnow
+    # The grids' spatial index, for a plugin that places points (Plugin.places_points) where the registry runs.
+    placer: Placer | None = None
     # This replica's name in job leases.
     replica: str = field(default_factory=lambda: f"{socket.gethostname()}-{id(object())}")
 

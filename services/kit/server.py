@@ -20,6 +20,7 @@ from gridgov.common.v1 import error_pb2, event_pb2, event_pb2_grpc
 from services.kit import actor as actor_context
 from services.kit import heap, idempotency, lease
 from services.kit.actor import ActorSigner
+from services.kit.client import open_channel
 from services.kit.config import Mode, ServiceSettings
 from services.kit.consumer import Consumer
 from services.kit.database import Database
@@ -27,6 +28,7 @@ from services.kit.errors import DomainError, FailedPrecondition, IllegalTransiti
 from services.kit.keepalive import KEEPALIVE, Keepalive
 from services.kit.migrations import upgrade
 from services.kit.outbox import EventServicer
+from services.kit.placer import Placer
 from services.kit.plugin import Job, Plugin, load_plugins
 from services.kit.runtime import ServiceRuntime
 from services.kit.validation import text_violations
@@ -257,6 +259,15 @@ def start_background(plugin: Plugin, runtime: ServiceRuntime) -> list[asyncio.Ta
             tls=runtime.settings.tls,
         )
         tasks.append(asyncio.create_task(consumer.run()))
+    registry = runtime.settings.peers.get("registry")
+    if plugin.places_points and registry is not None:
+        from gridgov.registry.v1 import registry_pb2_grpc
+
+        channel = open_channel(registry, tls=runtime.settings.tls)
+        runtime.placer = Placer(runtime.settings.boundary_cache_file, runtime.settings.job_interval,
+                                registry_pb2_grpc.RegistryServiceStub(channel), runtime.signer.metadata,
+                                f"system:{plugin.name}-placer")
+        tasks.append(asyncio.create_task(runtime.placer.run(), name=f"{plugin.name}-boundaries"))
     return tasks
 
 
