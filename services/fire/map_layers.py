@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.fire.domain import HazardState
 from services.fire.models import HazardRow, PlaceRow
 from services.kit.jurisdiction import prefix_condition, scope_condition
-from services.kit.map_box import Box
+from services.kit.map_box import Box, rows_in_box
 
 # Found and not yet put right: what a grid still has to answer for.
 UNRECTIFIED = (HazardState.OPEN, HazardState.RECTIFYING, HazardState.OVERDUE, HazardState.HANDED_OVER)
@@ -39,9 +39,4 @@ async def hazard_counts(session: AsyncSession, prefix: str, scopes: Sequence[str
 async def places_in_box(session: AsyncSession, box: Box, limit: int,
                         scopes: Sequence[str]) -> tuple[list[PlaceRow], bool]:
     """The located places in ``scopes`` inside ``box`` (at most ``limit``, by id), and whether there are more."""
-    query = (select(PlaceRow).where(scope_condition(PlaceRow.jurisdiction_code, scopes),
-                                    PlaceRow.latitude.between(box.south, box.north),
-                                    PlaceRow.longitude.between(box.west, box.east))
-             .order_by(PlaceRow.id).limit(limit + 1))
-    rows = list(await session.scalars(query))
-    return rows[:limit], len(rows) > limit
+    return await rows_in_box(session, PlaceRow, box, limit, scopes)

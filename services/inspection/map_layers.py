@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.inspection.domain import ViolationState
 from services.inspection.models import SourceRow, ViolationRow
 from services.kit.jurisdiction import scope_condition
-from services.kit.map_box import Box
+from services.kit.map_box import Box, rows_in_box
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,4 @@ async def violation_counts(session: AsyncSession, scopes: Sequence[str], start: 
 async def sources_in_box(session: AsyncSession, box: Box, limit: int,
                          scopes: Sequence[str]) -> tuple[list[SourceRow], bool]:
     """The located sources in ``scopes`` inside ``box`` (at most ``limit``, by id), and whether there are more."""
-    query = (select(SourceRow).where(scope_condition(SourceRow.jurisdiction_code, scopes),
-                                     SourceRow.latitude.between(box.south, box.north),
-                                     SourceRow.longitude.between(box.west, box.east))
-             .order_by(SourceRow.id).limit(limit + 1))
-    rows = list(await session.scalars(query))
-    return rows[:limit], len(rows) > limit
+    return await rows_in_box(session, SourceRow, box, limit, scopes)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridgov.common.v1 import geo_pb2
 from services.kit.errors import InvalidArgument
+from services.kit.jurisdiction import scope_condition
+
+Row = TypeVar("Row")
 
 # The most points one answer carries: beyond it the caller is told to zoom in.
 MAX_POINTS = 5000
@@ -48,3 +56,16 @@ def point_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_POINTS:
         raise InvalidArgument.field("limit", f"must be between 1 and {MAX_POINTS}, got {limit}")
     return limit
+
+
+async def rows_in_box(session: AsyncSession, model: type[Row], box: Box, limit: int,
+                      scopes: Sequence[str]) -> tuple[list[Row], bool]:
+    """The located rows of ``model`` (its jurisdiction_code, latitude, longitude and id columns) in ``scopes``
+    inside ``box``, at most ``limit`` by id, and whether there are more."""
+    table: Any = model
+    query = (select(model).where(scope_condition(table.jurisdiction_code, scopes),
+                                 table.latitude.between(box.south, box.north),
+                                 table.longitude.between(box.west, box.east))
+             .order_by(table.id).limit(limit + 1))
+    rows = list(await session.scalars(query))
+    return rows[:limit], len(rows) > limit
