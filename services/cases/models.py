@@ -207,6 +207,8 @@ class ReportedDayRow(Base):
     """
 
     __tablename__ = "case_reported_day"
+    # A period's days across every grid: one range scan of this covering index, not the whole table.
+    __table_args__ = (Index("ix_case_reported_day_day", "day", "jurisdiction_code", "count"),)
 
     jurisdiction_code: Mapped[str] = mapped_column(String(15), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("jurisdiction_code", "day"),
     )
+    op.create_index("ix_case_reported_day_day", "case_reported_day", ["day", "jurisdiction_code", "count"])
     op.execute(BACKFILL[op.get_bind().dialect.name])
 
 
