@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 
 from services.fire.domain import PlaceDraft, PlaceType, RiskLevel, place_problems
 from services.kit.errors import FieldViolation, InvalidArgument
+from services.kit.landing import Locate, landing
 from services.kit.tabular import LATITUDE_COLUMN, LONGITUDE_COLUMN, Column, FileFormat, coordinate_cells, read_table
 
 PLACE_TYPE_LABELS: Mapping[str, PlaceType] = {
@@ -40,23 +41,6 @@ def _choice(text: str, labels: Mapping[str, object], enum: type) -> object | Non
         return None
 
 
-# The grid a (longitude, latitude) falls in, or None outside every grid.
-Locate = Callable[[float, float], str | None]
-
-
-def land(draft: PlaceDraft, locate: Locate) -> PlaceDraft:
-    """The row's draft landed in the grid its coordinates fall in (gateway/landing.py's rule for one row)."""
-    if draft.longitude is None or draft.latitude is None:
-        return draft
-    grid = locate(draft.longitude, draft.latitude)
-    code = draft.jurisdiction_code.strip()
-    if not code:
-        return replace(draft, jurisdiction_code=grid) if grid else draft
-    if grid and grid != code:
-        return replace(draft, located_grid=grid)
-    return draft
-
-
 def parse_places(content: bytes, file_format: FileFormat,
                  locate: Locate | None = None) -> list[tuple[int, PlaceDraft]]:
     """Every row as (line, draft); raises InvalidArgument listing each bad row (``rows[<line>].<field>``) if any.
@@ -86,7 +70,8 @@ def parse_places(content: bytes, file_format: FileFormat,
             latitude=latitude, longitude=longitude,
         )
         if locate is not None and not cell_problems:
-            draft = land(draft, locate)
+            code, located = landing(draft.jurisdiction_code, draft.longitude, draft.latitude, locate)
+            draft = replace(draft, jurisdiction_code=code, located_grid=located)
         row_problems = cell_problems + place_problems(draft, prefix, location=prefix)
         if place_type is None and values.get("type", "").strip():
             unknown = FieldViolation(f"{prefix}.type", f"unknown place type {values['type']!r}")

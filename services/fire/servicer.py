@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -20,6 +19,7 @@ from services.fire.store import CatalogueStore, PlaceStore, code_filter
 from services.kit import actor, jurisdiction
 from services.kit.errors import FieldViolation, InvalidArgument, PermissionDenied
 from services.kit.pagination import page_from
+from services.kit.placer import located_grid
 from services.kit.runtime import ServiceRuntime
 from services.kit.tabular import FileFormat
 
@@ -42,14 +42,6 @@ def place_draft(message: fire_pb2.PlaceInput, problems: list[FieldViolation]) ->
         latitude=message.location.latitude if message.HasField("location") else None,
         longitude=message.location.longitude if message.HasField("location") else None,
     )
-
-
-def located_grid(runtime: ServiceRuntime) -> Callable[[float, float], str | None] | None:
-    """The grid a point falls in, from the service's index of the registry's grids; None without one."""
-    placer = runtime.placer
-    if placer is None:
-        return None
-    return lambda longitude, latitude: placer.place(longitude, latitude).grid
 
 
 def require_district_wide() -> None:

@@ -26,4 +26,6 @@ plugin = Plugin(
     demo_data=load_demo_data,
     jobs=jobs,
     subscriptions=subscriptions,
+    # Survey ledgers may leave the grid out where coordinates are given.
+    places_points=True,
 )

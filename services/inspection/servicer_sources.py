@@ -34,6 +34,7 @@ from services.kit.errors import FieldViolation, InvalidArgument, PermissionDenie
 from services.kit.jurisdiction import within_any
 from services.kit.masking import mask_phone
 from services.kit.pagination import page_from
+from services.kit.placer import located_grid
 from services.kit.tabular import FileFormat, read_table, write_table
 
 FORMATS = {pb.FILE_FORMAT_CSV: FileFormat.CSV, pb.FILE_FORMAT_XLSX: FileFormat.XLSX}
@@ -144,6 +145,7 @@ class SourceRpcs(ServicerBase):
         if len(rows) > MAX_IMPORT_ROWS:
             raise InvalidArgument.field("data", f"has {len(rows)} rows; import at most {MAX_IMPORT_ROWS} at a time")
         scopes = actor.read_scopes()
+        locate = located_grid(self.runtime)
 
         async def work(session: AsyncSession) -> pb.ImportSourcesResponse:
             rules = await RulesStore(session).load()
@@ -152,7 +154,7 @@ class SourceRpcs(ServicerBase):
             drafts = []
             seen: dict[tuple[str, str, str], int] = {}
             for row in rows:
-                draft, row_problems = parse_row(row, rules.checklist)
+                draft, row_problems = parse_row(row, rules.checklist, locate)
                 problems.extend(row_problems)
                 if draft is None:
                     continue

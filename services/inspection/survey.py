@@ -15,6 +15,7 @@ from services.inspection.domain import (
     validate_source,
 )
 from services.kit.errors import FieldViolation
+from services.kit.landing import Locate, landing
 from services.kit.tabular import Column, Row
 
 # A column's max_length is the width of the source column it is stored in.
@@ -68,8 +69,12 @@ def _items(text: str) -> list[str]:
     return [t for t in _SEPARATORS.split(text.strip()) if t]
 
 
-def parse_row(row: Row, checklist: Sequence[ChecklistItem]) -> tuple[SourceDraft | None, list[FieldViolation]]:
-    """The draft of one ledger row, or every problem of the row, each naming ``rows[<line>].<column>``."""
+def parse_row(row: Row, checklist: Sequence[ChecklistItem],
+              locate: Locate | None = None) -> tuple[SourceDraft | None, list[FieldViolation]]:
+    """The draft of one ledger row, or every problem of the row, each naming ``rows[<line>].<column>``.
+
+    With ``locate``, a row with coordinates may leave its grid empty: it lands in the grid they fall in; a row
+    whose grid disagrees with them keeps it and carries the located one."""
     prefix = f"rows[{row.line}]"
     values = row.values
     problems: list[FieldViolation] = []
@@ -121,8 +126,11 @@ def parse_row(row: Row, checklist: Sequence[ChecklistItem]) -> tuple[SourceDraft
                        if source_type is SourceType.CONSTRUCTION_SITE else {})
     # Items the ledger names that the configured checklist lacks are reported by validate_source.
     checklist_state.update({code: True for code in in_place})
+    code, located = values.get("jurisdiction_code", ""), ""
+    if locate is not None:
+        code, located = landing(code, numbers["longitude"], numbers["latitude"], locate)
     draft = SourceDraft(
-        source_type=source_type, name=values.get("name", ""), jurisdiction_code=values.get("jurisdiction_code", ""),
+        source_type=source_type, name=values.get("name", ""), jurisdiction_code=code, located_grid=located,
         address=values.get("address", ""), responsible_unit=values.get("responsible_unit", ""),
         contact_name=values.get("contact_name", ""), contact_phone=values.get("contact_phone", "").strip(),
         latitude=numbers["latitude"], longitude=numbers["longitude"], area_m2=numbers["area_m2"],

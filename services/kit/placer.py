@@ -78,3 +78,11 @@ class Placer:
                 await self.cache.refresh()
             except Exception:  # a bad snapshot keeps the index in use; the next refresh tries again
                 log.exception("placement: refreshing the boundaries failed")
+
+
+def located_grid(runtime: Any) -> Callable[[float, float], str | None] | None:
+    """The grid a point falls in, from a service runtime's index of the registry's grids; None without one."""
+    placer: Placer | None = runtime.placer
+    if placer is None:
+        return None
+    return lambda longitude, latitude: placer.place(longitude, latitude).grid
