@@ -17,7 +17,7 @@ from services.kit.locator_cache import Boundaries, Boundary, BoundarySource, Sou
 
 Metadata = tuple[tuple[str, str | bytes], ...]
 # The whole district's shapes at once: a large tree is a few megabytes, well inside the message limit.
-TIMEOUT = 60.0
+TIMEOUT = 20.0
 
 
 def parse_layer(geojson: str, revision: int) -> Boundaries:

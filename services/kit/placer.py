@@ -37,9 +37,13 @@ class Placer:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Loads the boundaries, then keeps them current in a task of its own (``close`` stops it)."""
-        await self._load()
-        self._task = asyncio.create_task(self._refresh_forever(), name="boundary-refresh")
+        """Loads the copy on disk now, then asks the registry and keeps the boundaries current in a task of its
+        own (``close`` stops it): a start never waits on the registry."""
+        try:
+            await asyncio.to_thread(self.cache.load_disk)
+        except Exception:  # an unreadable copy: the registry's answer replaces it
+            log.exception("placement: the copy on disk is unusable")
+        self._task = asyncio.create_task(self.run(), name="boundary-refresh")
 
     async def run(self) -> None:
         """Loads the boundaries and keeps them current until cancelled: a service's background task."""
