@@ -14,6 +14,11 @@ const CasePage = lazy(() => import("../cases/CasePage"));
 const UnitWorkPage = lazy(() => import("../unit/UnitWorkPage"));
 const DecisionLogPage = lazy(() => import("../audit/DecisionLogPage"));
 const ReportPage = lazy(() => import("../field/ReportPage"));
+const FireDuePage = lazy(() => import("../fire/FireDuePage"));
+const FireHazardListPage = lazy(() => import("../fire/FireHazardListPage"));
+const FireHazardPage = lazy(() => import("../fire/FireHazardPage"));
+const FirePlacePage = lazy(() => import("../fire/FirePlacePage"));
+const FireLedgerPage = lazy(() => import("../fire/FireLedgerPage"));
 
 function Loading() {
   const { t } = useI18n();
@@ -52,6 +57,12 @@ export function App() {
         <Route path="unit" element={<Page><UnitWorkPage /></Page>} />
         <Route path="audit" element={<Page><DecisionLogPage /></Page>} />
         <Route path="field" element={<Page><ReportPage /></Page>} />
+        <Route path="fire" element={<Page><FireDuePage /></Page>} />
+        <Route path="fire/places/:id" element={<Page><FirePlacePage /></Page>} />
+        <Route path="fire/hazards" element={<Page><FireHazardListPage /></Page>} />
+        <Route path="fire/hazards/:id" element={<Page><FireHazardPage /></Page>} />
+        <Route path="fire/handovers" element={<Page><FireHazardListPage key="handovers" handovers /></Page>} />
+        <Route path="fire/ledger" element={<Page><FireLedgerPage /></Page>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -3,12 +3,14 @@ import { homePath, menuFor, safeNext } from "./menu";
 
 describe("menuFor", () => {
   it.each([
-    ["district_admin", ["/dashboard", "/cases"]],
-    ["street_staff", ["/dashboard", "/cases"]],
-    ["community_staff", ["/dashboard", "/cases"]],
+    ["district_admin", ["/dashboard", "/cases", "/fire"]],
+    ["street_staff", ["/dashboard", "/cases", "/fire"]],
+    ["community_staff", ["/dashboard", "/cases", "/fire"]],
     ["handling_unit", ["/unit", "/cases"]],
     ["grid_worker", ["/field", "/cases"]],
     ["auditor", ["/audit"]],
+    ["fire_inspector", ["/fire"]],
+    ["fire_department", ["/fire"]],
     ["resident", ["/cases"]],
   ])("gives %s its pages, home first", (role, paths) => {
     expect(menuFor(role).map((item) => item.path)).toEqual(paths);

@@ -13,6 +13,7 @@ const CASES: MenuItem = { path: "/cases", label: "nav.cases" };
 const UNIT: MenuItem = { path: "/unit", label: "nav.unit" };
 const AUDIT: MenuItem = { path: "/audit", label: "nav.audit" };
 const FIELD: MenuItem = { path: "/field", label: "nav.field" };
+const FIRE: MenuItem = { path: "/fire", label: "nav.fire" };
 
 export function isCentre(role: string): boolean {
   return (CENTRE_ROLES as readonly string[]).includes(role);
@@ -20,7 +21,7 @@ export function isCentre(role: string): boolean {
 
 /** The menu of a role, its home page first. */
 export function menuFor(role: string): MenuItem[] {
-  if (isCentre(role)) return [DASHBOARD, CASES];
+  if (isCentre(role)) return [DASHBOARD, CASES, FIRE];
   switch (role) {
     case "handling_unit":
       return [UNIT, CASES];
@@ -28,6 +29,9 @@ export function menuFor(role: string): MenuItem[] {
       return [FIELD, CASES];
     case "auditor":
       return [AUDIT];
+    case "fire_inspector":
+    case "fire_department":
+      return [FIRE];
     default:
       return [CASES];
   }

@@ -2,7 +2,8 @@
 // checks made before sending. The API checks again; its refusal is shown beside the field it names.
 import type { MessageKey } from "../i18n/zh-CN";
 
-export type FieldKind = "text" | "textarea" | "lines" | "integer" | "yesno" | "satisfaction";
+// "datetime" is a Beijing wall-clock time from a datetime-local input (yyyy-MM-ddTHH:mm).
+export type FieldKind = "text" | "textarea" | "lines" | "integer" | "yesno" | "satisfaction" | "datetime";
 
 export interface FormField {
   name: string;
@@ -69,7 +70,11 @@ export function validate(fields: readonly FormField[], values: FormValues): Reco
       if (field.required) problems[field.name] = { key: "field.required" };
       continue;
     }
-    if (field.kind === "integer") {
+    if (field.kind === "datetime") {
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}:00+08:00`))) {
+        problems[field.name] = { key: "field.dateTime" };
+      }
+    } else if (field.kind === "integer") {
       const number = Number(value);
       const min = field.min ?? 0;
       const max = field.max ?? Number.MAX_SAFE_INTEGER;

@@ -1,4 +1,5 @@
 // The English catalogue: every key of the Chinese one (the compiler refuses a missing key).
+import { fireEn } from "../fire/messages";
 import type { MessageKey } from "./zh-CN";
 
 export const en: Record<MessageKey, string> = {
@@ -253,4 +254,6 @@ export const en: Record<MessageKey, string> = {
   "error.FAILED_PRECONDITION": "The record's state does not allow this.",
   "error.INVALID_ARGUMENT": "Some of what you entered is wrong: see the marked fields.",
   "error.generic": "The request failed: {message}",
+
+  ...fireEn,
 };

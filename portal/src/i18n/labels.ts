@@ -1,7 +1,10 @@
 // The message for an API value (a state, a due status, a role, a mutation), or the value itself when unknown.
 import { isMessageKey, type Translate } from "./i18n";
 
-export type LabelGroup = "caseState" | "dueStatus" | "tier" | "source" | "role" | "action" | "request" | "satisfaction" | "outcome";
+type CaseLabelGroup = "caseState" | "dueStatus" | "tier" | "source" | "role" | "action" | "request" | "satisfaction" | "outcome";
+// The departments' pages (fire, environment, registry) label their own enums the same way.
+export type LabelGroup = CaseLabelGroup | "fireHazardState" | "firePlaceType" | "fireRisk" | "fireGridLevel" | "fireDueStatus"
+  | "fireSeverity" | "fireInspectionState" | "fireClosure";
 
 export function label(t: Translate, group: LabelGroup, value: string | null | undefined): string {
   if (!value) return "";

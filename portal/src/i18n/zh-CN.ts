@@ -1,4 +1,7 @@
 // The Chinese catalogue: the portal's default language and the source of every message key.
+// A department's pages keep their messages beside them and are spread in here.
+import { fireZh } from "../fire/messages";
+
 export const zhCN = {
   "app.title": "网格化社会治理平台",
   "app.skipToContent": "跳到主要内容",
@@ -251,6 +254,8 @@ export const zhCN = {
   "error.FAILED_PRECONDITION": "当前状态不允许此操作。",
   "error.INVALID_ARGUMENT": "填写的内容有误，请检查标出的项目。",
   "error.generic": "请求失败：{message}",
+
+  ...fireZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -15,7 +15,7 @@ function Error({ id, error }: { id: string; error?: string | undefined }) {
 }
 
 export function TextField({ label, name, value, onChange, error, required, type = "text", inputMode }: Common & {
-  type?: "text" | "search" | "number" | "datetime-local" | "tel";
+  type?: "text" | "search" | "number" | "date" | "datetime-local" | "tel";
   inputMode?: "numeric" | "text" | "tel";
 }) {
   const id = useId();
