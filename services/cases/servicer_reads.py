@@ -141,7 +141,9 @@ class ReadServicer(ServicerBase):
         if not counted:
             raise PermissionDenied("counts per grid are the centres': a handling unit or a resident sees only "
                                    "some cases of a grid")
-        grids = await map_layers.grid_counts(self.database, prefix, counted, start, end)
+        grids = await self.runtime.map_counts.get(
+            ("cases", prefix, tuple(counted), start, end),
+            lambda: map_layers.grid_counts(self.database, prefix, counted, start, end))
         return pb.GetGridCountsResponse(grids=[
             pb.GridCount(jurisdiction_code=g.code, open=g.open, due_soon=g.due_soon, overdue=g.overdue,
                          reported=g.reported) for g in grids])

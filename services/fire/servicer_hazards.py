@@ -127,8 +127,13 @@ class HazardRpcs(ServicerBase):
         prefix = request.jurisdiction_prefix.strip()
         if prefix:
             code_filter("jurisdiction_prefix", prefix)
-        async with self.database.read() as session:
-            counts = await map_layers.hazard_counts(session, prefix, actor.read_scopes())
+        scopes = actor.read_scopes()
+
+        async def count() -> list[map_layers.HazardCount]:
+            async with self.database.read() as session:
+                return await map_layers.hazard_counts(session, prefix, scopes)
+
+        counts = await self.runtime.map_counts.get(("fire hazards", prefix, tuple(scopes)), count)
         return fire_pb2.GetHazardGridCountsResponse(grids=[
             fire_pb2.HazardGridCount(jurisdiction_code=c.code, open=c.open, overdue=c.overdue) for c in counts])
 

@@ -19,8 +19,12 @@ class MapRpcs(ServicerBase):
                                      context: grpc.aio.ServicerContext) -> pb.GetViolationGridCountsResponse:
         scopes = scopes_within(request.jurisdiction_prefix.strip(), "jurisdiction_prefix")
         start, end = requested_period(request, self.now())
-        async with self.database.read() as session:
-            counts = await map_layers.violation_counts(session, scopes, start, end)
+
+        async def count() -> list[map_layers.ViolationCount]:
+            async with self.database.read() as session:
+                return await map_layers.violation_counts(session, scopes, start, end)
+
+        counts = await self.runtime.map_counts.get(("violations", tuple(scopes), start, end), count)
         return pb.GetViolationGridCountsResponse(grids=[
             pb.ViolationGridCount(jurisdiction_code=c.code, open=c.open, found=c.found) for c in counts])
 

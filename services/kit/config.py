@@ -121,6 +121,9 @@ class ServiceSettings:
     idempotency_ttl_days: int = 7
     # Where a service that places points keeps its last copy of the registry's boundaries.
     boundary_cache_file: Path = Path("var") / "boundaries.json"
+    # How long the map's counts per grid are kept for the next requests (dropped at once by this process's
+    # writes), in seconds; 0 computes every answer.
+    map_cache_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, name: str, environ: Mapping[str, str] | None = None) -> ServiceSettings:
@@ -156,7 +159,15 @@ class ServiceSettings:
             idempotency_ttl_days=env.integer("GRIDGOV_IDEMPOTENCY_TTL_DAYS", 7, minimum=1),
             boundary_cache_file=Path(env.text(f"GRIDGOV_{upper}_BOUNDARY_CACHE_FILE",
                                               str(data_dir(env) / f"{name}-boundaries.json"))),
+            map_cache_seconds=map_cache_seconds(env),
         )
+
+
+def map_cache_seconds(env: Env) -> float:
+    seconds = env.number("GRIDGOV_MAP_CACHE_SECONDS", 2.0)
+    if not 0 <= seconds <= 300:
+        raise ConfigError(f"GRIDGOV_MAP_CACHE_SECONDS must be between 0 and 300, got {seconds}")
+    return seconds
 
 
 def actor_key(env: Env, mode: Mode) -> bytes:

@@ -110,6 +110,9 @@ class Database:
         self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
         # Called after a transaction that published events commits (wakes Watch streams).
         self.on_publish: list[Callable[[], None]] = []
+        # Raised after every transaction of this process commits: an answer computed at an older value may be
+        # out of date (the answer cache drops it).
+        self.commits = 0
         # SQLite has one writer at a time. Writers that collide on BEGIN IMMEDIATE wait in SQLite's busy
         # handler, which sleeps in steps of up to 100 ms: under concurrent commands throughput collapses.
         # Queuing this process's writers here instead hands the lock over as soon as it is free.
@@ -159,6 +162,7 @@ class Database:
         async with self.sessions() as session:
             async with session.begin():
                 yield session
+            self.commits += 1
             if session.info.pop("published", False):
                 for callback in self.on_publish:
                     callback()
@@ -229,6 +233,8 @@ class Database:
                 # The caller gave up, the thread did not: hand the lock on only once it has committed or rolled back.
                 await asyncio.wait([future])
                 raise
+            finally:
+                self.commits += 1  # committed or rolled back: dropping a cached answer is always safe
         if published:
             for callback in self.on_publish:
                 callback()

@@ -19,6 +19,7 @@ const FireHazardListPage = lazy(() => import("../fire/FireHazardListPage"));
 const FireHazardPage = lazy(() => import("../fire/FireHazardPage"));
 const FirePlacePage = lazy(() => import("../fire/FirePlacePage"));
 const FireLedgerPage = lazy(() => import("../fire/FireLedgerPage"));
+const MapPage = lazy(() => import("../map/MapPage"));
 
 function Loading() {
   const { t } = useI18n();
@@ -63,6 +64,7 @@ export function App() {
         <Route path="fire/hazards/:id" element={<Page><FireHazardPage /></Page>} />
         <Route path="fire/handovers" element={<Page><FireHazardListPage key="handovers" handovers /></Page>} />
         <Route path="fire/ledger" element={<Page><FireLedgerPage /></Page>} />
+        <Route path="map" element={<Page><MapPage /></Page>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -3,9 +3,9 @@ import { homePath, menuFor, safeNext } from "./menu";
 
 describe("menuFor", () => {
   it.each([
-    ["district_admin", ["/dashboard", "/cases", "/fire"]],
-    ["street_staff", ["/dashboard", "/cases", "/fire"]],
-    ["community_staff", ["/dashboard", "/cases", "/fire"]],
+    ["district_admin", ["/dashboard", "/cases", "/map", "/fire"]],
+    ["street_staff", ["/dashboard", "/cases", "/map", "/fire"]],
+    ["community_staff", ["/dashboard", "/cases", "/map", "/fire"]],
     ["handling_unit", ["/unit", "/cases"]],
     ["grid_worker", ["/field", "/cases"]],
     ["auditor", ["/audit"]],
@@ -17,9 +17,9 @@ describe("menuFor", () => {
     expect(homePath(role)).toBe(paths[0]);
   });
 
-  it("offers no map (not built yet)", () => {
-    for (const role of ["district_admin", "grid_worker", "auditor"]) {
-      expect(menuFor(role).some((item) => item.path.includes("map"))).toBe(false);
+  it("offers the map to the command centres only", () => {
+    for (const role of ["grid_worker", "handling_unit", "auditor", "fire_inspector", "resident"]) {
+      expect(menuFor(role).some((item) => item.path === "/map")).toBe(false);
     }
   });
 });

@@ -14,6 +14,7 @@ const UNIT: MenuItem = { path: "/unit", label: "nav.unit" };
 const AUDIT: MenuItem = { path: "/audit", label: "nav.audit" };
 const FIELD: MenuItem = { path: "/field", label: "nav.field" };
 const FIRE: MenuItem = { path: "/fire", label: "nav.fire" };
+const MAP: MenuItem = { path: "/map", label: "nav.map" };
 
 export function isCentre(role: string): boolean {
   return (CENTRE_ROLES as readonly string[]).includes(role);
@@ -21,7 +22,7 @@ export function isCentre(role: string): boolean {
 
 /** The menu of a role, its home page first. */
 export function menuFor(role: string): MenuItem[] {
-  if (isCentre(role)) return [DASHBOARD, CASES, FIRE];
+  if (isCentre(role)) return [DASHBOARD, CASES, MAP, FIRE];
   switch (role) {
     case "handling_unit":
       return [UNIT, CASES];

@@ -1,5 +1,6 @@
 // The English catalogue: every key of the Chinese one (the compiler refuses a missing key).
 import { fireEn } from "../fire/messages";
+import { mapEn } from "../map/messages";
 import type { MessageKey } from "./zh-CN";
 
 export const en: Record<MessageKey, string> = {
@@ -256,4 +257,5 @@ export const en: Record<MessageKey, string> = {
   "error.generic": "The request failed: {message}",
 
   ...fireEn,
+  ...mapEn,
 };

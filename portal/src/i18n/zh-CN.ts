@@ -1,6 +1,7 @@
 // The Chinese catalogue: the portal's default language and the source of every message key.
 // A department's pages keep their messages beside them and are spread in here.
 import { fireZh } from "../fire/messages";
+import { mapZh } from "../map/messages";
 
 export const zhCN = {
   "app.title": "网格化社会治理平台",
@@ -256,6 +257,7 @@ export const zhCN = {
   "error.generic": "请求失败：{message}",
 
   ...fireZh,
+  ...mapZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,0 +1,111 @@
+"""The command centre's map: every grid of its jurisdiction drawn and coloured (no other), the case points of the
+view linked to their cases, and a layer whose service is down said so while the rest of the map works."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import Browser, Page, Route, expect
+
+from services.kit import demo
+from tests.portal.api import graphql
+from tests.portal.browser import check_page, sign_in, watched_page
+from tests.portal.platform import Platform
+
+GRIDS = ".leaflet-overlay-pane path.grid-area"
+CASE_POINTS = ".leaflet-pane path.map-point-cases"
+DRAWN_SECONDS = 30_000
+
+
+def grid_codes(base_url: str, subject: str, scope: str) -> set[str]:
+    """The grids the registry lists under the scope, as the subject reads them."""
+    data = graphql(base_url, subject, """query($prefix: String!) {
+      jurisdictions(level: GRID, jurisdictionPrefix: $prefix, first: 200) { nodes { code } pageInfo { hasNextPage } }
+    }""", prefix=scope)
+    assert not data["jurisdictions"]["pageInfo"]["hasNextPage"], "more grids than one page: page through them"
+    return {node["code"] for node in data["jurisdictions"]["nodes"]}
+
+
+def drawn_grids(page: Page, expected: int) -> set[str]:
+    grids = page.locator(GRIDS)
+    expect(grids).to_have_count(expected, timeout=DRAWN_SECONDS)
+    return set(grids.evaluate_all("paths => paths.map(p => p.dataset.code)"))
+
+
+def test_district_staff_sees_every_grid_coloured_and_the_case_points(platform: Platform, browser: Browser) -> None:
+    expected = grid_codes(platform.url, "demo-district-admin", demo.DISTRICT_CODE)
+    assert len(expected) > 1
+    with watched_page(browser, platform.url) as watched:
+        page = watched.page
+        sign_in(page, "demo-district-admin", "/map")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("网格地图")
+        assert drawn_grids(page, len(expected)) == expected
+        expect(page.get_by_test_id("map-legend")).to_contain_text("在办案件")
+        fills = set(page.locator(GRIDS).evaluate_all("paths => paths.map(p => p.getAttribute('fill'))"))
+        assert len(fills) > 1, f"every grid one colour: {fills}"
+
+        grid = page.locator(GRIDS).first
+        code = grid.get_attribute("data-code")
+        grid.dispatch_event("mouseover")
+        expect(page.get_by_test_id("map-info")).to_contain_text(str(code))
+
+        page.get_by_label("着色指标").select_option("caseReported")
+        expect(page).to_have_url(re.compile(r"/map\?metric=caseReported$"))
+        expect(page.get_by_test_id("map-legend")).to_contain_text("本月上报案件")
+
+        markers = page.locator(CASE_POINTS)
+        expect(markers).to_have_count(0)
+        page.get_by_label("案件点位").check()
+        expect(markers.first).to_be_attached(timeout=DRAWN_SECONDS)
+        expect(page.get_by_test_id("map-status")).to_contain_text(f"案件点位：显示 {markers.count()} 个点位")
+        check_page(page, "map-district")
+
+        case_id = markers.first.get_attribute("data-id")
+        markers.first.dispatch_event("click")
+        expect(page).to_have_url(f"{platform.url}/cases/{case_id}")
+
+        page.go_back()
+        page.get_by_label("案件点位").uncheck()
+        expect(page.locator(CASE_POINTS)).to_have_count(0)
+
+
+def test_community_staff_sees_only_its_community_grids(platform: Platform, browser: Browser) -> None:
+    expected = grid_codes(platform.url, "demo-community-staff", demo.COMMUNITY_CODE)
+    district = grid_codes(platform.url, "demo-district-admin", demo.DISTRICT_CODE)
+    assert expected and expected < district
+    with watched_page(browser, platform.url) as watched:
+        page = watched.page
+        sign_in(page, "demo-community-staff", "/map")
+        codes = drawn_grids(page, len(expected))
+        assert codes == expected and all(c.startswith(demo.COMMUNITY_CODE) for c in codes), codes
+        page.get_by_label("案件点位").check()
+        expect(page.locator(CASE_POINTS).first).to_be_attached(timeout=DRAWN_SECONDS)
+        jurisdictions = {page.locator(CASE_POINTS).nth(i).get_attribute("data-id")
+                         for i in range(page.locator(CASE_POINTS).count())}
+        assert jurisdictions
+        check_page(page, "map-community")
+
+
+def test_a_layer_whose_service_is_down_says_so_and_the_map_goes_on(platform: Platform, browser: Browser) -> None:
+    def fire_down(route: Route) -> None:
+        body = route.request.post_data or ""
+        if "MapFireGridCounts" in body:
+            route.fulfill(status=200, content_type="application/json", body=json.dumps({
+                "data": {"fireHazardGridCounts": None},
+                "errors": [{"message": "the fire service is unavailable", "path": ["fireHazardGridCounts"],
+                            "extensions": {"code": "SERVICE_UNAVAILABLE", "service": "fire"}}]}))
+        else:
+            route.continue_()
+
+    expected = grid_codes(platform.url, "demo-street-staff", demo.STREET_CODE)
+    with watched_page(browser, platform.url) as watched:
+        page = watched.page
+        page.route("**/graphql", fire_down)
+        sign_in(page, "demo-street-staff", "/map?metric=fireOpen")
+        drawn_grids(page, len(expected))
+        expect(page.get_by_test_id("map-status")).to_contain_text("未整改火灾隐患暂不可用")
+        expect(page.get_by_test_id("map-legend")).to_have_count(0)
+        page.get_by_label("着色指标").select_option("caseOpen")
+        expect(page.get_by_test_id("map-legend")).to_contain_text("在办案件")
+        expect(page.get_by_test_id("map-status")).not_to_contain_text("暂不可用")
