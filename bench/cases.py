@@ -45,12 +45,13 @@ from gateway.auth import load_or_create_private_key, mint_token
 from gateway.settings import GatewaySettings
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.cases.v1 import cases_pb2_grpc
-from services.cases.bulk import bulk_load
+from services.cases.bulk import MIGRATIONS, bulk_load
 from services.cases.jobs import run_sweep
 from services.cases.models import KIT, CaseRow
 from services.kit.actor import ActorSigner
 from services.kit.config import DEV_ACTOR_KEY, Mode, ServiceSettings
 from services.kit.database import Database
+from services.kit.migrations import upgrade
 from services.kit.runtime import ServiceRuntime
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,10 +96,13 @@ async def load(cases: int) -> None:
     """The pristine database of ``cases`` cases (made once), copied to the working one."""
     database = Database.from_url(f"sqlite+aiosqlite:///{PRISTINE}")
     have = await count_cases(database)
-    await database.dispose()
     if have == cases:
-        print(f"load: reusing {PRISTINE} ({have:,} cases)")
+        # Migrated here once, not in every working copy at the service's start.
+        await upgrade(database, MIGRATIONS)
+        await database.dispose()
+        print(f"load: reusing {PRISTINE} ({have:,} cases, migrated)")
     else:
+        await database.dispose()
         remove_database(PRISTINE)
         database = Database.from_url(f"sqlite+aiosqlite:///{PRISTINE}")
         started = time.perf_counter()
@@ -254,6 +258,8 @@ async def main() -> None:
                         "gateway's decision log from it")
     parser.add_argument("--db", type=Path, default=None,
                         help="the SQLite file to serve (its pristine copy sits beside it, .pristine.db)")
+    parser.add_argument("--only", default="", help="time only the queries whose name contains this (for example "
+                        "'map' or 'choropleth'), and skip the loop and the sweep")
     options = parser.parse_args()
     if options.db is not None:
         DB, PRISTINE = options.db, options.db.with_suffix(".pristine.db")
@@ -293,8 +299,9 @@ async def main() -> None:
                 assert "errors" not in body, body
         queries = (("street dashboard (counts, overdue 20, month's figures)", DASHBOARD, token),
                    ("street dashboard (counts only)", COUNTS, token), ("overdue list (20)", OVERDUE, token),
-                   ("district choropleth (counts per grid)", GRID_COUNTS, district),
-                   ("open case points of a 1 km² box", POINTS, district))
+                   ("map: district choropleth (counts per grid)", GRID_COUNTS, district),
+                   ("map: open case points of a 1 km² box", POINTS, district))
+        queries = tuple(q for q in queries if options.only in q[0])
         # Steady state, not start-up: a few seconds of each under load first, so every pooled connection
         # (PostgreSQL: its prepared statements too) and every statement cache is warm.
         for _, query, who in queries:
@@ -303,6 +310,8 @@ async def main() -> None:
             for connections in (16, 1):
                 rate, p50, p99 = wrk(url, who, query, options.seconds, workdir, connections)
                 print(f"{name}, {connections} connection(s): {rate:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+        if options.only:
+            return
         rate = await loop_throughput(f"127.0.0.1:{service_port}", options.loops)
         print(f"full loop through gRPC: {rate:.0f} transitions/s ({options.loops} cases x 7 transitions, 8 at a time)")
     finally:

@@ -2,8 +2,9 @@
 
 Open, due-soon and overdue counts come from the tallies (a few rows per grid, whatever the number of cases);
 the reported count of a period sums the reported counts per grid and Beijing day for its whole days, and
-counts the case rows only in the part-days at its ends (a range scan of the reported_at index each). A box of
-the map is a range scan of the location index, newest first, cut at the limit: the caller learns there are more.
+counts the case rows only in the part-days at its ends (a range scan of the reported_at index each). A small box
+of the map is read cell by cell (a range of the cell index each), a large one by its latitude band; newest first,
+cut at the limit: the caller learns there are more.
 """
 
 from __future__ import annotations
@@ -103,10 +104,12 @@ async def cases_in_box(database: Database, box: Box, open_only: bool, limit: int
                        reach: roles.Reach) -> tuple[list[CaseRow], bool]:
     """The newest ``limit`` located cases the caller reads inside ``box``, and whether there are more."""
     f = queries.CaseFilter(states=tuple(OPEN) if open_only else (), reach=reach)
+    cells = box.cells()
     query = (select(CaseRow.id, CaseRow.number, CaseRow.category_code, CaseRow.state, CaseRow.due_status,
                     CaseRow.jurisdiction_code, CaseRow.latitude, CaseRow.longitude, CaseRow.urgent,
                     CaseRow.supervised)
              .where(*queries.conditions(f, scopes, CaseRow.jurisdiction_code),
+                    *([CaseRow.location_cell.in_(cells)] if cells is not None else []),
                     CaseRow.latitude.between(box.south, box.north), CaseRow.longitude.between(box.west, box.east))
              .order_by(CaseRow.id.desc()).limit(limit + 1))
     rows = list(await database.fetch(query))

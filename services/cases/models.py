@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.cases.catalogue import CategoryKind
@@ -28,8 +28,10 @@ class CaseRow(Base):
     __table_args__ = (
         Index("ix_case_jurisdiction_id", "jurisdiction_code", "id"),
         Index("ix_case_state_id", "state", "id"),
-        # The map's box of points: a latitude band, the longitude tested from the index.
-        Index("ix_case_location", "latitude", "longitude"),
+        # The map's box of points: a small box is the cells it touches, a large one a latitude band; the
+        # longitude, state and jurisdiction tested from the index, so only the cases shown are read.
+        Index("ix_case_cell", "location_cell", "latitude", "longitude", "state", "jurisdiction_code"),
+        Index("ix_case_location", "latitude", "longitude", "state", "jurisdiction_code"),
         # The overdue list: overdue cases walked in deadline order, the jurisdiction read from the index,
         # so a page needs no sort (queries.overdue_cases names it for SQLite's planner).
         Index("ix_case_due_deadline", "due_status", "deadline", "id", "jurisdiction_code"),
@@ -56,6 +58,8 @@ class CaseRow(Base):
     description: Mapped[str] = mapped_column(Text)
     jurisdiction_code: Mapped[str] = mapped_column(String(15))
     latitude: Mapped[float | None] = mapped_column(Float)
+    # The map's cell of the location (services.kit.map_box.location_cell), kept with it.
+    location_cell: Mapped[int | None] = mapped_column(BigInteger)
     longitude: Mapped[float | None] = mapped_column(Float)
     address: Mapped[str] = mapped_column(String(256))
     source: Mapped[SourceChannel] = mapped_column(enum_column(SourceChannel))

@@ -18,6 +18,40 @@ Row = TypeVar("Row")
 # The most points one answer carries: beyond it the caller is told to zoom in.
 MAX_POINTS = 5000
 
+# Cells of the map for a table with many located rows: squares of CELL_DEGREES (about 280 m by 210 m in
+# Beijing), numbered row by row from the south-west corner of the world. A small box is the few cells it
+# touches, each one range of an index that leads with the cell, instead of a whole latitude band.
+CELL_DEGREES = 0.0025
+_CELL_COLUMNS = round(360 / CELL_DEGREES)
+# A box touching more cells than this is read by its latitude band instead.
+MAX_BOX_CELLS = 1024
+
+
+def _cell_row(latitude: float) -> int:
+    return min(int((latitude + 90) / CELL_DEGREES), round(180 / CELL_DEGREES) - 1)
+
+
+def _cell_column(longitude: float) -> int:
+    return min(int((longitude + 180) / CELL_DEGREES), _CELL_COLUMNS - 1)
+
+
+def location_cell(latitude: float | None, longitude: float | None) -> int | None:
+    """The cell of a location (None without one); cell_sql computes the same in the database."""
+    if latitude is None or longitude is None:
+        return None
+    return _cell_row(latitude) * _CELL_COLUMNS + _cell_column(longitude)
+
+
+def cell_sql(dialect: str, latitude: str = "latitude", longitude: str = "longitude") -> str:
+    """location_cell in SQL, for a migration filling the stored rows (the coordinates are never negative
+    after the shift, so SQLite's truncating cast is the floor PostgreSQL takes)."""
+    def part(column: str, shift: int, top: int) -> str:
+        value = (f"CAST(({column} + {shift}) / {CELL_DEGREES} AS INTEGER)" if dialect == "sqlite"
+                 else f"CAST(floor(({column} + {shift}) / {CELL_DEGREES}) AS BIGINT)")
+        return f"(CASE WHEN {value} > {top} THEN {top} ELSE {value} END)"
+    return (f"{part(latitude, 90, round(180 / CELL_DEGREES) - 1)} * {_CELL_COLUMNS} + "
+            f"{part(longitude, 180, _CELL_COLUMNS - 1)}")
+
 
 @dataclass(frozen=True)
 class Box:
@@ -40,6 +74,14 @@ class Box:
             problems.append(("box.north", f"must be north of box.south ({self.south}), got {self.north}"))
         if problems:
             raise InvalidArgument.field(*problems[0])
+
+    def cells(self) -> list[int] | None:
+        """The cells the box touches, or None when they are more than MAX_BOX_CELLS."""
+        rows = range(_cell_row(self.south), _cell_row(self.north) + 1)
+        columns = range(_cell_column(self.west), _cell_column(self.east) + 1)
+        if len(rows) * len(columns) > MAX_BOX_CELLS:
+            return None
+        return [row * _CELL_COLUMNS + column for row in rows for column in columns]
 
     @classmethod
     def of(cls, message: geo_pb2.GeoBox, present: bool) -> Box:

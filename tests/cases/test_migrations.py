@@ -33,11 +33,16 @@ async def test_migrations_match_the_models(database: Database) -> None:
 
 
 # Columns later migrations add to case_record, absent from a database at 0001.
-LATER_COLUMNS = {"located_grid"}
+LATER_COLUMNS = {"located_grid": "0004", "location_cell": "0006"}
+
+
+def at(revision: str, values: dict[str, Any]) -> dict[str, Any]:
+    """A case row as a database at ``revision`` stores it: without the columns later migrations add."""
+    return {k: v for k, v in values.items() if LATER_COLUMNS.get(k, "0000") <= revision}
 
 
 def at_0001(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k not in LATER_COLUMNS}
+    return at("0001", values)
 
 
 async def test_0002_fills_the_unit_rows_from_the_participants_cases_already_carry(database: Database) -> None:
@@ -64,7 +69,7 @@ async def test_0005_counts_the_cases_already_stored_by_grid_and_beijing_day(data
     cases = [replace(case_in(CaseState.REPORTED), id=f"c{i}", number=f"110108-20261123-{i:04d}",
                      reported_at=T0 + timedelta(hours=hours)) for i, hours in enumerate((0, 1, 16))]
     async with database.transaction() as session:
-        await session.execute(CaseRow.__table__.insert(), [row_values(c, T0) for c in cases])
+        await session.execute(CaseRow.__table__.insert(), [at("0004", row_values(c, T0)) for c in cases])
     await upgrade(database, plugin.migrations)
     async with database.read() as session:
         rows = (await session.execute(select(ReportedDayRow.jurisdiction_code, ReportedDayRow.day,
@@ -73,3 +78,17 @@ async def test_0005_counts_the_cases_already_stored_by_grid_and_beijing_day(data
 
     code = cases[0].jurisdiction_code
     assert [tuple(r) for r in rows] == [(code, beijing_day(T0), 2), (code, beijing_day(T0 + timedelta(hours=16)), 1)]
+
+
+async def test_0006_fills_the_cell_of_every_located_case(database: Database) -> None:
+    from services.kit.map_box import location_cell
+
+    await upgrade(database, plugin.migrations, "0005")
+    located = replace(case_in(CaseState.REPORTED), id="c1", latitude=39.9012, longitude=116.3077)
+    unlocated = replace(case_in(CaseState.REPORTED), id="c2", number="110108-20261123-0002", latitude=None,
+                        longitude=None)
+    async with database.transaction() as session:
+        await session.execute(CaseRow.__table__.insert(), [at("0005", row_values(c, T0)) for c in (located, unlocated)])
+    await upgrade(database, plugin.migrations)
+    rows = await database.fetch(select(CaseRow.id, CaseRow.location_cell).order_by(CaseRow.id))
+    assert [tuple(r) for r in rows] == [("c1", location_cell(39.9012, 116.3077)), ("c2", None)]
