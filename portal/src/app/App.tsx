@@ -19,6 +19,12 @@ const FireHazardListPage = lazy(() => import("../fire/FireHazardListPage"));
 const FireHazardPage = lazy(() => import("../fire/FireHazardPage"));
 const FirePlacePage = lazy(() => import("../fire/FirePlacePage"));
 const FireLedgerPage = lazy(() => import("../fire/FireLedgerPage"));
+const PatrolsPage = lazy(() => import("../environment/PatrolsPage"));
+const SourcesPage = lazy(() => import("../environment/SourcesPage"));
+const ViolationsPage = lazy(() => import("../environment/ViolationsPage"));
+const ViolationPage = lazy(() => import("../environment/ViolationPage"));
+const AssessmentPage = lazy(() => import("../environment/AssessmentPage"));
+const AirQualityPage = lazy(() => import("../environment/AirQualityPage"));
 const MapPage = lazy(() => import("../map/MapPage"));
 
 function Loading() {
@@ -64,6 +70,12 @@ export function App() {
         <Route path="fire/hazards/:id" element={<Page><FireHazardPage /></Page>} />
         <Route path="fire/handovers" element={<Page><FireHazardListPage key="handovers" handovers /></Page>} />
         <Route path="fire/ledger" element={<Page><FireLedgerPage /></Page>} />
+        <Route path="environment" element={<Page><PatrolsPage /></Page>} />
+        <Route path="environment/sources" element={<Page><SourcesPage /></Page>} />
+        <Route path="environment/violations" element={<Page><ViolationsPage /></Page>} />
+        <Route path="environment/violations/:id" element={<Page><ViolationPage /></Page>} />
+        <Route path="environment/assessment" element={<Page><AssessmentPage /></Page>} />
+        <Route path="environment/air" element={<Page><AirQualityPage /></Page>} />
         <Route path="map" element={<Page><MapPage /></Page>} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -3,14 +3,16 @@ import { homePath, menuFor, safeNext } from "./menu";
 
 describe("menuFor", () => {
   it.each([
-    ["district_admin", ["/dashboard", "/cases", "/map", "/fire"]],
-    ["street_staff", ["/dashboard", "/cases", "/map", "/fire"]],
-    ["community_staff", ["/dashboard", "/cases", "/map", "/fire"]],
+    ["district_admin", ["/dashboard", "/cases", "/map", "/fire", "/environment"]],
+    ["street_staff", ["/dashboard", "/cases", "/map", "/fire", "/environment"]],
+    ["community_staff", ["/dashboard", "/cases", "/map", "/fire", "/environment"]],
     ["handling_unit", ["/unit", "/cases"]],
     ["grid_worker", ["/field", "/cases"]],
     ["auditor", ["/audit"]],
     ["fire_inspector", ["/fire"]],
     ["fire_department", ["/fire"]],
+    ["environment_bureau", ["/environment"]],
+    ["grid_leader", ["/environment"]],
     ["resident", ["/cases"]],
   ])("gives %s its pages, home first", (role, paths) => {
     expect(menuFor(role).map((item) => item.path)).toEqual(paths);

@@ -14,6 +14,7 @@ const UNIT: MenuItem = { path: "/unit", label: "nav.unit" };
 const AUDIT: MenuItem = { path: "/audit", label: "nav.audit" };
 const FIELD: MenuItem = { path: "/field", label: "nav.field" };
 const FIRE: MenuItem = { path: "/fire", label: "nav.fire" };
+const ENVIRONMENT: MenuItem = { path: "/environment", label: "nav.environment" };
 const MAP: MenuItem = { path: "/map", label: "nav.map" };
 
 export function isCentre(role: string): boolean {
@@ -22,7 +23,7 @@ export function isCentre(role: string): boolean {
 
 /** The menu of a role, its home page first. */
 export function menuFor(role: string): MenuItem[] {
-  if (isCentre(role)) return [DASHBOARD, CASES, MAP, FIRE];
+  if (isCentre(role)) return [DASHBOARD, CASES, MAP, FIRE, ENVIRONMENT];
   switch (role) {
     case "handling_unit":
       return [UNIT, CASES];
@@ -33,6 +34,9 @@ export function menuFor(role: string): MenuItem[] {
     case "fire_inspector":
     case "fire_department":
       return [FIRE];
+    case "environment_bureau":
+    case "grid_leader":
+      return [ENVIRONMENT];
     default:
       return [CASES];
   }

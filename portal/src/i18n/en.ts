@@ -1,4 +1,5 @@
 // The English catalogue: every key of the Chinese one (the compiler refuses a missing key).
+import { environmentEn } from "../environment/messages";
 import { fireEn } from "../fire/messages";
 import { mapEn } from "../map/messages";
 import type { MessageKey } from "./zh-CN";
@@ -257,5 +258,6 @@ export const en: Record<MessageKey, string> = {
   "error.generic": "The request failed: {message}",
 
   ...fireEn,
+  ...environmentEn,
   ...mapEn,
 };

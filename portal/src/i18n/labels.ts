@@ -4,7 +4,9 @@ import { isMessageKey, type Translate } from "./i18n";
 type CaseLabelGroup = "caseState" | "dueStatus" | "tier" | "source" | "role" | "action" | "request" | "satisfaction" | "outcome";
 // The departments' pages (fire, environment, registry) label their own enums the same way.
 export type LabelGroup = CaseLabelGroup | "fireHazardState" | "firePlaceType" | "fireRisk" | "fireGridLevel" | "fireDueStatus"
-  | "fireSeverity" | "fireInspectionState" | "fireClosure";
+  | "fireSeverity" | "fireInspectionState" | "fireClosure"
+  | "envLevel" | "envWindow" | "envSourceType" | "envSourceStatus" | "envControl" | "envDust" | "envViolationState"
+  | "envAssessmentUnit" | "envPollutant";
 
 export function label(t: Translate, group: LabelGroup, value: string | null | undefined): string {
   if (!value) return "";

@@ -1,5 +1,6 @@
 // The Chinese catalogue: the portal's default language and the source of every message key.
 // A department's pages keep their messages beside them and are spread in here.
+import { environmentZh } from "../environment/messages";
 import { fireZh } from "../fire/messages";
 import { mapZh } from "../map/messages";
 
@@ -257,6 +258,7 @@ export const zhCN = {
   "error.generic": "请求失败：{message}",
 
   ...fireZh,
+  ...environmentZh,
   ...mapZh,
 } as const;
 
