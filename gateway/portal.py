@@ -33,12 +33,14 @@ NOT_BUILT = """<!doctype html>
 """
 
 
-def content_security_policy(img_hosts: str = "") -> str:
-    """Scripts, styles and data from this origin only; images also from data:/blob: and the tile server."""
+def content_security_policy(img_hosts: str = "", identity_provider: str = "") -> str:
+    """Scripts, styles and data from this origin only; images also from data:/blob: and the tile server; the
+    identity provider's discovery and token endpoints called by the sign-in."""
     images = " ".join(part for part in ("'self' data: blob:", img_hosts) if part)
+    connect = " ".join(part for part in ("'self'", identity_provider) if part)
     return "; ".join((
         "default-src 'self'", "script-src 'self'", "style-src 'self'", f"img-src {images}",
-        "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'none'",
+        f"connect-src {connect}", "font-src 'self'", "object-src 'none'", "base-uri 'none'",
         "frame-ancestors 'none'", "form-action 'self'",
     ))
 
@@ -49,7 +51,8 @@ class PortalFiles:
     def __init__(self, settings: PortalSettings) -> None:
         self.directory = settings.directory
         self.headers = {
-            "Content-Security-Policy": content_security_policy(settings.map.tile_origin),
+            "Content-Security-Policy": content_security_policy(
+                settings.map.tile_origin, settings.oidc.origin if settings.oidc else ""),
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",
             "X-Frame-Options": "DENY",

@@ -38,15 +38,54 @@ class MapSettings:
 
 
 @dataclass(frozen=True)
+class OidcSettings:
+    """The portal's OpenID Connect client: the authorization code flow with PKCE against ``authority``.
+
+    The authority is the issuer the gateway checks tokens against (GRIDGOV_JWT_ISSUER) and its keys are the
+    JWKS the gateway verifies with (GRIDGOV_JWKS_URL): one configuration for both ends.
+    """
+
+    authority: str
+    client_id: str
+    scope: str = "openid"
+
+    @property
+    def origin(self) -> str:
+        """scheme://host[:port] of the identity provider, which the portal's scripts call (discovery, token)."""
+        parts = urlsplit(self.authority)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass(frozen=True)
 class PortalSettings:
     directory: Path = DEFAULT_PORTAL_DIR
     map: MapSettings = field(default_factory=MapSettings)
+    oidc: OidcSettings | None = None
 
     @classmethod
     def from_env(cls, env: Env) -> PortalSettings:
-        """GRIDGOV_PORTAL_DIR and GRIDGOV_MAP_*; raises ConfigError naming a bad value."""
+        """GRIDGOV_PORTAL_DIR, GRIDGOV_MAP_* and GRIDGOV_OIDC_*; raises ConfigError naming a bad value."""
         directory = Path(env.text("GRIDGOV_PORTAL_DIR", str(DEFAULT_PORTAL_DIR))).resolve()
-        return cls(directory=directory, map=map_settings(env))
+        return cls(directory=directory, map=map_settings(env), oidc=oidc_settings(env))
+
+
+def oidc_settings(env: Env) -> OidcSettings | None:
+    """GRIDGOV_OIDC_CLIENT_ID turns the portal's OpenID Connect sign-in on (GRIDGOV_OIDC_SCOPE: what it asks)."""
+    client_id = env.environ.get("GRIDGOV_OIDC_CLIENT_ID", "").strip()
+    if not client_id:
+        return None
+    if not env.environ.get("GRIDGOV_JWKS_URL", "").strip():
+        raise ConfigError("GRIDGOV_OIDC_CLIENT_ID needs GRIDGOV_JWKS_URL: the identity provider's tokens are "
+                          "verified with its keys")
+    authority = env.environ.get("GRIDGOV_JWT_ISSUER", "").strip()
+    parts = urlsplit(authority)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError("GRIDGOV_OIDC_CLIENT_ID needs GRIDGOV_JWT_ISSUER to be the identity provider's issuer "
+                          f"URL (its discovery document is read from there), got {authority!r}")
+    scope = env.environ.get("GRIDGOV_OIDC_SCOPE", "").strip() or OidcSettings.scope
+    if "openid" not in scope.split():
+        raise ConfigError(f"GRIDGOV_OIDC_SCOPE must include openid, got {scope!r}")
+    return OidcSettings(authority=authority.rstrip("/"), client_id=client_id, scope=scope)
 
 
 def map_settings(env: Env) -> MapSettings:
@@ -90,6 +129,9 @@ def config_endpoint(settings: PortalSettings, dev_sign_in: bool) -> Callable[[Re
             "zoom": settings.map.zoom,
         },
         "devSignIn": dev_sign_in,
+        "oidc": None if settings.oidc is None else {
+            "authority": settings.oidc.authority, "clientId": settings.oidc.client_id, "scope": settings.oidc.scope,
+        },
     }
 
     async def endpoint(request: Request) -> Response:

@@ -1,4 +1,5 @@
-"""/portal/config.json: the map's tiles and first view from GRIDGOV_MAP_*, and whether dev sign-in is on."""
+"""/portal/config.json: the map's tiles and first view from GRIDGOV_MAP_*, whether dev sign-in is on, and the
+OpenID Connect client (GRIDGOV_OIDC_*) with the issuer the gateway checks."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ async def test_config_gives_the_map_settings_and_dev_sign_in(tmp_path: Path) -> 
         "map": {"tileUrl": "https://t.example.cn/{z}/{x}/{y}.png", "attribution": "天地图", "maxZoom": 17,
                 "center": {"latitude": 39.9, "longitude": 116.3}, "zoom": 12},
         "devSignIn": True,
+        "oidc": None,
     }
 
 
@@ -62,3 +64,32 @@ def test_the_portal_directory_is_configurable(tmp_path: Path) -> None:
     settings = settings_from(tmp_path, GRIDGOV_PORTAL_DIR=str(tmp_path / "built"))
     assert settings.portal.directory == (tmp_path / "built").resolve()
     assert dataclasses.replace(settings.portal).directory == settings.portal.directory
+
+
+OIDC = {"GRIDGOV_OIDC_CLIENT_ID": "gridgov-portal", "GRIDGOV_JWKS_URL": "https://id.example.cn/jwks",
+        "GRIDGOV_JWT_ISSUER": "https://id.example.cn/realms/haidian/"}
+
+
+async def test_the_oidc_client_comes_from_the_issuer_the_gateway_checks(tmp_path: Path) -> None:
+    settings = settings_from(tmp_path, **OIDC, GRIDGOV_OIDC_SCOPE="openid profile")
+    assert settings.portal.oidc is not None and settings.portal.oidc.origin == "https://id.example.cn"
+    live = gateway_settings(tmp_path / "gateway", portal=settings.portal)
+    async with running_gateway(live) as gateway:
+        answer = await gateway.client.get(f"{gateway.url}/portal/config.json")
+        page = await gateway.client.get(f"{gateway.url}/sign-in")
+    assert answer.json()["oidc"] == {"authority": "https://id.example.cn/realms/haidian", "clientId": "gridgov-portal",
+                                     "scope": "openid profile"}
+    # The sign-in's scripts may call the identity provider (discovery, token), and nothing else outside.
+    policy = dict(part.strip().split(" ", 1) for part in page.headers["content-security-policy"].split(";"))
+    assert policy["connect-src"] == "'self' https://id.example.cn"
+    assert policy["script-src"] == "'self'"
+
+
+@pytest.mark.parametrize(("overrides", "named"), [
+    ({"GRIDGOV_JWKS_URL": ""}, "GRIDGOV_JWKS_URL"),
+    ({"GRIDGOV_JWT_ISSUER": "gridgov"}, "GRIDGOV_JWT_ISSUER"),
+    ({"GRIDGOV_OIDC_SCOPE": "profile"}, "GRIDGOV_OIDC_SCOPE"),
+])
+def test_a_bad_oidc_setting_is_named(tmp_path: Path, overrides: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        settings_from(tmp_path, **{**OIDC, **overrides})
