@@ -26,6 +26,7 @@ const ViolationPage = lazy(() => import("../environment/ViolationPage"));
 const AssessmentPage = lazy(() => import("../environment/AssessmentPage"));
 const AirQualityPage = lazy(() => import("../environment/AirQualityPage"));
 const MapPage = lazy(() => import("../map/MapPage"));
+const BigScreenPage = lazy(() => import("../bigscreen/BigScreenPage"));
 
 function Loading() {
   const { t } = useI18n();
@@ -56,6 +57,7 @@ export function App() {
   return (
     <Routes>
       <Route path="/sign-in" element={<Page><SignInPage /></Page>} />
+      <Route path="/big-screen" element={<RequireSession><Page><BigScreenPage /></Page></RequireSession>} />
       <Route element={<RequireSession><Shell /></RequireSession>}>
         <Route index element={<Home />} />
         <Route path="dashboard" element={<Page><DashboardPage /></Page>} />

@@ -3,9 +3,9 @@ import { homePath, menuFor, safeNext } from "./menu";
 
 describe("menuFor", () => {
   it.each([
-    ["district_admin", ["/dashboard", "/cases", "/map", "/fire", "/environment"]],
-    ["street_staff", ["/dashboard", "/cases", "/map", "/fire", "/environment"]],
-    ["community_staff", ["/dashboard", "/cases", "/map", "/fire", "/environment"]],
+    ["district_admin", ["/dashboard", "/cases", "/map", "/big-screen", "/fire", "/environment"]],
+    ["street_staff", ["/dashboard", "/cases", "/map", "/big-screen", "/fire", "/environment"]],
+    ["community_staff", ["/dashboard", "/cases", "/map", "/big-screen", "/fire", "/environment"]],
     ["handling_unit", ["/unit", "/cases"]],
     ["grid_worker", ["/field", "/cases"]],
     ["auditor", ["/audit"]],
@@ -19,9 +19,9 @@ describe("menuFor", () => {
     expect(homePath(role)).toBe(paths[0]);
   });
 
-  it("offers the map to the command centres only", () => {
+  it("offers the map and the big screen to the command centres only", () => {
     for (const role of ["grid_worker", "handling_unit", "auditor", "fire_inspector", "resident"]) {
-      expect(menuFor(role).some((item) => item.path === "/map")).toBe(false);
+      expect(menuFor(role).some((item) => item.path === "/map" || item.path === "/big-screen")).toBe(false);
     }
   });
 });

@@ -16,6 +16,7 @@ const FIELD: MenuItem = { path: "/field", label: "nav.field" };
 const FIRE: MenuItem = { path: "/fire", label: "nav.fire" };
 const ENVIRONMENT: MenuItem = { path: "/environment", label: "nav.environment" };
 const MAP: MenuItem = { path: "/map", label: "nav.map" };
+const BIG_SCREEN: MenuItem = { path: "/big-screen", label: "nav.bigScreen" };
 
 export function isCentre(role: string): boolean {
   return (CENTRE_ROLES as readonly string[]).includes(role);
@@ -23,7 +24,7 @@ export function isCentre(role: string): boolean {
 
 /** The menu of a role, its home page first. */
 export function menuFor(role: string): MenuItem[] {
-  if (isCentre(role)) return [DASHBOARD, CASES, MAP, FIRE, ENVIRONMENT];
+  if (isCentre(role)) return [DASHBOARD, CASES, MAP, BIG_SCREEN, FIRE, ENVIRONMENT];
   switch (role) {
     case "handling_unit":
       return [UNIT, CASES];

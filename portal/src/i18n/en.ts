@@ -2,6 +2,7 @@
 import { environmentEn } from "../environment/messages";
 import { fireEn } from "../fire/messages";
 import { mapEn } from "../map/messages";
+import { bigScreenEn } from "../bigscreen/messages";
 import type { MessageKey } from "./zh-CN";
 
 export const en: Record<MessageKey, string> = {
@@ -260,4 +261,5 @@ export const en: Record<MessageKey, string> = {
   ...fireEn,
   ...environmentEn,
   ...mapEn,
+  ...bigScreenEn,
 };

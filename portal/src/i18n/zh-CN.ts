@@ -3,6 +3,7 @@
 import { environmentZh } from "../environment/messages";
 import { fireZh } from "../fire/messages";
 import { mapZh } from "../map/messages";
+import { bigScreenZh } from "../bigscreen/messages";
 
 export const zhCN = {
   "app.title": "网格化社会治理平台",
@@ -260,6 +261,7 @@ export const zhCN = {
   ...fireZh,
   ...environmentZh,
   ...mapZh,
+  ...bigScreenZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -97,7 +97,12 @@ export function GridMap({ scope, metric: metricId, points, focus, onGridNames, r
     created.on("moveend", moved);
     moved();
     map.current = created;
+    // The frame's size settles after the map is made (the page's style sheet arrives with its chunk, the big
+    // screen's grid lays out): without telling Leaflet, it clips the shapes to the size it first saw.
+    const resized = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => created.invalidateSize());
+    resized?.observe(element);
     return () => {
+      resized?.disconnect();
       created.remove();
       map.current = null;
       grids.current = null;
@@ -121,7 +126,7 @@ export function GridMap({ scope, metric: metricId, points, focus, onGridNames, r
   const valueOf = (code: string) => values?.get(code) ?? 0;
   const style = useRef<(area: Area | undefined) => L.PathOptions>(() => ({}));
   style.current = (area) => ({
-    color: dark ? "#9fb3c8" : "#51606f", weight: 1, opacity: 0.9, fillOpacity: 0.75,
+    color: dark ? "#9fb3c8" : "#51606f", weight: 1, opacity: 0.9, fillOpacity: dark ? 0.9 : 0.75,
     fillColor: values === undefined ? (dark ? "#1c2c3d" : "#dfe4ea") : colourOf(valueOf(area?.properties.code ?? ""), bounds),
   });
 
@@ -187,11 +192,13 @@ export function GridMap({ scope, metric: metricId, points, focus, onGridNames, r
   const firePoints = shownPoints("firePlaces");
   const pollutionPoints = shownPoints("pollutionSources");
   useEffect(() => {
+    // Markers as large as the text around them: twice the size on a 4K wall whose text is twice as large.
+    const scale = container.current ? (parseFloat(getComputedStyle(container.current).fontSize) || 16) / 16 : 1;
     const drawn: Record<PointKind, readonly MapPoint[]> = {
       cases: casePoints, firePlaces: firePoints, pollutionSources: pollutionPoints };
     for (const kind of POINT_KINDS) {
       const group = groups.current[kind];
-      if (group) drawPoints(group, kind, drawn[kind], (href) => follow.current(href));
+      if (group) drawPoints(group, kind, drawn[kind], (href) => follow.current(href), scale);
     }
   }, [casePoints, firePoints, pollutionPoints]);
 

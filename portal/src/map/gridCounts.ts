@@ -4,19 +4,19 @@ import type { ApiError } from "../api/errors";
 import { graphql } from "../gql";
 import { valuesOf, type Metric } from "./choropleth";
 
-const CaseGridCounts = graphql(`
+export const CaseGridCounts = graphql(`
   query MapCaseGridCounts($prefix: String!) {
     caseGridCounts(jurisdictionPrefix: $prefix) { jurisdictionCode open dueSoon overdue reported }
   }
 `);
 
-const FireGridCounts = graphql(`
+export const FireGridCounts = graphql(`
   query MapFireGridCounts($prefix: String!) {
     fireHazardGridCounts(jurisdictionPrefix: $prefix) { jurisdictionCode open overdue }
   }
 `);
 
-const PollutionGridCounts = graphql(`
+export const PollutionGridCounts = graphql(`
   query MapPollutionGridCounts($prefix: String!) {
     pollutionViolationGridCounts(jurisdictionPrefix: $prefix) { jurisdictionCode open found }
   }

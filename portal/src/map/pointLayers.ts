@@ -109,11 +109,12 @@ export function usePointLayers(box: MapBox | null, shown: Record<PointKind, bool
 
 /** Draws a layer's points into its group (emptied first); a point with an href follows it on click. */
 export function drawPoints(group: L.LayerGroup, kind: PointKind, points: readonly MapPoint[],
-                           follow: (href: string) => void): void {
+                           follow: (href: string) => void, scale = 1): void {
   group.clearLayers();
   for (const point of points) {
     const marker = L.circleMarker([point.latitude, point.longitude], {
-      pane: "points", radius: kind === "cases" ? 6 : 7, weight: 2, color: "#ffffff", fillColor: point.colour,
+      pane: "points", radius: (kind === "cases" ? 6 : 7) * scale, weight: 2 * scale, color: "#ffffff",
+      fillColor: point.colour,
       fillOpacity: 0.95, className: `map-point map-point-${kind}`,
     });
     const title = document.createElement("span");
