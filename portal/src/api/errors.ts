@@ -16,6 +16,8 @@ export interface GraphQLErrorItem {
     fieldViolations?: FieldViolation[];
     currentState?: string;
     allowedActions?: string[];
+    /** Why the policy refused (PERMISSION_DENIED), in its own words. */
+    reasons?: string[];
   };
 }
 

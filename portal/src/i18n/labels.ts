@@ -6,7 +6,8 @@ type CaseLabelGroup = "caseState" | "dueStatus" | "tier" | "source" | "role" | "
 export type LabelGroup = CaseLabelGroup | "fireHazardState" | "firePlaceType" | "fireRisk" | "fireGridLevel" | "fireDueStatus"
   | "fireSeverity" | "fireInspectionState" | "fireClosure"
   | "envLevel" | "envWindow" | "envSourceType" | "envSourceStatus" | "envControl" | "envDust" | "envViolationState"
-  | "envAssessmentUnit" | "envPollutant";
+  | "envAssessmentUnit" | "envPollutant"
+  | "jurisdictionLevel" | "gridType" | "careLevel" | "vulnerableTag" | "gender" | "populationType" | "relationship";
 
 export function label(t: Translate, group: LabelGroup, value: string | null | undefined): string {
   if (!value) return "";
