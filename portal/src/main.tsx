@@ -5,6 +5,7 @@ import { BrowserRouter } from "react-router-dom";
 import { ApiClient } from "./api/client";
 import { ApiProvider } from "./api/hooks";
 import { App } from "./app/App";
+import { OidcRenewal } from "./auth/OidcRenewal";
 import { SessionProvider, useSession } from "./auth/session";
 import { loadSession } from "./auth/storage";
 import { ConfigProvider, loadPortalConfig } from "./config/portalConfig";
@@ -26,6 +27,7 @@ async function start() {
       <ConfigProvider config={config}>
         <I18nProvider>
           <SessionProvider>
+            <OidcRenewal />
             <ApiRoot>
               <BrowserRouter>
                 <App />

@@ -39,8 +39,9 @@ class Watched:
 
 @contextmanager
 def watched_page(browser: Browser, base_url: str, viewport: dict[str, int] = DESKTOP,
-                 **context_options: Any) -> Iterator[Watched]:
-    """A fresh context and page on the platform; the test fails on a console error or a foreign request."""
+                 allowed_hosts: tuple[str, ...] = (), **context_options: Any) -> Iterator[Watched]:
+    """A fresh context and page on the platform; the test fails on a console error or a request to a host
+    other than the platform's (and ``allowed_hosts``, host:port, such as a configured identity provider)."""
     context = browser.new_context(base_url=base_url, viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai",
                                   **context_options)
     page = context.new_page()
@@ -52,7 +53,8 @@ def watched_page(browser: Browser, base_url: str, viewport: dict[str, int] = DES
 
     def on_request(request: Request) -> None:
         netloc = urlsplit(request.url).netloc
-        if request.url.startswith(("http:", "https:", "ws:", "wss:")) and netloc != watched.origin:
+        if request.url.startswith(("http:", "https:", "ws:", "wss:")) and netloc != watched.origin \
+                and netloc not in allowed_hosts:
             watched.foreign_requests.append(request.url)
 
     page.on("console", on_console)

@@ -27,7 +27,7 @@ class Platform:
     output: list[str]
 
 
-def platform_environment(directory: Path) -> dict[str, str]:
+def platform_environment(directory: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("GRIDGOV_")}
     environ.update({"GRIDGOV_DATA_DIR": str(directory), "GRIDGOV_SERVICES": ",".join(SERVICES),
                     "GRIDGOV_GATEWAY_LISTEN": f"127.0.0.1:{free_port()}", "PYTHONUNBUFFERED": "1"})
@@ -35,6 +35,7 @@ def platform_environment(directory: Path) -> dict[str, str]:
         address = f"127.0.0.1:{free_port()}"
         environ[f"GRIDGOV_{name.upper()}_LISTEN"] = address
         environ[f"GRIDGOV_{name.upper()}_ADDRESS"] = address
+    environ.update(extra or {})
     return environ
 
 
@@ -44,9 +45,10 @@ def _children(pid: int) -> list[int]:
 
 
 @contextmanager
-def running_platform(directory: Path) -> Iterator[Platform]:
-    """Starts the platform with the demo district loaded; stops it (Ctrl-C, then kill) when the block ends."""
-    environ = platform_environment(directory)
+def running_platform(directory: Path, extra: dict[str, str] | None = None) -> Iterator[Platform]:
+    """Starts the platform with the demo district loaded (``extra``: settings of its own); stops it (Ctrl-C,
+    then kill) when the block ends."""
+    environ = platform_environment(directory, extra)
     process = subprocess.Popen([sys.executable, "-m", "launcher.cli", "up", "--demo-data"], env=environ, cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output: list[str] = []

@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
 import { useQuery } from "../api/hooks";
+import { useSignOut } from "../auth/OidcRenewal";
 import { useSession } from "../auth/session";
 import { graphql } from "../gql";
 import { formatHeaderDate } from "../i18n/format";
@@ -17,7 +18,8 @@ const ShellViewer = graphql(`
 
 export function Shell() {
   const { t, locale, setLocale } = useI18n();
-  const { session, grant, grantIndex, switchGrant, signOut } = useSession();
+  const { session, grant, grantIndex, switchGrant } = useSession();
+  const signOut = useSignOut();
   const navigate = useNavigate();
   const [now, setNow] = useState(() => new Date());
   useEffect(() => {
@@ -59,7 +61,7 @@ export function Shell() {
             {LOCALES.map((l) => <option key={l} value={l}>{l === "zh-CN" ? "中文" : "English"}</option>)}
           </select>
         </label>
-        <button type="button" className="button-quiet" onClick={() => { signOut(); navigate("/sign-in"); }}>
+        <button type="button" className="button-quiet" onClick={() => signOut(navigate)}>
           {t("app.signOut")}
         </button>
       </header>

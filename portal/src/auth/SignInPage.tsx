@@ -1,4 +1,5 @@
-// Sign-in: in dev, a list of the demo users of every role; afterwards back to the page that asked.
+// Sign-in: the identity provider (OpenID Connect) where one is configured; in dev, a list of the demo users of
+// every role; afterwards back to the page that asked.
 import { useEffect, useState } from "react";
 import { useNavigate, useSearchParams } from "react-router-dom";
 import { homePath, safeNext } from "../app/menu";
@@ -6,6 +7,7 @@ import { usePortalConfig } from "../config/portalConfig";
 import { isMessageKey, useI18n } from "../i18n/i18n";
 import { Notice } from "../ui/Notice";
 import { demoToken, listDemoUsers, type DemoUser } from "./devSignIn";
+import { startOidcSignIn } from "./oidc";
 import { useSession } from "./session";
 
 export default function SignInPage() {
@@ -31,6 +33,15 @@ export default function SignInPage() {
     }
   }
 
+  async function identityProvider() {
+    if (!config.oidc) return;
+    try {
+      await startOidcSignIn(config.oidc, safeNext(params.get("next")));
+    } catch (error) {
+      setFailure(error instanceof Error ? error.message : String(error));
+    }
+  }
+
   const roleLabel = (role: string) => {
     const key = `role.${role}`;
     return isMessageKey(key) ? t(key) : role;
@@ -41,6 +52,15 @@ export default function SignInPage() {
       <h2>{t("signIn.title")}</h2>
       {expired ? <Notice kind="warning">{t("app.sessionExpired")}</Notice> : null}
       {failure ? <Notice kind="error">{t("signIn.failed", { reason: failure })}</Notice> : null}
+      {config.oidc ? (
+        <>
+          <p>{t("signIn.oidcIntro")}</p>
+          <p>
+            <button type="button" className="button-wide" data-testid="oidc-sign-in"
+              onClick={() => void identityProvider()}>{t("signIn.oidc")}</button>
+          </p>
+        </>
+      ) : null}
       {config.devSignIn ? (
         <>
           <p>{t("signIn.devIntro")}</p>
@@ -57,7 +77,7 @@ export default function SignInPage() {
             ))}
           </ul>
         </>
-      ) : <p>{t("signIn.noDev")}</p>}
+      ) : config.oidc ? null : <p>{t("signIn.noDev")}</p>}
     </main>
   );
 }

@@ -11,6 +11,8 @@ interface SessionState {
   /** True once a session ended by expiry or refusal rather than by signing out. */
   expired: boolean;
   signIn: (token: string) => Session | null;
+  /** A renewed token of the same user: the role acted as is kept. */
+  renew: (token: string) => void;
   signOut: () => void;
   expire: () => void;
   switchGrant: (index: number) => void;
@@ -29,6 +31,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setGrantIndex(0);
     setExpired(false);
     return next;
+  }, []);
+  const renew = useCallback((token: string) => {
+    const next = storeSession(token, true);
+    if (next !== null) setSession(next);
   }, []);
   const signOut = useCallback(() => {
     clearSession();
@@ -54,9 +60,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value = useMemo<SessionState>(() => {
     const grants = session?.grants ?? [];
     const index = grantIndex < grants.length ? grantIndex : 0;
-    return { session, grant: grants[index] ?? null, grantIndex: index, expired, signIn, signOut, expire,
+    return { session, grant: grants[index] ?? null, grantIndex: index, expired, signIn, renew, signOut, expire,
       switchGrant };
-  }, [session, grantIndex, expired, signIn, signOut, expire, switchGrant]);
+  }, [session, grantIndex, expired, signIn, renew, signOut, expire, switchGrant]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

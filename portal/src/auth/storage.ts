@@ -18,11 +18,12 @@ export function storedSessionExpired(): boolean {
   return session !== null && isExpired(session);
 }
 
-export function storeSession(token: string): Session | null {
+/** Stores the token of a new session (acting as its first grant), or of a renewed one (keeping the grant). */
+export function storeSession(token: string, renewed = false): Session | null {
   const session = decodeSession(token);
   if (session === null) return null;
   sessionStorage.setItem(TOKEN_KEY, token);
-  sessionStorage.setItem(GRANT_KEY, "0");
+  if (!renewed) sessionStorage.setItem(GRANT_KEY, "0");
   return session;
 }
 

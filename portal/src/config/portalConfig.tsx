@@ -10,6 +10,8 @@ export interface PortalConfig {
     zoom: number;
   };
   devSignIn: boolean;
+  /** The identity provider of the OpenID Connect sign-in; null where none is configured. */
+  oidc: { authority: string; clientId: string; scope: string } | null;
 }
 
 export async function loadPortalConfig(fetcher: typeof fetch = fetch): Promise<PortalConfig> {
