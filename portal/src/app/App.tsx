@@ -8,6 +8,7 @@ import { RequireSession } from "./RequireSession";
 import { Shell } from "./Shell";
 
 const SignInPage = lazy(() => import("../auth/SignInPage"));
+const OidcCallbackPage = lazy(() => import("../auth/OidcCallbackPage"));
 const DashboardPage = lazy(() => import("../dashboard/DashboardPage"));
 const CaseListPage = lazy(() => import("../cases/CaseListPage"));
 const CasePage = lazy(() => import("../cases/CasePage"));
@@ -60,6 +61,7 @@ export function App() {
       <Route path="/big-screen" element={<RequireSession><Page><BigScreenPage /></Page></RequireSession>} />
       <Route element={<RequireSession><Shell /></RequireSession>}>
         <Route index element={<Home />} />
+      <Route path="/auth/callback" element={<Page><OidcCallbackPage /></Page>} />
         <Route path="dashboard" element={<Page><DashboardPage /></Page>} />
         <Route path="cases" element={<Page><CaseListPage /></Page>} />
         <Route path="cases/:id" element={<Page><CasePage /></Page>} />

@@ -1,8 +1,10 @@
 // The English catalogue: every key of the Chinese one (the compiler refuses a missing key).
+import { authEn } from "../auth/messages";
 import { environmentEn } from "../environment/messages";
 import { fireEn } from "../fire/messages";
 import { mapEn } from "../map/messages";
 import { bigScreenEn } from "../bigscreen/messages";
+import { registryEn } from "../registry/messages";
 import type { MessageKey } from "./zh-CN";
 
 export const en: Record<MessageKey, string> = {
@@ -258,8 +260,10 @@ export const en: Record<MessageKey, string> = {
   "error.INVALID_ARGUMENT": "Some of what you entered is wrong: see the marked fields.",
   "error.generic": "The request failed: {message}",
 
+  ...authEn,
   ...fireEn,
   ...environmentEn,
+  ...registryEn,
   ...mapEn,
   ...bigScreenEn,
 };

@@ -1,9 +1,11 @@
 // The Chinese catalogue: the portal's default language and the source of every message key.
 // A department's pages keep their messages beside them and are spread in here.
+import { authZh } from "../auth/messages";
 import { environmentZh } from "../environment/messages";
 import { fireZh } from "../fire/messages";
 import { mapZh } from "../map/messages";
 import { bigScreenZh } from "../bigscreen/messages";
+import { registryZh } from "../registry/messages";
 
 export const zhCN = {
   "app.title": "网格化社会治理平台",
@@ -258,8 +260,10 @@ export const zhCN = {
   "error.INVALID_ARGUMENT": "填写的内容有误，请检查标出的项目。",
   "error.generic": "请求失败：{message}",
 
+  ...authZh,
   ...fireZh,
   ...environmentZh,
+  ...registryZh,
   ...mapZh,
   ...bigScreenZh,
 } as const;
