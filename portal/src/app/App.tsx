@@ -58,10 +58,10 @@ export function App() {
   return (
     <Routes>
       <Route path="/sign-in" element={<Page><SignInPage /></Page>} />
+      <Route path="/auth/callback" element={<Page><OidcCallbackPage /></Page>} />
       <Route path="/big-screen" element={<RequireSession><Page><BigScreenPage /></Page></RequireSession>} />
       <Route element={<RequireSession><Shell /></RequireSession>}>
         <Route index element={<Home />} />
-      <Route path="/auth/callback" element={<Page><OidcCallbackPage /></Page>} />
         <Route path="dashboard" element={<Page><DashboardPage /></Page>} />
         <Route path="cases" element={<Page><CaseListPage /></Page>} />
         <Route path="cases/:id" element={<Page><CasePage /></Page>} />
