@@ -26,6 +26,9 @@ const ViolationsPage = lazy(() => import("../environment/ViolationsPage"));
 const ViolationPage = lazy(() => import("../environment/ViolationPage"));
 const AssessmentPage = lazy(() => import("../environment/AssessmentPage"));
 const AirQualityPage = lazy(() => import("../environment/AirQualityPage"));
+const JurisdictionTreePage = lazy(() => import("../registry/JurisdictionTreePage"));
+const HouseholdListPage = lazy(() => import("../registry/HouseholdListPage"));
+const HouseholdPage = lazy(() => import("../registry/HouseholdPage"));
 const MapPage = lazy(() => import("../map/MapPage"));
 const BigScreenPage = lazy(() => import("../bigscreen/BigScreenPage"));
 
@@ -80,6 +83,9 @@ export function App() {
         <Route path="environment/violations/:id" element={<Page><ViolationPage /></Page>} />
         <Route path="environment/assessment" element={<Page><AssessmentPage /></Page>} />
         <Route path="environment/air" element={<Page><AirQualityPage /></Page>} />
+        <Route path="registry" element={<Page><JurisdictionTreePage /></Page>} />
+        <Route path="registry/households" element={<Page><HouseholdListPage /></Page>} />
+        <Route path="registry/households/:id" element={<Page><HouseholdPage /></Page>} />
         <Route path="map" element={<Page><MapPage /></Page>} />
         <Route path="*" element={<NotFound />} />
       </Route>

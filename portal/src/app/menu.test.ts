@@ -3,11 +3,11 @@ import { homePath, menuFor, safeNext } from "./menu";
 
 describe("menuFor", () => {
   it.each([
-    ["district_admin", ["/dashboard", "/cases", "/map", "/big-screen", "/fire", "/environment"]],
-    ["street_staff", ["/dashboard", "/cases", "/map", "/big-screen", "/fire", "/environment"]],
-    ["community_staff", ["/dashboard", "/cases", "/map", "/big-screen", "/fire", "/environment"]],
+    ["district_admin", ["/dashboard", "/cases", "/map", "/big-screen", "/fire", "/environment", "/registry"]],
+    ["street_staff", ["/dashboard", "/cases", "/map", "/big-screen", "/fire", "/environment", "/registry"]],
+    ["community_staff", ["/dashboard", "/cases", "/map", "/big-screen", "/fire", "/environment", "/registry"]],
     ["handling_unit", ["/unit", "/cases"]],
-    ["grid_worker", ["/field", "/cases"]],
+    ["grid_worker", ["/field", "/cases", "/registry"]],
     ["auditor", ["/audit"]],
     ["fire_inspector", ["/fire"]],
     ["fire_department", ["/fire"]],

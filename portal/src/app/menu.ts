@@ -15,6 +15,7 @@ const AUDIT: MenuItem = { path: "/audit", label: "nav.audit" };
 const FIELD: MenuItem = { path: "/field", label: "nav.field" };
 const FIRE: MenuItem = { path: "/fire", label: "nav.fire" };
 const ENVIRONMENT: MenuItem = { path: "/environment", label: "nav.environment" };
+const REGISTRY: MenuItem = { path: "/registry", label: "nav.registry" };
 const MAP: MenuItem = { path: "/map", label: "nav.map" };
 const BIG_SCREEN: MenuItem = { path: "/big-screen", label: "nav.bigScreen" };
 
@@ -24,12 +25,12 @@ export function isCentre(role: string): boolean {
 
 /** The menu of a role, its home page first. */
 export function menuFor(role: string): MenuItem[] {
-  if (isCentre(role)) return [DASHBOARD, CASES, MAP, BIG_SCREEN, FIRE, ENVIRONMENT];
+  if (isCentre(role)) return [DASHBOARD, CASES, MAP, BIG_SCREEN, FIRE, ENVIRONMENT, REGISTRY];
   switch (role) {
     case "handling_unit":
       return [UNIT, CASES];
     case "grid_worker":
-      return [FIELD, CASES];
+      return [FIELD, CASES, REGISTRY];
     case "auditor":
       return [AUDIT];
     case "fire_inspector":
