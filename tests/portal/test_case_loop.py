@@ -1,5 +1,7 @@
-"""The loop through the case page: the centre registers and dispatches, the unit accepts, each by the actions
-the API offers (viewerActions) and nothing else; a form checks itself and shows the API's refusal by its field."""
+"""The loop through the case page: the centre registers and dispatches, the unit accepts and reports its handling,
+the centre verifies (closing the case) and calls the reporter back (archiving it), each by the actions the API
+offers (viewerActions) and nothing else; a form checks itself and shows the API's refusal by its field; the
+history shows every step."""
 
 from __future__ import annotations
 
@@ -15,16 +17,20 @@ def offered(page: Page) -> list[str]:
     return page.locator("[data-action]").evaluate_all("buttons => buttons.map(b => b.dataset.action)")
 
 
-def run_action(page: Page, action: str, fields: dict[str, str] | None = None) -> None:
+def run_action(page: Page, action: str, fields: dict[str, str] | None = None,
+               choices: tuple[str, ...] = ()) -> None:
+    """Opens ``action``'s dialog, fills ``fields`` by label, picks the radio buttons labelled ``choices``, sends."""
     page.locator(f"[data-action='{action}']").click()
     dialog = page.get_by_role("dialog")
     for name, value in (fields or {}).items():
         dialog.get_by_label(name).fill(value)
+    for choice in choices:
+        dialog.get_by_label(choice, exact=True).check()
     dialog.get_by_role("button", name="提交").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
 
 
-def test_the_centre_registers_and_dispatches_and_the_unit_accepts(platform: Platform, browser: Browser) -> None:
+def test_a_case_goes_round_the_whole_loop_in_the_portal(platform: Platform, browser: Browser) -> None:
     case = report_case(platform.url, "浏览器测试：垃圾桶满溢")
     with watched_page(browser, platform.url) as watched:
         page = watched.page
@@ -73,3 +79,27 @@ def test_the_centre_registers_and_dispatches_and_the_unit_accepts(platform: Plat
         page.get_by_role("link", name="处置任务").click()
         expect(page.get_by_test_id("unit-unit.inHand").get_by_role("link", name=case["number"])).to_be_visible()
         check_page(page, "unit-work-list")
+
+        # The unit reports what it did; the case waits for the centre's check.
+        page.get_by_role("link", name=case["number"]).click()
+        expect(page.get_by_test_id("case-state")).to_have_text("处置中")
+        run_action(page, "handleCase", {"处置情况": "已清运，垃圾桶已复位"})
+        expect(page.get_by_test_id("case-state")).to_have_text("已处置")
+        # Nothing more for the unit (the centre checks next): no action is offered that the API would refuse.
+        for action in ("handleCase", "verifyCase", "acceptCase"):
+            expect(page.locator(f"[data-action='{action}']")).to_have_count(0)
+
+    with watched_page(browser, platform.url) as watched:
+        page = watched.page
+        sign_in(page, "demo-community-staff", f"/cases/{case['id']}")
+        expect(page.get_by_test_id("case-state")).to_have_text("已处置")
+        # The check passes: the case closes, and the reporter is owed a callback.
+        run_action(page, "verifyCase", {"意见": "现场核查属实"}, choices=("通过，结案",))
+        expect(page.get_by_test_id("case-state")).to_have_text("已结案")
+        assert "callbackCase" in offered(page) and "verifyCase" not in offered(page)
+        run_action(page, "callbackCase", {"意见": "居民表示满意"}, choices=("满意",))
+        expect(page.get_by_test_id("case-state")).to_have_text("已归档")
+        expect(page.locator("[data-action='callbackCase']")).to_have_count(0)
+        # Every step in the history: reported, registered, dispatched, accepted, handled, closed, archived.
+        expect(page.get_by_test_id("history").locator("li")).to_have_count(7)
+        check_page(page, "case-archived")
