@@ -15,6 +15,8 @@ from tests.portal.platform import Platform
 
 GRIDS = ".leaflet-overlay-pane path.grid-area"
 CASE_POINTS = ".leaflet-pane path.map-point-cases"
+FIRE_POINTS = ".leaflet-pane path.map-point-firePlaces"
+POLLUTION_POINTS = ".leaflet-pane path.map-point-pollutionSources"
 DRAWN_SECONDS = 30_000
 
 
@@ -80,11 +82,17 @@ def test_community_staff_sees_only_its_community_grids(platform: Platform, brows
         codes = drawn_grids(page, len(expected))
         assert codes == expected and all(c.startswith(demo.COMMUNITY_CODE) for c in codes), codes
         page.get_by_label("案件点位").check()
+        page.get_by_label("消防场所").check()
+        page.get_by_label("污染源").check()
         expect(page.locator(CASE_POINTS).first).to_be_attached(timeout=DRAWN_SECONDS)
-        jurisdictions = {page.locator(CASE_POINTS).nth(i).get_attribute("data-id")
-                         for i in range(page.locator(CASE_POINTS).count())}
-        assert jurisdictions
+        expect(page.locator(POLLUTION_POINTS).first).to_be_attached(timeout=DRAWN_SECONDS)
+        places = page.locator(FIRE_POINTS)
+        expect(places.first).to_be_attached(timeout=DRAWN_SECONDS)
         check_page(page, "map-community")
+
+        place_id = places.first.get_attribute("data-id")
+        places.first.dispatch_event("click")
+        expect(page).to_have_url(f"{platform.url}/fire/places/{place_id}")
 
 
 def test_a_layer_whose_service_is_down_says_so_and_the_map_goes_on(platform: Platform, browser: Browser) -> None:

@@ -90,7 +90,7 @@ export function usePointLayers(box: MapBox | null, shown: Record<PointKind, bool
     ...fireAnswer,
     points: fireAnswer.points.map((p) => ({
       id: p.id, latitude: p.location.latitude, longitude: p.location.longitude, title: p.name,
-      colour: RISK_COLOURS[p.riskLevel] ?? "#e8590c", href: null,
+      colour: RISK_COLOURS[p.riskLevel] ?? "#e8590c", href: `/fire/places/${encodeURIComponent(p.id)}`,
     })),
   } : undefined, [fireAnswer]);
   const pollutionPoints = useMemo<PointAnswer | undefined>(() => pollutionAnswer ? {
