@@ -109,5 +109,6 @@ def test_community_staff_sees_only_its_community_pollution_records(platform: Pla
         check_page(page, "environment-patrols-community")
 
         page.goto(f"/environment/violations/{elsewhere['id']}")
-        expect(page.get_by_role("alert").or_(page.get_by_text("找不到这条违法行为"))).to_be_visible()
+        expect(page.get_by_role("alert")).to_contain_text("您无权查看或办理这条记录")
+        expect(page.get_by_role("alert")).to_contain_text(elsewhere["jurisdictionCode"])
         expect(page.get_by_test_id("violation-state")).to_have_count(0)

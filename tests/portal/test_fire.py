@@ -137,7 +137,8 @@ def test_community_staff_sees_only_its_community_fire_records(platform: Platform
 
         # Another community's hazard and place are not shown.
         page.goto(f"/fire/hazards/{elsewhere['id']}")
-        expect(page.get_by_role("alert").or_(page.get_by_text("找不到这个隐患"))).to_be_visible()
+        expect(page.get_by_role("alert")).to_contain_text("您无权查看或办理这条记录")
+        expect(page.get_by_role("alert")).to_contain_text(elsewhere["jurisdictionCode"])
         expect(page.get_by_test_id("hazard-state")).to_have_count(0)
         page.goto(f"/fire/places/{elsewhere['placeId']}")
         expect(page.get_by_role("alert").or_(page.get_by_text("找不到这个场所"))).to_be_visible()

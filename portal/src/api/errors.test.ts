@@ -27,6 +27,9 @@ describe("errorMessage", () => {
   it("says what the code means in the user's language and keeps the API's words", () => {
     const denied = new ApiError("graphql", "x", [{ message: "policy: not in scope", extensions: { code: "FORBIDDEN" } }]);
     expect(errorMessage(denied, t)).toBe("您没有权限进行此操作。（policy: not in scope）");
+    const refused = new ApiError("graphql", "x", [{ message: "not allowed: outside your jurisdiction",
+      extensions: { code: "PERMISSION_DENIED" } }]);
+    expect(errorMessage(refused, t)).toBe("您无权查看或办理这条记录。（not allowed: outside your jurisdiction）");
     expect(errorMessage(new ApiError("network", "x"), t)).toBe("无法连接服务器，请检查网络后重试。");
   });
 });

@@ -254,6 +254,7 @@ export const en: Record<MessageKey, string> = {
   "error.network": "The server cannot be reached. Check the connection and retry.",
   "error.unauthenticated": "Your session is no longer valid. Sign in again.",
   "error.FORBIDDEN": "You may not do this.",
+  "error.PERMISSION_DENIED": "You may not see or act on this record.",
   "error.NOT_FOUND": "The record is not there.",
   "error.SERVICE_UNAVAILABLE": "A service is unavailable for now; the rest of the page still works.",
   "error.FAILED_PRECONDITION": "The record's state does not allow this.",

@@ -254,6 +254,7 @@ export const zhCN = {
   "error.network": "无法连接服务器，请检查网络后重试。",
   "error.unauthenticated": "登录已失效，请重新登录。",
   "error.FORBIDDEN": "您没有权限进行此操作。",
+  "error.PERMISSION_DENIED": "您无权查看或办理这条记录。",
   "error.NOT_FOUND": "找不到要办理的记录。",
   "error.SERVICE_UNAVAILABLE": "相关服务暂时不可用，页面其余部分仍可使用。",
   "error.FAILED_PRECONDITION": "当前状态不允许此操作。",
