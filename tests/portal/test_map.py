@@ -3,6 +3,7 @@ view linked to their cases, and a layer whose service is down said so while the 
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
@@ -18,6 +19,8 @@ CASE_POINTS = ".leaflet-pane path.map-point-cases"
 FIRE_POINTS = ".leaflet-pane path.map-point-firePlaces"
 POLLUTION_POINTS = ".leaflet-pane path.map-point-pollutionSources"
 DRAWN_SECONDS = 30_000
+# A 1x1 transparent PNG: what the stand-in tile server answers.
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
 
 
 def grid_codes(base_url: str, subject: str, scope: str) -> set[str]:
@@ -43,6 +46,7 @@ def test_district_staff_sees_every_grid_coloured_and_the_case_points(platform: P
         sign_in(page, "demo-district-admin", "/map")
         expect(page.get_by_role("heading", level=1)).to_contain_text("网格地图")
         assert drawn_grids(page, len(expected)) == expected
+        expect(page.locator(".leaflet-tile")).to_have_count(0)  # no tile server configured: a plain background
         expect(page.get_by_test_id("map-legend")).to_contain_text("在办案件")
         fills = set(page.locator(GRIDS).evaluate_all("paths => paths.map(p => p.getAttribute('fill'))"))
         assert len(fills) > 1, f"every grid one colour: {fills}"
@@ -70,6 +74,15 @@ def test_district_staff_sees_every_grid_coloured_and_the_case_points(platform: P
         page.go_back()
         page.get_by_label("案件点位").uncheck()
         expect(page.locator(CASE_POINTS)).to_have_count(0)
+
+        # A hotspot shows its grid: the map zooms in on it.
+        drawn_grids(page, len(expected))
+        code = page.get_by_test_id("hotspot-list").locator("li").first.get_attribute("data-code")
+        before = page.locator(f"{GRIDS}[data-code='{code}']").evaluate("p => p.getBBox().width")
+        page.get_by_test_id("hotspot-list").get_by_role("button").first.click()
+        page.wait_for_function("""([selector, before]) => {
+          const p = document.querySelector(selector); return p !== null && p.getBBox().width > 2 * before; }""",
+                               arg=[f"{GRIDS}[data-code='{code}']", before], timeout=DRAWN_SECONDS)
 
 
 def test_community_staff_sees_only_its_community_grids(platform: Platform, browser: Browser) -> None:
@@ -117,3 +130,27 @@ def test_a_layer_whose_service_is_down_says_so_and_the_map_goes_on(platform: Pla
         page.get_by_label("着色指标").select_option("caseOpen")
         expect(page.get_by_test_id("map-legend")).to_contain_text("在办案件")
         expect(page.get_by_test_id("map-status")).not_to_contain_text("暂不可用")
+
+
+def test_tiles_come_from_the_server_the_portal_config_names(platform: Platform, browser: Browser) -> None:
+    with watched_page(browser, platform.url) as watched:
+        page = watched.page
+        tiles: list[str] = []
+
+        def with_tiles(route: Route) -> None:
+            response = route.fetch()
+            config = response.json()
+            config["map"]["tileUrl"] = f"{platform.url}/test-tiles/{{z}}/{{x}}/{{y}}.png"
+            config["map"]["attribution"] = "测试底图"
+            route.fulfill(response=response, json=config)
+
+        def tile(route: Route) -> None:
+            tiles.append(route.request.url)
+            route.fulfill(status=200, content_type="image/png", body=PNG)
+
+        page.route("**/portal/config.json", with_tiles)
+        page.route("**/test-tiles/**", tile)
+        sign_in(page, "demo-street-staff", "/map")
+        expect(page.locator(".leaflet-tile-pane img.leaflet-tile").first).to_be_attached(timeout=DRAWN_SECONDS)
+        expect(page.locator(".leaflet-control-attribution")).to_have_text("测试底图")
+        assert tiles and all(re.search(r"/test-tiles/\d+/\d+/\d+\.png$", url) for url in tiles), tiles[:3]

@@ -64,6 +64,7 @@ export function GridMap({ scope, metric: metricId, points, focus, onGridNames, r
   const byCode = useRef(new Map<string, L.Path>());
   const groups = useRef<Partial<Record<PointKind, L.LayerGroup>>>({});
   const fitted = useRef(false);
+  const zooming = useRef(false);
   const follow = useRef((href: string) => navigate(href));
   follow.current = (href: string) => navigate(href);
   const [zoom, setZoom] = useState(config.zoom);
@@ -95,6 +96,8 @@ export function GridMap({ scope, metric: metricId, points, focus, onGridNames, r
         north: bounds.getNorth() }));
     };
     created.on("moveend", moved);
+    created.on("zoomstart", () => { zooming.current = true; });
+    created.on("zoomend", () => { zooming.current = false; });
     moved();
     map.current = created;
     // The frame's size settles after the map is made (the page's style sheet arrives with its chunk, the big
@@ -182,8 +185,13 @@ export function GridMap({ scope, metric: metricId, points, focus, onGridNames, r
   }, [values, bounds, areas]);
 
   useEffect(() => {
+    const current = map.current;
     const path = focus ? byCode.current.get(focus.code) : undefined;
-    if (path && map.current) map.current.fitBounds((path as L.Polygon).getBounds(), { maxZoom: 17 });
+    if (!path || !current) return;
+    const show = () => current.fitBounds((path as L.Polygon).getBounds(), { maxZoom: 17 });
+    // Leaflet drops a zoom asked for while one is animating (the first fit, a wheel turn): wait for its end.
+    if (zooming.current) current.once("zoomend", show);
+    else show();
   }, [focus]);
 
   const layers = usePointLayers(box, points, t);
