@@ -155,3 +155,10 @@ def test_the_fire_department_reads_the_district_ledger(platform: Platform, brows
         codes = codes_of(page, "ledger-row")
         assert len({code[:9] for code in codes}) >= 1
         check_page(page, "fire-ledger")
+
+        # One section of the district's ledger as a file, named by the API.
+        page.get_by_label("台账内容").select_option("HAZARDS")
+        with page.expect_download() as download:
+            page.get_by_role("button", name="导出", exact=True).click()
+        assert download.value.suggested_filename == f"fire-ledger-hazards-{demo.DISTRICT_CODE}.xlsx"
+        expect(page.get_by_text(f"已导出 fire-ledger-hazards-{demo.DISTRICT_CODE}.xlsx")).to_be_visible()

@@ -1,14 +1,29 @@
 // The ledger's figures: hazards found, rectified on time, overdue, handed over, and the rate, by type and grid.
 import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router-dom";
-import { useQuery } from "../api/hooks";
+import { errorMessage } from "../api/errors";
+import { useApi, useQuery } from "../api/hooks";
+import { useSession } from "../auth/session";
 import { graphql } from "../gql";
+import type { FireFileFormat, FireLedgerSection } from "../gql/graphql";
 import { beijingInputToIso, formatRate } from "../i18n/format";
 import { useI18n } from "../i18n/i18n";
+import { label } from "../i18n/labels";
 import { ErrorPanel } from "../ui/ErrorPanel";
-import { TextField } from "../ui/Field";
+import { SelectField, TextField } from "../ui/Field";
+import { Notice } from "../ui/Notice";
 import { FireNav } from "./FireNav";
 import { useHazardTypeName } from "./hazardTypes";
+import { download } from "./ledgerFile";
+
+const SECTIONS: readonly FireLedgerSection[] = ["PLACES", "INSPECTIONS", "HAZARDS", "STATISTICS"];
+const FORMATS: readonly FireFileFormat[] = ["XLSX", "CSV"];
+
+const LedgerExportQuery = graphql(`
+  query FireLedgerExport($code: String!, $section: FireLedgerSection!, $format: FireFileFormat!) {
+    fireLedgerExport(jurisdictionCode: $code, section: $section, format: $format) { fileName contentType contentBase64 }
+  }
+`);
 
 const FireLedgerQuery = graphql(`
   query FireLedger($code: String!, $foundFrom: DateTime, $foundTo: DateTime) {
@@ -94,7 +109,53 @@ export default function FireLedgerPage() {
           )}
         </>
       ) : null}
+      <LedgerExport code={code} />
     </section>
+  );
+}
+
+/** One section of the ledger of the chosen (or the viewer's own) jurisdiction, as a file. */
+function LedgerExport({ code }: { code: string }) {
+  const { t } = useI18n();
+  const api = useApi();
+  const { grant } = useSession();
+  const [section, setSection] = useState<FireLedgerSection>("HAZARDS");
+  const [format, setFormat] = useState<FireFileFormat>("XLSX");
+  const [message, setMessage] = useState<{ kind: "success" | "error"; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const target = code || grant?.scope || "";
+
+  async function exportFile(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setMessage(null);
+    try {
+      const file = (await api.request(LedgerExportQuery, { code: target, section, format })).fireLedgerExport;
+      if (file) {
+        download(file);
+        setMessage({ kind: "success", text: t("fire.exported", { file: file.fileName }) });
+      }
+    } catch (error) {
+      setMessage({ kind: "error", text: errorMessage(error, t) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="panel" onSubmit={(event) => void exportFile(event)} aria-labelledby="ledger-export">
+      <h2 id="ledger-export">{t("fire.export", { code: target })}</h2>
+      {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
+      <div className="filters">
+        <SelectField label={t("fire.section")} name="section" value={section}
+          onChange={(value) => setSection(SECTIONS.find((s) => s === value) ?? "HAZARDS")}
+          choices={SECTIONS.map((value) => ({ value, label: label(t, "fireLedgerSection", value) }))} />
+        <SelectField label={t("fire.format")} name="format" value={format}
+          onChange={(value) => setFormat(FORMATS.find((f) => f === value) ?? "XLSX")}
+          choices={FORMATS.map((value) => ({ value, label: value }))} />
+      </div>
+      <div className="toolbar"><button type="submit" disabled={busy || !target}>{t("fire.exportButton")}</button></div>
+    </form>
   );
 }
 
