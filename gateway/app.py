@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -18,9 +17,10 @@ from starlette.routing import Route
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from gateway import dev_sign_in, graphiql
-from gateway.auth import AuthError
-from gateway.context import RequestContext, Subject
+from gateway.auth import AuthError, challenge
+from gateway.context import RequestContext, Subject, context_for
 from gateway.documents import DocumentRefused
+from gateway.media import upload as media_upload
 from gateway.policy.engine import PolicyInput, PolicyUnavailable
 from gateway.portal import portal_routes
 from gateway.portal_config import config_endpoint
@@ -30,11 +30,9 @@ from gateway.settings import GatewaySettings
 from services.kit import heap
 from services.kit.clock import utcnow
 from services.kit.config import Mode
-from services.kit.ids import new_id
 from services.kit.plugin import Plugin, load_plugins
 
 log = logging.getLogger(__name__)
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 # Readiness probes answer quickly or count as down.
 PROBE_TIMEOUT = 2.0
 
@@ -62,16 +60,6 @@ async def read_body(request: Request, maximum: int, setting: str = "GRIDGOV_MAX_
             raise BodyTooLarge(refusal)
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def challenge(reason: str) -> str:
-    """The WWW-Authenticate value: the reason reduced to what RFC 6750 allows in error_description.
-
-    Quotes, backslashes, line breaks and anything outside printable ASCII would let text from the
-    token (a kid, a claim) add header parameters or split the response.
-    """
-    description = "".join(c if " " <= c <= "~" and c not in '"\\' else "?" for c in reason)[:200]
-    return f'Bearer error="invalid_token", error_description="{description}"'
 
 
 class GraphQLEndpoint:
@@ -151,14 +139,7 @@ class GraphQLEndpoint:
 
     @staticmethod
     def _context(request: Request, runtime: GatewayRuntime, subject: Subject, operation: Any) -> RequestContext:
-        given = request.headers.get("x-request-id", "")
-        client = request.client
-        return RequestContext(
-            runtime, subject, given if _REQUEST_ID.match(given) else new_id(),
-            operation=operation if isinstance(operation, str) else "",
-            portal=request.headers.get("x-gridgov-portal", "")[:64],
-            requested_by=f"{client.host}:{client.port}" if client else "",
-        )
+        return context_for(request, runtime, subject, operation if isinstance(operation, str) else "")
 
 
 def _body_problem(body: Any) -> str | None:
@@ -259,6 +240,8 @@ def create_app(settings: GatewaySettings | None = None, *, plugins: Mapping[str,
             *([] if production else graphiql.routes()),
             *(dev_sign_in.DevSignIn(settings).routes() if sign_in else []),
             Route("/portal/config.json", config_endpoint(settings.portal, sign_in), methods=["GET"]),
+            Route("/media", media_upload.upload, methods=["POST"]),
+            Route("/media/{id}/{variant}", media_upload.download, methods=["GET"]),
             # Last: everything no route above answers is the portal's (its files, else its index.html).
             *portal_routes(settings.portal),
         ],

@@ -288,3 +288,13 @@ def bearer_token(authorization: str | None) -> str:
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthError("malformed Authorization header: expected Bearer <token>")
     return token.strip()
+
+
+def challenge(reason: str) -> str:
+    """The WWW-Authenticate value: the reason reduced to what RFC 6750 allows in error_description.
+
+    Quotes, backslashes, line breaks and anything outside printable ASCII would let text from the
+    token (a kid, a claim) add header parameters or split the response.
+    """
+    description = "".join(c if " " <= c <= "~" and c not in '"\\' else "?" for c in reason)[:200]
+    return f'Bearer error="invalid_token", error_description="{description}"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import grpc
 from google.protobuf.message import Message
 from graphql import GraphQLError
+from starlette.requests import Request
 from strawberry.dataloader import DataLoader
 
 from gateway.decision_log.record import Outcome
@@ -288,3 +290,18 @@ class RequestContext:
                              timeout=timeout or self.runtime.call_timeout)
         except grpc.aio.AioRpcError as error:
             raise error_from_rpc(service, method, error, request=request, write=write, names=names) from None
+
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def context_for(request: Request, runtime: GatewayRuntime, subject: Subject, operation: str) -> RequestContext:
+    """The context of one HTTP request (GraphQL or another of the gateway's endpoints): its id (the caller's
+    X-Request-Id when well formed), the portal that sent it, and where from."""
+    given = request.headers.get("x-request-id", "")
+    client = request.client
+    return RequestContext(
+        runtime, subject, given if _REQUEST_ID.match(given) else new_id(), operation=operation,
+        portal=request.headers.get("x-gridgov-portal", "")[:64],
+        requested_by=f"{client.host}:{client.port}" if client else "",
+    )

@@ -13,6 +13,7 @@ import grpc
 from gateway.auth import Authenticator, load_or_create_private_key
 from gateway.decision_log.anchor import FileAnchor
 from gateway.decision_log.writer import DecisionLog
+from gateway.media.links import MediaLinks
 from gateway.migrate import migrate_database
 from gateway.placement import gateway_placer
 from gateway.policy.bundle import PERSONAL_FIELDS, load_bundle
@@ -23,6 +24,7 @@ from services.kit.actor import ActorSigner
 from services.kit.client import open_channel
 from services.kit.clock import Clock, utcnow
 from services.kit.database import Database
+from services.kit.media import MediaSettings, MediaStore
 from services.kit.placer import Placer
 from services.kit.plugin import Plugin
 
@@ -44,6 +46,9 @@ class GatewayRuntime:
     stubs: dict[str, Any] = field(default_factory=dict)
     # The grids' spatial index, when the registry is enabled on this gateway.
     placer: Placer | None = None
+    # Evidence media: where their bytes are, and the links that read them.
+    media: MediaStore = field(default_factory=lambda: MediaSettings().open())
+    media_links: MediaLinks = field(default_factory=lambda: MediaLinks(b"unset"))
 
     @property
     def call_timeout(self) -> float:
@@ -123,4 +128,6 @@ def build_runtime(settings: GatewaySettings, plugins: Mapping[str, Plugin], *,
         authenticator=build_authenticator(settings),
         signer=ActorSigner(settings.actor_key, "gateway"),
         clock=clock,
+        media=settings.media.open(),
+        media_links=MediaLinks(settings.actor_key),
     )

@@ -22,6 +22,7 @@ from gateway.audit import AuditQuery
 from gateway.context import RequestContext
 from gateway.documents import DocumentLimits, Documents, PreparedDocument
 from gateway.execution import LeafFastPathExecutionContext
+from gateway.media.graphql import MediaQuery
 from gateway.text_limits import describe_text_limits
 from gateway.viewer import ViewerQuery
 from services.kit.plugin import GraphQLContribution, Plugin, PluginError, TypeExtension
@@ -146,7 +147,7 @@ def extensions() -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
 
 def build_schema(parts: Sequence[tuple[str, GraphQLContribution]], limits: Limits = Limits()) -> GatewaySchema:
     """The composed schema; raises SchemaCompositionError when the parts conflict."""
-    query_parts: list[tuple[str, type]] = [(GATEWAY, ViewerQuery), (GATEWAY, AuditQuery)]
+    query_parts: list[tuple[str, type]] = [(GATEWAY, ViewerQuery), (GATEWAY, AuditQuery), (GATEWAY, MediaQuery)]
     mutation_parts: list[tuple[str, type]] = []
     types: list[type] = []
     enabled = {name for name, _ in parts}
@@ -216,5 +217,6 @@ def extend_types(schema: strawberry.Schema, applied: Sequence[tuple[str, TypeExt
 def compose(plugins: Mapping[str, Plugin], limits: Limits = Limits()) -> GatewaySchema:
     """The schema of the enabled plugins; raises PluginError (or SchemaCompositionError) with a clear message."""
     schema = build_schema(contributions(plugins), limits)
-    describe_text_limits(schema._schema, plugins, own_fields={*_field_names(ViewerQuery), *_field_names(AuditQuery)})
+    describe_text_limits(schema._schema, plugins, own_fields={*_field_names(ViewerQuery), *_field_names(AuditQuery),
+                                                                     *_field_names(MediaQuery)})
     return schema

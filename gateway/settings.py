@@ -10,6 +10,7 @@ from gateway.documents import DocumentLimits
 from gateway.placement import PlacementSettings
 from gateway.portal_config import PortalSettings
 from services.kit.config import DEFAULT_GATEWAY_PORT, ConfigError, Env, Mode, actor_key, data_dir, service_addresses
+from services.kit.media import MediaSettings, media_settings
 from services.kit.tls import TLSConfig, tls_config
 
 ENGINES = ("embedded", "opa")
@@ -54,6 +55,8 @@ class GatewaySettings:
     placement: PlacementSettings = field(default_factory=PlacementSettings)
     # The portal's built files and the map settings it reads from /portal/config.json.
     portal: PortalSettings = field(default_factory=PortalSettings)
+    # Where evidence media are kept (the filesystem, or S3-compatible storage).
+    media: MediaSettings = field(default_factory=MediaSettings)
 
     @property
     def host(self) -> str:
@@ -132,6 +135,7 @@ class GatewaySettings:
             max_token_bytes=env.integer("GRIDGOV_JWT_MAX_BYTES", 8192, minimum=256),
             placement=PlacementSettings.from_env(env),
             portal=PortalSettings.from_env(env),
+            media=media_settings(env.environ, data_dir(env)),
         )
 
 

@@ -104,3 +104,35 @@ decision := {
 	"mask": sort(masked),
 	"scopes": [],
 } if not allow
+
+# Evidence media (the gateway's own resource): the roles that report, handle, inspect or command send and read
+# the photos, videos and voice notes of their jurisdictions. The original (its EXIF says where and when it was
+# taken) and the location are for the roles that work on the ground or command it; a handling unit or a resident
+# is shown the copy without metadata.
+media_roles := {
+	"district_admin", "street_staff", "community_staff", "grid_worker", "grid_leader", "handling_unit",
+	"fire_inspector", "fire_department", "environment_bureau", "resident",
+}
+
+media_locating_roles := {
+	"district_admin", "street_staff", "community_staff", "grid_worker", "grid_leader", "fire_inspector",
+	"fire_department", "environment_bureau",
+}
+
+grants contains "sends evidence for its jurisdiction" if {
+	input.action == "media.upload"
+	input.resource.type == "media"
+	lib.resource_in_roles(media_roles)
+}
+
+grants contains "reads evidence in its jurisdiction" if {
+	input.action == "media.read"
+	input.resource.type == "media"
+	lib.resource_in_roles(media_roles)
+}
+
+grants contains "sees where evidence in its jurisdiction was taken" if {
+	input.action == "media.locate"
+	input.resource.type == "media"
+	lib.resource_in_roles(media_locating_roles)
+}

@@ -202,18 +202,34 @@ class S3MediaStore:
         return True
 
 
-def media_store_from_env(environ: Mapping[str, str], data_dir: Path) -> MediaStore:
-    """GRIDGOV_MEDIA_STORE (filesystem, the default, in GRIDGOV_MEDIA_DIR; or s3 with GRIDGOV_S3_*)."""
+@dataclass(frozen=True)
+class MediaSettings:
+    """Where media are kept: files under ``directory``, or S3-compatible storage when ``s3`` is set."""
+
+    directory: Path = Path("var") / "media"
+    s3: S3Settings | None = None
+
+    def open(self) -> MediaStore:
+        return S3MediaStore(self.s3) if self.s3 is not None else FilesystemMediaStore(self.directory)
+
+
+def media_settings(environ: Mapping[str, str], data_dir: Path) -> MediaSettings:
+    """GRIDGOV_MEDIA_STORE: filesystem (the default, in GRIDGOV_MEDIA_DIR) or s3 (GRIDGOV_S3_*)."""
     env = Env(environ)
     kind = env.text("GRIDGOV_MEDIA_STORE", "filesystem")
+    directory = Path(env.text("GRIDGOV_MEDIA_DIR", str(data_dir / "media")))
     if kind == "filesystem":
-        return FilesystemMediaStore(Path(env.text("GRIDGOV_MEDIA_DIR", str(data_dir / "media"))))
+        return MediaSettings(directory)
     if kind == "s3":
         endpoint = env.text("GRIDGOV_S3_ENDPOINT")
         if not endpoint.startswith(("http://", "https://")):
             raise ConfigError(f"GRIDGOV_S3_ENDPOINT must be an http(s) URL, got {endpoint!r}")
-        return S3MediaStore(S3Settings(
+        return MediaSettings(directory, S3Settings(
             endpoint_url=endpoint, bucket=env.text("GRIDGOV_S3_BUCKET"), access_key=env.text("GRIDGOV_S3_ACCESS_KEY"),
             secret_key=env.text("GRIDGOV_S3_SECRET_KEY"), region=env.text("GRIDGOV_S3_REGION", "us-east-1"),
             path_style=env.flag("GRIDGOV_S3_PATH_STYLE", True)))
     raise ConfigError(f"GRIDGOV_MEDIA_STORE must be filesystem or s3, got {kind!r}")
+
+
+def media_store_from_env(environ: Mapping[str, str], data_dir: Path) -> MediaStore:
+    return media_settings(environ, data_dir).open()

@@ -13,7 +13,7 @@ from sqlalchemy import column, insert, table, text
 
 from gateway.decision_log import audit, store
 from gateway.decision_log.chain import HASHED_COLUMNS, link_hash
-from gateway.decision_log.models import Base
+from gateway.models import Base
 from gateway.decision_log.record import DecisionRecord, Outcome, timestamp_text
 from gateway.decision_log.writer import DecisionLog
 from gateway.migrate import MIGRATIONS, migrate_database

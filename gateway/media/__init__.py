@@ -1,0 +1,1 @@
+"""Evidence media through the gateway: uploads checked and stored, read by links that the policy hands out."""
