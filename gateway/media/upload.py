@@ -32,7 +32,7 @@ from services.kit import jurisdiction
 from services.kit.clock import as_utc
 from services.kit.ids import new_id
 from services.kit.media import ACCEPTED, MAX_BYTES, SNIFF_BYTES, Sniffed, sniff
-from services.kit.media_images import THUMBNAIL_SIDE, InvalidImage, image_facts, shown_copy
+from services.kit.media_images import InvalidImage, image_facts, shown_copies
 
 if TYPE_CHECKING:
     from gateway.runtime import GatewayRuntime
@@ -155,8 +155,7 @@ async def _store(runtime: GatewayRuntime, original: Path, kind: Sniffed, size: i
         facts = await asyncio.to_thread(image_facts, original, kind.content_type)
         shown = thumbnail = None
         if facts is not None:
-            shown, thumbnail = await asyncio.gather(asyncio.to_thread(shown_copy, original),
-                                                    asyncio.to_thread(shown_copy, original, THUMBNAIL_SIDE))
+            shown, thumbnail = await asyncio.to_thread(shown_copies, original)
     except InvalidImage as error:
         raise Refused(422, "BAD_USER_INPUT", str(error)) from None
     media_id = new_id()
