@@ -63,9 +63,13 @@ def test_the_inspector_works_through_places_due_hazards_and_hand_overs(platform:
 
         page.get_by_role("link", name="隐患整改").click()
         expect(page.get_by_test_id("hazard-row").first).to_be_visible()
-        states = page.get_by_test_id("hazard-row").evaluate_all("rows => rows.map(r => r.dataset.state)")
-        assert "RECTIFYING" in states, states
         check_page(page, "fire-hazards")
+        page.get_by_label("状态").select_option("RECTIFYING")
+        page.get_by_role("button", name="查询").click()
+        expect(page).to_have_url(f"{platform.url}/fire/hazards?state=RECTIFYING")
+        expect(page.locator("[data-testid='hazard-row']:not([data-state='RECTIFYING'])")).to_have_count(0)
+        expect(page.get_by_test_id("hazard-row").first).to_be_visible()
+        expect(page.get_by_test_id("hazard-row").first.get_by_text("整改中")).to_be_visible()
 
         # Hand-overs: every row handed over, its case linked with the case's state.
         wait_for_a_hand_over_with_its_case(platform)
