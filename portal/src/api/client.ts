@@ -15,6 +15,14 @@ interface Answer<R> {
   errors?: GraphQLErrorItem[];
 }
 
+/** A stored evidence file, as POST /media answers. */
+export interface UploadedMedia {
+  id: string;
+  kind: string;
+  contentType: string;
+  bytes: number;
+}
+
 export class ApiClient {
   /** Answers by operation and variables, so a page shown again draws at once while it refreshes. */
   readonly cache = new Map<string, unknown>();
@@ -55,5 +63,34 @@ export class ApiClient {
     if (answer.data === undefined || answer.data === null) throw new ApiError("http", "no data", [], response.status);
     this.cache.set(ApiClient.key(document, variables), answer.data);
     return answer.data;
+  }
+
+  /**
+   * Sends one evidence file for ``jurisdiction`` (POST /media, the body streamed as it is); raises ApiError as
+   * request does. The same bytes sent again are the same record, so a replayed upload is never stored twice.
+   */
+  async upload(file: Blob, jurisdiction: string): Promise<UploadedMedia> {
+    const token = this.options.token();
+    const headers: Record<string, string> = { "Content-Type": file.type || "application/octet-stream",
+      "X-Gridgov-Portal": "web" };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const send = this.options.fetch ?? fetch;
+    let response: Response;
+    try {
+      response = await send(`/media?jurisdiction=${encodeURIComponent(jurisdiction)}`, { method: "POST", headers,
+        body: file });
+    } catch (error) {
+      throw new ApiError("network", String(error));
+    }
+    const answer = (await response.json().catch(() => ({}))) as UploadedMedia & Answer<never>;
+    if (response.status === 401) {
+      this.options.onUnauthenticated();
+      throw new ApiError("unauthenticated", answer.errors?.[0]?.message ?? "unauthenticated", answer.errors, 401);
+    }
+    if (!response.ok) {
+      throw new ApiError("http", answer.errors?.[0]?.message ?? response.statusText, answer.errors ?? [],
+        response.status);
+    }
+    return answer;
   }
 }

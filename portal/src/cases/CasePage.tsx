@@ -10,6 +10,7 @@ import { DueLight } from "../ui/DueLight";
 import { ErrorPanel } from "../ui/ErrorPanel";
 import { Notice } from "../ui/Notice";
 import { ActionDialog } from "./ActionDialog";
+import { Evidence } from "./Evidence";
 import { offeredActions } from "./actionForms";
 
 const CaseQuery = graphql(`
@@ -17,6 +18,7 @@ const CaseQuery = graphql(`
     case(id: $id) {
       id number categoryCode description jurisdictionCode address reporter urgent handlingUnit supervised
       resolution state tier source dueStatus pendingRequest reportedAt acceptBy deadline closedAt
+      evidenceBefore evidenceAfter
       location { latitude longitude }
       participants { unit lead acceptedAt handledAt }
       history { id action actor comment unit at fromState toState }
@@ -68,6 +70,10 @@ export default function CasePage() {
           <dt>{t("case.reporter")}</dt><dd>{found.reporter}</dd>
           <dt>{t("case.handlingUnit")}</dt><dd>{found.handlingUnit || t("app.none")}</dd>
           <dt>{t("cases.reportedAt")}</dt><dd>{formatDateTime(found.reportedAt, locale)}</dd>
+          <dt>{t("evidence.before")}</dt><dd><Evidence references={found.evidenceBefore} /></dd>
+          {found.evidenceAfter.length ? (
+            <><dt>{t("evidence.after")}</dt><dd><Evidence references={found.evidenceAfter} /></dd></>
+          ) : null}
           <dt>{t("case.acceptBy")}</dt><dd>{formatDateTime(found.acceptBy, locale) || t("app.none")}</dd>
           <dt>{t("cases.deadline")}</dt>
           <dd>{formatDateTime(found.deadline, locale) || t("app.none")} <DueLight status={found.dueStatus} /></dd>

@@ -21,6 +21,10 @@ const MyReportsQuery = graphql(`
   query MyReports { cases(source: GRID_WORKER, first: 50) { nodes { id number description state reporter reportedAt } } }
 `);
 
+// At most this many photos a report, each no larger than the gateway takes a photo.
+const MAX_PHOTOS = 9;
+const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
+
 // Categories kept for when the phone is offline (the list barely changes).
 const CATEGORIES_KEY = "gridgov.field.categories";
 
@@ -45,6 +49,8 @@ export default function ReportPage() {
   const [locating, setLocating] = useState(false);
   const [locationError, setLocationError] = useState("");
   const [outcome, setOutcome] = useState<{ kind: "success" | "info" | "error"; text: string } | null>(null);
+  const [photos, setPhotos] = useState<File[]>([]);
+  const [photoError, setPhotoError] = useState("");
 
   const known = categories.data?.caseCategories?.nodes;
   useEffect(() => {
@@ -85,13 +91,22 @@ export default function ReportPage() {
         categoryCode: values.categoryCode ?? "", description: (values.description ?? "").trim(),
         jurisdictionCode: grant?.scope ?? "", source: "GRID_WORKER", address: (values.address ?? "").trim(),
         latitude: position?.latitude ?? null, longitude: position?.longitude ?? null, urgent,
-      } },
+      }, photos, photoScope: grant?.scope ?? "" },
     });
     if (result?.sent.includes(key)) setOutcome({ kind: "success", text: t("report.synced") });
     else if (result?.refused.includes(key)) setOutcome({ kind: "error", text: t("report.failed", { reason: t("error.INVALID_ARGUMENT") }) });
     else setOutcome({ kind: "info", text: t("report.queued") });
     setValues({});
     setUrgent(false);
+    setPhotos([]);
+  }
+
+  function choosePhotos(files: FileList | null) {
+    const chosen = [...(files ?? [])];
+    const tooLarge = chosen.find((file) => file.size > MAX_PHOTO_BYTES);
+    setPhotoError(chosen.length > MAX_PHOTOS ? t("report.photosTooMany", { max: MAX_PHOTOS })
+      : tooLarge ? t("report.photoTooLarge", { name: tooLarge.name }) : "");
+    if (chosen.length <= MAX_PHOTOS && !tooLarge) setPhotos(chosen);
   }
 
   const set = (name: string) => (value: string) => setValues({ ...values, [name]: value });
@@ -128,6 +143,17 @@ export default function ReportPage() {
             {position ? t("report.located", { latitude: position.latitude.toFixed(5),
               longitude: position.longitude.toFixed(5) }) : locationError || t("report.noLocation")}
           </span>
+        </div>
+        <div className="field">
+          <label htmlFor="report-photos">{t("report.photos")}</label>
+          <input id="report-photos" name="photos" type="file" accept="image/jpeg,image/png,image/heic"
+            capture="environment" multiple aria-invalid={photoError ? true : undefined}
+            aria-describedby={photoError ? "report-photos-error" : undefined}
+            onChange={(event) => choosePhotos(event.currentTarget.files)} />
+          {photoError ? <span id="report-photos-error" className="field-error" data-field-error>{photoError}</span> : null}
+          {photos.length ? (
+            <p data-testid="photo-count">{t("report.photoCount", { count: photos.length })}</p>
+          ) : null}
         </div>
         <CheckboxField label={t("report.urgent")} name="urgent" checked={urgent} onChange={setUrgent} />
         <button type="submit" className="button-wide">{t("report.submit")}</button>

@@ -1,5 +1,6 @@
 // The English catalogue: every key of the Chinese one (the compiler refuses a missing key).
 import { authEn } from "../auth/messages";
+import { fieldEn } from "../field/messages";
 import { environmentEn } from "../environment/messages";
 import { fireEn } from "../fire/messages";
 import { mapEn } from "../map/messages";
@@ -262,6 +263,7 @@ export const en: Record<MessageKey, string> = {
   "error.generic": "The request failed: {message}",
 
   ...authEn,
+  ...fieldEn,
   ...fireEn,
   ...environmentEn,
   ...registryEn,

@@ -1,6 +1,7 @@
 // The Chinese catalogue: the portal's default language and the source of every message key.
 // A department's pages keep their messages beside them and are spread in here.
 import { authZh } from "../auth/messages";
+import { fieldZh } from "../field/messages";
 import { environmentZh } from "../environment/messages";
 import { fireZh } from "../fire/messages";
 import { mapZh } from "../map/messages";
@@ -262,6 +263,7 @@ export const zhCN = {
   "error.generic": "请求失败：{message}",
 
   ...authZh,
+  ...fieldZh,
   ...fireZh,
   ...environmentZh,
   ...registryZh,
