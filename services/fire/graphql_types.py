@@ -168,8 +168,9 @@ class FireHazard:
     evidence: list[str]
     note: str
     found_by: str
-    case_id: str
-    case_number: str
+    case_id: str = strawberry.field(description="The case the hand-over became, filled when that case closes; "
+                                                "while it is open, the case field gives it.")
+    case_number: str = strawberry.field(description="That case's number, filled when it closes (as caseId).")
     history: list[FireHazardChange]
 
     @strawberry.field
