@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from playwright.sync_api import Browser, Request, expect
+from playwright.sync_api import Browser, Page, Request, expect
 
 from services.kit import demo
 from tests.portal.api import graphql
@@ -18,18 +18,31 @@ BEIJING = timezone(timedelta(hours=8))
 UHD = {"width": 3840, "height": 2160}
 
 
-def top_grid(base_url: str, subject: str, scope: str) -> str:
+def open_by_grid(base_url: str, subject: str, scope: str) -> dict[str, int]:
     rows = graphql(base_url, subject, """query($prefix: String!) {
-      caseGridCounts(jurisdictionPrefix: $prefix) { jurisdictionCode open overdue } }""",
-                   prefix=scope)["caseGridCounts"]
-    ranked = sorted((r for r in rows if r["open"] > 0),
-                    key=lambda r: (-r["open"], -r["overdue"], r["jurisdictionCode"]))
-    return str(ranked[0]["jurisdictionCode"])
+      caseGridCounts(jurisdictionPrefix: $prefix) { jurisdictionCode open } }""", prefix=scope)["caseGridCounts"]
+    return {r["jurisdictionCode"]: r["open"] for r in rows}
+
+
+def expect_ranking_as_the_api_counts(page: Page, base_url: str, subject: str, scope: str) -> None:
+    """The ranked grids, most open first, each with the API's figure. The demo's fire and pollution cases are
+    still arriving (by events) just after start, so the figures are compared until the page's next refresh."""
+    ranking = page.get_by_test_id("bs-ranking").locator("li")
+    expect(ranking.first).to_be_visible()
+    shown: list[tuple[str, int]] = []
+    for _ in range(8):
+        rows = ranking.evaluate_all("items => items.map(li => [li.dataset.code, li.innerText])")
+        shown = [(code, int(re.findall(r"在办 (\d+) 件", text)[0])) for code, text in rows]
+        counts = open_by_grid(base_url, subject, scope)
+        ordered = [n for _, n in shown] == sorted((n for _, n in shown), reverse=True)
+        if ordered and shown[0][1] == max(counts.values()) and all(counts.get(c) == n for c, n in shown):
+            return
+        page.wait_for_timeout(5_000)
+    raise AssertionError(f"the ranking {shown} is not the API's {open_by_grid(base_url, subject, scope)}")
 
 
 def test_the_big_screen_shows_the_district_on_one_dark_screen(platform: Platform, browser: Browser) -> None:
     expected = grid_codes(platform.url, "demo-district-admin", demo.DISTRICT_CODE)
-    top = top_grid(platform.url, "demo-district-admin", demo.DISTRICT_CODE)
     with watched_page(browser, platform.url) as watched:
         page = watched.page
         sign_in(page, "demo-district-admin")
@@ -41,7 +54,7 @@ def test_the_big_screen_shows_the_district_on_one_dark_screen(platform: Platform
         expect(page.get_by_test_id("bs-open")).to_contain_text(re.compile(r"\d"))
         expect(page.get_by_test_id("bs-fire-open")).to_contain_text(re.compile(r"\d"))
         expect(page.get_by_test_id("bs-pollution-open")).to_contain_text(re.compile(r"\d"))
-        expect(page.get_by_test_id("bs-ranking").locator("li").first).to_have_attribute("data-code", top)
+        expect_ranking_as_the_api_counts(page, platform.url, "demo-district-admin", demo.DISTRICT_CODE)
 
         shown = page.get_by_test_id("bs-clock").inner_text()
         beijing = datetime.now(BEIJING)

@@ -58,7 +58,15 @@ def test_district_staff_sees_every_grid_coloured_and_the_case_points(platform: P
 
         page.get_by_label("着色指标").select_option("caseReported")
         expect(page).to_have_url(re.compile(r"/map\?metric=caseReported$"))
-        expect(page.get_by_test_id("map-legend")).to_contain_text("本月上报案件")
+        expect(page.get_by_test_id("map-legend")).to_contain_text("期间内上报案件")
+        with page.expect_request(lambda r: r.url.endswith("/graphql") and "MapCaseGridCounts" in (r.post_data or "")
+                                 and '"periodStart"' in (r.post_data or "")) as asked:
+            page.get_by_label("统计期间").select_option("lastMonth")
+        expect(page).to_have_url(re.compile(r"/map\?metric=caseReported&period=lastMonth$"))
+        sent = json.loads(asked.value.post_data or "{}")["variables"]
+        assert sent["periodStart"] < sent["periodEnd"], sent
+        expect(page.get_by_test_id("map-legend")).to_contain_text("期间内上报案件")
+        page.get_by_label("统计期间").select_option("thisMonth")
 
         markers = page.locator(CASE_POINTS)
         expect(markers).to_have_count(0)
@@ -75,14 +83,21 @@ def test_district_staff_sees_every_grid_coloured_and_the_case_points(platform: P
         page.get_by_label("案件点位").uncheck()
         expect(page.locator(CASE_POINTS)).to_have_count(0)
 
-        # A hotspot shows its grid: the map zooms in on it.
+        # A hotspot shows its grid: the map zooms in on it and centres it.
         drawn_grids(page, len(expected))
         code = page.get_by_test_id("hotspot-list").locator("li").first.get_attribute("data-code")
-        before = page.locator(f"{GRIDS}[data-code='{code}']").evaluate("p => p.getBBox().width")
+        target = f"{GRIDS}[data-code='{code}']"
+        before = page.locator(target).evaluate("p => p.getBoundingClientRect().width")
         page.get_by_test_id("hotspot-list").get_by_role("button").first.click()
         page.wait_for_function("""([selector, before]) => {
-          const p = document.querySelector(selector); return p !== null && p.getBBox().width > 2 * before; }""",
-                               arg=[f"{GRIDS}[data-code='{code}']", before], timeout=DRAWN_SECONDS)
+          const grid = document.querySelector(selector)?.getBoundingClientRect();
+          const frame = document.querySelector('[data-testid=grid-map]').getBoundingClientRect();
+          if (!grid) return false;
+          const off = (a, b) => Math.abs(a - b);
+          return grid.width > before
+            && off(grid.left + grid.width / 2, frame.left + frame.width / 2) < frame.width * 0.1
+            && off(grid.top + grid.height / 2, frame.top + frame.height / 2) < frame.height * 0.1;
+        }""", arg=[target, before], timeout=DRAWN_SECONDS)
 
 
 def test_community_staff_sees_only_its_community_grids(platform: Platform, browser: Browser) -> None:

@@ -12,6 +12,7 @@ import { useI18n } from "../i18n/i18n";
 import { Notice } from "../ui/Notice";
 import { boxOf, colourOf, legendOf, metricOf, thresholds, zoomBand, type MapBox, type MetricId } from "./choropleth";
 import { useGridCounts } from "./gridCounts";
+import type { Period } from "./period";
 import { drawPoints, POINT_KINDS, POINT_LABELS, usePointLayers, type MapPoint, type PointKind } from "./pointLayers";
 import "./map.css";
 
@@ -43,6 +44,8 @@ export interface GridFocus {
 export interface GridMapProps {
   scope: string;
   metric: MetricId;
+  /** What the "reported" and "found" metrics count over (default: this Beijing month). */
+  period?: Period;
   points: Record<PointKind, boolean>;
   focus?: GridFocus | null;
   /** The grids' names by code, once the boundaries are drawn. */
@@ -52,7 +55,7 @@ export interface GridMapProps {
   dark?: boolean;
 }
 
-export function GridMap({ scope, metric: metricId, points, focus, onGridNames, refreshEvery, dark }: GridMapProps) {
+export function GridMap({ scope, metric: metricId, period, points, focus, onGridNames, refreshEvery, dark }: GridMapProps) {
   const { t } = useI18n();
   const config = usePortalConfig().map;
   const navigate = useNavigate();
@@ -123,7 +126,7 @@ export function GridMap({ scope, metric: metricId, points, focus, onGridNames, r
     .features : null), [geojson]);
   const gridAreas = useMemo(() => areas?.filter((a) => a.properties.level === "grid") ?? null, [areas]);
 
-  const counts = useGridCounts(scope, metric);
+  const counts = useGridCounts(scope, metric, period);
   const values = counts.values;
   const bounds = useMemo(() => thresholds(Math.max(0, ...(values?.values() ?? []))), [values]);
   const valueOf = (code: string) => values?.get(code) ?? 0;

@@ -3,10 +3,13 @@ import { useQuery } from "../api/hooks";
 import { graphql } from "../gql";
 import { useI18n } from "../i18n/i18n";
 import { ErrorPanel } from "../ui/ErrorPanel";
+import type { Period } from "./period";
 
 const Hotspots = graphql(`
-  query MapCaseHotspots($prefix: String!, $first: Int!) {
-    caseHotspots(jurisdictionPrefix: $prefix, first: $first) { jurisdictionCode reported areaM2 perKm2 }
+  query MapCaseHotspots($prefix: String!, $first: Int!, $periodStart: DateTime, $periodEnd: DateTime) {
+    caseHotspots(jurisdictionPrefix: $prefix, first: $first, periodStart: $periodStart, periodEnd: $periodEnd) {
+      jurisdictionCode reported areaM2 perKm2
+    }
   }
 `);
 
@@ -15,11 +18,12 @@ export interface HotspotListProps {
   names: ReadonlyMap<string, string>;
   onShow?: (code: string) => void;
   first?: number;
+  period?: Period;
 }
 
-export function HotspotList({ scope, names, onShow, first = 10 }: HotspotListProps) {
+export function HotspotList({ scope, names, onShow, first = 10, period }: HotspotListProps) {
   const { t, locale } = useI18n();
-  const { data, error, refetch, loading } = useQuery(Hotspots, { prefix: scope, first });
+  const { data, error, refetch, loading } = useQuery(Hotspots, { prefix: scope, first, ...period });
   const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   const rows = data?.caseHotspots ?? null;
   return (

@@ -3,10 +3,13 @@ import { useQuery } from "../api/hooks";
 import type { ApiError } from "../api/errors";
 import { graphql } from "../gql";
 import { valuesOf, type Metric } from "./choropleth";
+import type { Period } from "./period";
 
 export const CaseGridCounts = graphql(`
-  query MapCaseGridCounts($prefix: String!) {
-    caseGridCounts(jurisdictionPrefix: $prefix) { jurisdictionCode open dueSoon overdue reported }
+  query MapCaseGridCounts($prefix: String!, $periodStart: DateTime, $periodEnd: DateTime) {
+    caseGridCounts(jurisdictionPrefix: $prefix, periodStart: $periodStart, periodEnd: $periodEnd) {
+      jurisdictionCode open dueSoon overdue reported
+    }
   }
 `);
 
@@ -17,8 +20,10 @@ export const FireGridCounts = graphql(`
 `);
 
 export const PollutionGridCounts = graphql(`
-  query MapPollutionGridCounts($prefix: String!) {
-    pollutionViolationGridCounts(jurisdictionPrefix: $prefix) { jurisdictionCode open found }
+  query MapPollutionGridCounts($prefix: String!, $periodStart: DateTime, $periodEnd: DateTime) {
+    pollutionViolationGridCounts(jurisdictionPrefix: $prefix, periodStart: $periodStart, periodEnd: $periodEnd) {
+      jurisdictionCode open found
+    }
   }
 `);
 
@@ -29,11 +34,12 @@ export interface GridCounts {
   refetch: () => void;
 }
 
-/** The metric's value for each grid under the prefix, by code. */
-export function useGridCounts(prefix: string, metric: Metric): GridCounts {
-  const variables = { prefix };
+/** The metric's value for each grid under the prefix, by code; a period only for what happened in one (default:
+ * this Beijing month). */
+export function useGridCounts(prefix: string, metric: Metric, period?: Period): GridCounts {
+  const variables = { prefix, ...period };
   const cases = useQuery(CaseGridCounts, variables, metric.source !== "cases");
-  const fire = useQuery(FireGridCounts, variables, metric.source !== "fire");
+  const fire = useQuery(FireGridCounts, { prefix }, metric.source !== "fire");
   const pollution = useQuery(PollutionGridCounts, variables, metric.source !== "pollution");
   const chosen = metric.source === "cases" ? cases : metric.source === "fire" ? fire : pollution;
   const rows = metric.source === "cases" ? cases.data?.caseGridCounts
