@@ -118,6 +118,13 @@ def test_community_staff_sees_only_its_community_grids(platform: Platform, brows
         expect(places.first).to_be_attached(timeout=DRAWN_SECONDS)
         check_page(page, "map-community")
 
+        page.get_by_label("语言").select_option("en")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Grid map")
+        expect(page.get_by_test_id("map-legend")).to_contain_text("Legend: Open cases")
+        expect(page.get_by_role("button", name="Zoom in")).to_be_visible()
+        expect(page.get_by_test_id("map-status")).to_contain_text("Fire-safety places:")
+        page.get_by_label("Language").select_option("zh-CN")
+
         place_id = places.first.get_attribute("data-id")
         places.first.dispatch_event("click")
         expect(page).to_have_url(f"{platform.url}/fire/places/{place_id}")

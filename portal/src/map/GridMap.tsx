@@ -83,7 +83,6 @@ export function GridMap({ scope, metric: metricId, period, points, focus, onGrid
       // Quarter steps, so a jurisdiction fills the frame instead of the next whole zoom's half of it.
       zoomSnap: 0.25,
     });
-    L.control.zoom({ zoomInTitle: t("map.zoomIn"), zoomOutTitle: t("map.zoomOut") }).addTo(created);
     if (config.tileUrl) {
       L.tileLayer(config.tileUrl, { maxZoom: config.maxZoom }).addTo(created);
       if (config.attribution) L.control.attribution({ prefix: false }).addAttribution(config.attribution).addTo(created);
@@ -116,9 +115,17 @@ export function GridMap({ scope, metric: metricId, period, points, focus, onGrid
       groups.current = {};
       fitted.current = false;
     };
-    // The map is made once; the language of its zoom buttons is the one it was made in.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [config]);
+
+  // The zoom buttons in the reader's language, made again when it changes (after the map: effects run in order).
+  useEffect(() => {
+    const current = map.current;
+    if (current === null) return;
+    const zoom = L.control.zoom({ zoomInTitle: t("map.zoomIn"), zoomOutTitle: t("map.zoomOut") }).addTo(current);
+    return () => {
+      zoom.remove();
+    };
+  }, [t, config]);
 
   const boundaries = useQuery(BoundaryLayer, { prefix: scope, zoom: zoomBand(zoom) });
   const geojson = boundaries.data?.boundaryLayer?.geojson;
