@@ -14,6 +14,7 @@ from gateway.plugin_types import GeoPoint, GeoPointInput, LocatedRecord, ProtoEn
 from gridgov.fire.v1 import fire_pb2
 from services.fire import domain
 from services.fire.offers import hazard_offers
+from services.kit.calendar import working_days_left as working_days_until
 
 FirePlaceType = graphql_enum(domain.PlaceType, "FirePlaceType")
 FireRiskLevel = graphql_enum(domain.RiskLevel, "FireRiskLevel")
@@ -198,6 +199,13 @@ class FireHazard:
     @strawberry.field
     def rectify_by(self) -> datetime.datetime | None:
         return moment(self, "rectify_by")
+
+    @strawberry.field(description="The rectification countdown in working days (Beijing): 0 on the deadline's day, "
+                                  "negative once it has passed; null without a deadline. Computed here, not by "
+                                  "the portal.")
+    def rectify_working_days_left(self, info: Info) -> int | None:
+        deadline = moment(self, "rectify_by")
+        return None if deadline is None else working_days_until(deadline, info.context.runtime.clock())
 
     @strawberry.field
     def rectified_at(self) -> datetime.datetime | None:

@@ -14,6 +14,7 @@ from gateway.offers import viewer_actions
 from gateway.plugin_types import GeoPoint, LocatedRecord, moment, present
 from gridgov.inspection.v1 import inspection_pb2 as pb
 from services.inspection.offers import violation_offers
+from services.kit.calendar import working_days_left as working_days_until
 
 
 def _enum(name: str, proto_enum: Any, prefix: str, description: str) -> Any:
@@ -223,6 +224,12 @@ class Violation:
     @strawberry.field
     def deadline(self) -> datetime | None:
         return moment(self, "deadline")  # type: ignore[arg-type]
+
+    @strawberry.field(description="The countdown to the deadline in working days (Beijing): 0 on its day, negative "
+                                  "once it has passed; null without a deadline. Computed here, not by the portal.")
+    def working_days_left(self, info: Info) -> int | None:
+        deadline = moment(self, "deadline")  # type: ignore[arg-type]
+        return None if deadline is None else working_days_until(deadline, info.context.runtime.clock())
 
     @strawberry.field
     def closed_at(self) -> datetime | None:

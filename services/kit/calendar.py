@@ -49,6 +49,19 @@ def next_workday(day: date) -> date:
     return day
 
 
+def working_days_left(deadline: datetime, now: datetime) -> int:
+    """The working days from ``now`` to ``deadline``, by Beijing days: 0 when the deadline falls today (or on the
+    days off before the next working day), n when n working days lie after today up to the deadline's day, and
+    -n when the deadline passed n working days ago. What the portals show as a countdown, never computed there."""
+    today, due = now.astimezone(BEIJING).date(), deadline.astimezone(BEIJING).date()
+    sign, day, end = (1, today, due) if due >= today else (-1, due, today)
+    count = 0
+    while day < end:
+        day += timedelta(days=1)
+        count += is_workday(day)
+    return sign * count
+
+
 def add_working_days(start: datetime, days: int) -> datetime:
     """``days`` working days after ``start``: the same local time on the n-th working day after.
 

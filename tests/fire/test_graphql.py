@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from services.fire.jobs import DeadlineJob
+from services.kit.calendar import working_days_left
 from services.kit.database import Database
 from services.kit.plugin import load_plugins
 from tests.fire.support import GRID, OTHER_GRID, Clock
@@ -24,7 +26,8 @@ START = """mutation($id: ID!) { startFireInspection(placeId: $id, gridLevel: SMA
 RECORD = """mutation($id: ID!, $items: [FireChecklistItemInput!]!) {
   recordFireChecklist(inspectionId: $id, items: $items) { id items { hazardTypeCode result evidence } } }"""
 FINALIZE = """mutation($id: ID!) { finalizeFireInspection(inspectionId: $id) { id state hazardIds } }"""
-ORDER = """mutation($id: ID!) { orderFireRectification(input: {id: $id, note: "电话通知"}) { id state rectifyBy } }"""
+ORDER = """mutation($id: ID!) { orderFireRectification(input: {id: $id, note: "电话通知"}) {
+  id state rectifyBy rectifyWorkingDaysLeft } }"""
 VERIFY = """mutation($id: ID!) { verifyFireHazardFix(id: $id) { id state } }"""
 HAZARD = """query($id: ID!) { fireHazard(id: $id) { id state closure severity reportImmediately caseNumber
   history { action fromState toState actor } } }"""
@@ -93,6 +96,9 @@ async def test_inspection_to_hand_over(stack: Stack) -> None:
     hazard_id = await inspect(stack, stack.inspector, place["id"])
     ordered = (await stack.ok(ORDER, stack.inspector, id=hazard_id))["orderFireRectification"]
     assert ordered["state"] == "RECTIFYING" and ordered["rectifyBy"].startswith("2026-11-23T16:00:00")
+    # The countdown the portal shows, by the gateway's clock (this test's service clock is its own).
+    rectify_by = datetime.fromisoformat(ordered["rectifyBy"])
+    assert ordered["rectifyWorkingDaysLeft"] == working_days_left(rectify_by, datetime.now(UTC)) < 0
     illegal = await stack.error(VERIFY, stack.inspector, id=hazard_id)
     assert illegal["extensions"]["code"] == "ILLEGAL_TRANSITION"
     assert illegal["extensions"]["currentState"] == "RECTIFYING"  # the FireHazardState value

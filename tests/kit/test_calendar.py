@@ -46,3 +46,18 @@ def test_start_on_a_holiday_counts_from_the_next_working_day() -> None:
     holiday = datetime(2026, 10, 3, 4, 0, tzinfo=UTC)
     assert calendar.add_working_hours(holiday, 1) == datetime(2026, 10, 8, 2, 0, tzinfo=UTC)
     assert calendar.add_working_days(holiday, 0) == datetime(2026, 10, 8, 1, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("now", "deadline", "left"), [
+    (datetime(2026, 12, 3, 2, tzinfo=UTC), datetime(2026, 12, 3, 9, tzinfo=UTC), 0),  # today (Thursday)
+    (datetime(2026, 12, 3, 2, tzinfo=UTC), datetime(2026, 12, 4, 9, tzinfo=UTC), 1),  # Friday
+    (datetime(2026, 12, 3, 2, tzinfo=UTC), datetime(2026, 12, 7, 9, tzinfo=UTC), 2),  # over the weekend: Monday
+    (datetime(2026, 12, 4, 2, tzinfo=UTC), datetime(2026, 12, 6, 9, tzinfo=UTC), 0),  # due on Sunday, seen Friday
+    (datetime(2026, 12, 7, 2, tzinfo=UTC), datetime(2026, 12, 3, 9, tzinfo=UTC), -2),  # Thursday's, seen Monday
+    # The National Day week: 1 to 7 October off, the 8th and 9th worked.
+    (datetime(2026, 9, 30, 2, tzinfo=UTC), datetime(2026, 10, 9, 2, tzinfo=UTC), 2),
+    # Beijing days, not UTC days: 23:30 UTC on the 3rd is already the 4th in Beijing.
+    (datetime(2026, 12, 3, 23, 30, tzinfo=UTC), datetime(2026, 12, 4, 9, tzinfo=UTC), 0),
+])
+def test_working_days_left_counts_beijing_working_days(now: datetime, deadline: datetime, left: int) -> None:
+    assert calendar.working_days_left(deadline, now) == left

@@ -3,6 +3,7 @@ the hand-overs with their cases, the ledger; community staff sees its community'
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -100,6 +101,9 @@ def test_the_inspector_works_through_places_due_hazards_and_hand_overs(platform:
         expect(page.get_by_role("dialog")).to_have_count(0)
         expect(page.get_by_test_id("hazard-state")).to_have_text("整改中")
         expect(page.get_by_test_id("rectify-by")).not_to_have_text("无")
+        # The countdown is the API's (rectifyWorkingDaysLeft): the default deadline lies working days ahead.
+        countdown = page.get_by_test_id("rectify-by").get_by_test_id("countdown")
+        expect(countdown).to_have_text(re.compile(r"^剩 \d+ 个工作日$"))
         assert offered(page) == ["claimFireHazardFix"]
 
         # The place: its details, inspections and hazards.

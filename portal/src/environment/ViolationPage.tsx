@@ -6,6 +6,7 @@ import { graphql } from "../gql";
 import { formatDateTime } from "../i18n/format";
 import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
+import { Countdown } from "../ui/Countdown";
 import { ErrorPanel } from "../ui/ErrorPanel";
 import { FormDialog } from "../ui/FormDialog";
 import { Notice } from "../ui/Notice";
@@ -18,7 +19,7 @@ const ViolationQuery = graphql(`
   query PollutionViolationPage($id: ID!) {
     pollutionViolation(id: $id) {
       id sourceId violationType checklistItem jurisdictionCode description evidence reporter state urgent
-      foundAt deadline closedAt closedOnTime resolution caseNumber
+      foundAt deadline workingDaysLeft closedAt closedOnTime resolution caseNumber
       case { id number state }
       viewerActions
     }
@@ -68,7 +69,8 @@ export default function ViolationPage() {
           <dt>{t("env.description")}</dt><dd>{violation.description}</dd>
           <dt>{t("env.reporter")}</dt><dd>{violation.reporter}</dd>
           <dt>{t("env.foundAt")}</dt><dd>{time(violation.foundAt)}</dd>
-          <dt>{t("env.deadline")}</dt><dd>{time(violation.deadline)}</dd>
+          <dt>{t("env.deadline")}</dt><dd>{time(violation.deadline)}
+            {violation.closedAt ? null : <Countdown days={violation.workingDaysLeft} />}</dd>
           <dt>{t("env.case")}</dt><dd><ViolationCase violation={violation} /></dd>
           <dt>{t("env.evidence")}</dt><dd data-testid="evidence">{violation.evidence.join("、") || t("app.none")}</dd>
           {violation.closedAt ? <><dt>{t("env.closedAt")}</dt><dd>{time(violation.closedAt)}

@@ -7,6 +7,7 @@ import type { PollutionViolationState } from "../gql/graphql";
 import { formatDateTime } from "../i18n/format";
 import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
+import { Countdown } from "../ui/Countdown";
 import { ErrorPanel } from "../ui/ErrorPanel";
 import { SelectField, TextField } from "../ui/Field";
 import { Pager, useCursorPages } from "../ui/Pager";
@@ -20,7 +21,7 @@ const ViolationsQuery = graphql(`
   query PollutionViolations($code: String!, $state: PollutionViolationState, $first: Int!, $after: String) {
     pollutionViolations(jurisdictionCode: $code, state: $state, first: $first, after: $after) {
       nodes {
-        id violationType jurisdictionCode state urgent foundAt deadline closedAt closedOnTime caseNumber
+        id violationType jurisdictionCode state urgent foundAt deadline workingDaysLeft closedAt closedOnTime caseNumber
         case { id number state dueStatus }
       }
       pageInfo { hasNextPage endCursor }
@@ -89,7 +90,8 @@ export default function ViolationsPage() {
                     <td>{violation.jurisdictionCode}</td>
                     <td>{label(t, "envViolationState", violation.state)}</td>
                     <td>{formatDateTime(violation.foundAt, locale)}</td>
-                    <td>{formatDateTime(violation.deadline, locale) || t("app.none")}</td>
+                    <td>{formatDateTime(violation.deadline, locale) || t("app.none")}
+                      {violation.closedAt ? null : <Countdown days={violation.workingDaysLeft} />}</td>
                     <td>{violation.state === "CLOSED" ? (violation.closedOnTime ? t("env.yes") : t("env.no")) : ""}</td>
                     <td><ViolationCase violation={violation} /></td>
                   </tr>

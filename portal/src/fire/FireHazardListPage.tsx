@@ -7,6 +7,7 @@ import type { FireHazardState } from "../gql/graphql";
 import { formatDateTime } from "../i18n/format";
 import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
+import { Countdown } from "../ui/Countdown";
 import { ErrorPanel } from "../ui/ErrorPanel";
 import { SelectField, TextField } from "../ui/Field";
 import { Pager, useCursorPages } from "../ui/Pager";
@@ -21,7 +22,7 @@ const FireHazardsQuery = graphql(`
   query FireHazards($code: String!, $states: [FireHazardState!], $first: Int!, $after: String) {
     fireHazards(jurisdictionCode: $code, states: $states, first: $first, after: $after) {
       nodes {
-        id placeId placeName hazardTypeCode jurisdictionCode state severity foundAt rectifyBy handedOverAt caseNumber
+        id placeId placeName hazardTypeCode jurisdictionCode state severity foundAt rectifyBy rectifyWorkingDaysLeft handedOverAt caseNumber
         case { id number state dueStatus }
       }
       pageInfo { hasNextPage endCursor }
@@ -98,7 +99,9 @@ export default function FireHazardListPage({ handovers = false }: { handovers?: 
                     <td><span className={`light light-fire-${hazard.state}`}>
                       {label(t, "fireHazardState", hazard.state)}</span></td>
                     <td>{formatDateTime(hazard.foundAt, locale)}</td>
-                    <td>{formatDateTime(handovers ? hazard.handedOverAt : hazard.rectifyBy, locale) || t("app.none")}</td>
+                    <td>{formatDateTime(handovers ? hazard.handedOverAt : hazard.rectifyBy, locale) || t("app.none")}
+                      {handovers || hazard.state !== "RECTIFYING" ? null
+                        : <Countdown days={hazard.rectifyWorkingDaysLeft} />}</td>
                     <td><HazardCase hazard={hazard} /></td>
                   </tr>
                 ))}

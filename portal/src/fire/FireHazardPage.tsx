@@ -6,6 +6,7 @@ import { graphql } from "../gql";
 import { formatDateTime } from "../i18n/format";
 import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
+import { Countdown } from "../ui/Countdown";
 import { ErrorPanel } from "../ui/ErrorPanel";
 import { FormDialog } from "../ui/FormDialog";
 import { Notice } from "../ui/Notice";
@@ -18,7 +19,7 @@ const FireHazardQuery = graphql(`
   query FireHazardPage($id: ID!) {
     fireHazard(id: $id) {
       id placeId placeName address jurisdictionCode hazardTypeCode severity reportImmediately evidence note foundBy
-      state closure foundAt rectifyBy rectifiedAt overdueAt handedOverAt closedAt caseNumber
+      state closure foundAt rectifyBy rectifyWorkingDaysLeft rectifiedAt overdueAt handedOverAt closedAt caseNumber
       case { id number state }
       history { action actor note fromState toState at }
       viewerActions
@@ -69,7 +70,9 @@ export default function FireHazardPage() {
             {hazard.reportImmediately ? <span className="tag">{t("fire.reportImmediately")}</span> : null}</dd>
           <dt>{t("fire.foundBy")}</dt><dd>{hazard.foundBy}</dd>
           <dt>{t("fire.foundAt")}</dt><dd>{time(hazard.foundAt)}</dd>
-          <dt>{t("fire.rectifyBy")}</dt><dd data-testid="rectify-by">{time(hazard.rectifyBy)}</dd>
+          <dt>{t("fire.rectifyBy")}</dt><dd data-testid="rectify-by">{time(hazard.rectifyBy)}
+            {hazard.state === "RECTIFYING" || hazard.state === "OVERDUE"
+              ? <Countdown days={hazard.rectifyWorkingDaysLeft} /> : null}</dd>
           {hazard.rectifiedAt ? <><dt>{t("fire.rectifiedAt")}</dt><dd>{time(hazard.rectifiedAt)}</dd></> : null}
           {hazard.overdueAt ? <><dt>{t("fire.overdueAt")}</dt><dd>{time(hazard.overdueAt)}</dd></> : null}
           {hazard.handedOverAt ? <><dt>{t("fire.handedOverAt")}</dt><dd>{time(hazard.handedOverAt)}</dd></> : null}

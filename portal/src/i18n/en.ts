@@ -1,6 +1,7 @@
 // The English catalogue: every key of the Chinese one (the compiler refuses a missing key).
 import { authEn } from "../auth/messages";
 import { fieldEn } from "../field/messages";
+import { uiEn } from "../ui/messages";
 import { environmentEn } from "../environment/messages";
 import { fireEn } from "../fire/messages";
 import { mapEn } from "../map/messages";
@@ -264,6 +265,7 @@ export const en: Record<MessageKey, string> = {
 
   ...authEn,
   ...fieldEn,
+  ...uiEn,
   ...fireEn,
   ...environmentEn,
   ...registryEn,

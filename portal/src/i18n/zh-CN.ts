@@ -2,6 +2,7 @@
 // A department's pages keep their messages beside them and are spread in here.
 import { authZh } from "../auth/messages";
 import { fieldZh } from "../field/messages";
+import { uiZh } from "../ui/messages";
 import { environmentZh } from "../environment/messages";
 import { fireZh } from "../fire/messages";
 import { mapZh } from "../map/messages";
@@ -264,6 +265,7 @@ export const zhCN = {
 
   ...authZh,
   ...fieldZh,
+  ...uiZh,
   ...fireZh,
   ...environmentZh,
   ...registryZh,
