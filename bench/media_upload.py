@@ -2,12 +2,12 @@
 
     .venv/bin/python -m bench.media_upload [--uploads 20] [--megabytes 5]
 
-Starts the gateway alone (no service answers behind it, embedded policy, decision log on, media on the filesystem) as its own
-process, then sends photos of about 5 MB (a 12-megapixel JPEG of noise, each upload a different photo so none is
-answered from an earlier one) one after another over localhost: the time of each POST /media (streamed to disk,
-kind and size checked, EXIF read, shown copy and thumbnail made, stored, recorded), then the same for a 5 MB
-voice note (no decoding: the streaming path alone). The gateway's resident memory (VmRSS) before and after shows
-whether a file is held whole.
+Starts the gateway alone (no service answers behind it; embedded policy, decision log on, media on the
+filesystem) as its own process, then sends photos of about 5 MB over localhost, one after another: a
+12-megapixel JPEG of noise, a different photo each time so none is answered from an earlier one. It times each
+POST /media (streamed to disk, kind and size checked, EXIF read, shown copy and thumbnail made, stored,
+recorded), then the same for a 5 MB voice note (nothing decoded: the streaming path alone). The gateway's
+resident memory (VmRSS) before and after shows whether a file is held whole.
 """
 
 from __future__ import annotations

@@ -76,7 +76,8 @@ def row_values(case: domain.Case, now: datetime, ever_overdue: bool = False) -> 
     return dict(
         id=case.id, number=case.number, category_code=case.category_code, category_version=case.category_version,
         description=case.description, jurisdiction_code=case.jurisdiction_code, latitude=case.latitude,
-        longitude=case.longitude, location_cell=location_cell(case.latitude, case.longitude), address=case.address, source=case.source, reporter=case.reporter,
+        longitude=case.longitude, location_cell=location_cell(case.latitude, case.longitude), address=case.address,
+        source=case.source, reporter=case.reporter,
         reporter_phone=case.reporter_phone, urgent=case.urgent, evidence_before=list(case.evidence_before),
         evidence_after=list(case.evidence_after), state=case.state, tier=case.tier,
         handling_unit=case.handling_unit, answerable_unit=case.answerable_unit,

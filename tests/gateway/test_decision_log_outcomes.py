@@ -13,10 +13,10 @@ from sqlalchemy import column, insert, table, text
 
 from gateway.decision_log import audit, store
 from gateway.decision_log.chain import HASHED_COLUMNS, link_hash
-from gateway.models import Base
 from gateway.decision_log.record import DecisionRecord, Outcome, timestamp_text
 from gateway.decision_log.writer import DecisionLog
 from gateway.migrate import MIGRATIONS, migrate_database
+from gateway.models import Base
 from gateway.policy.bundle import PERSONAL_FIELDS
 from services.kit.database import Database
 from services.kit.migrations import upgrade
