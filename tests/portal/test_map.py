@@ -130,21 +130,25 @@ def test_community_staff_sees_only_its_community_grids(platform: Platform, brows
         expect(page).to_have_url(f"{platform.url}/fire/places/{place_id}")
 
 
-def test_a_layer_whose_service_is_down_says_so_and_the_map_goes_on(platform: Platform, browser: Browser) -> None:
-    def fire_down(route: Route) -> None:
+def test_a_layer_whose_service_is_down_says_so_and_a_cut_one_says_zoom_in(platform: Platform, browser: Browser) -> None:
+    def fire_down_and_cases_cut(route: Route) -> None:
         body = route.request.post_data or ""
         if "MapFireGridCounts" in body:
             route.fulfill(status=200, content_type="application/json", body=json.dumps({
                 "data": {"fireHazardGridCounts": None},
                 "errors": [{"message": "the fire service is unavailable", "path": ["fireHazardGridCounts"],
                             "extensions": {"code": "SERVICE_UNAVAILABLE", "service": "fire"}}]}))
+        elif "MapCasePoints" in body:  # more cases in the view than the limit: the API's zoom-in answer
+            route.fulfill(status=200, content_type="application/json", body=json.dumps({"data": {"casePoints": {
+                "points": [], "truncated": True, "limit": 2000,
+                "message": "more than 2000 cases here; zoom in to see them all"}}}))
         else:
             route.continue_()
 
     expected = grid_codes(platform.url, "demo-street-staff", demo.STREET_CODE)
     with watched_page(browser, platform.url) as watched:
         page = watched.page
-        page.route("**/graphql", fire_down)
+        page.route("**/graphql", fire_down_and_cases_cut)
         sign_in(page, "demo-street-staff", "/map?metric=fireOpen")
         drawn_grids(page, len(expected))
         expect(page.get_by_test_id("map-status")).to_contain_text("未整改火灾隐患暂不可用")
@@ -152,6 +156,9 @@ def test_a_layer_whose_service_is_down_says_so_and_the_map_goes_on(platform: Pla
         page.get_by_label("着色指标").select_option("caseOpen")
         expect(page.get_by_test_id("map-legend")).to_contain_text("在办案件")
         expect(page.get_by_test_id("map-status")).not_to_contain_text("暂不可用")
+        page.get_by_label("案件点位").check()
+        expect(page.get_by_test_id("truncated-cases")).to_have_text("案件点位：此范围内超过 2000 个，请放大地图查看")
+        expect(page.get_by_test_id("map-status")).to_contain_text("more than 2000 cases here; zoom in to see them all")
 
 
 def test_tiles_come_from_the_server_the_portal_config_names(platform: Platform, browser: Browser) -> None:
