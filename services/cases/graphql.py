@@ -14,7 +14,7 @@ from strawberry.types import Info
 from gateway.connection import Connection, check_first, listed, service_page
 from gateway.context import RequestContext, Resource
 from gateway.landing import authorize_landing, land
-from gateway.plugin_types import GraphQLNames, IdempotencyKey, checked_key, stamp, takes_input
+from gateway.plugin_types import GraphQLNames, IdempotencyKey, checked_key, encode_base64, stamp, takes_input
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.common.v1 import geo_pb2
 from services.cases.graphql_inputs import (
@@ -43,6 +43,8 @@ from services.cases.graphql_types import (
     CaseDueStatus,
     CaseEvaluation,
     CaseEvaluationSubject,
+    CaseFile,
+    CaseFileFormat,
     CaseOpenCount,
     CaseRankingDimension,
     CaseRankingEntryConnection,
@@ -53,7 +55,10 @@ from services.cases.graphql_types import (
     to_proto,
 )
 from services.cases.offers import ACTION_MUTATIONS, case_resource
+from services.cases.ranking_file import ranking_file
+from services.kit.calendar import BEIJING
 from services.kit.plugin import GraphQLContribution, TypeExtension
+from services.kit.tabular import CONTENT_TYPES, FileFormat
 
 SERVICE = "cases"
 
@@ -187,6 +192,22 @@ class CaseQuery:
         check_first(first)
         entries = (await _scoped(info, "case.rank", "RankEvaluation", request)).entries
         return listed(CaseRankingEntryConnection, entries, first, after)
+
+    @strawberry.field(description="The whole ranking as a file (XLSX or CSV) with the headers centres use, for the "
+                                  "roles that read the ranking.")
+    async def case_ranking_export(self, info: Info, dimension: CaseRankingDimension,
+                                  period_start: datetime.datetime, period_end: datetime.datetime,
+                                  format: CaseFileFormat) -> CaseFile:
+        request = pb.RankEvaluationRequest(dimension=to_proto(dimension),
+                                           period_start=stamp(period_start, "periodStart"),
+                                           period_end=stamp(period_end, "periodEnd"))
+        entries = (await _scoped(info, "case.rank", "RankEvaluation", request)).entries
+        file_format = FileFormat(format.value)
+        content = ranking_file(entries, file_format)
+        kind = "streets" if dimension.name == "STREET" else "units"
+        day = period_start.astimezone(BEIJING).date().isoformat()
+        return CaseFile(file_name=f"case-ranking-{kind}-{day}.{file_format.value}",
+                        content_base64=encode_base64(content), content_type=CONTENT_TYPES[file_format])
 
     @strawberry.field(description="The current version of every case category.")
     async def case_categories(self, info: Info, first: int = 50,

@@ -44,6 +44,19 @@ class CaseRankingDimension(Enum):
     UNIT = "unit"
 
 
+@strawberry.enum(description="The file a list is exported as.")
+class CaseFileFormat(Enum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+@strawberry.type(description="An exported file, its bytes in base64.")
+class CaseFile:
+    file_name: str
+    content_type: str
+    content_base64: str
+
+
 # GraphQL enum -> (proto enum wrapper, value prefix).
 PROTO_ENUMS = ProtoEnums({
     CaseState: (pb.CaseState, "CASE_STATE"), CaseTier: (pb.Tier, "TIER"),

@@ -21,16 +21,12 @@ from services.kit.errors import FieldViolation, InvalidArgument, PermissionDenie
 from services.kit.map_box import Box, point_limit
 from services.kit.pagination import page_from
 from services.kit.servicer import ServicerBase
-from services.kit.tabular import FileFormat
+from services.kit.tabular import CONTENT_TYPES, FileFormat
 
 SECTIONS = {fire_pb2.LEDGER_SECTION_PLACES: LedgerSection.PLACES,
             fire_pb2.LEDGER_SECTION_INSPECTIONS: LedgerSection.INSPECTIONS,
             fire_pb2.LEDGER_SECTION_HAZARDS: LedgerSection.HAZARDS,
             fire_pb2.LEDGER_SECTION_STATISTICS: LedgerSection.STATISTICS}
-CONTENT_TYPES = {FileFormat.CSV: "text/csv; charset=utf-8",
-                 FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
 class HazardRpcs(ServicerBase):
     """The base of FireServicer."""
 

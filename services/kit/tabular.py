@@ -40,6 +40,11 @@ class FileFormat(StrEnum):
     XLSX = "xlsx"
 
 
+# What a download of each format says it is.
+CONTENT_TYPES = {FileFormat.CSV: "text/csv; charset=utf-8",
+                 FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
 @dataclass(frozen=True)
 class Column:
     """One ledger column: its code name, the Chinese header districts use, other accepted headers, and the most

@@ -13,17 +13,13 @@ from services.kit.errors import InvalidArgument
 from services.kit.ids import new_id
 from services.kit.jurisdiction import within_any
 from services.kit.masking import coarsen_birth_date, mask_id_number, mask_phone
-from services.kit.tabular import FileFormat, read_table, write_table
+from services.kit.tabular import CONTENT_TYPES, FileFormat, read_table, write_table
 from services.registry import domain, ledger
 from services.registry.household_store import HouseholdStore, with_summary
 from services.registry.servicer_base import ServicerBase, check_prefix
 from services.registry.store import BuildingStore, TreeStore
 
 FORMATS = {pb.FILE_FORMAT_CSV: FileFormat.CSV, pb.FILE_FORMAT_XLSX: FileFormat.XLSX}
-CONTENT_TYPES = {FileFormat.CSV: "text/csv; charset=utf-8",
-                 FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
 def file_format(value: int) -> FileFormat:
     if value not in FORMATS:
         raise InvalidArgument.field("format", "is required: FILE_FORMAT_CSV or FILE_FORMAT_XLSX")

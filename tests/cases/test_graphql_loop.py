@@ -3,6 +3,7 @@ the street, is returned once, fails verification once, ends with a callback; the
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,15 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
             # 40 on-time closure + 20 closure + 20 satisfaction + 10 * 4/5 rating + 0 (all reworked)
             assert ranking == {"totalCount": 1,
                                "nodes": [{"rank": 1, "score": 88.0, "evaluation": {"key": STREET, "closed": 1}}]}
+            # The same ranking as a file for the centre's spreadsheet, under Chinese headers.
+            exported = (await run(gw, admin, """query($start: DateTime!, $end: DateTime!) {
+                caseRankingExport(dimension: STREET, periodStart: $start, periodEnd: $end, format: CSV) {
+                fileName contentType contentBase64 } }""", **period))["caseRankingExport"]
+            assert exported["fileName"].startswith("case-ranking-streets-") and exported["contentType"].startswith(
+                "text/csv")
+            table = base64.b64decode(exported["contentBase64"]).decode("utf-8-sig").splitlines()
+            assert table[0].startswith("排名,街道/单位,综合得分,上报数") and table[1].startswith(f"1,{STREET},88.0,1,")
+            assert "100.0%" in table[1]
 
             board = (await run(gw, street, """query { caseDashboard {
                 byState { state count } byDueStatus { dueStatus count } supervised overdue { id }
