@@ -3,9 +3,9 @@ import { homePath, menuFor, safeNext } from "./menu";
 
 describe("menuFor", () => {
   it.each([
-    ["district_admin", ["/dashboard", "/cases", "/map", "/big-screen", "/fire", "/environment", "/registry"]],
-    ["street_staff", ["/dashboard", "/cases", "/map", "/big-screen", "/fire", "/environment", "/registry"]],
-    ["community_staff", ["/dashboard", "/cases", "/map", "/big-screen", "/fire", "/environment", "/registry"]],
+    ["district_admin", ["/dashboard", "/cases", "/map", "/big-screen", "/evaluation", "/fire", "/environment", "/registry"]],
+    ["street_staff", ["/dashboard", "/cases", "/map", "/big-screen", "/evaluation", "/fire", "/environment", "/registry"]],
+    ["community_staff", ["/dashboard", "/cases", "/map", "/big-screen", "/evaluation", "/fire", "/environment", "/registry"]],
     ["handling_unit", ["/unit", "/cases"]],
     ["grid_worker", ["/field", "/cases", "/registry"]],
     ["auditor", ["/audit"]],

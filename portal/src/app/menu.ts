@@ -18,6 +18,7 @@ const ENVIRONMENT: MenuItem = { path: "/environment", label: "nav.environment" }
 const REGISTRY: MenuItem = { path: "/registry", label: "nav.registry" };
 const MAP: MenuItem = { path: "/map", label: "nav.map" };
 const BIG_SCREEN: MenuItem = { path: "/big-screen", label: "nav.bigScreen" };
+const EVALUATION: MenuItem = { path: "/evaluation", label: "nav.evaluation" };
 
 export function isCentre(role: string): boolean {
   return (CENTRE_ROLES as readonly string[]).includes(role);
@@ -25,7 +26,7 @@ export function isCentre(role: string): boolean {
 
 /** The menu of a role, its home page first. */
 export function menuFor(role: string): MenuItem[] {
-  if (isCentre(role)) return [DASHBOARD, CASES, MAP, BIG_SCREEN, FIRE, ENVIRONMENT, REGISTRY];
+  if (isCentre(role)) return [DASHBOARD, CASES, MAP, BIG_SCREEN, EVALUATION, FIRE, ENVIRONMENT, REGISTRY];
   switch (role) {
     case "handling_unit":
       return [UNIT, CASES];

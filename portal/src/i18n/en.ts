@@ -3,6 +3,7 @@ import { authEn } from "../auth/messages";
 import { fieldEn } from "../field/messages";
 import { uiEn } from "../ui/messages";
 import { environmentEn } from "../environment/messages";
+import { evaluationEn } from "../evaluation/messages";
 import { fireEn } from "../fire/messages";
 import { mapEn } from "../map/messages";
 import { bigScreenEn } from "../bigscreen/messages";
@@ -268,6 +269,7 @@ export const en: Record<MessageKey, string> = {
   ...uiEn,
   ...fireEn,
   ...environmentEn,
+  ...evaluationEn,
   ...registryEn,
   ...mapEn,
   ...bigScreenEn,

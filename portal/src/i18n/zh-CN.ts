@@ -4,6 +4,7 @@ import { authZh } from "../auth/messages";
 import { fieldZh } from "../field/messages";
 import { uiZh } from "../ui/messages";
 import { environmentZh } from "../environment/messages";
+import { evaluationZh } from "../evaluation/messages";
 import { fireZh } from "../fire/messages";
 import { mapZh } from "../map/messages";
 import { bigScreenZh } from "../bigscreen/messages";
@@ -268,6 +269,7 @@ export const zhCN = {
   ...uiZh,
   ...fireZh,
   ...environmentZh,
+  ...evaluationZh,
   ...registryZh,
   ...mapZh,
   ...bigScreenZh,
