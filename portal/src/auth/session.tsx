@@ -2,6 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { clearSession, loadGrantIndex, loadSession, storedSessionExpired, storeGrantIndex, storeSession } from "./storage";
 import type { Grant, Session } from "./token";
+import { clearDrafts } from "../ui/useDraft";
 
 interface SessionState {
   session: Session | null;
@@ -38,6 +39,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
   const signOut = useCallback(() => {
     clearSession();
+    clearDrafts();
     setSession(null);
     setExpired(false);
   }, []);

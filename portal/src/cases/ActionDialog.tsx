@@ -5,6 +5,7 @@ import { useApi } from "../api/hooks";
 import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
 import { Dialog } from "../ui/Dialog";
+import { useDraft } from "../ui/useDraft";
 import { RadioField, TextAreaField, TextField } from "../ui/Field";
 import { Notice } from "../ui/Notice";
 import { ACTION_FORMS, validate, type FormField, type FormValues } from "./actionForms";
@@ -16,7 +17,8 @@ export function ActionDialog({ action, caseId, onDone, onClose }: {
   const { t } = useI18n();
   const api = useApi();
   const fields = ACTION_FORMS[action] ?? [];
-  const [values, setValues] = useState<FormValues>({});
+  // Kept until sent: an expired session mid-form comes back to what was typed.
+  const [values, setValues, clearDraft] = useDraft<FormValues>(`case:${caseId}:${action}`, {});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState("");
   const [sending, setSending] = useState(false);
@@ -32,6 +34,7 @@ export function ActionDialog({ action, caseId, onDone, onClose }: {
     setSending(true);
     try {
       await run(api, caseId, values);
+      clearDraft();
       onDone();
     } catch (error) {
       const byField = error instanceof ApiError ? fieldErrors(error, fields.map((f) => f.name)) : {};

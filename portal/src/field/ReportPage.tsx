@@ -8,6 +8,7 @@ import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
 import { CheckboxField, SelectField, TextAreaField, TextField } from "../ui/Field";
 import { Notice } from "../ui/Notice";
+import { useDraft } from "../ui/useDraft";
 import { validate, type FormField } from "../cases/actionForms";
 import { newIdempotencyKey } from "./offlineQueue";
 import { REPORT_OPERATION } from "./reportCase";
@@ -42,7 +43,7 @@ export default function ReportPage() {
   const queue = useFieldQueue();
   const categories = useQuery(CategoriesQuery, {}, !navigator.onLine);
   const mine = useQuery(MyReportsQuery, {}, !navigator.onLine);
-  const [values, setValues] = useState<Record<string, string>>({});
+  const [values, setValues, clearDraft] = useDraft<Record<string, string>>("field:report", {});
   const [urgent, setUrgent] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [position, setPosition] = useState<Position | null>(null);
@@ -96,7 +97,7 @@ export default function ReportPage() {
     if (result?.sent.includes(key)) setOutcome({ kind: "success", text: t("report.synced") });
     else if (result?.refused.includes(key)) setOutcome({ kind: "error", text: t("report.failed", { reason: t("error.INVALID_ARGUMENT") }) });
     else setOutcome({ kind: "info", text: t("report.queued") });
-    setValues({});
+    clearDraft();
     setUrgent(false);
     setPhotos([]);
   }
