@@ -44,7 +44,7 @@ def test_a_grid_worker_reports_a_case_with_the_phone_location(platform: Platform
     description = f"手机上报：垃圾堆放 {uuid.uuid4().hex[:8]}"
     with phone(browser, platform) as watched:
         page = watched.page
-        sign_in(page, "demo-grid-worker")
+        sign_in(page, "demo-grid-worker", "/field")
         expect(page).to_have_url(f"{platform.url}/field")
         check_page(page, "field-report")
         page.get_by_role("button", name="上报", exact=True).click()
@@ -65,7 +65,7 @@ def test_an_offline_report_is_replayed_once_when_the_connection_returns(platform
     description = f"离线上报：井盖破损 {uuid.uuid4().hex[:8]}"
     with phone(browser, platform) as watched:
         page = watched.page
-        sign_in(page, "demo-grid-worker")
+        sign_in(page, "demo-grid-worker", "/field")
         expect(page.get_by_label("问题类型")).to_contain_text("垃圾")  # the categories came while online
         watched.context.set_offline(True)
         expect(page.get_by_test_id("offline-banner")).to_contain_text("您已离线")
@@ -102,7 +102,7 @@ def test_a_report_taken_offline_with_a_photo_arrives_with_it(platform: Platform,
     photo.write_bytes(jpeg(800, 600))
     with phone(browser, platform) as watched:
         page = watched.page
-        sign_in(page, "demo-grid-worker")
+        sign_in(page, "demo-grid-worker", "/field")
         expect(page.get_by_label("问题类型")).to_contain_text("垃圾")
         watched.context.set_offline(True)
         fill_report(page, description)

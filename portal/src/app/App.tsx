@@ -15,6 +15,7 @@ const CasePage = lazy(() => import("../cases/CasePage"));
 const UnitWorkPage = lazy(() => import("../unit/UnitWorkPage"));
 const DecisionLogPage = lazy(() => import("../audit/DecisionLogPage"));
 const ReportPage = lazy(() => import("../field/ReportPage"));
+const TodayPage = lazy(() => import("../field/TodayPage"));
 const FireDuePage = lazy(() => import("../fire/FireDuePage"));
 const FireHazardListPage = lazy(() => import("../fire/FireHazardListPage"));
 const FireHazardPage = lazy(() => import("../fire/FireHazardPage"));
@@ -72,6 +73,7 @@ export function App() {
         <Route path="unit" element={<Page><UnitWorkPage /></Page>} />
         <Route path="audit" element={<Page><DecisionLogPage /></Page>} />
         <Route path="field" element={<Page><ReportPage /></Page>} />
+        <Route path="field/today" element={<Page><TodayPage /></Page>} />
         <Route path="fire" element={<Page><FireDuePage /></Page>} />
         <Route path="fire/places/:id" element={<Page><FirePlacePage /></Page>} />
         <Route path="fire/hazards" element={<Page><FireHazardListPage /></Page>} />

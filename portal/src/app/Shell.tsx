@@ -68,7 +68,7 @@ export function Shell() {
       <nav className="shell-nav" aria-label={t("app.nav")}>
         <ul>
           {menuFor(role).map((item) => (
-            <li key={item.path}><NavLink to={item.path}>{t(item.label)}</NavLink></li>
+            <li key={item.path}><NavLink to={item.path} end={item.end}>{t(item.label)}</NavLink></li>
           ))}
         </ul>
       </nav>

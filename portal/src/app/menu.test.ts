@@ -7,7 +7,7 @@ describe("menuFor", () => {
     ["street_staff", ["/dashboard", "/cases", "/map", "/big-screen", "/evaluation", "/fire", "/environment", "/registry"]],
     ["community_staff", ["/dashboard", "/cases", "/map", "/big-screen", "/evaluation", "/fire", "/environment", "/registry"]],
     ["handling_unit", ["/unit", "/cases"]],
-    ["grid_worker", ["/field", "/cases", "/registry"]],
+    ["grid_worker", ["/field/today", "/field", "/cases", "/registry"]],
     ["auditor", ["/audit"]],
     ["fire_inspector", ["/fire"]],
     ["fire_department", ["/fire"]],

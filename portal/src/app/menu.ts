@@ -4,6 +4,8 @@ import type { MessageKey } from "../i18n/zh-CN";
 export interface MenuItem {
   path: string;
   label: MessageKey;
+  /** Lit only on this very path, not on the pages below it (the report page is not lit on today's work). */
+  end?: boolean;
 }
 
 export const CENTRE_ROLES = ["district_admin", "street_staff", "community_staff"] as const;
@@ -12,7 +14,8 @@ const DASHBOARD: MenuItem = { path: "/dashboard", label: "nav.dashboard" };
 const CASES: MenuItem = { path: "/cases", label: "nav.cases" };
 const UNIT: MenuItem = { path: "/unit", label: "nav.unit" };
 const AUDIT: MenuItem = { path: "/audit", label: "nav.audit" };
-const FIELD: MenuItem = { path: "/field", label: "nav.field" };
+const FIELD_TODAY: MenuItem = { path: "/field/today", label: "nav.fieldToday" };
+const FIELD: MenuItem = { path: "/field", label: "nav.field", end: true };
 const FIRE: MenuItem = { path: "/fire", label: "nav.fire" };
 const ENVIRONMENT: MenuItem = { path: "/environment", label: "nav.environment" };
 const REGISTRY: MenuItem = { path: "/registry", label: "nav.registry" };
@@ -31,7 +34,7 @@ export function menuFor(role: string): MenuItem[] {
     case "handling_unit":
       return [UNIT, CASES];
     case "grid_worker":
-      return [FIELD, CASES, REGISTRY];
+      return [FIELD_TODAY, FIELD, CASES, REGISTRY];
     case "auditor":
       return [AUDIT];
     case "fire_inspector":

@@ -1,0 +1,184 @@
+// The grid worker's today's work on the phone: what is due in its own grid, each list as its service answers it,
+// each kept for when the phone is offline. Deadlines and countdowns are the API's; the page only sorts by them.
+import type { ReactNode } from "react";
+import { Link } from "react-router-dom";
+import { useSession } from "../auth/session";
+import { graphql } from "../gql";
+import { formatDateTime } from "../i18n/format";
+import { useI18n } from "../i18n/i18n";
+import { label } from "../i18n/labels";
+import { Countdown } from "../ui/Countdown";
+import { DueLight } from "../ui/DueLight";
+import { ErrorPanel } from "../ui/ErrorPanel";
+import { Notice } from "../ui/Notice";
+import { storageKey, useLastKnown, useOnline, type LastKnown } from "./lastKnown";
+import { byDeadline } from "./todayOrder";
+
+const HouseholdsToContactQuery = graphql(`
+  query TodayHouseholds($grid: String!) {
+    closeContact: households(filter: { jurisdictionPrefix: $grid, careLevel: CLOSE_CONTACT }, first: 100) {
+      nodes { id number address headName careLevel careReason jurisdictionCode visits(first: 1) { nodes { visitedAt } } }
+    }
+    attention: households(filter: { jurisdictionPrefix: $grid, careLevel: ATTENTION }, first: 100) {
+      nodes { id number address headName careLevel careReason jurisdictionCode visits(first: 1) { nodes { visitedAt } } }
+    }
+  }
+`);
+
+const FireDueTodayQuery = graphql(`
+  query TodayFireDue($grid: String!) {
+    due: fireDueInspections(jurisdictionCode: $grid, status: DUE, first: 100) {
+      nodes { id name address type jurisdictionCode nextDueOn lastInspectedAt }
+    }
+    overdue: fireDueInspections(jurisdictionCode: $grid, status: OVERDUE, first: 100) { nodes { id } }
+  }
+`);
+
+const FireHazardsTodayQuery = graphql(`
+  query TodayFireHazards($grid: String!) {
+    fireHazards(jurisdictionCode: $grid, states: [OPEN, RECTIFYING, OVERDUE], first: 100) {
+      nodes { id placeName address hazardTypeCode jurisdictionCode state rectifyBy rectifyWorkingDaysLeft }
+    }
+  }
+`);
+
+const ViolationsTodayQuery = graphql(`
+  query TodayViolations($grid: String!) {
+    pollutionViolations(jurisdictionCode: $grid, state: OPEN, first: 100) {
+      nodes { id violationType description jurisdictionCode deadline workingDaysLeft urgent }
+    }
+  }
+`);
+
+const MyCasesTodayQuery = graphql(`
+  query TodayMyCases($grid: String!) {
+    cases(source: GRID_WORKER, jurisdictionPrefix: $grid,
+      states: [REPORTED, REGISTERED, DISPATCHED, RETURNED, ACCEPTED, ON_HOLD, EMERGENCY, HANDLED], first: 200) {
+      nodes { id number description jurisdictionCode reporter state dueStatus acceptBy deadline reportedAt }
+    }
+  }
+`);
+
+export default function TodayPage() {
+  const { t, locale } = useI18n();
+  const { session, grant } = useSession();
+  const online = useOnline();
+  const grid = grant?.scope ?? "";
+  const subject = session?.subject ?? "";
+  const variables = { grid };
+  const skip = grid === "";
+  const households = useLastKnown(storageKey("households", subject), HouseholdsToContactQuery, variables, online, skip);
+  const fireDue = useLastKnown(storageKey("fireDue", subject), FireDueTodayQuery, variables, online, skip);
+  const hazards = useLastKnown(storageKey("fireHazards", subject), FireHazardsTodayQuery, variables, online, skip);
+  const violations = useLastKnown(storageKey("violations", subject), ViolationsTodayQuery, variables, online, skip);
+  const cases = useLastKnown(storageKey("cases", subject), MyCasesTodayQuery, variables, online, skip);
+
+  return (
+    <section className="field-page today-page">
+      <h1>{t("today.title")}</h1>
+      <p data-testid="today-grid">{t("report.grid")}: {grid}</p>
+      {online ? null : <div data-testid="today-offline"><Notice kind="warning">{t("today.offline")}</Notice></div>}
+      <nav aria-label={t("today.sections")}>
+        <ul className="today-jump">
+          <li><a href="#today-cases">{t("today.cases")}</a></li>
+          <li><a href="#today-households">{t("today.households")}</a></li>
+          <li><a href="#today-fire-due">{t("today.fireDue")}</a></li>
+          <li><a href="#today-hazards">{t("today.hazards")}</a></li>
+          <li><a href="#today-violations">{t("today.violations")}</a></li>
+        </ul>
+      </nav>
+      <TodaySection id="today-cases" title={t("today.cases")} state={cases}
+        empty={t("today.noCases")} note={t("today.casesNote")}>
+        {(data) => byDeadline((data.cases?.nodes ?? []).filter((c) => c.reporter === subject), (c) => c.deadline ?? c.acceptBy)
+          .map((c) => (
+            <li key={c.id} data-testid="today-case" data-jurisdiction={c.jurisdictionCode}>
+              <Link to={`/cases/${c.id}`}><strong>{c.description}</strong></Link>
+              <span>{c.number} · {label(t, "caseState", c.state)} · <DueLight status={c.dueStatus} /></span>
+              <Deadline by={c.deadline ?? c.acceptBy} label={c.deadline ? t("today.deadline") : t("today.acceptBy")} />
+            </li>
+          ))}
+      </TodaySection>
+      <TodaySection id="today-households" title={t("today.households")} state={households}
+        empty={t("today.noHouseholds")} note={t("today.householdsNote")}>
+        {(data) => [...(data.closeContact?.nodes ?? []), ...(data.attention?.nodes ?? [])]
+          .map((h) => ({ ...h, lastVisit: h.visits.nodes[0]?.visitedAt }))
+          // No visit deadline in the registry: close contact first, then the longest unvisited.
+          .sort((a, b) => (a.careLevel === b.careLevel ? (a.lastVisit ?? "").localeCompare(b.lastVisit ?? "")
+            : a.careLevel === "CLOSE_CONTACT" ? -1 : 1))
+          .map((h) => (
+            <li key={h.id} data-testid="today-household" data-jurisdiction={h.jurisdictionCode}>
+              <Link to={`/registry/households/${h.id}`}><strong>{h.headName} · {h.address}</strong></Link>
+              <span>{label(t, "careLevel", h.careLevel)}{h.careReason ? ` · ${h.careReason}` : ""}</span>
+              <span>{t("today.lastVisit")}: {formatDateTime(h.lastVisit, locale) || t("today.neverVisited")}</span>
+            </li>
+          ))}
+      </TodaySection>
+      <TodaySection id="today-fire-due" title={t("today.fireDue")} state={fireDue} empty={t("today.noFireDue")}>
+        {(data) => {
+          const overdue = new Set((data.overdue?.nodes ?? []).map((p) => p.id));
+          return [...(data.due?.nodes ?? [])].sort((a, b) => a.nextDueOn.localeCompare(b.nextDueOn)).map((p) => (
+            <li key={p.id} data-testid="today-fire-place" data-jurisdiction={p.jurisdictionCode}>
+              <Link to={`/fire/places/${p.id}`}><strong>{p.name}</strong></Link>
+              <span>{label(t, "firePlaceType", p.type)} · {p.address}</span>
+              <span>
+                {t("today.inspectBy")}: {p.nextDueOn}{" "}
+                {overdue.has(p.id) ? <span className="light light-OVERDUE">{label(t, "fireDueStatus", "OVERDUE")}</span> : null}
+              </span>
+            </li>
+          ));
+        }}
+      </TodaySection>
+      <TodaySection id="today-hazards" title={t("today.hazards")} state={hazards} empty={t("today.noHazards")}>
+        {(data) => byDeadline(data.fireHazards?.nodes ?? [], (h) => h.rectifyBy).map((h) => (
+          <li key={h.id} data-testid="today-hazard" data-jurisdiction={h.jurisdictionCode}>
+            <Link to={`/fire/hazards/${h.id}`}><strong>{h.placeName}</strong></Link>
+            <span>{label(t, "fireHazardState", h.state)} · {h.address}</span>
+            <span><Deadline by={h.rectifyBy} label={t("today.rectifyBy")} /> <Countdown days={h.rectifyWorkingDaysLeft} /></span>
+          </li>
+        ))}
+      </TodaySection>
+      <TodaySection id="today-violations" title={t("today.violations")} state={violations} empty={t("today.noViolations")}>
+        {(data) => byDeadline(data.pollutionViolations?.nodes ?? [], (v) => v.deadline).map((v) => (
+          <li key={v.id} data-testid="today-violation" data-jurisdiction={v.jurisdictionCode}>
+            <Link to={`/environment/violations/${v.id}`}><strong>{v.description || v.violationType}</strong></Link>
+            <span><Deadline by={v.deadline} label={t("today.deadline")} /> <Countdown days={v.workingDaysLeft} /></span>
+          </li>
+        ))}
+      </TodaySection>
+    </section>
+  );
+}
+
+function Deadline({ by, label: text }: { by: string | null | undefined; label: string }) {
+  const { t, locale } = useI18n();
+  return <span>{text}: {formatDateTime(by, locale) || t("today.noDeadline")}</span>;
+}
+
+/** One list of the page: its rows, when it was last updated, and plainly when its service did not answer. */
+function TodaySection<R>({ id, title, state, empty, note, children }: {
+  id: string; title: string; state: LastKnown<R>; empty: string; note?: string;
+  children: (data: R) => ReactNode[];
+}) {
+  const { t, locale } = useI18n();
+  const rows = state.data === undefined ? null : children(state.data);
+  return (
+    <section className="panel today-section" aria-labelledby={`${id}-title`} aria-busy={state.loading}
+      data-testid={id}>
+      <h2 id={`${id}-title`} tabIndex={-1}>{title}{rows ? ` (${rows.length})` : ""}</h2>
+      {note ? <p className="today-note">{note}</p> : null}
+      {state.error ? (
+        <div data-testid="section-error">
+          <ErrorPanel error={state.error} retry={state.refetch} />
+          <p>{t("today.serviceDown")}</p>
+        </div>
+      ) : null}
+      {state.updatedAt ? (
+        <p className="today-updated" data-testid="last-updated">
+          {t(state.stale ? "today.lastKnown" : "today.updated", { at: formatDateTime(state.updatedAt, locale) })}
+        </p>
+      ) : null}
+      {rows === null ? (state.loading ? <p role="status">{t("app.loading")}</p> : null)
+        : rows.length === 0 ? <p>{empty}</p> : <ul className="report-list">{rows}</ul>}
+    </section>
+  );
+}

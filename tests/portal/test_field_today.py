@@ -1,0 +1,112 @@
+"""The grid worker's today's work on the phone: each list as its service answers it for the worker's own grid,
+sorted by the API's deadlines; offline, the last known lists stay with the time they were last updated."""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.sync_api import Browser, Page, expect
+
+from services.kit import demo
+from tests.portal.api import graphql, report_case
+from tests.portal.browser import PHONE, check_page, sign_in, watched_page
+from tests.portal.platform import Platform
+
+SECTIONS = ("today-cases", "today-households", "today-fire-due", "today-hazards", "today-violations")
+ROWS = {"today-cases": "today-case", "today-households": "today-household", "today-fire-due": "today-fire-place"}
+# Lists the demo may leave empty in the worker's grid: the page must agree with the API, row for row.
+COUNTED = {
+    "today-hazard": ("fireHazards", "fireHazards(jurisdictionCode: $grid, states: [OPEN, RECTIFYING, OVERDUE], "
+                     "first: 100) { nodes { id } }"),
+    "today-violation": ("pollutionViolations", "pollutionViolations(jurisdictionCode: $grid, state: OPEN, first: 100) "
+                        "{ nodes { id } }"),
+}
+
+
+def dispatched_case(base_url: str, description: str) -> dict[str, str]:
+    """A case the grid worker reports, registered and dispatched by the community, so it runs against a deadline."""
+    case = report_case(base_url, description)
+    graphql(base_url, "demo-community-staff", "mutation($id: ID!) { registerCase(id: $id, comment: \"属实\") { id } }",
+            id=case["id"])
+    graphql(base_url, "demo-community-staff", "mutation($input: DispatchCaseInput!) { dispatchCase(input: $input) "
+            "{ id } }", input={"id": case["id"]})
+    return case
+
+
+def grids_of(page: Page, row: str) -> set[str]:
+    return set(page.get_by_test_id(row).evaluate_all("rows => rows.map(r => r.dataset.jurisdiction)"))
+
+
+def test_the_grid_worker_starts_on_todays_work_and_keeps_it_offline(platform: Platform, browser: Browser) -> None:
+    tag = uuid.uuid4().hex[:8]
+    waiting = report_case(platform.url, f"今日工作：待立案 {tag}")
+    running = dispatched_case(platform.url, f"今日工作：已派遣 {tag}")
+    with watched_page(browser, platform.url, viewport=PHONE, is_mobile=True, has_touch=True) as watched:
+        page = watched.page
+        sign_in(page, "demo-grid-worker")
+        expect(page).to_have_url(f"{platform.url}/field/today")
+        expect(page.get_by_role("heading", name="今日工作", level=1)).to_be_visible()
+        menu = page.get_by_role("navigation", name="主菜单")
+        expect(menu.get_by_role("link", name="今日工作")).to_have_attribute("aria-current", "page")
+        expect(menu.get_by_role("link", name="上报问题")).not_to_have_attribute("aria-current", "page")
+
+        # Every list came from its service, for the worker's grid only.
+        for section, row in ROWS.items():
+            expect(page.get_by_test_id(section).get_by_test_id(row).first).to_be_visible()
+            assert grids_of(page, row) == {demo.GRID_CODE}, (section, grids_of(page, row))
+        for row, (field, selection) in COUNTED.items():
+            answer = graphql(platform.url, "demo-grid-worker", f"query($grid: String!) {{ {selection} }}",
+                             grid=demo.GRID_CODE)[field]["nodes"]
+            expect(page.get_by_test_id(row)).to_have_count(len(answer))
+        for section in SECTIONS:
+            expect(page.get_by_test_id(section).get_by_test_id("last-updated")).to_contain_text("更新于")
+            expect(page.get_by_test_id(section).get_by_test_id("section-error")).to_have_count(0)
+
+        # My cases: the dispatched one (with its deadline and light) before the one still waiting, by the API's times.
+        mine = page.get_by_test_id("today-case")
+        texts = mine.all_inner_texts()
+        first = next(i for i, text in enumerate(texts) if running["number"] in text)
+        second = next(i for i, text in enumerate(texts) if waiting["number"] in text)
+        assert first < second, texts
+        deadline = graphql(platform.url, "demo-grid-worker", "query($id: ID!) { case(id: $id) { deadline dueStatus } }",
+                           id=running["id"])["case"]
+        assert deadline["deadline"] and deadline["dueStatus"] == "NORMAL", deadline
+        expect(mine.nth(first)).to_contain_text("正常")
+
+        # Fire places in the API's order of due day; the API's day is shown as it is.
+        due = graphql(platform.url, "demo-grid-worker", "query($grid: String!) { fireDueInspections("
+                      "jurisdictionCode: $grid, first: 100) { nodes { name nextDueOn } } }",
+                      grid=demo.GRID_CODE)["fireDueInspections"]["nodes"]
+        shown = page.get_by_test_id("today-fire-place").all_inner_texts()
+        assert len(shown) == len(due)
+        days = [next(p["nextDueOn"] for p in due if p["name"] in text) for text in shown]
+        assert days == sorted(days) and all(day in text for day, text in zip(days, shown, strict=True)), shown
+
+        # The keyboard reaches a section from the jump list.
+        page.get_by_role("navigation", name="今日工作的各项清单").get_by_role("link", name="到期的消防检查").focus()
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(f"{platform.url}/field/today#today-fire-due")
+        check_page(page, "field-today")
+
+        households = page.get_by_test_id("today-household").count()
+        # The report page's code is loaded while online (the portal has no service worker to fetch it offline).
+        page.get_by_role("link", name="上报问题").first.click()
+        expect(page.get_by_role("heading", name="上报问题", level=1)).to_be_visible()
+        page.get_by_role("link", name="今日工作").first.click()
+        expect(page.get_by_role("heading", name="今日工作", level=1)).to_be_visible()
+        watched.context.set_offline(True)
+        expect(page.get_by_test_id("today-offline")).to_contain_text("您已离线")
+        # Away to the report page and back, without reloading: the lists come from what the phone kept.
+        page.get_by_role("link", name="上报问题").first.click()
+        expect(page.get_by_role("heading", name="上报问题", level=1)).to_be_visible()
+        page.get_by_role("link", name="今日工作").first.click()
+        expect(page.get_by_test_id("today-offline")).to_contain_text("您已离线")
+        expect(page.get_by_test_id("today-household")).to_have_count(households)
+        expect(page.get_by_test_id("today-case").filter(has_text=running["number"])).to_be_visible()
+        for section in SECTIONS:
+            expect(page.get_by_test_id(section).get_by_test_id("last-updated")).to_contain_text("最后更新于")
+        kept = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('gridgov.field.today.'))")
+        assert len(kept) == len(SECTIONS) and all(k.endswith(".demo-grid-worker") for k in kept), kept
+        check_page(page, "field-today-offline")
+        watched.context.set_offline(False)
+        expect(page.get_by_test_id("today-offline")).to_have_count(0)
