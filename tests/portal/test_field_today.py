@@ -3,9 +3,10 @@ sorted by the API's deadlines; offline, the last known lists stay with the time 
 
 from __future__ import annotations
 
+import json
 import uuid
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from services.kit import demo
 from tests.portal.api import graphql, report_case
@@ -110,3 +111,36 @@ def test_the_grid_worker_starts_on_todays_work_and_keeps_it_offline(platform: Pl
         check_page(page, "field-today-offline")
         watched.context.set_offline(False)
         expect(page.get_by_test_id("today-offline")).to_have_count(0)
+
+
+def test_a_list_whose_service_is_down_says_so_and_keeps_its_last_answer(platform: Platform, browser: Browser) -> None:
+    """The fire service down: its two lists say so and show what they last had; every other list still works."""
+    def fire_down(route: Route) -> None:
+        body = route.request.post_data or ""
+        if "TodayFireDue" in body or "TodayFireHazards" in body:
+            route.fulfill(status=200, content_type="application/json", body=json.dumps({
+                "data": None, "errors": [{"message": "the fire service is unavailable",
+                                          "extensions": {"code": "SERVICE_UNAVAILABLE", "service": "fire"}}]}))
+        else:
+            route.continue_()
+
+    with watched_page(browser, platform.url, viewport=PHONE, is_mobile=True, has_touch=True) as watched:
+        page = watched.page
+        sign_in(page, "demo-grid-worker")
+        places = page.get_by_test_id("today-fire-place")
+        expect(places.first).to_be_visible()
+        count = places.count()
+        page.route("**/graphql", fire_down)
+        page.reload()
+        for section in ("today-fire-due", "today-hazards"):
+            down = page.get_by_test_id(section).get_by_test_id("section-error")
+            expect(down).to_contain_text("相关服务暂时不可用")
+            expect(down).to_contain_text("此项服务暂时无法访问")
+            expect(page.get_by_test_id(section).get_by_test_id("last-updated")).to_contain_text("最后更新于")
+        expect(places).to_have_count(count)
+        for section in ("today-cases", "today-households", "today-violations"):
+            expect(page.get_by_test_id(section).get_by_test_id("last-updated")).to_contain_text("更新于")
+            expect(page.get_by_test_id(section).get_by_test_id("last-updated")).not_to_contain_text("最后")
+            expect(page.get_by_test_id(section).get_by_test_id("section-error")).to_have_count(0)
+        expect(page.get_by_test_id("today-household").first).to_be_visible()
+        check_page(page, "field-today-fire-down")
