@@ -4,6 +4,7 @@ sorted by the API's deadlines; offline, the last known lists stay with the time 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 from playwright.sync_api import Browser, Page, Route, expect
@@ -13,6 +14,7 @@ from tests.portal.api import graphql, report_case
 from tests.portal.browser import PHONE, check_page, sign_in, watched_page
 from tests.portal.platform import Platform
 
+KEPT = "() => Object.keys(localStorage).filter(k => k.startsWith('gridgov.field.today.'))"
 SECTIONS = ("today-cases", "today-households", "today-fire-due", "today-hazards", "today-violations")
 ROWS = {"today-cases": "today-case", "today-households": "today-household", "today-fire-due": "today-fire-place"}
 # Lists the demo may leave empty in the worker's grid: the page must agree with the API, row for row.
@@ -106,11 +108,18 @@ def test_the_grid_worker_starts_on_todays_work_and_keeps_it_offline(platform: Pl
         expect(page.get_by_test_id("today-case").filter(has_text=running["number"])).to_be_visible()
         for section in SECTIONS:
             expect(page.get_by_test_id(section).get_by_test_id("last-updated")).to_contain_text("最后更新于")
-        kept = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('gridgov.field.today.'))")
-        assert len(kept) == len(SECTIONS) and all(k.endswith(".demo-grid-worker") for k in kept), kept
+        kept = page.evaluate(KEPT)
+        assert len(kept) == len(SECTIONS), kept
+        assert all(k.startswith(f"gridgov.field.today.demo-grid-worker.{demo.GRID_CODE}.") for k in kept), kept
         check_page(page, "field-today-offline")
         watched.context.set_offline(False)
         expect(page.get_by_test_id("today-offline")).to_have_count(0)
+        expect(page.get_by_test_id("today-cases").get_by_test_id("last-updated")).not_to_contain_text("最后")
+
+        # Signing out leaves none of the lists on the phone for the next person.
+        page.get_by_role("button", name="退出").click()
+        expect(page).to_have_url(re.compile(r"/sign-in"))
+        assert page.evaluate(KEPT) == []
 
 
 def test_a_list_whose_service_is_down_says_so_and_keeps_its_last_answer(platform: Platform, browser: Browser) -> None:

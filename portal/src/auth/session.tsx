@@ -2,6 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { clearSession, loadGrantIndex, loadSession, storedSessionExpired, storeGrantIndex, storeSession } from "./storage";
 import type { Grant, Session } from "./token";
+import { clearLastKnown } from "../field/lastKnown";
 import { clearDrafts } from "../ui/useDraft";
 
 interface SessionState {
@@ -40,6 +41,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(() => {
     clearSession();
     clearDrafts();
+    clearLastKnown();
     setSession(null);
     setExpired(false);
   }, []);

@@ -67,11 +67,12 @@ export default function TodayPage() {
   const subject = session?.subject ?? "";
   const variables = { grid };
   const skip = grid === "";
-  const households = useLastKnown(storageKey("households", subject), HouseholdsToContactQuery, variables, online, skip);
-  const fireDue = useLastKnown(storageKey("fireDue", subject), FireDueTodayQuery, variables, online, skip);
-  const hazards = useLastKnown(storageKey("fireHazards", subject), FireHazardsTodayQuery, variables, online, skip);
-  const violations = useLastKnown(storageKey("violations", subject), ViolationsTodayQuery, variables, online, skip);
-  const cases = useLastKnown(storageKey("cases", subject), MyCasesTodayQuery, variables, online, skip);
+  const keyOf = (name: string) => storageKey(name, subject, grid);
+  const households = useLastKnown(keyOf("households"), HouseholdsToContactQuery, variables, online, skip);
+  const fireDue = useLastKnown(keyOf("fireDue"), FireDueTodayQuery, variables, online, skip);
+  const hazards = useLastKnown(keyOf("fireHazards"), FireHazardsTodayQuery, variables, online, skip);
+  const violations = useLastKnown(keyOf("violations"), ViolationsTodayQuery, variables, online, skip);
+  const cases = useLastKnown(keyOf("cases"), MyCasesTodayQuery, variables, online, skip);
 
   return (
     <section className="field-page today-page">

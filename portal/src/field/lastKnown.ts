@@ -22,9 +22,20 @@ export interface LastKnown<R> {
   refetch: () => void;
 }
 
-/** The storage key of one list for one user: a kept list is never shown to someone else signed in on the phone. */
-export function storageKey(name: string, subject: string): string {
-  return `gridgov.field.today.${name}.${subject}`;
+const PREFIX = "gridgov.field.today.";
+
+/** The storage key of one list for one user and grid: a kept list is never shown to someone else signed in on the
+ * phone, nor for another grid the same person holds. */
+export function storageKey(name: string, subject: string, grid: string): string {
+  return `${PREFIX}${subject}.${grid}.${name}`;
+}
+
+/** Drops every kept list: signing out leaves no household or case on the phone for the next person. */
+export function clearLastKnown(storage: Storage = localStorage): void {
+  for (let i = storage.length - 1; i >= 0; i -= 1) {
+    const key = storage.key(i);
+    if (key?.startsWith(PREFIX)) storage.removeItem(key);
+  }
 }
 
 export function readStored<R>(key: string): Stored<R> | undefined {
@@ -40,12 +51,13 @@ export function readStored<R>(key: string): Stored<R> | undefined {
 export function useLastKnown<R, V>(key: string, document: TypedDocumentString<R, V>, variables: V, online: boolean,
   skip = false): LastKnown<R> {
   const query = useQuery(document, variables, skip || !online);
-  const [stored, setStored] = useState(() => readStored<R>(key));
+  const [kept, setKept] = useState(() => ({ key, stored: readStored<R>(key) }));
+  const stored = kept.key === key ? kept.stored : readStored<R>(key);
   useEffect(() => {
     if (query.data === undefined || query.loading || query.error !== undefined) return;
-    const kept: Stored<R> = { at: new Date().toISOString(), data: query.data };
-    localStorage.setItem(key, JSON.stringify(kept));
-    setStored(kept);
+    const answer: Stored<R> = { at: new Date().toISOString(), data: query.data };
+    localStorage.setItem(key, JSON.stringify(answer));
+    setKept({ key, stored: answer });
   }, [key, query.data, query.loading, query.error]);
   const fresh = query.data !== undefined && query.error === undefined && online;
   const data = fresh ? query.data : stored?.data ?? query.data;
