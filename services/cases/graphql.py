@@ -14,6 +14,7 @@ from strawberry.types import Info
 from gateway.connection import Connection, check_first, listed, service_page
 from gateway.context import RequestContext, Resource
 from gateway.landing import authorize_landing, land
+from gateway.media.evidence import checked_evidence
 from gateway.plugin_types import GraphQLNames, IdempotencyKey, checked_key, encode_base64, stamp, takes_input
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.common.v1 import geo_pb2
@@ -229,12 +230,13 @@ class CaseMutation:
     @strawberry.mutation(description="Reports a problem; flags a likely duplicate; urgent goes to emergency.")
     async def report_case(self, info: Info, input: CaseReportInput, idempotency_key: IdempotencyKey = None) -> Case:
         ctx = _context(info)
+        evidence = await checked_evidence(ctx, input.evidence, "input.evidence")
         landed = land(ctx, input.jurisdiction_code, input.longitude, input.latitude,
                       code_field="input.jurisdictionCode", location_field="input")
         request = pb.ReportCaseRequest(
             category_code=input.category_code, description=input.description,
             jurisdiction_code=landed.code, source=to_proto(input.source), address=input.address,
-            urgent=input.urgent, evidence=input.evidence, reporter_phone=input.reporter_phone,
+            urgent=input.urgent, evidence=evidence, reporter_phone=input.reporter_phone,
             idempotency_key=checked_key(idempotency_key), located_grid=landed.located_grid)
         if input.latitude is not None and input.longitude is not None:
             request.location.CopyFrom(geo_pb2.GeoPoint(latitude=input.latitude, longitude=input.longitude))
@@ -281,13 +283,15 @@ class CaseMutation:
 
     @strawberry.mutation(description="A handling unit reports what it did, with evidence.")
     async def handle_case(self, info: Info, input: HandleCaseInput) -> Case:
+        evidence = await checked_evidence(_context(info), input.evidence, "input.evidence")
         return (await _act(info, "handle", input.id, "HandleCase", pb.HandleCaseRequest(  # type: ignore[no-any-return]
-            case_id=input.id, resolution=input.resolution, evidence=input.evidence or []))).case
+            case_id=input.id, resolution=input.resolution, evidence=evidence))).case
 
     @strawberry.mutation(description="On-site verification: passed closes, failed sends the case back for rework.")
     async def verify_case(self, info: Info, input: VerifyCaseInput) -> Case:
+        evidence = await checked_evidence(_context(info), input.evidence, "input.evidence")
         return (await _act(info, "verify", input.id, "VerifyCase", pb.VerifyCaseRequest(  # type: ignore[no-any-return]
-            case_id=input.id, passed=input.passed, comment=input.comment, evidence=input.evidence or []))).case
+            case_id=input.id, passed=input.passed, comment=input.comment, evidence=evidence))).case
 
     @strawberry.mutation(description="The reporter's callback: unsatisfied reopens, otherwise the case is archived.")
     async def callback_case(self, info: Info, input: CallbackCaseInput) -> CaseCallback:

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from gateway.connection import Connection, check_first, listed, service_page
 from gateway.context import RequestContext, Resource
 from gateway.landing import authorize_landing, land
+from gateway.media.evidence import checked_evidence
 from gateway.plugin_types import (
     GraphQLNames,
     IdempotencyKey,
@@ -256,9 +257,12 @@ class FireMutation:
     @strawberry.mutation(description="Records the whole checklist of a draft inspection.")
     async def record_fire_checklist(self, info: Info, inspection_id: strawberry.ID,
                                     items: list[FireChecklistItemInput]) -> FireInspection:
+        ctx = _context(info)
+        evidence = [await checked_evidence(ctx, i.evidence, f"items[{n}].evidence") for n, i in enumerate(items)]
         request = fire_pb2.RecordChecklistRequest(inspection_id=inspection_id, items=[
             fire_pb2.ChecklistItem(hazard_type_code=i.hazard_type_code, result=to_proto(i.result),
-                                   evidence=i.evidence, fixed_on_spot=i.fixed_on_spot, note=i.note) for i in items])
+                                   evidence=e, fixed_on_spot=i.fixed_on_spot, note=i.note)
+            for i, e in zip(items, evidence, strict=True)])
         response = await _on_record(info, "fire_inspection.record", inspection_id, "RecordChecklist", request)
         return response.inspection  # type: ignore[no-any-return]
 
@@ -277,7 +281,8 @@ class FireMutation:
 
     @strawberry.mutation(description="Records the owner's claim that a hazard is fixed.")
     async def claim_fire_hazard_fix(self, info: Info, input: ClaimFireHazardFixInput) -> FireHazard:
-        request = fire_pb2.ClaimFixRequest(id=input.id, note=input.note, evidence=input.evidence or [])
+        evidence = await checked_evidence(_context(info), input.evidence, "input.evidence")
+        request = fire_pb2.ClaimFixRequest(id=input.id, note=input.note, evidence=evidence)
         return (await _on_record(info, "fire_hazard.claim_fix", input.id, "ClaimFix", request)).hazard  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="A re-inspection verifies the fix: the hazard closes.")

@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from gateway.context import RequestContext, Resource
 from gateway.landing import Landing, authorize_landing, land
+from gateway.media.evidence import checked_evidence
 from gateway.plugin_types import GraphQLNames, IdempotencyKey, checked_key, decode_base64, invalid
 from gridgov.common.v1 import geo_pb2
 from gridgov.inspection.v1 import inspection_pb2 as pb
@@ -338,9 +339,10 @@ class InspectionMutation:
         located = await ctx.locate(SERVICE, "GetSource", pb.GetSourceRequest(id=input.source_id))
         resource = Resource("violation", "", located.source.jurisdiction_code)
         decision = await ctx.authorize("violation.report", resource)
+        evidence = await checked_evidence(ctx, input.evidence, "input.evidence")
         response = await ctx.call(SERVICE, "ReportViolation", pb.ReportViolationRequest(
             source_id=input.source_id, violation_type=input.violation_type, checklist_item=input.checklist_item,
-            description=input.description, evidence=input.evidence, patrol_id=input.patrol_id,
+            description=input.description, evidence=evidence, patrol_id=input.patrol_id,
             urgent=input.urgent, idempotency_key=checked_key(idempotency_key)), decision, resource=resource,
             names=WHOLE_INPUT)
         return response.violation  # type: ignore[no-any-return]
@@ -352,6 +354,7 @@ class InspectionMutation:
         located = await ctx.locate(SERVICE, "GetViolation", pb.GetViolationRequest(id=str(id)))
         resource = Resource("violation", str(id), located.violation.jurisdiction_code)
         decision = await ctx.authorize("violation.add_evidence", resource)
+        evidence = await checked_evidence(ctx, evidence, "evidence")
         response = await ctx.call(SERVICE, "AddViolationEvidence", pb.AddViolationEvidenceRequest(
             id=str(id), evidence=evidence, idempotency_key=checked_key(idempotency_key)), decision, resource=resource,
             names=ON_VIOLATION)

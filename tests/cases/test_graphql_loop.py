@@ -52,10 +52,20 @@ async def test_the_loop_from_report_to_archive_through_the_gateway(database: Dat
             enforcement = token(settings, "le1", [("handling_unit", DISTRICT)], department="law_enforcement")
             admin = token(settings, "a1", [("district_admin", DISTRICT)])
 
-            reported = (await run(gw, worker, """
-                mutation($input: CaseReportInput!) { reportCase(input: $input) { id state tier reporter } }""",
-                input={"categoryCode": "garbage_exposed", "description": "路口垃圾堆积", "jurisdictionCode": GRID,
-                       "source": "GRID_WORKER", "address": "翠微路3号", "evidence": ["before.jpg"]}))["reportCase"]
+            report = {"categoryCode": "garbage_exposed", "description": "路口垃圾堆积", "jurisdictionCode": GRID,
+                      "source": "GRID_WORKER", "address": "翠微路3号"}
+            # Evidence is files uploaded first: a name of a file nobody stored, or another street's photo, is refused.
+            elsewhere = await gw.upload(token(settings, "gw2", [("grid_worker", "110108002001001")]), "110108002001001")
+            refused = await gw.data("""mutation($input: CaseReportInput!) { reportCase(input: $input) { id } }""",
+                                    worker, {"input": {**report, "evidence": ["before.jpg", elsewhere]}})
+            violations = refused["errors"][0]["extensions"]["fieldViolations"]
+            assert [v["field"] for v in violations] == ["input.evidence[0]", "input.evidence[1]"]
+            assert "POST /media" in violations[0]["description"] and "may not read" in violations[1]["description"]
+            photo = await gw.upload(worker, GRID)
+            reported = (await run(gw, worker, """mutation($input: CaseReportInput!) {
+                reportCase(input: $input) { id state tier reporter evidenceBefore } }""",
+                input={**report, "evidence": [photo]}))["reportCase"]
+            assert reported["evidenceBefore"] == [photo]
             case_id = reported["id"]
             assert (reported["state"], reported["tier"], reported["reporter"]) == ("REPORTED", "COMMUNITY", "gw1")
             # Bad input names the input's fields as the client sent them.

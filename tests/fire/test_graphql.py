@@ -78,8 +78,9 @@ def place_variables(**change: Any) -> dict[str, Any]:
 async def inspect(stack: Stack, bearer: str, place_id: str, code: str = "exit_locked") -> str:
     inspection = (await stack.ok(START, bearer, id=place_id))["startFireInspection"]
     assert inspection["state"] == "DRAFT"
+    photo = await stack.gateway.upload(bearer, GRID)
     recorded = await stack.ok(RECORD, bearer, id=inspection["id"], items=[
-        {"hazardTypeCode": code, "result": "HAZARD_FOUND", "evidence": ["photo/1.jpg"]},
+        {"hazardTypeCode": code, "result": "HAZARD_FOUND", "evidence": [photo]},
         {"hazardTypeCode": "clutter", "result": "PASSED"}])
     assert recorded["recordFireChecklist"]["items"][0]["result"] == "HAZARD_FOUND"
     final = (await stack.ok(FINALIZE, bearer, id=inspection["id"]))["finalizeFireInspection"]

@@ -71,8 +71,9 @@ class Portal:
             "type": "SMALL_ENTERTAINMENT", "name": "星光棋牌室", "address": "万寿路8号", "jurisdictionCode": GRID,
             "ownerName": "赵六", "ownerPhone": "13800000008", "riskLevel": "HIGH"}))["createFirePlace"]
         inspection = (await self.run(START, self.inspector, id=place["id"]))["startFireInspection"]
+        photo = await self.gateway.upload(self.inspector, GRID)
         await self.run(RECORD, self.inspector, id=inspection["id"], items=[
-            {"hazardTypeCode": "illegal_wiring", "result": "HAZARD_FOUND", "evidence": ["photo/wiring.jpg"]}])
+            {"hazardTypeCode": "illegal_wiring", "result": "HAZARD_FOUND", "evidence": [photo]}])
         (hazard_id,) = (await self.run(FINALIZE, self.inspector, id=inspection["id"]))["finalizeFireInspection"][
             "hazardIds"]
         assert (await self.run(ORDER, self.inspector, id=hazard_id))["orderFireRectification"]["state"] == "RECTIFYING"

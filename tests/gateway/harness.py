@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ class RunningGateway:
     settings: GatewaySettings
     runtime: GatewayRuntime
     client: httpx.AsyncClient
+    _uploads: list[str] = field(default_factory=list)
 
     async def graphql(self, query: str, bearer: str | None,
                       variables: Mapping[str, Any] | None = None) -> httpx.Response:
@@ -55,6 +56,17 @@ class RunningGateway:
         response = await self.graphql(query, bearer, variables)
         assert response.status_code == 200, response.text
         return response.json()  # type: ignore[no-any-return]
+
+    async def upload(self, bearer: str, jurisdiction: str, body: bytes | None = None) -> str:
+        """The id of a photo uploaded as evidence for ``jurisdiction`` (POST /media); a fresh photo by default."""
+        from tests.kit.test_media import jpeg
+
+        answer = await self.client.post(f"{self.url}/media", params={"jurisdiction": jurisdiction},
+                                        content=body if body is not None else jpeg(8 + len(self._uploads), 8),
+                                        headers={"Authorization": f"Bearer {bearer}"})
+        assert answer.status_code in (200, 201), answer.text
+        self._uploads.append(answer.json()["id"])
+        return str(answer.json()["id"])
 
     async def ok(self, query: str, bearer: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The data of a query that must succeed (fails the test with the errors otherwise)."""

@@ -19,7 +19,8 @@ from tests.inspection.fixtures import DISTRICT, GOOD_ROWS, GRID, OTHER_GRID, STR
 from tests.support.services import RunningService, running_service
 
 NOW = datetime(2026, 11, 27, 2, tzinfo=UTC)  # 10:00 in Beijing, a Friday
-SOURCE_FIELDS = "id name sourceType status contactPhone areaM2 controlLevel fumePurifierInstalled missingChecklistItems"
+SOURCE_FIELDS = ("id name sourceType status contactPhone areaM2 controlLevel fumePurifierInstalled "
+                 "missingChecklistItems jurisdictionCode")
 CREATE = f"""mutation($input: PollutionSourceInput!) {{ createPollutionSource(input: $input) {{ {SOURCE_FIELDS} }} }}"""
 ONE = f"""query($id: ID!) {{ pollutionSource(id: $id) {{ {SOURCE_FIELDS} }} }}"""
 LIST = f"""query {{ pollutionSources {{ nodes {{ {SOURCE_FIELDS} }} pageInfo {{ endCursor }} }} }}"""
@@ -138,14 +139,18 @@ async def test_patrols_violations_rules_and_air_quality(stack: Stack) -> None:
         "sourceId": site["id"], "violationType": "construction_measure_missing", "description": "未冲洗",
         "evidence": []})
     assert [v["field"] for v in missing["fieldViolations"]] == ["input.checklistItem", "input.evidence"]
+    first = await stack.gateway.upload(stack.head, site["jurisdictionCode"])
     violation = (await stack.ok(report, stack.head, input={
         "sourceId": site["id"], "violationType": "construction_measure_missing", "checklistItem": "wet_work",
-        "description": "未湿法作业", "evidence": ["a.jpg"], "patrolId": mine["recordPatrol"]["id"]}))
+        "description": "未湿法作业", "evidence": [first], "patrolId": mine["recordPatrol"]["id"]}))
     violation_id = violation["reportPollutionViolation"]["id"]
-    evidence = """mutation($id: ID!) { addPollutionViolationEvidence(id: $id, evidence: ["b.jpg"]) { evidence } }"""
-    assert (await stack.ok(evidence, stack.head, id=violation_id))["addPollutionViolationEvidence"][
-        "evidence"] == ["a.jpg", "b.jpg"]
-    assert (await stack.error(evidence, stack.other_head, id=violation_id))["code"] == "PERMISSION_DENIED"
+    evidence = """mutation($id: ID!, $files: [String!]!) {
+      addPollutionViolationEvidence(id: $id, evidence: $files) { evidence } }"""
+    second = await stack.gateway.upload(stack.head, site["jurisdictionCode"])
+    assert (await stack.ok(evidence, stack.head, id=violation_id, files=[second]))["addPollutionViolationEvidence"][
+        "evidence"] == [first, second]
+    assert (await stack.error(evidence, stack.other_head, id=violation_id, files=[second]))["code"] == \
+        "PERMISSION_DENIED"
     offers = """query($id: ID!) { pollutionViolation(id: $id) { viewerActions } }"""
     # The grid head and the bureau keep violations; street staff only read them.
     for bearer, expected in ((stack.head, ["addPollutionViolationEvidence"]),

@@ -25,9 +25,10 @@ async def test_violations_per_grid_and_sources_in_a_box_by_scope(stack: Stack) -
     there = (await stack.ok(CREATE, stack.bureau, input=restaurant(OTHER_GRID, 116.5, 39.5)))[
         "createPollutionSource"]
     for source in (here, here, there):
+        photo = await stack.gateway.upload(stack.bureau, source["jurisdictionCode"])
         await stack.ok(REPORT, stack.bureau, input={
             "sourceId": source["id"], "violationType": "purifier_not_working", "description": "油烟直排",
-            "evidence": ["a.jpg"]})
+            "evidence": [photo]})
     counts = (await stack.ok(COUNTS, stack.bureau))["pollutionViolationGridCounts"]
     assert counts == [{"jurisdictionCode": GRID, "open": 2, "found": 2},
                       {"jurisdictionCode": OTHER_GRID, "open": 1, "found": 1}]

@@ -23,7 +23,7 @@ from tests.support.services import free_port, running_service, wait_until
 
 IMPORT = """mutation($data: String!) { importPollutionSources(format: CSV, data: $data) { imported } }"""
 SOURCES = """query { pollutionSources(first: 10) { nodes { id name sourceType contactPhone status areaM2
-  missingChecklistItems } pageInfo { endCursor } } }"""
+  jurisdictionCode missingChecklistItems } pageInfo { endCursor } } }"""
 ASSIGN = """mutation($input: GridHeadInput!) { assignGridHead(input: $input) { subjectId level jurisdictionCode } }"""
 PATROL = """mutation($input: PatrolInput!) { recordPatrol(input: $input) { id patroller level checks { sourceId
   compliant finding } } }"""
@@ -144,9 +144,10 @@ async def test_survey_patrol_violation_case_and_assessment(database: Database, t
                 "checks": [{"sourceId": yard["id"], "compliant": False, "finding": "砂石未苫盖"}],
                 "findings": "一处堆场未苫盖"}))["recordPatrol"]
             assert (patrol["patroller"], patrol["level"]) == ("head-4", 4)
+            photo = await gateway.upload(people.head, yard["jurisdictionCode"])
             violation = (await ok(gateway, people.head, REPORT, input={
                 "sourceId": yard["id"], "violationType": "uncovered_storage", "description": "砂石料未苫盖",
-                "evidence": ["photos/yard-1.jpg"], "patrolId": patrol["id"]}))["reportPollutionViolation"]
+                "evidence": [photo], "patrolId": patrol["id"]}))["reportPollutionViolation"]
             assert (violation["state"], violation["reporter"]) == ("OPEN", "head-4")
 
             case = await case_for(gateway, people, violation["id"])
@@ -187,9 +188,10 @@ async def test_violation_reported_while_cases_is_down_is_delivered_later(databas
             await ok(gateway, people.bureau, ASSIGN,
                      input={"subjectId": "head-4", "name": "王", "jurisdictionCode": GRID})
             yard = (await ok(gateway, people.head, SOURCES))["pollutionSources"]["nodes"][0]
+            photo = await gateway.upload(people.head, yard["jurisdictionCode"])
             violation = (await ok(gateway, people.head, REPORT, input={
                 "sourceId": yard["id"], "violationType": "missing_wind_break_net", "description": "未设防风网",
-                "evidence": ["photos/yard-2.jpg"]}))["reportPollutionViolation"]
+                "evidence": [photo]}))["reportPollutionViolation"]
             down = await gateway.data(CASES, people.admin)
             assert down["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
             assert (await ok(gateway, people.bureau, VIOLATION, id=violation["id"]))["pollutionViolation"][

@@ -5,8 +5,11 @@ history shows every step."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import Browser, Page, expect
 
+from tests.kit.test_media import jpeg
 from tests.portal.api import report_case
 from tests.portal.browser import check_page, sign_in, watched_page
 from tests.portal.platform import Platform
@@ -30,7 +33,7 @@ def run_action(page: Page, action: str, fields: dict[str, str] | None = None,
     expect(page.get_by_role("dialog")).to_have_count(0)
 
 
-def test_a_case_goes_round_the_whole_loop_in_the_portal(platform: Platform, browser: Browser) -> None:
+def test_a_case_goes_round_the_whole_loop_in_the_portal(platform: Platform, browser: Browser, tmp_path: Path) -> None:
     case = report_case(platform.url, "浏览器测试：垃圾桶满溢")
     with watched_page(browser, platform.url) as watched:
         page = watched.page
@@ -83,8 +86,17 @@ def test_a_case_goes_round_the_whole_loop_in_the_portal(platform: Platform, brow
         # The unit reports what it did; the case waits for the centre's check.
         page.get_by_role("link", name=case["number"]).click()
         expect(page.get_by_test_id("case-state")).to_have_text("处置中")
-        run_action(page, "handleCase", {"处置情况": "已清运，垃圾桶已复位"})
+        # With a photo of the result: uploaded as the form is sent, shown as the case's evidence after handling.
+        photo = tmp_path / "after.jpg"
+        photo.write_bytes(jpeg(400, 300))
+        page.locator("[data-action='handleCase']").click()
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_label("处置情况").fill("已清运，垃圾桶已复位")
+        dialog.get_by_label("现场照片或录音（可多个）").set_input_files(str(photo))
+        dialog.get_by_role("button", name="提交").click()
+        expect(page.get_by_role("dialog")).to_have_count(0)
         expect(page.get_by_test_id("case-state")).to_have_text("已处置")
+        expect(page.get_by_test_id("evidence-media").locator("img")).to_be_visible()
         # Nothing more for the unit (the centre checks next): no action is offered that the API would refuse.
         for action in ("handleCase", "verifyCase", "acceptCase"):
             expect(page.locator(f"[data-action='{action}']")).to_have_count(0)

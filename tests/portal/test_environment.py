@@ -3,11 +3,13 @@ the one action the API offers), the grid assessment and air quality; community s
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
 from services.kit import demo
+from tests.kit.test_media import jpeg
 from tests.portal.api import graphql
 from tests.portal.browser import check_page, sign_in, watched_page
 from tests.portal.platform import Platform
@@ -49,7 +51,7 @@ def test_the_grid_head_sees_its_patrols_due_and_missed_by_level(platform: Platfo
         expect(page.get_by_label("结束日期")).to_have_attribute("aria-invalid", "true")
 
 
-def test_the_bureau_follows_violations_to_their_cases(platform: Platform, browser: Browser) -> None:
+def test_the_bureau_follows_violations_to_their_cases(platform: Platform, browser: Browser, tmp_path: Path) -> None:
     open_violation = next(v for v in violations(platform) if v["state"] == "OPEN")
     with watched_page(browser, platform.url) as watched:
         page = watched.page
@@ -68,10 +70,13 @@ def test_the_bureau_follows_violations_to_their_cases(platform: Platform, browse
         dialog.get_by_role("button", name="提交").click()
         expect(dialog.get_by_text("请填写此项。")).to_be_visible()
         check_page(page, "environment-violation-dialog")
-        dialog.get_by_label("证据", exact=False).fill("media-browser-test-1\nmedia-browser-test-2")
+        photo = tmp_path / "violation.jpg"
+        photo.write_bytes(jpeg(320, 240))
+        dialog.get_by_label("证据", exact=False).set_input_files(str(photo))
         dialog.get_by_role("button", name="提交").click()
         expect(page.get_by_role("dialog")).to_have_count(0)
-        expect(page.get_by_test_id("evidence")).to_contain_text("media-browser-test-2")
+        # The photo was uploaded and the violation names it: its thumbnail is on the page.
+        expect(page.get_by_test_id("evidence").get_by_test_id("evidence-media").locator("img")).to_be_visible()
         check_page(page, "environment-violation")
 
         page.get_by_role("link", name="污染源").click()

@@ -6,26 +6,28 @@ import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
 import { Dialog } from "../ui/Dialog";
 import { useDraft } from "../ui/useDraft";
-import { RadioField, TextAreaField, TextField } from "../ui/Field";
+import { FilesField, RadioField, TextAreaField, TextField } from "../ui/Field";
+import { type ChosenFiles, uploadFiles, withFileCounts } from "../ui/evidenceUpload";
 import { Notice } from "../ui/Notice";
 import { ACTION_FORMS, validate, type FormField, type FormValues } from "./actionForms";
 import { ACTION_MUTATIONS } from "./actionMutations";
 
-export function ActionDialog({ action, caseId, onDone, onClose }: {
-  action: string; caseId: string; onDone: () => void; onClose: () => void;
+export function ActionDialog({ action, caseId, jurisdiction, onDone, onClose }: {
+  action: string; caseId: string; jurisdiction: string; onDone: () => void; onClose: () => void;
 }) {
   const { t } = useI18n();
   const api = useApi();
   const fields = ACTION_FORMS[action] ?? [];
   // Kept until sent: an expired session mid-form comes back to what was typed.
   const [values, setValues, clearDraft] = useDraft<FormValues>(`case:${caseId}:${action}`, {});
+  const [files, setFiles] = useState<ChosenFiles>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState("");
   const [sending, setSending] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const problems = validate(fields, values);
+    const problems = validate(fields, withFileCounts(fields, values, files));
     setErrors(Object.fromEntries(Object.entries(problems).map(([name, p]) => [name, t(p.key, p.params)])));
     setFormError("");
     if (Object.keys(problems).length) return;
@@ -33,7 +35,7 @@ export function ActionDialog({ action, caseId, onDone, onClose }: {
     if (!run) return;
     setSending(true);
     try {
-      await run(api, caseId, values);
+      await run(api, caseId, await uploadFiles(api, fields, values, files, jurisdiction));
       clearDraft();
       onDone();
     } catch (error) {
@@ -53,6 +55,10 @@ export function ActionDialog({ action, caseId, onDone, onClose }: {
       case "textarea":
       case "lines":
         return <TextAreaField key={field.name} {...common} />;
+      case "files":
+        return <FilesField key={field.name} name={field.name} label={t(field.label)} error={errors[field.name]}
+          required={field.required} count={files[field.name]?.length ?? 0}
+          onChange={(chosen) => setFiles({ ...files, [field.name]: chosen })} />;
       case "integer":
         return <TextField key={field.name} {...common} inputMode="numeric" />;
       case "yesno": {

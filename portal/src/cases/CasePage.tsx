@@ -104,7 +104,7 @@ export default function CasePage() {
         </ol>
       </section>
       {open ? (
-        <ActionDialog action={open} caseId={found.id} onClose={() => setOpen(null)} onDone={() => {
+        <ActionDialog action={open} caseId={found.id} jurisdiction={found.jurisdictionCode} onClose={() => setOpen(null)} onDone={() => {
           setDone(t("case.done", { action: label(t, "action", open) }));
           setOpen(null);
           refetch();

@@ -2,8 +2,9 @@
 // checks made before sending. The API checks again; its refusal is shown beside the field it names.
 import type { MessageKey } from "../i18n/zh-CN";
 
-// "datetime" is a Beijing wall-clock time from a datetime-local input (yyyy-MM-ddTHH:mm).
-export type FieldKind = "text" | "textarea" | "lines" | "integer" | "yesno" | "satisfaction" | "datetime";
+// "datetime" is a Beijing wall-clock time from a datetime-local input (yyyy-MM-ddTHH:mm). "files" are photos or
+// recordings chosen on the device: uploaded when the form is sent, the API given their ids one per line.
+export type FieldKind = "text" | "textarea" | "lines" | "integer" | "yesno" | "satisfaction" | "datetime" | "files";
 
 export interface FormField {
   name: string;
@@ -17,7 +18,7 @@ export interface FormField {
 
 const comment: FormField = { name: "comment", label: "field.comment", kind: "textarea", max: 2000 };
 const reason: FormField = { name: "reason", label: "field.reason", kind: "textarea", required: true, max: 2000 };
-const evidence: FormField = { name: "evidence", label: "field.evidence", kind: "lines", max: 2000 };
+const evidence: FormField = { name: "evidence", label: "field.evidence", kind: "files" };
 const approve: FormField = { name: "approve", label: "field.approve", kind: "yesno", required: true };
 
 /** Every case mutation a case page may offer, with its form, in the order the loop reaches them. */
@@ -81,6 +82,8 @@ export function validate(fields: readonly FormField[], values: FormValues): Reco
       if (!/^\d+$/.test(value) || number < min || number > max) {
         problems[field.name] = { key: "field.wholeNumber", params: { min, max } };
       }
+    } else if (field.kind === "files") {
+      // The value is the number of files chosen; the files themselves are checked by the API when uploaded.
     } else if (field.max !== undefined) {
       const max = field.max;
       // A list of lines holds each line to the limit (each is one item of the list the API takes).

@@ -8,6 +8,7 @@ import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
 import { Countdown } from "../ui/Countdown";
 import { ErrorPanel } from "../ui/ErrorPanel";
+import { Evidence } from "../cases/Evidence";
 import { FormDialog } from "../ui/FormDialog";
 import { Notice } from "../ui/Notice";
 import { EnvironmentNav } from "./EnvironmentNav";
@@ -72,7 +73,7 @@ export default function ViolationPage() {
           <dt>{t("env.deadline")}</dt><dd>{time(violation.deadline)}
             {violation.closedAt ? null : <Countdown days={violation.workingDaysLeft} />}</dd>
           <dt>{t("env.case")}</dt><dd><ViolationCase violation={violation} /></dd>
-          <dt>{t("env.evidence")}</dt><dd data-testid="evidence">{violation.evidence.join("、") || t("app.none")}</dd>
+          <dt>{t("env.evidence")}</dt><dd data-testid="evidence"><Evidence references={violation.evidence} /></dd>
           {violation.closedAt ? <><dt>{t("env.closedAt")}</dt><dd>{time(violation.closedAt)}
             {" · "}{t("env.closedOnTime")}: {violation.closedOnTime ? t("env.yes") : t("env.no")}</dd></> : null}
           {violation.resolution ? <><dt>{t("env.resolution")}</dt><dd>{violation.resolution}</dd></> : null}
@@ -81,6 +82,7 @@ export default function ViolationPage() {
       </section>
       {open ? (
         <FormDialog title={label(t, "action", open)} fields={VIOLATION_FORMS[open] ?? []}
+          jurisdiction={violation.jurisdictionCode}
           run={(values) => VIOLATION_MUTATIONS[open]?.(api, violation.id, values) ?? Promise.resolve()}
           onClose={() => setOpen(null)} onDone={() => {
             setDone(t("env.doneAction", { action: label(t, "action", open) }));

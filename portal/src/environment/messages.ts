@@ -81,7 +81,7 @@ export const environmentZh = {
   "env.noAir": "本期没有空气质量数据。",
   "env.yes": "是",
   "env.no": "否",
-  "field.evidenceRequired": "证据（每行一个媒体 ID，至少一个）",
+  "field.evidenceRequired": "证据照片或录音（至少一个）",
 
   "action.addPollutionViolationEvidence": "补充证据",
 
@@ -221,7 +221,7 @@ export const environmentEn: Record<keyof typeof environmentZh, string> = {
   "env.noAir": "No air-quality readings for this period.",
   "env.yes": "Yes",
   "env.no": "No",
-  "field.evidenceRequired": "Evidence (one media ID a line, at least one)",
+  "field.evidenceRequired": "Evidence photos or recordings (at least one)",
 
   "action.addPollutionViolationEvidence": "Add evidence",
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validate } from "../cases/actionForms";
+import { withFileCounts } from "../ui/evidenceUpload";
 import { offeredViolationActions, VIOLATION_FORMS, VIOLATION_MUTATIONS } from "./violationActions";
 
 describe("the violation actions", () => {
@@ -9,11 +10,11 @@ describe("the violation actions", () => {
     expect(Object.keys(VIOLATION_MUTATIONS)).toEqual(Object.keys(VIOLATION_FORMS));
   });
 
-  it("ask for at least one piece of evidence, each line within the limit", () => {
+  it("ask for at least one file of evidence", () => {
     const fields = VIOLATION_FORMS.addPollutionViolationEvidence ?? [];
-    expect(validate(fields, { evidence: "\n \n" })).toEqual({ evidence: { key: "field.required" } });
-    expect(validate(fields, { evidence: "media-1\nmedia-2" })).toEqual({});
-    expect(validate(fields, { evidence: `ok\n${"x".repeat(2001)}` }))
-      .toEqual({ evidence: { key: "field.tooLong", params: { max: 2000 } } });
+    expect(fields.map((f) => f.kind)).toEqual(["files"]);
+    expect(validate(fields, withFileCounts(fields, {}, {}))).toEqual({ evidence: { key: "field.required" } });
+    const photo = new File([new Uint8Array([0xff, 0xd8, 0xff])], "photo.jpg", { type: "image/jpeg" });
+    expect(validate(fields, withFileCounts(fields, {}, { evidence: [photo] }))).toEqual({});
   });
 });

@@ -5,7 +5,7 @@ import { graphql } from "../gql";
 
 export const VIOLATION_FORMS: Readonly<Record<string, readonly FormField[]>> = {
   addPollutionViolationEvidence: [
-    { name: "evidence", label: "field.evidenceRequired", kind: "lines", required: true, max: 2000 },
+    { name: "evidence", label: "field.evidenceRequired", kind: "files", required: true },
   ],
 };
 

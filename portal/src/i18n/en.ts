@@ -143,7 +143,7 @@ export const en: Record<MessageKey, string> = {
   "field.coUnits": "Co-handling units (comma-separated)",
   "field.originalId": "Original case ID",
   "field.resolution": "Resolution",
-  "field.evidence": "Evidence (one media ID a line)",
+  "field.evidence": "Photos or recordings (one or more)",
   "field.passed": "Verification",
   "field.passedYes": "Passed: close the case",
   "field.passedNo": "Failed: send back for rework",

@@ -143,7 +143,7 @@ export const zhCN = {
   "field.coUnits": "协办单位（逗号分隔）",
   "field.originalId": "原案件 ID",
   "field.resolution": "处置情况",
-  "field.evidence": "证据（每行一个媒体 ID）",
+  "field.evidence": "现场照片或录音（可多个）",
   "field.passed": "核查结果",
   "field.passedYes": "通过，结案",
   "field.passedNo": "不通过，返工",

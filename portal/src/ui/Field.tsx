@@ -94,3 +94,21 @@ export function CheckboxField({ label, name, checked, onChange }: {
     </div>
   );
 }
+
+/** Photos, videos or voice notes from the device (the camera on a phone), sent with the form. */
+export function FilesField({ label, name, count, onChange, error, required }: {
+  label: string; name: string; count: number; onChange: (files: File[]) => void; error?: string | undefined;
+  required?: boolean;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={name} type="file" multiple required={required}
+        accept="image/jpeg,image/png,image/heic,video/mp4,audio/mp4,audio/aac" capture="environment"
+        aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}
+        data-count={count} onChange={(event) => onChange([...(event.currentTarget.files ?? [])])} />
+      <Error id={`${id}-error`} error={error} />
+    </div>
+  );
+}
