@@ -1,4 +1,5 @@
 // One hazard: its details and deadline as the API gives them, its history, its case, and the actions the API offers.
+import { Evidence } from "../cases/Evidence";
 import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useApi, useQuery } from "../api/hooks";
@@ -80,7 +81,8 @@ export default function FireHazardPage() {
             {hazard.closure ? ` · ${label(t, "fireClosure", hazard.closure)}` : ""}</dd></> : null}
           <dt>{t("fire.case")}</dt><dd><HazardCase hazard={hazard} /></dd>
           {hazard.note ? <><dt>{t("fire.note")}</dt><dd>{hazard.note}</dd></> : null}
-          {hazard.evidence.length ? <><dt>{t("fire.evidence")}</dt><dd>{hazard.evidence.join("、")}</dd></> : null}
+          {hazard.evidence.length ? <><dt>{t("fire.evidence")}</dt><dd><Evidence references={hazard.evidence} /></dd></>
+            : null}
         </dl>
         <p>{t("fire.rectifyNote")}</p>
       </section>
@@ -98,6 +100,7 @@ export default function FireHazardPage() {
       </section>
       {open ? (
         <FormDialog title={label(t, "action", open)} fields={HAZARD_FORMS[open] ?? []}
+          jurisdiction={hazard.jurisdictionCode}
           run={(values) => HAZARD_MUTATIONS[open]?.(api, hazard.id, values) ?? Promise.resolve()}
           onClose={() => setOpen(null)} onDone={() => {
             setDone(t("fire.done", { action: label(t, "action", open) }));

@@ -8,7 +8,7 @@ const note: FormField = { name: "note", label: "field.note", kind: "textarea", m
 
 export const HAZARD_FORMS: Readonly<Record<string, readonly FormField[]>> = {
   orderFireRectification: [{ name: "rectifyBy", label: "field.rectifyBy", kind: "datetime" }, note],
-  claimFireHazardFix: [note, { name: "evidence", label: "field.evidence", kind: "lines", max: 2000 }],
+  claimFireHazardFix: [note, { name: "evidence", label: "field.evidence", kind: "files" }],
   verifyFireHazardFix: [note],
   reopenFireHazard: [{ name: "reason", label: "field.reason", kind: "textarea", required: true, max: 2000 }],
 };
