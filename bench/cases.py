@@ -64,6 +64,10 @@ DASHBOARD = """query { caseDashboard(jurisdictionPrefix: "110108001", overdueFir
   evaluation { key reported closed closureRate onTimeClosureRate reworkRate satisfactionRate } } }"""
 COUNTS = """query { caseDashboard(jurisdictionPrefix: "110108001", overdueFirst: 1) {
   byState { state count } byDueStatus { dueStatus count } supervised } }"""
+# The district dashboard's breakdown: per street, per category and per day of the month (reported, closed).
+BREAKDOWN = """query { caseBreakdown(jurisdictionPrefix: "110108") {
+  children { jurisdictionCode open dueSoon overdue reported } categories { categoryCode reported }
+  days { day reported closed } } }"""
 OVERDUE = """query { overdueCases(jurisdictionPrefix: "110108001", first: 20) {
   nodes { id number deadline handlingUnit dueStatus jurisdictionCode } pageInfo { endCursor } } }"""
 # The map: the district's choropleth (every grid's open, due-soon, overdue and month's reported counts), and the
@@ -293,14 +297,15 @@ async def main() -> None:
         url = f"http://127.0.0.1:{gateway_port}/graphql"
         async with httpx.AsyncClient() as client:  # warm the service's caches and check the answers
             for query, who in ((DASHBOARD, token), (COUNTS, token), (OVERDUE, token), (GRID_COUNTS, district),
-                               (POINTS, district)):
+                               (POINTS, district), (BREAKDOWN, district)):
                 body = (await client.post(url, json={"query": query},
                                           headers={"Authorization": f"Bearer {who}"})).json()
                 assert "errors" not in body, body
         queries = (("street dashboard (counts, overdue 20, month's figures)", DASHBOARD, token),
                    ("street dashboard (counts only)", COUNTS, token), ("overdue list (20)", OVERDUE, token),
                    ("map: district choropleth (counts per grid)", GRID_COUNTS, district),
-                   ("map: open case points of a 1 km² box", POINTS, district))
+                   ("map: open case points of a 1 km² box", POINTS, district),
+                   ("district dashboard breakdown (streets, categories, days of the month)", BREAKDOWN, district))
         queries = tuple(q for q in queries if options.only in q[0])
         # Steady state, not start-up: a few seconds of each under load first, so every pooled connection
         # (PostgreSQL: its prepared statements too) and every statement cache is warm.

@@ -18,6 +18,7 @@ from gateway.media.evidence import checked_evidence
 from gateway.plugin_types import GraphQLNames, IdempotencyKey, checked_key, encode_base64, stamp, takes_input
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.common.v1 import geo_pb2
+from services.cases.graphql_breakdown import CaseBreakdownQuery
 from services.cases.graphql_inputs import (
     CallbackCaseInput,
     DecideCaseExtensionInput,
@@ -444,7 +445,8 @@ class PollutionViolationCase:
 
 def contribution() -> GraphQLContribution:
     return GraphQLContribution(
-        query=merge_types("CaseQuery", (CaseQuery, CaseMapQuery)), mutation=CaseMutation, extensions=(
+        query=merge_types("CaseQuery", (CaseQuery, CaseMapQuery, CaseBreakdownQuery)), mutation=CaseMutation,
+        extensions=(
             TypeExtension("registry", "Jurisdiction", JurisdictionCases),
             TypeExtension("fire", "FireHazard", FireHazardCase),
             TypeExtension("inspection", "PollutionViolation", PollutionViolationCase)))

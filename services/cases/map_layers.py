@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, func, literal_column, select
@@ -73,26 +73,42 @@ def _midnight_before(moment: datetime) -> datetime:
     return as_utc(moment.astimezone(BEIJING).replace(hour=0, minute=0, second=0, microsecond=0))
 
 
+@dataclass(frozen=True)
+class SplitPeriod:
+    """A period as the whole Beijing days the day counts answer for, and the part-days at its ends."""
+
+    whole_days: tuple[date, date] | None  # [first, last) days; None when no whole day lies inside
+    edges: list[tuple[datetime, datetime]]
+
+
+def split_period(start: datetime, end: datetime) -> SplitPeriod:
+    first, last = _midnight_after(start), _midnight_before(end)
+    if first >= last:  # under a whole day: the rows alone
+        return SplitPeriod(None, [(start, end)])
+    edges = [(a, b) for a, b in ((start, first), (last, end)) if a < b]
+    return SplitPeriod((beijing_day(first), beijing_day(last)), edges)
+
+
+def day_jurisdiction(dialect: str) -> Any:
+    """The day counts' jurisdiction column; on SQLite kept off the planner's choice, so it walks the day index."""
+    return (literal_column("+case_reported_day.jurisdiction_code", String)
+            if dialect == "sqlite" else ReportedDayRow.jurisdiction_code)
+
+
 async def _reported(database: Database, within: Any, start: datetime, end: datetime) -> list[Any]:
     """(grid, count) of cases reported in [start, end): whole Beijing days from the day counts, the part-days at
     the ends from the case rows."""
-    first, last = _midnight_after(start), _midnight_before(end)
-    if first >= last:  # under a whole day: the rows alone
-        edges = [(start, end)]
-        days = None
-    else:
-        edges = [(a, b) for a, b in ((start, first), (last, end)) if a < b]
-        # On SQLite the jurisdiction is kept off the planner's choice, so it walks the day index.
-        day_code = (literal_column("+case_reported_day.jurisdiction_code", String)
-                    if database.engine.dialect.name == "sqlite" else ReportedDayRow.jurisdiction_code)
-        days = (select(ReportedDayRow.jurisdiction_code, func.sum(ReportedDayRow.count))
-                .where(*within(day_code),
-                       ReportedDayRow.day >= beijing_day(first), ReportedDayRow.day < beijing_day(last))
-                .group_by(ReportedDayRow.jurisdiction_code))
+    period = split_period(start, end)
     dialect = database.engine.dialect.name
+    rows: list[Any] = []
+    if period.whole_days is not None:
+        first, last = period.whole_days
+        rows += await database.fetch(select(ReportedDayRow.jurisdiction_code, func.sum(ReportedDayRow.count))
+                                     .where(*within(day_jurisdiction(dialect)), ReportedDayRow.day >= first,
+                                            ReportedDayRow.day < last)
+                                     .group_by(ReportedDayRow.jurisdiction_code))
     code = queries.index_neutral_jurisdiction(dialect)
-    rows: list[Any] = list(await database.fetch(days)) if days is not None else []
-    for lower, upper in edges:
+    for lower, upper in period.edges:
         # The jurisdiction kept off the planner's index choice, so the part-day is a reported_at range scan.
         rows += await database.fetch(select(CaseRow.jurisdiction_code, func.count())
                                      .where(*within(code), CaseRow.reported_at >= lower, CaseRow.reported_at < upper)

@@ -39,6 +39,9 @@ class CaseRow(Base):
         Index("ix_case_next_check", "next_check_at"),
         # Duplicate detection: same category, recent reports.
         Index("ix_case_category_reported", "category_code", "reported_at"),
+        # A dashboard's breakdown of a period: its categories, and its closings per day (covering, no row read).
+        Index("ix_case_reported_category", "reported_at", "jurisdiction_code", "category_code"),
+        Index("ix_case_closed", "closed_at", "jurisdiction_code"),
         # Evaluation of a period: covering, so a street's month is one range scan of the index and no
         # table lookups (the columns are evaluation_store's counting rules).
         Index("ix_case_evaluation", "reported_at", "jurisdiction_code", "answerable_unit", "state", "source",

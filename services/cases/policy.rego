@@ -18,8 +18,9 @@
 #   department claim is denied, naming the missing claim.
 # - Rating the department's handling: street_staff and community_staff (the raising tiers).
 # - Evaluation figures: office roles inside their scope; the district ranking: district_admin.
-# - The map: counts per grid (grid_counts) for office roles; points in a box (map_points) for every list
-#   role but handling_unit, whose lists must name its unit (the service applies each role's reach).
+# - The map: counts per grid (grid_counts), and the dashboard's breakdown (breakdown), for office roles;
+#   points in a box (map_points) for every list role but handling_unit, whose lists must name its unit
+#   (the service applies each role's reach).
 # - Catalogue and dispatch table: read by office roles and unit staff, changed by district_admin.
 # - auditor, and every role not named here, gets no case data.
 # - reporter_phone is whole only for office roles covering the case (lists: office roles without a
@@ -170,7 +171,7 @@ deny contains reason if {
 
 grant contains reason if {
 	case_action
-	lib.verb in {"dashboard", "evaluate", "grid_counts"}
+	lib.verb in {"dashboard", "evaluate", "grid_counts", "breakdown"}
 	some g in input.subject.roles
 	g.role in office_roles
 	reason := concat(" ", [g.role, "may see the", lib.verb, "within", g.scope])
@@ -232,7 +233,7 @@ scopes contains g.scope if {
 
 scopes contains g.scope if {
 	case_action
-	lib.verb in {"dashboard", "evaluate", "grid_counts"}
+	lib.verb in {"dashboard", "evaluate", "grid_counts", "breakdown"}
 	some g in input.subject.roles
 	g.role in office_roles
 }

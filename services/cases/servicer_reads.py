@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import grpc
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from gridgov.cases.v1 import cases_pb2 as pb
 from gridgov.common.v1 import geo_pb2, page_pb2
-from services.cases import catalogue, convert, evaluation, map_layers, queries, roles
+from services.cases import breakdown, catalogue, convert, evaluation, map_layers, queries, roles
 from services.cases.case_list import add_cases
 from services.cases.catalogue_store import CatalogueStore
 from services.cases.deadlines import Limit
@@ -46,7 +46,7 @@ def _period(request: pb.GetEvaluationRequest | pb.RankEvaluationRequest) -> tupl
     return start, end
 
 
-def _dashboard_period(request: pb.GetDashboardRequest | pb.GetGridCountsRequest,
+def _dashboard_period(request: pb.GetDashboardRequest | pb.GetGridCountsRequest | pb.GetBreakdownRequest,
                       now: datetime) -> tuple[datetime, datetime]:
     """The figures' period: as asked, each end defaulting to this calendar month in Beijing time."""
     return requested_period(request, now)
@@ -57,6 +57,16 @@ def _scoped_prefix(prefix: str, scopes: list[str]) -> str:
     if prefix and not any(prefix.startswith(s) or s.startswith(prefix) for s in scopes):
         raise PermissionDenied(f"jurisdiction {prefix} is outside this request's scope")
     return prefix
+
+
+def _whole_scopes(scopes: list[str], what: str) -> list[str]:
+    """The scopes the caller reads whole: counts are of whole grids (a unit or a resident reads some cases)."""
+    whole = roles.reach(current_actor()).whole
+    counted = [s for s in scopes if any(s.startswith(w) for w in whole)]
+    if not counted:
+        raise PermissionDenied(f"{what} are the centres': a handling unit or a resident sees only some cases of "
+                               "a grid")
+    return counted
 
 
 def _require_admin() -> roles.Actor:
@@ -135,18 +145,32 @@ class ReadServicer(ServicerBase):
         scopes = actor_context.read_scopes()
         prefix = _scoped_prefix(request.jurisdiction_prefix, scopes)
         start, end = _dashboard_period(request, self.now())
-        # Counts are of whole grids: the scopes the caller reads whole (a unit or a resident reads some cases).
-        whole = roles.reach(current_actor()).whole
-        counted = [s for s in scopes if any(s.startswith(w) for w in whole)]
-        if not counted:
-            raise PermissionDenied("counts per grid are the centres': a handling unit or a resident sees only "
-                                   "some cases of a grid")
+        counted = _whole_scopes(scopes, "counts per grid")
         grids = await self.runtime.map_counts.get(
             ("cases", prefix, tuple(counted), start, end),
             lambda: map_layers.grid_counts(self.database, prefix, counted, start, end))
         return pb.GetGridCountsResponse(grids=[
             pb.GridCount(jurisdiction_code=g.code, open=g.open, due_soon=g.due_soon, overdue=g.overdue,
                          reported=g.reported) for g in grids])
+
+    async def GetBreakdown(self, request: pb.GetBreakdownRequest, context: Ctx) -> pb.GetBreakdownResponse:
+        scopes = actor_context.read_scopes()
+        prefix = _scoped_prefix(request.jurisdiction_prefix, scopes)
+        start, end = _dashboard_period(request, self.now())
+        if end - start > timedelta(days=breakdown.MAX_DAYS):
+            raise InvalidArgument.field("period_end", f"at most {breakdown.MAX_DAYS} days after period_start")
+        # The jurisdiction broken down: the prefix asked for, or the caller's one scope.
+        key = prefix or (scopes[0] if len(scopes) == 1 else "")
+        counted = _whole_scopes(scopes, "breakdowns")
+        found = await self.runtime.map_counts.get(
+            ("cases.breakdown", key, tuple(counted), start, end),
+            lambda: breakdown.breakdown(self.database, key, counted, start, end))
+        return pb.GetBreakdownResponse(
+            jurisdiction_code=key,
+            children=[pb.ChildCount(jurisdiction_code=c.code, open=c.open, due_soon=c.due_soon, overdue=c.overdue,
+                                    reported=c.reported) for c in found.children],
+            categories=[pb.CategoryCount(category_code=code, reported=n) for code, n in found.categories],
+            days=[pb.DayCount(day=d.day.isoformat(), reported=d.reported, closed=d.closed) for d in found.days])
 
     async def ListCasesInBox(self, request: pb.ListCasesInBoxRequest, context: Ctx) -> pb.ListCasesInBoxResponse:
         box = Box.of(request.box, request.HasField("box"))

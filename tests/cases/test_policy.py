@@ -102,6 +102,7 @@ TABLE = [
     # the map: counts per grid for the centres, points for every list role but a unit's (the service applies
     # each role's reach to the points)
     *[(who, "case.grid_counts", "", who in CENTRE_TIER) for who in SUBJECTS],
+    *[(who, "case.breakdown", "", who in CENTRE_TIER) for who in SUBJECTS],
     *[(who, "case.map_points", "", who not in ("auditor", "unit_staff", "other_unit", "unit_without_department"))
       for who in SUBJECTS],
     # the catalogue and the dispatch table
