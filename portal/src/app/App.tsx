@@ -30,6 +30,7 @@ const AirQualityPage = lazy(() => import("../environment/AirQualityPage"));
 const JurisdictionTreePage = lazy(() => import("../registry/JurisdictionTreePage"));
 const HouseholdListPage = lazy(() => import("../registry/HouseholdListPage"));
 const HouseholdPage = lazy(() => import("../registry/HouseholdPage"));
+const HouseholdLedgerPage = lazy(() => import("../registry/HouseholdLedgerPage"));
 const MapPage = lazy(() => import("../map/MapPage"));
 const EvaluationPage = lazy(() => import("../evaluation/EvaluationPage"));
 const BigScreenPage = lazy(() => import("../bigscreen/BigScreenPage"));
@@ -89,6 +90,7 @@ export function App() {
         <Route path="registry" element={<Page><JurisdictionTreePage /></Page>} />
         <Route path="registry/households" element={<Page><HouseholdListPage /></Page>} />
         <Route path="registry/households/:id" element={<Page><HouseholdPage /></Page>} />
+        <Route path="registry/ledger" element={<Page><HouseholdLedgerPage /></Page>} />
         <Route path="map" element={<Page><MapPage /></Page>} />
         <Route path="evaluation" element={<Page><EvaluationPage /></Page>} />
         <Route path="*" element={<NotFound />} />
