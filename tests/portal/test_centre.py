@@ -55,3 +55,36 @@ def test_the_dashboard_on_a_phone(platform: Platform, browser: Browser) -> None:
         sign_in(watched.page, "demo-street-staff")
         expect(watched.page.get_by_test_id("kpi-open")).to_be_visible()
         check_page(watched.page, "dashboard")
+
+
+def test_the_district_drills_down_its_breakdown(platform: Platform, browser: Browser) -> None:
+    """The district's dashboard charts its trend and categories and lists its streets; a street's link opens that
+    street's dashboard (its communities), and the breadcrumb leads back; a code outside the scope is not shown."""
+    with watched_page(browser, platform.url) as watched:
+        page = watched.page
+        sign_in(page, "demo-district-admin", "/dashboard")
+        expect(page.get_by_test_id("trend-chart").locator("canvas")).to_be_visible()
+        streets = page.get_by_test_id("child-row")
+        expect(streets.first).to_be_visible()
+        codes = streets.evaluate_all("rows => rows.map(r => r.dataset.jurisdiction)")
+        assert codes and all(len(code) == 9 and code.startswith(demo.DISTRICT_CODE) for code in codes), codes
+        check_page(page, "dashboard-district")
+
+        street = demo.COMMUNITY_CODE[:9]
+        page.locator(f"[data-testid='child-row'][data-jurisdiction='{street}'] a").first.click()
+        expect(page).to_have_url(f"{platform.url}/dashboard?under={street}&period=thisMonth")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(street)
+        communities = page.get_by_test_id("child-row")
+        expect(communities.first).to_be_visible()
+        codes = communities.evaluate_all("rows => rows.map(r => r.dataset.jurisdiction)")
+        assert all(len(code) == 12 and code.startswith(street) for code in codes), codes
+        page.get_by_test_id("dashboard-period").select_option("thisYear")
+        expect(page).to_have_url(f"{platform.url}/dashboard?under={street}&period=thisYear")
+        page.get_by_role("navigation", name="辖区层级").get_by_role("link").first.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(demo.DISTRICT_CODE)
+
+    with watched_page(browser, platform.url) as watched:
+        page = watched.page
+        sign_in(page, "demo-community-staff", f"/dashboard?under={demo.DISTRICT_CODE}002")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(demo.COMMUNITY_CODE)
+        expect(page.get_by_test_id("child-row").first).to_be_visible()

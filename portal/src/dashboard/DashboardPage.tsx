@@ -1,5 +1,7 @@
-// A command centre's home: its jurisdiction's counts, the month's rates with their formulas, the overdue list.
-import { Link } from "react-router-dom";
+// A command centre's home: its jurisdiction's counts, the period's rates with their formulas, the trend, the
+// breakdown by category and by the jurisdictions below (drilling district → street → community → grid), and the
+// overdue list.
+import { Link, useSearchParams } from "react-router-dom";
 import { useQuery } from "../api/hooks";
 import { useSession } from "../auth/session";
 import { graphql } from "../gql";
@@ -8,11 +10,15 @@ import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
 import { DueLight } from "../ui/DueLight";
 import { ErrorPanel } from "../ui/ErrorPanel";
+import { PERIODS, periodIdOf, periodOf } from "../map/period";
+import { Breakdown } from "./Breakdown";
 import { openCount } from "./counts";
+import { breadcrumb, shownJurisdiction } from "./drill";
+import { drillPath, PlaceName } from "./PlaceName";
 
 const DashboardQuery = graphql(`
-  query Dashboard($prefix: String!) {
-    caseDashboard(jurisdictionPrefix: $prefix, overdueFirst: 10) {
+  query Dashboard($prefix: String!, $periodStart: DateTime!, $periodEnd: DateTime!) {
+    caseDashboard(jurisdictionPrefix: $prefix, overdueFirst: 10, periodStart: $periodStart, periodEnd: $periodEnd) {
       byState { state count }
       byDueStatus { dueStatus count }
       supervised
@@ -28,13 +34,40 @@ export default function DashboardPage() {
   const { t, locale } = useI18n();
   const { grant } = useSession();
   const scope = grant?.scope ?? "";
-  const { data, error, loading, refetch } = useQuery(DashboardQuery, { prefix: scope });
+  const [params, setParams] = useSearchParams();
+  const shown = shownJurisdiction(scope, params.get("under"));
+  const periodId = periodIdOf(params.get("period"));
+  const period = periodOf(periodId, new Date());
+  const periodName = t(PERIODS.find((p) => p.id === periodId)?.label ?? "map.period.thisMonth");
+  const { data, error, loading, refetch } = useQuery(DashboardQuery, { prefix: shown, ...period });
+  const choosePeriod = (id: string) => {
+    const next = new URLSearchParams(params);
+    next.set("period", id);
+    setParams(next);
+  };
   const dashboard = data?.caseDashboard;
   const due = (status: string) => dashboard?.byDueStatus.find((d) => d.dueStatus === status)?.count ?? 0;
   const evaluation = dashboard?.evaluation;
   return (
     <section aria-busy={loading}>
-      <h1>{t("dashboard.title")} <small>{t("dashboard.jurisdiction", { scope })}</small></h1>
+      <h1>{t("dashboard.title")} <small>{t("dashboard.jurisdiction", { scope: shown })}</small></h1>
+      <nav aria-label={t("dashboard.breadcrumb")} className="breadcrumb">
+        <ol>
+          {breadcrumb(scope, shown).map((code) => (
+            <li key={code}>
+              {code === shown ? <span aria-current="page"><PlaceName code={code} /></span> : (
+                <Link to={drillPath(code, periodId)}><PlaceName code={code} /></Link>
+              )}
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <label className="inline-field">
+        {t("dashboard.period")}{" "}
+        <select value={periodId} onChange={(event) => choosePeriod(event.target.value)} data-testid="dashboard-period">
+          {PERIODS.map((p) => <option key={p.id} value={p.id}>{t(p.label)}</option>)}
+        </select>
+      </label>
       {error ? <ErrorPanel error={error} retry={refetch} /> : null}
       {dashboard ? (
         <>
@@ -47,7 +80,7 @@ export default function DashboardPage() {
             <Kpi name={t("dashboard.supervised")} value={dashboard.supervised} testId="kpi-supervised" />
           </ul>
           <div className="panel">
-            <h2>{t("dashboard.month")}</h2>
+            <h2>{t("dashboard.month")} <small>{periodName}</small></h2>
             {evaluation ? (
               <>
                 <ul className="kpis">
@@ -68,6 +101,7 @@ export default function DashboardPage() {
               </>
             ) : <p>{t("dashboard.noEvaluation")}</p>}
           </div>
+          <Breakdown code={shown} period={period} periodId={periodId} periodName={periodName} />
           <div className="panel">
             <h2>{t("dashboard.byState")}</h2>
             <table>
@@ -75,7 +109,7 @@ export default function DashboardPage() {
               <tbody>
                 {dashboard.byState.map((s) => (
                   <tr key={s.state}>
-                    <td><Link to={`/cases?state=${s.state}`}>{label(t, "caseState", s.state)}</Link></td>
+                    <td><Link to={`/cases?state=${s.state}&jurisdictionPrefix=${shown}`}>{label(t, "caseState", s.state)}</Link></td>
                     <td>{s.count}</td>
                   </tr>
                 ))}
@@ -119,3 +153,4 @@ function Kpi({ name, value, testId }: { name: string; value: number | string; te
     </li>
   );
 }
+

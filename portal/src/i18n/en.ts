@@ -6,6 +6,7 @@ import { environmentEn } from "../environment/messages";
 import { evaluationEn } from "../evaluation/messages";
 import { fireEn } from "../fire/messages";
 import { mapEn } from "../map/messages";
+import { dashboardEn } from "../dashboard/messages";
 import { bigScreenEn } from "../bigscreen/messages";
 import { registryEn } from "../registry/messages";
 import type { MessageKey } from "./zh-CN";
@@ -59,7 +60,7 @@ export const en: Record<MessageKey, string> = {
   "dashboard.overdue": "Overdue",
   "dashboard.supervised": "Supervised",
   "dashboard.byState": "Cases by stage",
-  "dashboard.month": "This month's evaluation",
+  "dashboard.month": "Evaluation figures",
   "dashboard.closureRate": "Closure rate",
   "dashboard.onTimeClosureRate": "On-time closure rate",
   "dashboard.closureFormula": "Closure rate = closed {closed} ÷ due to close {due}",
@@ -272,5 +273,6 @@ export const en: Record<MessageKey, string> = {
   ...evaluationEn,
   ...registryEn,
   ...mapEn,
+  ...dashboardEn,
   ...bigScreenEn,
 };

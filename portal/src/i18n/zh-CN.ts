@@ -7,6 +7,7 @@ import { environmentZh } from "../environment/messages";
 import { evaluationZh } from "../evaluation/messages";
 import { fireZh } from "../fire/messages";
 import { mapZh } from "../map/messages";
+import { dashboardZh } from "../dashboard/messages";
 import { bigScreenZh } from "../bigscreen/messages";
 import { registryZh } from "../registry/messages";
 
@@ -59,7 +60,7 @@ export const zhCN = {
   "dashboard.overdue": "已超时",
   "dashboard.supervised": "督办",
   "dashboard.byState": "各阶段案件",
-  "dashboard.month": "本月考核",
+  "dashboard.month": "考核指标",
   "dashboard.closureRate": "结案率",
   "dashboard.onTimeClosureRate": "按期结案率",
   "dashboard.closureFormula": "结案率 = 结案数 {closed} ÷ 应结案数 {due}",
@@ -272,6 +273,7 @@ export const zhCN = {
   ...evaluationZh,
   ...registryZh,
   ...mapZh,
+  ...dashboardZh,
   ...bigScreenZh,
 } as const;
 
