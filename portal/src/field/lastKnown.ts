@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { useQuery } from "../api/hooks";
 import type { ApiError } from "../api/errors";
 import type { TypedDocumentString } from "../gql/graphql";
+import { loadSession } from "../auth/storage";
 
 export interface Stored<R> {
   /** When the answer arrived (ISO 8601), shown as "last updated". */
@@ -55,6 +56,8 @@ export function useLastKnown<R, V>(key: string, document: TypedDocumentString<R,
   const stored = kept.key === key ? kept.stored : readStored<R>(key);
   useEffect(() => {
     if (query.data === undefined || query.loading || query.error !== undefined) return;
+    // An answer that arrives after signing out is not kept: the next person on the phone must not find it.
+    if (loadSession() === null) return;
     const answer: Stored<R> = { at: new Date().toISOString(), data: query.data };
     localStorage.setItem(key, JSON.stringify(answer));
     setKept({ key, stored: answer });
