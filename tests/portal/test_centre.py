@@ -88,3 +88,51 @@ def test_the_district_drills_down_its_breakdown(platform: Platform, browser: Bro
         sign_in(page, "demo-community-staff", f"/dashboard?under={demo.DISTRICT_CODE}002")
         expect(page.get_by_role("heading", level=1)).to_contain_text(demo.COMMUNITY_CODE)
         expect(page.get_by_test_id("child-row").first).to_be_visible()
+
+
+def test_a_centre_user_saves_applies_and_deletes_a_view_of_the_case_list(platform: Platform, browser: Browser) -> None:
+    """A saved view is the user's own: it survives a reload and signing out, applying it puts its filters in the URL,
+    and another user signed in on the same browser does not see it."""
+    with watched_page(browser, platform.url) as watched:
+        page = watched.page
+        sign_in(page, "demo-district-admin", "/cases?state=DISPATCHED")
+        views = page.get_by_test_id("saved-view")
+        expect(page.get_by_text("还没有保存的视图。")).to_be_visible()
+        page.get_by_role("button", name="保存当前筛选").click()
+        expect(page.get_by_text("请填写视图名称。")).to_be_visible()
+        page.get_by_label("视图名称").fill("已派遣")
+        page.get_by_label("视图名称").press("Enter")
+        expect(views).to_have_count(1)
+        page.get_by_label("视图名称").fill(" 已派遣 ")
+        page.get_by_role("button", name="保存当前筛选").click()
+        expect(page.get_by_text("已有同名视图，请换一个名称。")).to_be_visible()
+        expect(page.get_by_label("视图名称")).to_have_attribute("aria-invalid", "true")
+        check_page(page, "case-list-views")
+
+        page.goto("/cases")
+        page.reload()
+        rows = page.get_by_test_id("case-row")
+        expect(rows).to_have_count(20)
+        expect(views).to_have_count(1)
+        apply = page.get_by_role("button", name="应用视图：已派遣")
+        apply.focus()
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(f"{platform.url}/cases?state=DISPATCHED")
+        expect(page.get_by_label("当前阶段")).to_have_value("DISPATCHED")
+        expect(apply).to_have_attribute("aria-current", "true")
+        expect(rows.first).to_be_visible()
+        states = rows.evaluate_all("rows => rows.map(r => r.cells[3].innerText)")
+        assert set(states) == {"已派遣"}, states
+
+        page.get_by_role("button", name="退出").click()
+        sign_in(page, "demo-street-staff", "/cases")
+        expect(page.get_by_text("还没有保存的视图。")).to_be_visible()
+        expect(views).to_have_count(0)
+
+        page.get_by_role("button", name="退出").click()
+        sign_in(page, "demo-district-admin", "/cases")
+        expect(views).to_have_count(1)
+        page.get_by_role("button", name="删除视图：已派遣").click()
+        expect(views).to_have_count(0)
+        page.reload()
+        expect(page.get_by_text("还没有保存的视图。")).to_be_visible()

@@ -8,6 +8,7 @@ import { label, type LabelGroup } from "../i18n/labels";
 import { ErrorPanel } from "../ui/ErrorPanel";
 import { SelectField, TextField, type Choice } from "../ui/Field";
 import { CaseTable } from "./CaseTable";
+import { SavedViews } from "./SavedViews";
 import { caseVariables, DUE_STATUSES, filtersFrom, filtersTo, SOURCES, STATES, TIERS, type CaseFilters } from "./filters";
 
 const PAGE_SIZE = 20;
@@ -52,6 +53,11 @@ export default function CaseListPage() {
     setCursors([null]);
     setParams(new URLSearchParams());
   }
+  function applyView(next: URLSearchParams) {
+    setDraft(filtersFrom(next));
+    setCursors([null]);
+    setParams(next);
+  }
 
   return (
     <section aria-busy={loading}>
@@ -79,6 +85,7 @@ export default function CaseListPage() {
           <button type="button" className="button-secondary" onClick={reset}>{t("cases.reset")}</button>
         </div>
       </form>
+      <SavedViews filters={filters} current={filtersTo(filters).toString()} apply={applyView} />
       {error ? <ErrorPanel error={error} retry={refetch} /> : null}
       {connection ? (
         <>

@@ -1,10 +1,13 @@
-// A jurisdiction's air-quality averages against the reference area over a period, as a table.
+// A jurisdiction's air-quality averages against the reference area over a period: a chart, and the table below it
+// as its accessible alternative.
 import { useQuery } from "../api/hooks";
+import { Chart } from "../charts/Chart";
 import { graphql } from "../gql";
 import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
 import { ErrorPanel } from "../ui/ErrorPanel";
 import { TextField } from "../ui/Field";
+import { airQualitySpec } from "./airChart";
 import { EnvironmentNav } from "./EnvironmentNav";
 import { PeriodForm, usePeriodQuery } from "./PeriodForm";
 
@@ -22,6 +25,8 @@ export default function AirQualityPage() {
   const { data, error, loading, refetch } = useQuery(AirQualityQuery, { start: query.start, end: query.end,
     code: query.code, referenceArea: query.extra.reference ?? "" });
   const rows = data?.airQualityComparison?.nodes;
+  const spec = rows ? airQualitySpec(rows, (pollutant) => label(t, "envPollutant", pollutant),
+    { here: t("env.airHere"), reference: t("env.airReference") }) : null;
   const number = (value: number | null | undefined, digits = 1) => value === null || value === undefined ? "—"
     : new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
   return (
@@ -37,30 +42,33 @@ export default function AirQualityPage() {
       {error ? <ErrorPanel error={error} retry={refetch} /> : null}
       {rows ? (
         rows.length === 0 ? <p>{t("env.noAir")}</p> : (
-          <table>
-            <caption className="visually-hidden">{t("env.air")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("env.pollutant")}</th><th scope="col">{t("env.samples")}</th>
-                <th scope="col">{t("env.average")}</th><th scope="col">{t("env.referenceAverage")}</th>
-                <th scope="col">{t("env.difference")}</th><th scope="col">{t("env.percentOfReference")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.pollutant} data-testid="air-row">
-                  <td>{label(t, "envPollutant", row.pollutant)}</td>
-                  <td>{row.samples}</td>
-                  <td>{number(row.average)}</td>
-                  <td>{number(row.referenceAverage)}</td>
-                  <td>{row.difference !== null && row.difference !== undefined && row.difference > 0 ? "+" : ""}
-                    {number(row.difference)}</td>
-                  <td>{row.percentOfReference === null || row.percentOfReference === undefined ? "—"
-                    : `${number(row.percentOfReference)}%`}</td>
+          <>
+            {spec ? <Chart spec={spec} label={t("env.airChart")} testId="air-chart" /> : <p>{t("env.airNoChart")}</p>}
+            <table>
+              <caption className="visually-hidden">{t("env.air")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("env.pollutant")}</th><th scope="col">{t("env.samples")}</th>
+                  <th scope="col">{t("env.average")}</th><th scope="col">{t("env.referenceAverage")}</th>
+                  <th scope="col">{t("env.difference")}</th><th scope="col">{t("env.percentOfReference")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr key={row.pollutant} data-testid="air-row">
+                    <td>{label(t, "envPollutant", row.pollutant)}</td>
+                    <td>{row.samples}</td>
+                    <td>{number(row.average)}</td>
+                    <td>{number(row.referenceAverage)}</td>
+                    <td>{row.difference !== null && row.difference !== undefined && row.difference > 0 ? "+" : ""}
+                      {number(row.difference)}</td>
+                    <td>{row.percentOfReference === null || row.percentOfReference === undefined ? "—"
+                      : `${number(row.percentOfReference)}%`}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
         )
       ) : null}
     </section>

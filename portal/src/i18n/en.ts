@@ -9,6 +9,7 @@ import { mapEn } from "../map/messages";
 import { dashboardEn } from "../dashboard/messages";
 import { bigScreenEn } from "../bigscreen/messages";
 import { registryEn } from "../registry/messages";
+import { caseViewsEn } from "../cases/messages";
 import type { MessageKey } from "./zh-CN";
 
 export const en: Record<MessageKey, string> = {
@@ -275,4 +276,5 @@ export const en: Record<MessageKey, string> = {
   ...mapEn,
   ...dashboardEn,
   ...bigScreenEn,
+  ...caseViewsEn,
 };

@@ -10,6 +10,7 @@ import { mapZh } from "../map/messages";
 import { dashboardZh } from "../dashboard/messages";
 import { bigScreenZh } from "../bigscreen/messages";
 import { registryZh } from "../registry/messages";
+import { caseViewsZh } from "../cases/messages";
 
 export const zhCN = {
   "app.title": "网格化社会治理平台",
@@ -275,6 +276,7 @@ export const zhCN = {
   ...mapZh,
   ...dashboardZh,
   ...bigScreenZh,
+  ...caseViewsZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
