@@ -9,6 +9,7 @@ import { beijingInputToIso, formatDateTime } from "../i18n/format";
 import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
 import { Dialog } from "../ui/Dialog";
+import { downloadBlob } from "../ui/download";
 import { ErrorPanel } from "../ui/ErrorPanel";
 import { SelectField, TextField } from "../ui/Field";
 import { Notice } from "../ui/Notice";
@@ -105,12 +106,7 @@ export default function DecisionLogPage() {
   }
   async function exportLines() {
     const answer = (await api.request(ExportQuery, { filter })).accessDecisionExport;
-    const url = URL.createObjectURL(new Blob([answer.jsonLines], { type: "application/x-ndjson" }));
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = "decisions.jsonl";
-    link.click();
-    URL.revokeObjectURL(url);
+    downloadBlob(new Blob([answer.jsonLines], { type: "application/x-ndjson" }), "decisions.jsonl");
     setExported(t("audit.exported", { count: answer.count }));
   }
 

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { useApi, useQuery } from "../api/hooks";
 import { useSession } from "../auth/session";
-import { download } from "../fire/ledgerFile";
+import { download } from "../ui/download";
 import { graphql } from "../gql";
 import type { CaseFileFormat, CaseRankingDimension } from "../gql/graphql";
 import { useI18n } from "../i18n/i18n";

@@ -14,7 +14,7 @@ import { SelectField, TextField } from "../ui/Field";
 import { Notice } from "../ui/Notice";
 import { FireNav } from "./FireNav";
 import { useHazardTypeName } from "./hazardTypes";
-import { download } from "./ledgerFile";
+import { download } from "../ui/download";
 
 const SECTIONS: readonly FireLedgerSection[] = ["PLACES", "INSPECTIONS", "HAZARDS", "STATISTICS"];
 const FORMATS: readonly FireFileFormat[] = ["XLSX", "CSV"];

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from "react";
 import { useApi } from "../api/hooks";
 import { useSession } from "../auth/session";
-import { download } from "../fire/ledgerFile";
+import { download } from "../ui/download";
 import { graphql } from "../gql";
 import type { RegistryFileFormat } from "../gql/graphql";
 import { useI18n } from "../i18n/i18n";

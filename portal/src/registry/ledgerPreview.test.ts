@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { base64Bytes } from "../fire/ledgerFile";
+import { base64Bytes } from "../ui/download";
 import { bytesBase64, columnOf, decodeLedger, errorsByLine, formatOf, ledgerTable, parseCsv, rowsToShow,
   type LedgerRow } from "./ledgerPreview";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { base64Bytes } from "./ledgerFile";
+import { base64Bytes } from "./download";
 
 describe("base64Bytes", () => {
   it("gives back the bytes, UTF-8 and the byte-order mark included", () => {
