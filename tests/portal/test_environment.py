@@ -97,7 +97,6 @@ def test_the_bureau_follows_violations_to_their_cases(platform: Platform, browse
         expect(page.get_by_test_id("air-row").first).to_contain_text("PM2.5")
         # The comparison is charted (each pollutant as a percentage of the reference), the table below it.
         expect(page.get_by_test_id("air-chart").locator("canvas")).to_be_visible()
-        expect(page.get_by_role("img", name="各污染物辖区均值占对比均值的百分比条形图", exact=False)).to_be_visible()
         check_page(page, "environment-air")
 
 
