@@ -68,6 +68,21 @@ describe("OfflineQueue", () => {
   });
 });
 
+describe("OfflineQueue per person", () => {
+  it("sends only the signed-in person's writes and counts only theirs", async () => {
+    const queue = await fresh();
+    await queue.add({ ...write("mine", 1), subject: "worker-a" });
+    await queue.add({ ...write("theirs", 2), subject: "worker-b" });
+    expect(await queue.pending("worker-a")).toBe(1);
+    const sent: string[] = [];
+    const result = await queue.replay(async (w) => { sent.push(w.key); }, refusal, "worker-a");
+    expect(result.sent).toEqual(["mine"]);
+    expect(sent).toEqual(["mine"]);
+    expect((await queue.list()).map((w) => w.key)).toEqual(["theirs"]);
+    expect(await queue.pending("worker-b")).toBe(1);
+  });
+});
+
 describe("newIdempotencyKey", () => {
   it("makes distinct version-4 UUIDs", () => {
     const keys = new Set(Array.from({ length: 100 }, () => newIdempotencyKey()));

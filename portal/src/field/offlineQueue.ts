@@ -11,6 +11,8 @@ export interface QueuedWrite<V = unknown> {
   key: string;
   operation: string;
   variables: V;
+  /** Who made the write: it is sent only while they are signed in, never under someone else's token. */
+  subject?: string;
   /** Milliseconds since the epoch; writes are replayed oldest first. */
   createdAt: number;
   /** The API's refusal, once it refused: kept for the user to see, not retried. */
@@ -56,14 +58,16 @@ export class OfflineQueue {
     if (existing === undefined) await promised(this.store("readwrite").add(write));
   }
 
-  async list(): Promise<QueuedWrite[]> {
+  /** The writes queued, oldest first; with ``subject``, only that person's. */
+  async list(subject?: string): Promise<QueuedWrite[]> {
     const all = (await promised(this.store("readonly").getAll())) as QueuedWrite[];
-    return all.sort((a, b) => a.createdAt - b.createdAt);
+    return all.filter((w) => subject === undefined || (w.subject ?? "") === subject)
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  /** Writes still to send (not refused). */
-  async pending(): Promise<number> {
-    return (await this.list()).filter((w) => w.refused === undefined).length;
+  /** Writes still to send (not refused); with ``subject``, only that person's. */
+  async pending(subject?: string): Promise<number> {
+    return (await this.list(subject)).filter((w) => w.refused === undefined).length;
   }
 
   async remove(key: string): Promise<void> {
@@ -77,18 +81,20 @@ export class OfflineQueue {
   /**
    * Sends the pending writes oldest first. A write the API took is removed; one it refused is kept as refused;
    * a network failure stops the replay (still offline) with the rest kept. Concurrent calls share one replay.
+   * With ``subject``, only that person's writes are sent (another's wait until they sign in again).
    */
-  replay(send: (write: QueuedWrite) => Promise<void>, refusal: (error: unknown) => string | null): Promise<ReplayResult> {
+  replay(send: (write: QueuedWrite) => Promise<void>, refusal: (error: unknown) => string | null,
+    subject?: string): Promise<ReplayResult> {
     if (this.replaying === null) {
-      this.replaying = this.run(send, refusal).finally(() => { this.replaying = null; });
+      this.replaying = this.run(send, refusal, subject).finally(() => { this.replaying = null; });
     }
     return this.replaying;
   }
 
   private async run(send: (write: QueuedWrite) => Promise<void>,
-    refusal: (error: unknown) => string | null): Promise<ReplayResult> {
+    refusal: (error: unknown) => string | null, subject: string | undefined): Promise<ReplayResult> {
     const result: ReplayResult = { sent: [], refused: [], stopped: false };
-    for (const write of await this.list()) {
+    for (const write of await this.list(subject)) {
       if (write.refused !== undefined) continue;
       try {
         await send(write);

@@ -1,6 +1,7 @@
 // The phone's queue of unsent reports: its count, the connection state, and a replay when the connection returns.
 import { useCallback, useEffect, useState } from "react";
 import { useApi } from "../api/hooks";
+import { useSession } from "../auth/session";
 import { OfflineQueue, type QueuedWrite, type ReplayResult } from "./offlineQueue";
 import { refusalOf, sendReport, type ReportVariables } from "./reportCase";
 
@@ -16,6 +17,7 @@ export interface FieldQueue {
 
 export function useFieldQueue(): FieldQueue {
   const api = useApi();
+  const subject = useSession().session?.subject ?? "";
   const [queue, setQueue] = useState<OfflineQueue | null>(null);
   const [online, setOnline] = useState(() => navigator.onLine);
   const [pending, setPending] = useState(0);
@@ -27,10 +29,10 @@ export function useFieldQueue(): FieldQueue {
     void OfflineQueue.open().then((q) => {
       opened = q;
       setQueue(q);
-      void q.pending().then(setPending);
+      void q.pending(subject).then(setPending);
     });
     return () => opened?.close();
-  }, []);
+  }, [subject]);
 
   const sync = useCallback(async () => {
     // Offline, a request would only fail: nothing is sent until the browser says the connection is back.
@@ -39,14 +41,14 @@ export function useFieldQueue(): FieldQueue {
     try {
       const result = await queue.replay(async (write) => {
         await sendReport(api, write as QueuedWrite<ReportVariables>);
-      }, refusalOf);
+      }, refusalOf, subject);
       setLast(result);
       return result;
     } finally {
-      setPending(await queue.pending());
+      setPending(await queue.pending(subject));
       setSyncing(false);
     }
-  }, [api, queue]);
+  }, [api, queue, subject]);
 
   useEffect(() => {
     const up = () => { setOnline(true); void sync(); };
@@ -62,10 +64,10 @@ export function useFieldQueue(): FieldQueue {
 
   const submit = useCallback(async (write: QueuedWrite<ReportVariables>) => {
     if (queue === null) return null;
-    await queue.add(write);
-    setPending(await queue.pending());
+    await queue.add({ ...write, subject });
+    setPending(await queue.pending(subject));
     return sync();
-  }, [queue, sync]);
+  }, [queue, sync, subject]);
 
   return { online, pending, syncing, last, submit, sync };
 }
