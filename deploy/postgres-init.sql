@@ -3,4 +3,5 @@ CREATE DATABASE registry OWNER gridgov;
 CREATE DATABASE cases OWNER gridgov;
 CREATE DATABASE fire OWNER gridgov;
 CREATE DATABASE inspection OWNER gridgov;
+CREATE DATABASE notifier OWNER gridgov;
 CREATE DATABASE gateway OWNER gridgov;

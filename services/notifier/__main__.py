@@ -1,0 +1,5 @@
+"""Runs the notifier: python -m services.notifier."""
+
+from services.kit.server import main
+
+main("notifier")
