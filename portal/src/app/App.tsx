@@ -16,6 +16,9 @@ const UnitWorkPage = lazy(() => import("../unit/UnitWorkPage"));
 const DecisionLogPage = lazy(() => import("../audit/DecisionLogPage"));
 const ReportPage = lazy(() => import("../field/ReportPage"));
 const TodayPage = lazy(() => import("../field/TodayPage"));
+const VisitPage = lazy(() => import("../field/VisitPage"));
+const FireInspectPage = lazy(() => import("../field/FireInspectPage"));
+const PatrolPage = lazy(() => import("../field/PatrolPage"));
 const FireDuePage = lazy(() => import("../fire/FireDuePage"));
 const FireHazardListPage = lazy(() => import("../fire/FireHazardListPage"));
 const FireHazardPage = lazy(() => import("../fire/FireHazardPage"));
@@ -75,6 +78,9 @@ export function App() {
         <Route path="audit" element={<Page><DecisionLogPage /></Page>} />
         <Route path="field" element={<Page><ReportPage /></Page>} />
         <Route path="field/today" element={<Page><TodayPage /></Page>} />
+        <Route path="field/visit/:id" element={<Page><VisitPage /></Page>} />
+        <Route path="field/fire/:id" element={<Page><FireInspectPage /></Page>} />
+        <Route path="field/patrol" element={<Page><PatrolPage /></Page>} />
         <Route path="fire" element={<Page><FireDuePage /></Page>} />
         <Route path="fire/places/:id" element={<Page><FirePlacePage /></Page>} />
         <Route path="fire/hazards" element={<Page><FireHazardListPage /></Page>} />

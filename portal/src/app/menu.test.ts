@@ -12,7 +12,7 @@ describe("menuFor", () => {
     ["fire_inspector", ["/fire"]],
     ["fire_department", ["/fire"]],
     ["environment_bureau", ["/environment"]],
-    ["grid_leader", ["/environment"]],
+    ["grid_leader", ["/environment", "/field/patrol"]],
     ["resident", ["/cases"]],
   ])("gives %s its pages, home first", (role, paths) => {
     expect(menuFor(role).map((item) => item.path)).toEqual(paths);

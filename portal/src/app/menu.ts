@@ -16,6 +16,7 @@ const UNIT: MenuItem = { path: "/unit", label: "nav.unit" };
 const AUDIT: MenuItem = { path: "/audit", label: "nav.audit" };
 const FIELD_TODAY: MenuItem = { path: "/field/today", label: "nav.fieldToday" };
 const FIELD: MenuItem = { path: "/field", label: "nav.field", end: true };
+const FIELD_PATROL: MenuItem = { path: "/field/patrol", label: "nav.fieldPatrol" };
 const FIRE: MenuItem = { path: "/fire", label: "nav.fire" };
 const ENVIRONMENT: MenuItem = { path: "/environment", label: "nav.environment" };
 const REGISTRY: MenuItem = { path: "/registry", label: "nav.registry" };
@@ -41,8 +42,9 @@ export function menuFor(role: string): MenuItem[] {
     case "fire_department":
       return [FIRE];
     case "environment_bureau":
-    case "grid_leader":
       return [ENVIRONMENT];
+    case "grid_leader":
+      return [ENVIRONMENT, FIELD_PATROL];
     default:
       return [CASES];
   }

@@ -11,6 +11,7 @@ import { Notice } from "../ui/Notice";
 import { useDraft } from "../ui/useDraft";
 import { validate, type FormField } from "../cases/actionForms";
 import { newIdempotencyKey } from "./offlineQueue";
+import { outcomeOf, QueueStatus, type Outcome } from "./QueueStatus";
 import { REPORT_OPERATION } from "./reportCase";
 import { useFieldQueue } from "./useFieldQueue";
 
@@ -49,7 +50,7 @@ export default function ReportPage() {
   const [position, setPosition] = useState<Position | null>(null);
   const [locating, setLocating] = useState(false);
   const [locationError, setLocationError] = useState("");
-  const [outcome, setOutcome] = useState<{ kind: "success" | "info" | "error"; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [photos, setPhotos] = useState<File[]>([]);
   const [photoError, setPhotoError] = useState("");
 
@@ -94,9 +95,7 @@ export default function ReportPage() {
         latitude: position?.latitude ?? null, longitude: position?.longitude ?? null, urgent,
       }, photos, photoScope: grant?.scope ?? "" },
     });
-    if (result?.sent.includes(key)) setOutcome({ kind: "success", text: t("report.synced") });
-    else if (result?.refused.includes(key)) setOutcome({ kind: "error", text: t("report.failed", { reason: t("error.INVALID_ARGUMENT") }) });
-    else setOutcome({ kind: "info", text: t("report.queued") });
+    setOutcome(outcomeOf(t, result, key));
     clearDraft();
     setUrgent(false);
     setPhotos([]);
@@ -115,17 +114,7 @@ export default function ReportPage() {
   return (
     <section className="field-page">
       <h1>{t("report.title")}</h1>
-      {!queue.online ? (
-        <div data-testid="offline-banner"><Notice kind="warning">{t("report.offline", { count: queue.pending })}</Notice></div>
-      ) : queue.pending > 0 ? (
-        <div data-testid="pending-banner">
-          <Notice kind="info">
-            {t("report.pending", { count: queue.pending })}{" "}
-            <button type="button" onClick={() => void queue.sync()} disabled={queue.syncing}>{t("report.sendNow")}</button>
-          </Notice>
-        </div>
-      ) : null}
-      {queue.syncing ? <Notice kind="info">{t("report.syncing")}</Notice> : null}
+      <QueueStatus queue={queue} />
       {outcome ? <div data-testid="report-outcome"><Notice kind={outcome.kind}>{outcome.text}</Notice></div> : null}
       <form className="panel" onSubmit={(event) => void submit(event)} noValidate>
         <SelectField label={t("report.category")} name="categoryCode" value={values.categoryCode ?? ""}

@@ -1,9 +1,8 @@
 // The grid worker's today's work on the phone: what is due in its own grid, each list as its service answers it,
 // each kept for when the phone is offline. Deadlines and countdowns are the API's; the page only sorts by them.
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { Link } from "react-router-dom";
 import { useSession } from "../auth/session";
-import { graphql } from "../gql";
 import { formatDateTime } from "../i18n/format";
 import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
@@ -12,57 +11,23 @@ import { DueLight } from "../ui/DueLight";
 import { ErrorPanel } from "../ui/ErrorPanel";
 import { Notice } from "../ui/Notice";
 import { storageKey, useLastKnown, useOnline, type LastKnown } from "./lastKnown";
+import { placesWaiting } from "./fireInspection";
+import { QueueStatus } from "./QueueStatus";
+import { householdsWaiting } from "./recordVisit";
 import { byDeadline } from "./todayOrder";
-
-const HouseholdsToContactQuery = graphql(`
-  query TodayHouseholds($grid: String!) {
-    closeContact: households(filter: { jurisdictionPrefix: $grid, careLevel: CLOSE_CONTACT }, first: 100) {
-      nodes { id number address headName careLevel careReason jurisdictionCode visits(first: 1) { nodes { visitedAt } } }
-    }
-    attention: households(filter: { jurisdictionPrefix: $grid, careLevel: ATTENTION }, first: 100) {
-      nodes { id number address headName careLevel careReason jurisdictionCode visits(first: 1) { nodes { visitedAt } } }
-    }
-  }
-`);
-
-const FireDueTodayQuery = graphql(`
-  query TodayFireDue($grid: String!) {
-    due: fireDueInspections(jurisdictionCode: $grid, status: DUE, first: 100) {
-      nodes { id name address type jurisdictionCode nextDueOn lastInspectedAt }
-    }
-    overdue: fireDueInspections(jurisdictionCode: $grid, status: OVERDUE, first: 100) { nodes { id } }
-  }
-`);
-
-const FireHazardsTodayQuery = graphql(`
-  query TodayFireHazards($grid: String!) {
-    fireHazards(jurisdictionCode: $grid, states: [OPEN, RECTIFYING, OVERDUE], first: 100) {
-      nodes { id placeName address hazardTypeCode jurisdictionCode state rectifyBy rectifyWorkingDaysLeft }
-    }
-  }
-`);
-
-const ViolationsTodayQuery = graphql(`
-  query TodayViolations($grid: String!) {
-    pollutionViolations(jurisdictionCode: $grid, state: OPEN, first: 100) {
-      nodes { id violationType description jurisdictionCode deadline workingDaysLeft urgent }
-    }
-  }
-`);
-
-const MyCasesTodayQuery = graphql(`
-  query TodayMyCases($grid: String!) {
-    cases(source: GRID_WORKER, jurisdictionPrefix: $grid,
-      states: [REPORTED, REGISTERED, DISPATCHED, RETURNED, ACCEPTED, ON_HOLD, EMERGENCY, HANDLED], first: 200) {
-      nodes { id number description jurisdictionCode reporter state dueStatus acceptBy deadline reportedAt }
-    }
-  }
-`);
+import {
+  FireDueTodayQuery, FireHazardsTodayQuery, HouseholdsToContactQuery, MyCasesTodayQuery, ViolationsTodayQuery,
+} from "./todayQueries";
+import { useFieldQueue } from "./useFieldQueue";
 
 export default function TodayPage() {
   const { t, locale } = useI18n();
   const { session, grant } = useSession();
   const online = useOnline();
+  // Writes queued offline are sent from here too when the connection returns.
+  const queue = useFieldQueue();
+  const visitsWaiting = householdsWaiting(queue.waiting);
+  const inspectionsWaiting = placesWaiting(queue.waiting);
   const grid = grant?.scope ?? "";
   const subject = session?.subject ?? "";
   const variables = { grid };
@@ -73,12 +38,28 @@ export default function TodayPage() {
   const hazards = useLastKnown(keyOf("fireHazards"), FireHazardsTodayQuery, variables, online, skip);
   const violations = useLastKnown(keyOf("violations"), ViolationsTodayQuery, variables, online, skip);
   const cases = useLastKnown(keyOf("cases"), MyCasesTodayQuery, variables, online, skip);
+  // What the queue just sent changes the lists it came from: a visit, an inspection, a report.
+  const { refetch: refetchHouseholds } = households;
+  const { refetch: refetchFireDue } = fireDue;
+  const { refetch: refetchCases } = cases;
+  useEffect(() => {
+    if (!queue.last?.sent.length) return;
+    refetchHouseholds();
+    refetchFireDue();
+    refetchCases();
+  }, [queue.last, refetchHouseholds, refetchFireDue, refetchCases]);
+  // The record pages are fetched now, while online, so a visit or an inspection opens from here offline.
+  useEffect(() => {
+    void import("./VisitPage");
+    void import("./FireInspectPage");
+  }, []);
 
   return (
     <section className="field-page today-page">
       <h1>{t("today.title")}</h1>
       <p data-testid="today-grid">{t("report.grid")}: {grid}</p>
       {online ? null : <div data-testid="today-offline"><Notice kind="warning">{t("today.offline")}</Notice></div>}
+      {queue.pending > 0 || queue.refused.length > 0 || queue.syncing ? <QueueStatus queue={queue} /> : null}
       <nav aria-label={t("today.sections")}>
         <ul className="today-jump">
           <li><a href="#today-cases">{t("today.cases")}</a></li>
@@ -111,6 +92,8 @@ export default function TodayPage() {
               <Link to={`/registry/households/${h.id}`}><strong>{h.headName} · {h.address}</strong></Link>
               <span>{label(t, "careLevel", h.careLevel)}{h.careReason ? ` · ${h.careReason}` : ""}</span>
               <span>{t("today.lastVisit")}: {formatDateTime(h.lastVisit, locale) || t("today.neverVisited")}</span>
+              {visitsWaiting.has(h.id) ? <span data-testid="record-waiting">{t("today.recordWaiting")}</span> : null}
+              <Link className="button-secondary" to={`/field/visit/${h.id}`} data-testid="record-visit">{t("today.visit")}</Link>
             </li>
           ))}
       </TodaySection>
@@ -125,6 +108,8 @@ export default function TodayPage() {
                 {t("today.inspectBy")}: {p.nextDueOn}{" "}
                 {overdue.has(p.id) ? <span className="light light-OVERDUE">{label(t, "fireDueStatus", "OVERDUE")}</span> : null}
               </span>
+              {inspectionsWaiting.has(p.id) ? <span data-testid="record-waiting">{t("today.recordWaiting")}</span>
+                : <Link className="button-secondary" to={`/field/fire/${p.id}`} data-testid="record-inspection">{t("today.inspect")}</Link>}
             </li>
           ));
         }}

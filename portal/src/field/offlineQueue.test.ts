@@ -29,10 +29,10 @@ describe("OfflineQueue", () => {
       if (w.key === "b") throw offline;
       sent.push(w.key);
     }, refusal);
-    expect(first).toEqual({ sent: ["a"], refused: [], stopped: true });
+    expect(first).toEqual({ sent: ["a"], refused: [], reasons: {}, stopped: true });
     expect((await queue.list()).map((w) => w.key)).toEqual(["b", "c"]);
     const second = await queue.replay(async (w) => { sent.push(w.key); }, refusal);
-    expect(second).toEqual({ sent: ["b", "c"], refused: [], stopped: false });
+    expect(second).toEqual({ sent: ["b", "c"], refused: [], reasons: {}, stopped: false });
     expect(sent).toEqual(["a", "b", "c"]);
     expect(await queue.pending()).toBe(0);
   });
@@ -51,6 +51,7 @@ describe("OfflineQueue", () => {
     await queue.add(write("bad", 1));
     const result = await queue.replay(async () => { throw new Error("INVALID_ARGUMENT"); }, refusal);
     expect(result.refused).toEqual(["bad"]);
+    expect(result.reasons).toEqual({ bad: "Error: INVALID_ARGUMENT" });
     expect(await queue.pending()).toBe(0);
     expect((await queue.list())[0]?.refused).toBe("Error: INVALID_ARGUMENT");
     let calls = 0;

@@ -93,7 +93,7 @@ export class OfflineQueue {
 
   private async run(send: (write: QueuedWrite) => Promise<void>,
     refusal: (error: unknown) => string | null, subject: string | undefined): Promise<ReplayResult> {
-    const result: ReplayResult = { sent: [], refused: [], stopped: false };
+    const result: ReplayResult = { sent: [], refused: [], reasons: {}, stopped: false };
     for (const write of await this.list(subject)) {
       if (write.refused !== undefined) continue;
       try {
@@ -106,6 +106,7 @@ export class OfflineQueue {
         }
         await this.markRefused(write, reason);
         result.refused.push(write.key);
+        result.reasons[write.key] = reason;
         continue;
       }
       await this.remove(write.key);
@@ -122,6 +123,8 @@ export class OfflineQueue {
 export interface ReplayResult {
   sent: string[];
   refused: string[];
+  /** Why the API refused each refused write, by key. */
+  reasons: Record<string, string>;
   /** True when a network failure stopped the replay before the end. */
   stopped: boolean;
 }

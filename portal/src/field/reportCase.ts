@@ -1,6 +1,5 @@
 // The grid worker's report as the API takes it, sent with the idempotency key it was queued under.
 import type { ApiClient } from "../api/client";
-import { ApiError } from "../api/errors";
 import { graphql } from "../gql";
 import type { CaseReportInput } from "../gql/graphql";
 import type { QueuedWrite } from "./offlineQueue";
@@ -29,15 +28,4 @@ export async function sendReport(api: ApiClient, write: QueuedWrite<ReportVariab
   for (const photo of photos) evidence.push((await api.upload(photo, photoScope || input.jurisdictionCode || "")).id);
   const answer = await api.request(ReportCase, { input: { ...input, evidence }, idempotencyKey: write.key });
   return answer.reportCase?.number ?? "";
-}
-
-/** Why the API refused a write (kept aside, not retried), or null when it never got there (retry later). */
-export function refusalOf(error: unknown): string | null {
-  if (error instanceof ApiError && error.kind !== "network" && error.kind !== "unauthenticated") {
-    // A service that is down, or that may have made the change before its answer was lost: send again later,
-    // with the same key.
-    const retry = error.errors.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE") || error.status >= 500;
-    return retry ? null : error.message;
-  }
-  return null;
 }

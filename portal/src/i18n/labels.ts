@@ -4,7 +4,7 @@ import { isMessageKey, type Translate } from "./i18n";
 type CaseLabelGroup = "caseState" | "dueStatus" | "tier" | "source" | "role" | "action" | "request" | "satisfaction" | "outcome";
 // The departments' pages (fire, environment, registry) label their own enums the same way.
 export type LabelGroup = CaseLabelGroup | "fireHazardState" | "firePlaceType" | "fireRisk" | "fireGridLevel" | "fireDueStatus"
-  | "fireSeverity" | "fireInspectionState" | "fireClosure" | "fireLedgerSection"
+  | "fireSeverity" | "fireCheckResult" | "fireInspectionState" | "fireClosure" | "fireLedgerSection"
   | "envLevel" | "envWindow" | "envSourceType" | "envSourceStatus" | "envControl" | "envDust" | "envViolationState"
   | "envAssessmentUnit" | "envPollutant"
   | "jurisdictionLevel" | "gridType" | "careLevel" | "vulnerableTag" | "gender" | "populationType" | "relationship";
