@@ -1,6 +1,6 @@
-"""The household ledger page: a chosen CSV is checked by a dry run that marks its bad rows and cells, only a clean
-file can be imported, a retry after a lost answer imports once, the export downloads the caller's ledger, and each
-role is offered only what the registry's policy grants it."""
+"""The household ledger page: a chosen CSV is checked by a dry run that marks its bad rows and cells (an XLSX's
+problems are listed by line), only a clean file can be imported, a retry after a lost answer imports once, the
+export downloads the caller's ledger, and each role is offered only what the registry's policy grants it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from typing import Any
 from playwright.sync_api import Browser, FilePayload, Page, Route, expect
 
 from services.kit import demo
+from services.kit.tabular import FileFormat, read_table, write_table
+from services.registry import ledger
 from services.registry.domain import id_check_character
 from tests.portal.api import demo_token, graphql
 from tests.portal.browser import check_page, screenshot, sign_in, watched_page
@@ -57,8 +59,18 @@ def ledger_csv(rows: list[list[str]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def ledger_xlsx(rows: list[list[str]]) -> bytes:
+    names = [column.name for column in ledger.COLUMNS if column.header in HEADER]
+    assert len(names) == len(HEADER)
+    return write_table([dict(zip(names, row, strict=True)) for row in rows], FileFormat.XLSX, ledger.COLUMNS)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def choose(page: Page, name: str, content: bytes) -> None:
-    payload: FilePayload = {"name": name, "mimeType": "text/csv", "buffer": content}
+    kind = XLSX if name.endswith(".xlsx") else "text/csv"
+    payload: FilePayload = {"name": name, "mimeType": kind, "buffer": content}
     page.get_by_test_id("ledger-file").set_input_files(files=[payload])
 
 
@@ -130,6 +142,37 @@ def test_a_bad_row_is_marked_and_only_the_corrected_file_is_imported(platform: P
         assert set(households.evaluate_all("rows => rows.map(r => r.dataset.jurisdiction)")) == {COMMUNITY_GRID}
 
 
+def test_an_xlsx_ledger_lists_its_problems_by_line(platform: Platform, browser: Browser) -> None:
+    """The portal does not read an XLSX itself: the dry run's problems are listed by line and column."""
+    token = secrets.token_hex(4)
+    rows = ledger_rows(token, COMMUNITY_GRID, 2)
+    rows[2][9] = "1990-02-30"  # line 4: the second head's birth date is no date
+    rows[3][6] = "户主"  # line 5: the second household's second head
+    with watched_page(browser, platform.url) as watched:
+        page = watched.page
+        sign_in(page, "demo-community-staff", "/registry/ledger")
+        choose(page, "住户台账.xlsx", ledger_xlsx(rows))
+        expect(page.get_by_test_id("ledger-dry-run")).to_contain_text("涉及 2 行，未保存任何内容")
+        expect(page.get_by_test_id("ledger-file-row")).to_have_count(0)
+        problems = page.get_by_test_id("ledger-error")
+        expect(problems).to_have_count(2)
+        expect(page.locator("[data-testid='ledger-error'][data-line='4'][data-field='birth_date']")).to_contain_text(
+            "出生日期✖ is not a real date (YYYY-MM-DD): '1990-02-30'")
+        expect(page.locator("[data-testid='ledger-error'][data-line='5'][data-field='relationship']")).to_contain_text(
+            "has its head on line 4")
+        expect(page.get_by_test_id("ledger-bad-rows").locator(".kpi-value")).to_have_text("2")
+        expect(page.get_by_test_id("ledger-commit")).to_have_count(0)
+        check_page(page, "registry-ledger-xlsx-problems")
+
+        fixed = ledger_rows(token, COMMUNITY_GRID, 2)
+        choose(page, "住户台账.xlsx", ledger_xlsx(fixed))
+        expect(page.get_by_test_id("ledger-dry-run")).to_contain_text("检查通过：可导入 2 户、4 人")
+        expect(problems).to_have_count(0)
+        page.get_by_test_id("ledger-commit").click()
+        expect(page.get_by_test_id("ledger-committed")).to_contain_text("已导入 2 户、4 人")
+        assert imported(platform, token) == 2
+
+
 def test_a_commit_whose_answer_is_lost_is_retried_and_imported_once(platform: Platform, browser: Browser) -> None:
     token = secrets.token_hex(4)
     commits: list[dict[str, Any]] = []
@@ -190,7 +233,10 @@ def test_the_ledger_is_exported_as_xlsx_by_default_and_as_csv(platform: Platform
         xlsx = downloading.value
         assert xlsx.suggested_filename == "households-all.xlsx"
         content = xlsx.path().read_bytes()
-        assert content[:2] == b"PK" and len(content) > 1000, content[:20]
+        assert content[:2] == b"PK", content[:20]
+        exported = read_table(content, FileFormat.XLSX, ledger.COLUMNS, ledger.REQUIRED)
+        codes = {row.values["jurisdiction_code"] for row in exported}
+        assert exported and all(code.startswith(demo.COMMUNITY_CODE) for code in codes), sorted(codes)[:3]
         expect(export).to_contain_text("已导出 households-all.xlsx")
 
         grid = demo.GRID_CODE
@@ -198,9 +244,9 @@ def test_the_ledger_is_exported_as_xlsx_by_default_and_as_csv(platform: Platform
         export.get_by_label("文件格式").select_option("CSV")
         with page.expect_download() as downloading:
             export.get_by_role("button", name="导出").click()
-        ledger = downloading.value
-        assert ledger.suggested_filename == f"households-{grid}.csv"
-        header, rows = read_csv(ledger.path().read_bytes())
+        exported_csv = downloading.value
+        assert exported_csv.suggested_filename == f"households-{grid}.csv"
+        header, rows = read_csv(exported_csv.path().read_bytes())
         assert header[:3] == ["户编号", "所属网格", "住址"] and "身份证号" in header, header
         assert rows and all(row[1] == grid for row in rows), rows[:3]
         ids = [row[header.index("身份证号")] for row in rows]
@@ -220,9 +266,9 @@ def test_the_grid_worker_exports_its_grid_masked_and_imports_nothing(platform: P
         export.get_by_label("文件格式").select_option("CSV")
         with page.expect_download() as downloading:
             export.get_by_role("button", name="导出").click()
-        ledger = downloading.value
-        assert ledger.suggested_filename == "households-all.csv"
-        header, rows = read_csv(ledger.path().read_bytes())
+        exported_csv = downloading.value
+        assert exported_csv.suggested_filename == "households-all.csv"
+        header, rows = read_csv(exported_csv.path().read_bytes())
         assert rows and all(row[1] == demo.GRID_CODE for row in rows), rows[:3]
         assert all("*" in row[header.index("身份证号")] for row in rows), rows[:3]
         check_page(page, "registry-ledger-grid-worker")
