@@ -80,6 +80,13 @@ def test_a_visit_recorded_offline_is_sent_once_when_the_connection_returns(platf
         assert again["recordVisit"]["id"] == recorded[0]["id"]
         assert len(visits_noted(platform.url, household, notes)) == 1
 
+        # The household's page lists the visit, and offers the worker the next one.
+        page.goto(f"/registry/households/{household}")
+        visits = page.locator("section[aria-labelledby=household-visits]")
+        expect(visits).to_contain_text(notes)
+        visits.get_by_test_id("record-visit").click()
+        expect(page.get_by_test_id("visit-household")).to_contain_text(head)
+
 
 def inspections_of(base_url: str, place: str) -> list[dict[str, object]]:
     data = graphql(base_url, "demo-grid-worker", "query($grid: String!) { fireInspections(jurisdictionCode: $grid, "

@@ -1,5 +1,6 @@
 // One household: its care level, helper and vulnerable groups, its members (masked as the API masks them), its visits.
-import { useParams } from "react-router-dom";
+import { Link, useParams } from "react-router-dom";
+import { useSession } from "../auth/session";
 import { useQuery } from "../api/hooks";
 import { graphql } from "../gql";
 import { formatDateTime } from "../i18n/format";
@@ -24,6 +25,7 @@ const HouseholdQuery = graphql(`
 export default function HouseholdPage() {
   const { id = "" } = useParams();
   const { t, locale } = useI18n();
+  const { grant } = useSession();
   const { data, error, loading, refetch } = useQuery(HouseholdQuery, { id });
   const household = data?.household;
   const refused = refusalReason(error);
@@ -98,6 +100,11 @@ export default function HouseholdPage() {
       </section>
       <section className="panel" aria-labelledby="household-visits">
         <h2 id="household-visits">{t("registry.visits")}</h2>
+        {/* The grid worker records visits (the registry's policy); on the phone, offline or not. */}
+        {grant?.role === "grid_worker" ? (
+          <p><Link className="button-secondary" to={`/field/visit/${household.id}`} data-testid="record-visit">
+            {t("today.visit")}</Link></p>
+        ) : null}
         {visits.length === 0 ? <p>{t("registry.noVisits")}</p> : (
           <ol className="timeline" data-testid="visits">
             {visits.map((visit) => (
