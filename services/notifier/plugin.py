@@ -21,6 +21,7 @@ plugin = Plugin(
     migrations=HERE / "migrations",
     metadata=Base.metadata,
     policies=(HERE / "policy.rego",),
+    graphql="services.notifier.graphql:contribution",
     jobs=jobs,
     subscriptions=subscriptions,
 )

@@ -62,7 +62,7 @@ EMBEDDED_LISTS = {
 QUERY_VERBS = ("get", "list", "find", "search", "export", "verify", "fetch", "count", "compute", "load")
 MUTATION_VERBS = {
     "accept", "add", "archive", "assign", "callback", "claim", "close", "create", "decide", "define", "dispatch",
-    "escalate", "finalize", "handle", "import", "ingest", "link", "merge", "move", "order", "rate", "record",
+    "escalate", "finalize", "handle", "import", "ingest", "link", "mark", "merge", "move", "order", "rate", "record",
     "rectify", "register", "reject", "relocate", "remove", "reopen", "report", "request", "resume", "return", "set",
     "start", "supervise", "update", "verify", "void",
 }
