@@ -14,6 +14,8 @@ from tests.portal.api import graphql
 from tests.portal.browser import check_page, sign_in, watched_page
 from tests.portal.platform import Platform
 
+AIR_CHART = "各污染物辖区均值占对比均值的百分比条形图（对比区域为 100%）"
+
 
 def violations(platform: Platform) -> list[dict[str, Any]]:
     data = graphql(platform.url, "demo-environment-bureau", """{
@@ -97,6 +99,8 @@ def test_the_bureau_follows_violations_to_their_cases(platform: Platform, browse
         expect(page.get_by_test_id("air-row").first).to_contain_text("PM2.5")
         # The comparison is charted (each pollutant as a percentage of the reference), the table below it.
         expect(page.get_by_test_id("air-chart").locator("canvas")).to_be_visible()
+        # The chart keeps the page's name for screen readers (the chart library would write its own).
+        expect(page.get_by_role("img", name=AIR_CHART)).to_be_visible()
         check_page(page, "environment-air")
 
 

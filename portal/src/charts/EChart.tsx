@@ -33,8 +33,8 @@ export default function EChart({ spec, label, testId, theme = "light" }: EChartP
     };
   }, [theme]);
   useEffect(() => {
-    chart.current?.setOption(chartOption(spec, theme), true);
-  }, [spec, theme]);
+    chart.current?.setOption(chartOption(spec, theme, label), true);
+  }, [spec, theme, label]);
   return <div ref={element} className="chart" role="img" aria-label={label} data-testid={testId}
     data-points={spec.categories.length} />;
 }

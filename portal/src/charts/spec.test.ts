@@ -26,4 +26,10 @@ describe("chartOption", () => {
     expect(option.yAxis).toMatchObject({ type: "category", data: ["暴露垃圾"], inverse: true });
     expect(option.xAxis).toMatchObject({ type: "value" });
   });
+
+  it("names the chart with the page's label, which ECharts would otherwise replace", () => {
+    expect(chartOption(TREND, "light", "每日上报与结案").aria).toEqual({ enabled: true,
+      label: { description: "每日上报与结案" } });
+    expect(chartOption(TREND, "light").aria).toEqual({ enabled: true });
+  });
 });
