@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { translate } from "../i18n/i18n";
-import { ApiError, errorMessage, fieldErrors } from "./errors";
+import { ApiError, errorMessage, fieldErrors, mayRetry } from "./errors";
 
 describe("fieldErrors", () => {
   it("puts each violation beside the form field it names", () => {
@@ -31,5 +31,19 @@ describe("errorMessage", () => {
       extensions: { code: "PERMISSION_DENIED" } }]);
     expect(errorMessage(refused, t)).toBe("您无权查看或办理这条记录。（not allowed: outside your jurisdiction）");
     expect(errorMessage(new ApiError("network", "x"), t)).toBe("无法连接服务器，请检查网络后重试。");
+  });
+});
+
+describe("mayRetry", () => {
+  it.each([
+    ["no answer at all", new ApiError("network", "offline"), true],
+    ["an expired session", new ApiError("unauthenticated", "expired", [], 401), true],
+    ["a service down", new ApiError("graphql", "x", [{ message: "down", extensions: { code: "SERVICE_UNAVAILABLE" } }], 200), true],
+    ["a server failure", new ApiError("http", "x", [], 502), true],
+    ["a refusal", new ApiError("graphql", "x", [{ message: "no", extensions: { code: "FORBIDDEN" } }], 200), false],
+    ["an invalid request", new ApiError("graphql", "x", [{ message: "bad", extensions: { code: "INVALID_ARGUMENT" } }], 200), false],
+    ["something else thrown", new Error("boom"), true],
+  ])("%s", (_name, error, expected) => {
+    expect(mayRetry(error)).toBe(expected);
   });
 });

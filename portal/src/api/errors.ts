@@ -76,3 +76,12 @@ export function errorMessage(error: unknown, t: Translate): string {
   const detail = error.errors[0]?.message ?? error.message;
   return known ? `${known}（${detail}）` : t("error.generic", { message: detail });
 }
+
+/** Whether the same request may succeed if sent again: it never got an answer (the network, an expired session),
+ * or a service was down or failed (it may even have made the change before its answer was lost: a retry under the
+ * same idempotency key is answered as the first send was). A refusal or an invalid request stays what it is. */
+export function mayRetry(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true;
+  if (error.kind === "network" || error.kind === "unauthenticated") return true;
+  return error.errors.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE") || error.status >= 500;
+}

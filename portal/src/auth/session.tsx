@@ -1,6 +1,8 @@
 // The signed-in user for the whole portal: sign in, sign out, the role acted as, and expiry.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { clearSession, loadGrantIndex, loadSession, storedSessionExpired, storeGrantIndex, storeSession } from "./storage";
+import {
+  clearSession, expireSession, loadGrantIndex, loadSession, storedSessionExpired, storeGrantIndex, storeSession,
+} from "./storage";
 import type { Grant, Session } from "./token";
 import { clearLastKnown } from "../field/lastKnown";
 import { clearDrafts } from "../ui/useDraft";
@@ -46,7 +48,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setExpired(false);
   }, []);
   const expire = useCallback(() => {
-    clearSession();
+    expireSession();
     setSession(null);
     setExpired(true);
   }, []);

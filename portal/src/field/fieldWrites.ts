@@ -1,6 +1,6 @@
 // Every write the phone queues, sent by its operation with the idempotency key it was queued under.
 import type { ApiClient } from "../api/client";
-import { ApiError } from "../api/errors";
+import { mayRetry } from "../api/errors";
 import type { MessageKey } from "../i18n/zh-CN";
 import { FIRE_INSPECTION_OPERATION, sendFireInspection, type FireInspectionVariables } from "./fireInspection";
 import type { QueuedWrite } from "./offlineQueue";
@@ -42,14 +42,10 @@ export class UnknownOperation extends Error {
   }
 }
 
-/** Why the API refused a write (kept aside, not retried), or null when it never got there (retry later). */
+/** Why the API refused a write (kept aside, not retried), or null when it may succeed later (sent again with the
+ * same key). */
 export function refusalOf(error: unknown): string | null {
   if (error instanceof UnknownOperation) return error.message;
-  if (error instanceof ApiError && error.kind !== "network" && error.kind !== "unauthenticated") {
-    // A service that is down, or that may have made the change before its answer was lost: send again later,
-    // with the same key.
-    const retry = error.errors.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE") || error.status >= 500;
-    return retry ? null : error.message;
-  }
-  return null;
+  if (mayRetry(error)) return null;
+  return error instanceof Error ? error.message : String(error);
 }

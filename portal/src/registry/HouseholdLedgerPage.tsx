@@ -2,6 +2,7 @@
 // the commit under one idempotency key so a retry never imports twice), and export of the caller's ledger.
 import { useId, useRef, useState, type ChangeEvent } from "react";
 import { Link } from "react-router-dom";
+import { mayRetry } from "../api/errors";
 import { useApi } from "../api/hooks";
 import { useSession } from "../auth/session";
 import { graphql } from "../gql";
@@ -163,7 +164,7 @@ function LedgerImport() {
         : null}
       {checkError ? (
         <RequestFailure error={checkError}>
-          {chosen ? <button type="button" className="button-secondary" onClick={() => void check(chosen)}>
+          {chosen && mayRetry(checkError) ? <button type="button" className="button-secondary" onClick={() => void check(chosen)}>
             {t("registry.ledgerCheckAgain")}</button> : null}
         </RequestFailure>
       ) : null}
@@ -185,8 +186,9 @@ function LedgerImport() {
               {t("registry.ledgerClean", { households: dryRun.households, residents: dryRun.residents })}
             </Notice>
           )}
-          {commitError ? <RequestFailure error={commitError} prefix={t("registry.ledgerCommitFailed")} /> : null}
-          {commitKey ? (
+          {commitError ? <RequestFailure error={commitError}
+            prefix={mayRetry(commitError) ? t("registry.ledgerCommitFailed") : undefined} /> : null}
+          {commitKey && !(commitError && !mayRetry(commitError)) ? (
             <div className="toolbar">
               <button type="button" data-testid="ledger-commit" disabled={committing} onClick={() => void commit()}>
                 {committing ? t("registry.ledgerCommitting")
