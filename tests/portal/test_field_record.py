@@ -8,7 +8,7 @@ import json
 import uuid
 from pathlib import Path
 
-from playwright.sync_api import Browser, Route, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from services.kit import demo
 from tests.kit.test_media import jpeg
@@ -21,6 +21,14 @@ from tests.portal.test_field_today import services_answer
 
 def phone(browser: Browser, platform: Platform):  # type: ignore[no-untyped-def]
     return watched_page(browser, platform.url, viewport=PHONE, is_mobile=True, has_touch=True)
+
+
+def first_to_record(page: Page, row: str, link: str) -> tuple[str, Locator, str]:
+    """The first row of one of today's lists: its name, its record link and the id that link records for."""
+    first = page.get_by_test_id(row).first
+    expect(first).to_be_visible()
+    record = first.get_by_test_id(link)
+    return first.locator("strong").inner_text(), record, (record.get_attribute("href") or "").rsplit("/", 1)[-1]
 
 
 def visits_noted(base_url: str, household: str, notes: str) -> list[dict[str, str]]:
@@ -36,11 +44,7 @@ def test_a_visit_recorded_offline_is_sent_once_when_the_connection_returns(platf
     with phone(browser, platform) as watched:
         page = watched.page
         sign_in(page, "demo-grid-worker")
-        row = page.get_by_test_id("today-household").first
-        expect(row).to_be_visible()
-        head = row.locator("strong").inner_text()
-        link = row.get_by_test_id("record-visit")
-        household = (link.get_attribute("href") or "").rsplit("/", 1)[-1]
+        head, link, household = first_to_record(page, "today-household", "record-visit")
         # Offline from today's list on: the record page's code was fetched while online.
         watched.context.set_offline(True)
         expect(page.get_by_test_id("today-offline")).to_contain_text("您已离线")
@@ -103,11 +107,7 @@ def test_a_fire_inspection_whose_answer_is_lost_is_finalized_once(platform: Plat
     with phone(browser, platform) as watched:
         page = watched.page
         sign_in(page, "demo-grid-worker")
-        row = page.get_by_test_id("today-fire-place").first
-        expect(row).to_be_visible()
-        name = row.locator("strong").inner_text()
-        link = row.get_by_test_id("record-inspection")
-        place = (link.get_attribute("href") or "").rsplit("/", 1)[-1]
+        name, link, place = first_to_record(page, "today-fire-place", "record-inspection")
         before = inspections_of(platform.url, place)
         link.click()
         expect(page.get_by_role("heading", name="消防检查", level=1)).to_be_visible()

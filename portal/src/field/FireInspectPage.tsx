@@ -14,12 +14,11 @@ import { applicableTypes, checklistProblems, isClean, normalized, type Checklist
 import { FIRE_INSPECTION_OPERATION, placesWaiting } from "./fireInspection";
 import { storageKey, useLastKnown, useOnline } from "./lastKnown";
 import { newIdempotencyKey } from "./offlineQueue";
-import { outcomeOf, QueueStatus, type Outcome } from "./QueueStatus";
+import { OutcomeNotice, outcomeOf, QueueStatus, tooLargePhoto, type Outcome } from "./QueueStatus";
 import { FireDueTodayQuery } from "./todayQueries";
 import { useFieldQueue } from "./useFieldQueue";
 
 const RESULTS: readonly FireCheckResult[] = ["NOT_INSPECTED", "PASSED", "HAZARD_FOUND"];
-const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
 
 type Line = Omit<ChecklistLine, "photos">;
 
@@ -47,7 +46,7 @@ export default function FireInspectPage() {
   const checklist = (): ChecklistLine[] => types.map((type) => ({ ...lineOf(type.code), photos: photos[type.code]?.length ?? 0 }));
 
   function choose(code: string, files: File[]) {
-    const tooLarge = files.find((file) => file.size > MAX_PHOTO_BYTES);
+    const tooLarge = tooLargePhoto(files);
     setPhotoErrors({ ...photoErrors, [code]: tooLarge ? t("report.photoTooLarge", { name: tooLarge.name }) : "" });
     if (!tooLarge) setPhotos({ ...photos, [code]: files });
   }
@@ -79,7 +78,7 @@ export default function FireInspectPage() {
     <section className="field-page">
       <h1>{t("fireCheck.title")}</h1>
       <QueueStatus queue={queue} />
-      {outcome ? <div data-testid="record-outcome"><Notice kind={outcome.kind}>{outcome.text}</Notice></div> : null}
+      <OutcomeNotice outcome={outcome} />
       {outcome || waiting ? (
         outcome ? null : <Notice kind="info">{t("fireCheck.waiting")}</Notice>
       ) : place === undefined ? (

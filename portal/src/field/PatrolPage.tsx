@@ -13,7 +13,7 @@ import { Notice } from "../ui/Notice";
 import { useDraft } from "../ui/useDraft";
 import { storageKey, useLastKnown, useOnline } from "./lastKnown";
 import { newIdempotencyKey } from "./offlineQueue";
-import { outcomeOf, QueueStatus, type Outcome } from "./QueueStatus";
+import { OutcomeNotice, outcomeOf, QueueStatus, type Outcome } from "./QueueStatus";
 import { PATROL_OPERATION } from "./recordPatrol";
 import { useFieldQueue } from "./useFieldQueue";
 
@@ -90,7 +90,7 @@ export default function PatrolPage() {
     <section className="field-page">
       <h1>{t("patrol.title")}</h1>
       <QueueStatus queue={queue} />
-      {outcome ? <div data-testid="record-outcome"><Notice kind={outcome.kind}>{outcome.text}</Notice></div> : null}
+      <OutcomeNotice outcome={outcome} />
       <form className="panel" onSubmit={(event) => void submit(event)} noValidate>
         <p data-testid="patrol-scope">{t("patrol.scope")}: {scope}</p>
         <fieldset>

@@ -12,12 +12,25 @@ export interface Outcome {
   text: string;
 }
 
+/** The largest photo a record takes, as the gateway takes a photo. */
+export const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
+
+/** The first of ``files`` too large to send, if any. */
+export function tooLargePhoto(files: readonly File[]): File | undefined {
+  return files.find((file) => file.size > MAX_PHOTO_BYTES);
+}
+
 /** What became of the write queued under ``key`` in the replay that followed. */
 export function outcomeOf(t: Translate, result: ReplayResult | null, key: string): Outcome {
   if (result?.sent.includes(key)) return { kind: "success", text: t("report.synced") };
   const reason = result?.reasons[key];
   if (reason !== undefined) return { kind: "error", text: t("report.failed", { reason }) };
   return { kind: "info", text: t("report.queued") };
+}
+
+/** The outcome of the last write sent from a record page. */
+export function OutcomeNotice({ outcome, testId = "record-outcome" }: { outcome: Outcome | null; testId?: string }) {
+  return outcome ? <div data-testid={testId}><Notice kind={outcome.kind}>{outcome.text}</Notice></div> : null;
 }
 
 export function QueueStatus({ queue }: { queue: FieldQueue }) {

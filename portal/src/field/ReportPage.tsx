@@ -7,11 +7,10 @@ import { formatDateTime } from "../i18n/format";
 import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
 import { CheckboxField, SelectField, TextAreaField, TextField } from "../ui/Field";
-import { Notice } from "../ui/Notice";
 import { useDraft } from "../ui/useDraft";
 import { validate, type FormField } from "../cases/actionForms";
 import { newIdempotencyKey } from "./offlineQueue";
-import { outcomeOf, QueueStatus, type Outcome } from "./QueueStatus";
+import { OutcomeNotice, outcomeOf, QueueStatus, tooLargePhoto, type Outcome } from "./QueueStatus";
 import { REPORT_OPERATION } from "./reportCase";
 import { useFieldQueue } from "./useFieldQueue";
 
@@ -25,7 +24,6 @@ const MyReportsQuery = graphql(`
 
 // At most this many photos a report, each no larger than the gateway takes a photo.
 const MAX_PHOTOS = 9;
-const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
 
 // Categories kept for when the phone is offline (the list barely changes).
 const CATEGORIES_KEY = "gridgov.field.categories";
@@ -103,7 +101,7 @@ export default function ReportPage() {
 
   function choosePhotos(files: FileList | null) {
     const chosen = [...(files ?? [])];
-    const tooLarge = chosen.find((file) => file.size > MAX_PHOTO_BYTES);
+    const tooLarge = tooLargePhoto(chosen);
     setPhotoError(chosen.length > MAX_PHOTOS ? t("report.photosTooMany", { max: MAX_PHOTOS })
       : tooLarge ? t("report.photoTooLarge", { name: tooLarge.name }) : "");
     if (chosen.length <= MAX_PHOTOS && !tooLarge) setPhotos(chosen);
@@ -115,7 +113,7 @@ export default function ReportPage() {
     <section className="field-page">
       <h1>{t("report.title")}</h1>
       <QueueStatus queue={queue} />
-      {outcome ? <div data-testid="report-outcome"><Notice kind={outcome.kind}>{outcome.text}</Notice></div> : null}
+      <OutcomeNotice outcome={outcome} testId="report-outcome" />
       <form className="panel" onSubmit={(event) => void submit(event)} noValidate>
         <SelectField label={t("report.category")} name="categoryCode" value={values.categoryCode ?? ""}
           onChange={set("categoryCode")} error={errors.categoryCode} required

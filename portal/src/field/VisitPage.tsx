@@ -7,11 +7,10 @@ import { validate, type FormField } from "../cases/actionForms";
 import { useI18n } from "../i18n/i18n";
 import { label } from "../i18n/labels";
 import { TextAreaField } from "../ui/Field";
-import { Notice } from "../ui/Notice";
 import { useDraft } from "../ui/useDraft";
 import { storageKey, useLastKnown, useOnline } from "./lastKnown";
 import { newIdempotencyKey } from "./offlineQueue";
-import { outcomeOf, QueueStatus, type Outcome } from "./QueueStatus";
+import { OutcomeNotice, outcomeOf, QueueStatus, type Outcome } from "./QueueStatus";
 import { VISIT_OPERATION } from "./recordVisit";
 import { HouseholdsToContactQuery } from "./todayQueries";
 import { useFieldQueue } from "./useFieldQueue";
@@ -55,7 +54,7 @@ export default function VisitPage() {
     <section className="field-page">
       <h1>{t("visit.title")}</h1>
       <QueueStatus queue={queue} />
-      {outcome ? <div data-testid="record-outcome"><Notice kind={outcome.kind}>{outcome.text}</Notice></div> : null}
+      <OutcomeNotice outcome={outcome} />
       <form className="panel" onSubmit={(event) => void submit(event)} noValidate>
         <p data-testid="visit-household">
           {t("visit.household")}:{" "}
